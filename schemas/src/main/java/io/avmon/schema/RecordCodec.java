@@ -1,0 +1,99 @@
+package io.avmon.schema;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The wire convention of every avmon topic: Avro single-object encoding. A value is the two bytes
+ * {@code C3 01}, the 8-byte little-endian CRC-64-AVRO fingerprint of the writer's schema, then the Avro binary
+ * body. Any Avro library can read it: look the fingerprint up among known writer schemas (the .avsc files in
+ * this jar's {@code avro/} folder, or a newer release's) and resolve against your reader schema.
+ *
+ * <p>A reader built on an older release reads records from a newer writer once it knows the newer schema:
+ * {@link #decoder(Class, SchemaStore)} takes a store of such schemas. Schema changes follow Avro's rules for
+ * full compatibility: new fields get defaults, enum symbols are appended and have a default.
+ */
+public final class RecordCodec {
+
+    private RecordCodec() {}
+
+    /** Encodes any generated avmon record in single-object encoding. */
+    public static byte[] encode(SpecificRecord record) {
+        try {
+            ByteBuffer buffer = encoderFor(record).encode(record);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode " + record.getSchema().getName(), e);
+        }
+    }
+
+    /** A decoder for one record class that also accepts the writer schemas found in {@code writerSchemas}. */
+    public static <T extends SpecificRecord> BinaryMessageDecoder<T> decoder(Class<T> type, SchemaStore writerSchemas) {
+        Schema readerSchema = SpecificData.get().getSchema(type);
+        return new BinaryMessageDecoder<>(SpecificData.get(), readerSchema, writerSchemas);
+    }
+
+    /**
+     * Decodes one value, turning every failure into a {@link MalformedRecordException} whose message names the
+     * cause in one line, so the caller can dead-letter the record.
+     */
+    public static <T extends SpecificRecord> T decode(BinaryMessageDecoder<T> decoder, byte[] value) {
+        if (value == null) {
+            throw new MalformedRecordException("empty value (tombstone)");
+        }
+        if (value.length < 10 || (value[0] & 0xFF) != 0xC3 || value[1] != 0x01) {
+            throw new MalformedRecordException("not Avro single-object encoding (no C3 01 header), " + value.length + " bytes");
+        }
+        try {
+            return decoder.decode(value);
+        } catch (MissingSchemaException e) {
+            throw new MalformedRecordException("unknown writer schema fingerprint " + fingerprintHex(value));
+        } catch (BadHeaderException e) {
+            throw new MalformedRecordException("bad single-object header: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedRecordException("corrupt Avro body for fingerprint " + fingerprintHex(value) + ": " + e);
+        }
+    }
+
+    /** The writer-schema fingerprint of an encoded value, as 16 hex digits (little-endian bytes as sent). */
+    public static String fingerprintHex(byte[] value) {
+        StringBuilder hex = new StringBuilder(16);
+        for (int i = 2; i < 10 && i < value.length; i++) {
+            hex.append(String.format("%02x", value[i] & 0xFF));
+        }
+        return hex.toString();
+    }
+
+    /** The CRC-64-AVRO fingerprint used in the header, for registering schemas in a consumer's store. */
+    public static long fingerprint(Schema schema) {
+        return SchemaNormalization.parsingFingerprint64(schema);
+    }
+
+    private static final Map<Class<?>, org.apache.avro.message.BinaryMessageEncoder<SpecificRecord>> ENCODERS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static org.apache.avro.message.BinaryMessageEncoder<SpecificRecord> encoderFor(SpecificRecord record) {
+        return ENCODERS.computeIfAbsent(record.getClass(),
+                type -> new org.apache.avro.message.BinaryMessageEncoder<>(SpecificData.get(), record.getSchema()));
+    }
+
+    /** A value that is not a readable avmon record; the message is one line naming the cause. */
+    public static final class MalformedRecordException extends RuntimeException {
+        public MalformedRecordException(String message) {
+            super(message);
+        }
+    }
+}

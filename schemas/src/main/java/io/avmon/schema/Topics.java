@@ -1,0 +1,22 @@
+package io.avmon.schema;
+
+/**
+ * Default Kafka topic names. Every topic is keyed by streamId (UTF-8), and every value is one record in Avro
+ * single-object encoding (see {@link RecordCodec}). All names can be overridden on the command line.
+ */
+public final class Topics {
+    /** {@link VideoFrameFeatures}, one per decoded frame. */
+    public static final String VIDEO_FEATURES = "avmon.video-features";
+    /** {@link AudioBlockFeatures}, one per 100 ms of audio. */
+    public static final String AUDIO_FEATURES = "avmon.audio-features";
+    /** {@link StreamStatus}: input state changes, and heartbeats while a live input is down. */
+    public static final String STREAM_STATUS = "avmon.stream-status";
+    /** {@link DefectEvent}, written exactly-once: read it with isolation.level=read_committed. */
+    public static final String DEFECTS = "avmon.defects";
+    /** {@link StreamHealth}, one per stream per 10 s, written exactly-once. */
+    public static final String HEALTH = "avmon.health";
+    /** Input records the job could not decode, byte for byte, with the cause in the "avmon.error" header. */
+    public static final String DEAD_LETTER = "avmon.dead-letter";
+
+    private Topics() {}
+}

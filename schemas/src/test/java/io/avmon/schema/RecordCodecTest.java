@@ -1,0 +1,84 @@
+package io.avmon.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
+import org.junit.jupiter.api.Test;
+
+class RecordCodecTest {
+
+    private static DefectEvent sampleDefect() {
+        return DefectEvent.newBuilder()
+                .setEventId("e-1").setStreamId("channel-7").setDefectType(DefectType.FROZEN_FRAMES)
+                .setState(DefectState.OPENED).setStartMediaTimeMs(12_000).setStartWallClockMs(1_700_000_000_000L)
+                .setSeverity(Severity.CRITICAL).setValue(0.02).setUnit("levels").setDetector("FrozenFrameDetector")
+                .build();
+    }
+
+    @Test
+    void roundTripsWithFingerprintHeader() {
+        byte[] bytes = RecordCodec.encode(sampleDefect());
+
+        assertThat(bytes[0] & 0xFF).isEqualTo(0xC3);
+        assertThat(bytes[1]).isEqualTo((byte) 0x01);
+        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        assertThat(fingerprint).isEqualTo(RecordCodec.fingerprint(DefectEvent.getClassSchema()));
+
+        DefectEvent back = RecordCodec.decode(RecordCodec.decoder(DefectEvent.class, null), bytes);
+        assertThat(back).isEqualTo(sampleDefect());
+    }
+
+    @Test
+    void olderReaderReadsRecordsFromNewerWriter() throws Exception {
+        // A later release adds a field (with a default, as the compatibility rules require).
+        String newerJson = DefectEvent.getClassSchema().toString()
+                .replace("{\"name\":\"detector\"", "{\"name\":\"thumbnailUrl\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"detector\"");
+        Schema newer = new Schema.Parser().parse(newerJson);
+        assertThat(RecordCodec.fingerprint(newer)).isNotEqualTo(RecordCodec.fingerprint(DefectEvent.getClassSchema()));
+
+        GenericRecord written = new GenericData.Record(newer);
+        DefectEvent original = sampleDefect();
+        for (Schema.Field field : DefectEvent.getClassSchema().getFields()) {
+            Object value = original.get(field.name());
+            if (value instanceof Enum<?> symbol) {
+                value = new GenericData.EnumSymbol(newer.getField(field.name()).schema(), symbol.name());
+            }
+            written.put(field.name(), value);
+        }
+        written.put("thumbnailUrl", "https://thumbs.example/1.jpg");
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(written).array();
+
+        // The old reader knows the newer writer schema by its fingerprint, and resolves it to its own.
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        store.addSchema(newer);
+        BinaryMessageDecoder<DefectEvent> oldReader = RecordCodec.decoder(DefectEvent.class, store);
+        DefectEvent read = RecordCodec.decode(oldReader, bytes);
+
+        assertThat(read).isEqualTo(original);
+    }
+
+    @Test
+    void unknownFingerprintIsNamedInOneLine() {
+        byte[] bytes = RecordCodec.encode(sampleDefect());
+        bytes[5] ^= 0x5A;
+        assertThatThrownBy(() -> RecordCodec.decode(RecordCodec.decoder(DefectEvent.class, null), bytes))
+                .isInstanceOf(RecordCodec.MalformedRecordException.class)
+                .hasMessageStartingWith("unknown writer schema fingerprint")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void garbageIsRejectedWithCause() {
+        assertThatThrownBy(() -> RecordCodec.decode(RecordCodec.decoder(DefectEvent.class, null), "hello".getBytes()))
+                .isInstanceOf(RecordCodec.MalformedRecordException.class)
+                .hasMessageContaining("not Avro single-object encoding");
+    }
+}
