@@ -1,0 +1,132 @@
+package io.avmon.converter;
+
+import io.avmon.schema.AudioBlockFeatures;
+import io.avmon.schema.RecordCodec;
+import io.avmon.schema.StreamStatus;
+import io.avmon.schema.Topics;
+import io.avmon.schema.VideoFrameFeatures;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Sends feature records to Kafka: video features, audio features and stream status to their topics in
+ * {@link Topics}, keyed by streamId (UTF-8), valued in Avro single-object encoding ({@link RecordCodec}).
+ * Idempotent, acks=all, lz4, batched (linger 15 ms, 256 KiB batches): one stream is about 35 small records a second,
+ * so batching across streams is what keeps the broker cheap. Thread-safe, as the Kafka producer is.
+ */
+public final class FeaturePublisher implements FeatureSink, AutoCloseable {
+    /** How long the reachability check waits for the cluster to answer. */
+    public static final Duration REACHABILITY_TIMEOUT = Duration.ofSeconds(10);
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String videoTopic;
+    private final String audioTopic;
+    private final String statusTopic;
+    private volatile Exception sendFailure;
+
+    /**
+     * Checks that the cluster answers, then creates the producer.
+     *
+     * @param producerOverrides producer settings that replace the defaults; also "avmon.topic.video",
+     *                          "avmon.topic.audio" and "avmon.topic.status" to rename the topics
+     * @throws IllegalStateException "Kafka unreachable at &lt;servers&gt;: &lt;cause&gt;" when it does not answer
+     */
+    public FeaturePublisher(String bootstrapServers, Map<String, Object> producerOverrides) {
+        Map<String, Object> overrides = new HashMap<>(producerOverrides);
+        videoTopic = String.valueOf(overrides.getOrDefault("avmon.topic.video", Topics.VIDEO_FEATURES));
+        audioTopic = String.valueOf(overrides.getOrDefault("avmon.topic.audio", Topics.AUDIO_FEATURES));
+        statusTopic = String.valueOf(overrides.getOrDefault("avmon.topic.status", Topics.STREAM_STATUS));
+        overrides.keySet().removeIf(key -> key.startsWith("avmon."));
+        verifyReachable(bootstrapServers, REACHABILITY_TIMEOUT);
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 15);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "avmon-converter");
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        config.putAll(overrides);
+        producer = new KafkaProducer<>(config);
+    }
+
+    /**
+     * Asks the cluster to describe itself and waits up to {@code timeout}.
+     *
+     * @throws IllegalStateException "Kafka unreachable at &lt;servers&gt;: &lt;cause&gt;"
+     */
+    public static void verifyReachable(String bootstrapServers, Duration timeout) {
+        Properties config = new Properties();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        int timeoutMs = (int) timeout.toMillis();
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+        try (Admin admin = Admin.create(config)) {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
+                    .clusterId().get(timeoutMs + 2000L, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Kafka unreachable at " + bootstrapServers + ": interrupted", e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            String reason = cause instanceof org.apache.kafka.common.errors.TimeoutException || cause instanceof TimeoutException
+                    ? "no answer within " + timeout.toSeconds() + " s"
+                    : FfmpegErrors.firstLine(String.valueOf(cause.getMessage()));
+            throw new IllegalStateException("Kafka unreachable at " + bootstrapServers + ": " + reason, cause);
+        }
+    }
+
+    @Override
+    public void send(SpecificRecord record) {
+        Exception failure = sendFailure;
+        if (failure != null) {
+            throw new IllegalStateException("Kafka send failed: " + FfmpegErrors.firstLine(String.valueOf(failure.getMessage())), failure);
+        }
+        String topic;
+        CharSequence streamId;
+        if (record instanceof VideoFrameFeatures video) {
+            topic = videoTopic;
+            streamId = video.getStreamId();
+        } else if (record instanceof AudioBlockFeatures audio) {
+            topic = audioTopic;
+            streamId = audio.getStreamId();
+        } else if (record instanceof StreamStatus status) {
+            topic = statusTopic;
+            streamId = status.getStreamId();
+        } else {
+            throw new IllegalArgumentException("not a converter record: " + record.getSchema().getFullName());
+        }
+        byte[] key = streamId.toString().getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(topic, key, RecordCodec.encode(record)), (metadata, error) -> {
+            if (error != null && sendFailure == null) {
+                sendFailure = error;
+            }
+        });
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

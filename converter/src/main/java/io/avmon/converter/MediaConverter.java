@@ -1,0 +1,295 @@
+package io.avmon.converter;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+
+import io.avmon.schema.AudioBlockFeatures;
+import io.avmon.schema.VideoFrameFeatures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.avro.specific.SpecificRecord;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+
+/**
+ * Decodes one input with FFmpeg and turns every video frame and every 100 ms of audio into a feature record.
+ * Pixels never leave it. Video is decoded in RAW image mode (no RGB conversion) and the planes are read from the
+ * decoder's AVFrame; audio comes as floats. Media times are microseconds from the input's first timestamp (the
+ * container's start_time, else the first frame's), as ffmpeg normalises them.
+ *
+ * <p>A corrupt or truncated stretch does not throw: it is counted ({@link #decodeErrorCount()}) and described
+ * ({@link #drainWarnings()}). {@link #next()} throws only when the input cannot be read on. Not thread-safe; use it
+ * from one thread.
+ */
+public final class MediaConverter implements AutoCloseable {
+    /** Consecutive read failures after which the input counts as unreadable. */
+    static final int MAX_CONSECUTIVE_READ_ERRORS = 50;
+    /** Socket read timeout for network inputs, so a silent feed surfaces as an error instead of a hang. */
+    static final long NETWORK_TIMEOUT_US = 2_000_000;
+    private static final int MAX_PENDING_WARNINGS = 200;
+    private static final int AV_FRAME_FLAG_CORRUPT = 1;
+    private static final java.util.Set<String> TEXT_DEMUXERS = java.util.Set.of("tty");
+    private static final int AV_FRAME_FLAG_KEY = 1 << 1;
+
+    static {
+        // Keep FFmpeg's banner and stream dump off stderr; errors still show.
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    }
+
+    private final String input;
+    private final String name;
+    private final ConverterOptions options;
+    private final FFmpegFrameGrabber grabber;
+    private final MediaInfo info;
+    private final VideoFeatureExtractor videoExtractor;
+    private final DecodedPicture picture = new DecodedPicture();
+    private AudioBlockAccumulator audio;
+    private final ArrayDeque<SpecificRecord> pending = new ArrayDeque<>();
+    private final List<String> warnings = new ArrayList<>();
+    private int suppressedWarnings;
+    private long startUs = Long.MIN_VALUE;
+    private long positionUs;
+    private long decodeErrors;
+    private int consecutiveReadErrors;
+    private boolean unsupportedFormatReported;
+    private boolean ended;
+    private boolean closed;
+
+    private MediaConverter(String input, ConverterOptions options, FFmpegFrameGrabber grabber, MediaInfo info,
+                           long startUs) {
+        this.input = input;
+        this.name = input;
+        this.options = options;
+        this.grabber = grabber;
+        this.info = info;
+        this.startUs = startUs;
+        this.videoExtractor = new VideoFeatureExtractor(options.streamId());
+    }
+
+    /**
+     * Opens and probes {@code input}: a file path or an FFmpeg URL (udp://, rtp://, srt://, rtmp://, http://, tcp://).
+     *
+     * @throws MediaInputException with a one-line message naming the input and the cause
+     */
+    public static MediaConverter open(String input, ConverterOptions options) throws MediaInputException {
+        boolean network = isNetworkInput(input);
+        if (!network) {
+            Path path = Path.of(input.startsWith("file:") ? input.substring(5) : input);
+            if (!Files.exists(path)) {
+                throw new MediaInputException(input + ": no such file");
+            }
+            if (Files.isDirectory(path)) {
+                throw new MediaInputException(input + ": is a directory, not a media file");
+            }
+        }
+        FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(input);
+        grabber.setImageMode(FrameGrabber.ImageMode.RAW);
+        grabber.setSampleMode(FrameGrabber.SampleMode.FLOAT);
+        grabber.setVideoOption("threads", String.valueOf(options.decoderThreads()));
+        if (network) {
+            grabber.setOption("rw_timeout", String.valueOf(NETWORK_TIMEOUT_US));
+            if (input.startsWith("udp:") || input.startsWith("tcp:")) {
+                grabber.setOption("timeout", String.valueOf(NETWORK_TIMEOUT_US));
+            }
+        }
+        try {
+            grabber.start();
+        } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
+            releaseQuietly(grabber);
+            String cause = FfmpegErrors.cause(e);
+            if (network) {
+                throw new MediaInputException(input + ": cannot open (" + cause + ")", e);
+            }
+            throw new MediaInputException(input + ": not a media file (" + cause + ")", e);
+        }
+        if (TEXT_DEMUXERS.contains(grabber.getFormat())) {
+            // FFmpeg's tty demuxer renders any text file as "ANSI art" video; no broadcast input is text.
+            releaseQuietly(grabber);
+            throw new MediaInputException(input + ": not a media file ("
+                    + FfmpegErrors.describe(avutil.AVERROR_INVALIDDATA) + ")");
+        }
+        if (!grabber.hasVideo() && !grabber.hasAudio()) {
+            releaseQuietly(grabber);
+            throw new MediaInputException(input + ": no video or audio track");
+        }
+        AVFormatContext context = grabber.getFormatContext();
+        long duration = context.duration();
+        long start = context.start_time();
+        MediaInfo info = new MediaInfo(input, grabber.getFormat(), grabber.hasVideo(), grabber.hasAudio(),
+                grabber.hasVideo() ? grabber.getImageWidth() : 0, grabber.hasVideo() ? grabber.getImageHeight() : 0,
+                grabber.hasVideo() ? grabber.getVideoFrameRate() : 0, grabber.hasAudio() ? grabber.getSampleRate() : 0,
+                grabber.hasAudio() ? grabber.getAudioChannels() : 0,
+                duration == AV_NOPTS_VALUE || duration <= 0 ? -1 : duration);
+        MediaConverter converter = new MediaConverter(input, options, grabber, info,
+                start == AV_NOPTS_VALUE ? Long.MIN_VALUE : start);
+        if (info.hasVideo() && !DecodedPicture.isSupported(grabber.getPixelFormat())) {
+            converter.reportUnsupportedFormat(grabber.getPixelFormat());
+        }
+        return converter;
+    }
+
+    /** True for inputs read over a network (anything with a URL scheme other than file:). */
+    public static boolean isNetworkInput(String input) {
+        int scheme = input.indexOf("://");
+        return scheme > 0 && !input.startsWith("file:");
+    }
+
+    public MediaInfo info() {
+        return info;
+    }
+
+    /**
+     * Decodes until the next feature record is ready: a {@link VideoFrameFeatures} or an {@link AudioBlockFeatures},
+     * in decode order; null at the end of the input.
+     *
+     * @throws MediaInputException when the input cannot be read on (e.g. {@value #MAX_CONSECUTIVE_READ_ERRORS}
+     *                             read errors in a row)
+     */
+    public SpecificRecord next() throws MediaInputException {
+        while (true) {
+            if (!pending.isEmpty()) {
+                return pending.poll();
+            }
+            if (ended || closed) {
+                return null;
+            }
+            Frame frame;
+            try {
+                frame = grabber.grab();
+                consecutiveReadErrors = 0;
+            } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
+                decodeErrors++;
+                String cause = FfmpegErrors.cause(e);
+                warn(String.format(Locale.ROOT, "corrupt data near %.2f s: %s", positionUs / 1e6, cause));
+                if (++consecutiveReadErrors >= MAX_CONSECUTIVE_READ_ERRORS) {
+                    throw new MediaInputException(name + ": cannot read on (" + cause + ")", e);
+                }
+                continue;
+            }
+            if (frame == null) {
+                ended = true;
+                if (audio != null) {
+                    audio.flush(pending::add);
+                }
+                continue;
+            }
+            if (frame.image != null && frame.opaque instanceof AVFrame decoded) {
+                VideoFrameFeatures features = video(frame, decoded);
+                if (features != null) {
+                    return features;
+                }
+            } else if (frame.samples != null && frame.samples.length > 0) {
+                audio(frame);
+            }
+        }
+    }
+
+    private VideoFrameFeatures video(Frame frame, AVFrame decoded) {
+        long timeUs = relative(frame.timestamp);
+        try {
+            picture.load(decoded);
+        } catch (DecodedPicture.UnsupportedFormatException e) {
+            if (!unsupportedFormatReported) {
+                unsupportedFormatReported = true;
+                warn(name + ": " + e.getMessage() + "; video features are skipped, audio goes on");
+            }
+            return null;
+        }
+        int errorFlags = decoded.decode_error_flags();
+        if ((decoded.flags() & AV_FRAME_FLAG_CORRUPT) != 0) {
+            errorFlags |= VideoFeatureExtractor.CORRUPT_FLAG;
+        }
+        if (errorFlags != 0) {
+            decodeErrors++;
+            warn(String.format(Locale.ROOT, "corrupt frame at %.2f s (decode error flags 0x%x)", timeUs / 1e6,
+                    errorFlags));
+        }
+        boolean key = frame.keyFrame || (decoded.flags() & AV_FRAME_FLAG_KEY) != 0;
+        VideoFrameFeatures features = videoExtractor.extract(picture, timeUs, key, decoded.pict_type(), errorFlags);
+        double fps = info.frameRate() > 0 ? info.frameRate() : 25;
+        positionUs = Math.max(positionUs, timeUs + Math.round(1e6 / fps));
+        return features;
+    }
+
+    private void audio(Frame frame) {
+        int channels = frame.audioChannels > 0 ? frame.audioChannels : info.channels();
+        int rate = frame.sampleRate > 0 ? frame.sampleRate : info.sampleRate();
+        if (audio == null || audio.channels() != channels || audio.sampleRate() != rate) {
+            if (audio != null) {
+                audio.flush(pending::add);
+                warn(String.format(Locale.ROOT, "audio format changed at %.2f s: %d channels at %d Hz",
+                        positionUs / 1e6, channels, rate));
+            }
+            audio = new AudioBlockAccumulator(options.streamId(), rate, channels, audio == null ? 0 : audio.nextSequence());
+        }
+        long timeUs = relative(frame.timestamp);
+        audio.add(frame.samples, timeUs, pending::add);
+        int samples = frame.samples.length > 1 ? frame.samples[0].remaining() : frame.samples[0].remaining() / channels;
+        positionUs = Math.max(positionUs, timeUs + samples * 1_000_000L / rate);
+    }
+
+    private long relative(long timestampUs) {
+        if (startUs == Long.MIN_VALUE) {
+            startUs = timestampUs;
+        }
+        return timestampUs - startUs;
+    }
+
+    private void reportUnsupportedFormat(int format) {
+        unsupportedFormatReported = true;
+        warn(name + ": unsupported pixel format " + DecodedPicture.formatName(format)
+                + "; video features are skipped, audio goes on");
+    }
+
+    private void warn(String message) {
+        if (warnings.size() < MAX_PENDING_WARNINGS) {
+            warnings.add(message);
+        } else {
+            suppressedWarnings++;
+        }
+    }
+
+    /** Media time reached so far (end of the last decoded frame or block), in microseconds; for progress bars. */
+    public long positionUs() {
+        return positionUs;
+    }
+
+    /** Warnings since the last call, one line each, e.g. "corrupt data near 12.34 s: Invalid data found...". */
+    public List<String> drainWarnings() {
+        List<String> drained = new ArrayList<>(warnings);
+        if (suppressedWarnings > 0) {
+            drained.add(suppressedWarnings + " more warnings suppressed");
+            suppressedWarnings = 0;
+        }
+        warnings.clear();
+        return drained;
+    }
+
+    /** Read errors plus frames FFmpeg flagged as corrupt, since open. */
+    public long decodeErrorCount() {
+        return decodeErrors;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            releaseQuietly(grabber);
+        }
+    }
+
+    private static void releaseQuietly(FFmpegFrameGrabber grabber) {
+        try {
+            grabber.release();
+        } catch (FFmpegFrameGrabber.Exception | RuntimeException ignored) {
+            // nothing left to report on an input being discarded
+        }
+    }
+}

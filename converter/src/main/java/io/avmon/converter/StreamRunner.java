@@ -1,0 +1,320 @@
+package io.avmon.converter;
+
+import io.avmon.schema.AudioBlockFeatures;
+import io.avmon.schema.InputState;
+import io.avmon.schema.StreamStatus;
+import io.avmon.schema.VideoFrameFeatures;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Drives a {@link MediaConverter} into a {@link FeatureSink}, as one live feed.
+ *
+ * <ul>
+ *   <li>{@code realtime}: paces records to media time, like {@code ffmpeg -re}.</li>
+ *   <li>{@code loop}: reopens a file at its end and keeps media time and sequence numbers continuous (video frames
+ *       carry on one frame period after the last; both tracks share one offset so A/V sync does not drift, and an
+ *       audio block may overlap the previous loop's last one by the tracks' length difference, tens of ms).</li>
+ *   <li>{@code reconnect}: when opening or reading fails, or a network input ends, retries with exponential
+ *       back-off (0.5 s doubling to 10 s) and meanwhile sends a StreamStatus RECONNECTING heartbeat once a second,
+ *       from a timer thread, so a feed gone quiet is visible downstream. Default on for network inputs.</li>
+ * </ul>
+ * Statuses: CONNECTING at start, LIVE on every (re)connect, ENDED at the end of a non-looped file or on
+ * {@link #stop()}, FAILED when it gives up (any failure without reconnect, or after {@code giveUpAfter} of
+ * trying). The sink is called under a lock, from the running thread and the heartbeat timer.
+ * {@link #stop()} can be called from any thread; {@link #run()} returns within about one network read timeout
+ * (2 s) at worst, at once for files.
+ */
+public final class StreamRunner implements Runnable, AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(StreamRunner.class);
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    static final Duration HEARTBEAT_PERIOD = Duration.ofSeconds(1);
+
+    /**
+     * @param giveUpAfter how long to keep retrying an input that is down before FAILED; null retries for ever
+     */
+    public record Options(String input, String streamId, boolean realtime, boolean loop, boolean reconnect,
+                          int decoderThreads, Duration giveUpAfter) {
+        public Options {
+            Objects.requireNonNull(input, "input");
+            Objects.requireNonNull(streamId, "streamId");
+        }
+
+        /** No pacing, no loop, reconnect for network inputs, one decoder thread, retry for ever. */
+        public static Options of(String input, String streamId) {
+            return new Options(input, streamId, false, false, MediaConverter.isNetworkInput(input), 1, null);
+        }
+
+        public Options withRealtime(boolean value) {
+            return new Options(input, streamId, value, loop, reconnect, decoderThreads, giveUpAfter);
+        }
+
+        public Options withLoop(boolean value) {
+            return new Options(input, streamId, realtime, value, reconnect, decoderThreads, giveUpAfter);
+        }
+
+        public Options withReconnect(boolean value) {
+            return new Options(input, streamId, realtime, loop, value, decoderThreads, giveUpAfter);
+        }
+
+        public Options withDecoderThreads(int value) {
+            return new Options(input, streamId, realtime, loop, reconnect, value, giveUpAfter);
+        }
+
+        public Options withGiveUpAfter(Duration value) {
+            return new Options(input, streamId, realtime, loop, reconnect, decoderThreads, value);
+        }
+    }
+
+    private final Options options;
+    private final FeatureSink sink;
+    private final Object sinkLock = new Object();
+    private volatile boolean stopped;
+    private volatile boolean reconnecting;
+    private volatile String downMessage;
+    private volatile InputState lastState;
+    private volatile Consumer<String> warningListener = message -> LOG.warn(message);
+    private volatile long lastMediaTimeUs = Long.MIN_VALUE;
+    private volatile long positionUs;
+    private long videoSequence;
+    private long audioSequence;
+    private long timeOffsetUs;
+    private long lastVideoUs = Long.MIN_VALUE;
+    private long frameDurationUs = 40_000;
+    private long pacingWallStartNs;
+    private long pacingMediaStartUs = Long.MIN_VALUE;
+    private volatile Thread runningThread;
+
+    public StreamRunner(Options options, FeatureSink sink) {
+        this.options = options;
+        this.sink = sink;
+    }
+
+    /** Where converter warnings go (default: this class's log at WARN). */
+    public void setWarningListener(Consumer<String> listener) {
+        this.warningListener = Objects.requireNonNull(listener);
+    }
+
+    /** The last status sent: LIVE while running, ENDED or FAILED after {@link #run()} returns. */
+    public InputState lastState() {
+        return lastState;
+    }
+
+    /** Media time reached, including loop offsets, for progress. */
+    public long positionUs() {
+        return positionUs;
+    }
+
+    /** Runs until the input ends (ENDED), {@link #stop()} (ENDED) or the runner gives up (FAILED). */
+    @Override
+    public void run() {
+        runningThread = Thread.currentThread();
+        ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "avmon-heartbeat-" + options.streamId());
+            thread.setDaemon(true);
+            return thread;
+        });
+        heartbeat.scheduleAtFixedRate(() -> {
+            if (reconnecting && !stopped) {
+                status(InputState.RECONNECTING, downMessage);
+            }
+        }, HEARTBEAT_PERIOD.toMillis(), HEARTBEAT_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            status(InputState.CONNECTING, options.input());
+            loop();
+        } finally {
+            heartbeat.shutdownNow();
+            runningThread = null;
+        }
+    }
+
+    private void loop() {
+        long backoffMs = FIRST_BACKOFF.toMillis();
+        long downSinceNs = 0;
+        ConverterOptions converterOptions = new ConverterOptions(options.streamId(), options.decoderThreads());
+        while (!stopped) {
+            String problem;
+            try (MediaConverter converter = MediaConverter.open(options.input(), converterOptions)) {
+                reconnecting = false;
+                backoffMs = FIRST_BACKOFF.toMillis();
+                downSinceNs = 0;
+                pacingMediaStartUs = Long.MIN_VALUE;
+                MediaInfo info = converter.info();
+                if (info.frameRate() > 0) {
+                    frameDurationUs = Math.round(1e6 / info.frameRate());
+                }
+                status(InputState.LIVE, info.formatName() + (info.hasVideo() ? " " + info.width() + "x" + info.height() : "")
+                        + (info.hasAudio() ? " audio " + info.channels() + "ch " + info.sampleRate() + " Hz" : ""));
+                boolean ended = pump(converter);
+                if (stopped) {
+                    break;
+                }
+                if (ended && options.loop()) {
+                    continue;
+                }
+                if (ended && !(options.reconnect() && MediaConverter.isNetworkInput(options.input()))) {
+                    status(InputState.ENDED, "end of input");
+                    return;
+                }
+                problem = options.input() + ": input ended";
+            } catch (MediaInputException e) {
+                problem = e.getMessage();
+            } catch (RuntimeException e) {
+                // A sink failure (e.g. Kafka) is not the input's fault: retrying the input would not help.
+                status(InputState.FAILED, "cannot send: " + FfmpegErrors.firstLine(String.valueOf(e.getMessage())));
+                throw e;
+            }
+            if (stopped) {
+                break;
+            }
+            if (!options.reconnect()) {
+                status(InputState.FAILED, problem);
+                return;
+            }
+            if (downSinceNs == 0) {
+                downSinceNs = System.nanoTime();
+            }
+            if (options.giveUpAfter() != null
+                    && System.nanoTime() - downSinceNs > options.giveUpAfter().toNanos()) {
+                reconnecting = false;
+                status(InputState.FAILED, "gave up after " + options.giveUpAfter().toSeconds() + " s: " + problem);
+                return;
+            }
+            warningListener.accept(problem + "; retrying in " + backoffMs + " ms");
+            downMessage = problem;
+            if (!reconnecting) {
+                reconnecting = true;
+                status(InputState.RECONNECTING, problem);
+            }
+            sleep(backoffMs);
+            backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
+        }
+        reconnecting = false;
+        status(InputState.ENDED, "stopped");
+    }
+
+    /** Sends records until the input ends (true) or the runner is stopped (false). */
+    private boolean pump(MediaConverter converter) throws MediaInputException {
+        long firstVideoUs = Long.MIN_VALUE;
+        long lastVideoInFileUs = Long.MIN_VALUE;
+        boolean firstOpenOfOffset = true;
+        while (!stopped) {
+            SpecificRecord record = converter.next();
+            for (String warning : converter.drainWarnings()) {
+                warningListener.accept(warning);
+            }
+            if (record == null) {
+                // Continue the next loop one frame period after this one's last frame.
+                if (lastVideoInFileUs != Long.MIN_VALUE) {
+                    timeOffsetUs += lastVideoInFileUs + frameDurationUs - Math.max(0, firstVideoUs);
+                } else {
+                    timeOffsetUs += converter.positionUs();
+                }
+                return true;
+            }
+            long mediaTimeUs;
+            if (record instanceof VideoFrameFeatures video) {
+                if (firstVideoUs == Long.MIN_VALUE) {
+                    firstVideoUs = video.getMediaTimeUs();
+                }
+                lastVideoInFileUs = video.getMediaTimeUs();
+                mediaTimeUs = shift(video.getMediaTimeUs(), firstVideoUs);
+                video.setMediaTimeUs(mediaTimeUs);
+                video.setSequence(videoSequence++);
+                lastVideoUs = mediaTimeUs;
+            } else if (record instanceof AudioBlockFeatures audio) {
+                mediaTimeUs = shift(audio.getMediaTimeUs(), firstVideoUs);
+                audio.setMediaTimeUs(mediaTimeUs);
+                audio.setSequence(audioSequence++);
+            } else {
+                continue;
+            }
+            if (options.realtime()) {
+                pace(mediaTimeUs);
+            }
+            if (stopped) {
+                return false;
+            }
+            send(record);
+            lastMediaTimeUs = mediaTimeUs;
+            positionUs = Math.max(positionUs, mediaTimeUs);
+        }
+        return false;
+    }
+
+    /**
+     * Media time on the runner's continuous timeline. After a loop, the file's timeline is shifted so its first
+     * video frame follows the previous loop's last one; before a loop (offset 0) times pass unchanged.
+     */
+    private long shift(long fileTimeUs, long firstVideoUs) {
+        return fileTimeUs + timeOffsetUs;
+    }
+
+    private void pace(long mediaTimeUs) {
+        if (pacingMediaStartUs == Long.MIN_VALUE) {
+            pacingMediaStartUs = mediaTimeUs;
+            pacingWallStartNs = System.nanoTime();
+            return;
+        }
+        long targetNs = pacingWallStartNs + (mediaTimeUs - pacingMediaStartUs) * 1000;
+        while (!stopped) {
+            long waitNs = targetNs - System.nanoTime();
+            if (waitNs <= 0) {
+                return;
+            }
+            sleep(Math.max(1, Math.min(100, waitNs / 1_000_000)));
+        }
+    }
+
+    private void status(InputState state, String message) {
+        StreamStatus status = new StreamStatus();
+        status.setStreamId(options.streamId());
+        status.setIngestTimeMs(System.currentTimeMillis());
+        status.setState(state);
+        status.setLastMediaTimeUs(lastMediaTimeUs == Long.MIN_VALUE ? null : lastMediaTimeUs);
+        status.setMessage(message);
+        lastState = state;
+        send(status);
+    }
+
+    private void send(SpecificRecord record) {
+        synchronized (sinkLock) {
+            sink.send(record);
+        }
+    }
+
+    private void sleep(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (!stopped) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return;
+            }
+            try {
+                Thread.sleep(Math.min(left, 50));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopped = true;
+                return;
+            }
+        }
+    }
+
+    /** Asks the runner to stop; {@link #run()} sends ENDED "stopped" and returns promptly. Any thread. */
+    public void stop() {
+        stopped = true;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,17 @@
+package io.avmon.testmedia;
+
+/** What a segment's sound is. See {@link AudioContent} for the level parameter. */
+public enum AudioKind {
+    /** Music- and speech-like mix of tones and filtered noise with an envelope, about -23 LUFS, on every channel. */
+    PROGRAMME,
+    /** Digital zeros on every channel. Defect: AUDIO_SILENCE. */
+    SILENCE,
+    /** The programme 19 dB down (about -45 dBFS RMS): a quiet passage, not silence. Hard negative. */
+    QUIET,
+    /** A pure 1 kHz sine with its peak at the given dBFS on every channel (EBU Tech 3341 test signals). */
+    TONE_1K,
+    /** The programme on every channel but the last, which carries digital zeros. Defect: AUDIO_CHANNEL_LOSS. */
+    DEAD_CHANNEL,
+    /** The programme driven about 22 dB hot and hard-clipped at full scale. Defect: AUDIO_CLIPPING. */
+    CLIPPED
+}

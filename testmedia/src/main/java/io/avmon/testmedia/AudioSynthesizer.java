@@ -1,0 +1,96 @@
+package io.avmon.testmedia;
+
+import java.util.SplittableRandom;
+
+/**
+ * Generates planar float samples for an audio content kind. The programme is a mix of a chord that changes every
+ * half second (three partials, plucked envelope, panned) and speech-like band-limited noise with a 4 Hz syllable
+ * envelope, centred; its level is calibrated to about -23 LUFS on a stereo pair. The programme generator runs on
+ * every sample whatever the segment, so a clip is a pure function of its spec.
+ */
+final class AudioSynthesizer {
+    /** Linear gain that puts the programme near -23 LUFS (measured with the converter's BS.1770 meter). */
+    static final double PROGRAMME_GAIN = 0.0515;
+    /** QUIET is the programme 19 dB down: about -45 dBFS RMS. */
+    static final double QUIET_GAIN = 0.11;
+    /** CLIPPED drives the programme 22 dB hot into a hard clip at full scale. */
+    static final double CLIPPED_DRIVE = 25;
+    private static final double NOTE_SECONDS = 0.5;
+    private static final int[] SCALE = {0, 2, 4, 7, 9, 12, 14, 16};
+
+    private final int sampleRate;
+    private final int channels;
+    private final long seed;
+    private final SplittableRandom noise;
+    private double highPassState;
+    private double highPassPrevious;
+    private double lowPassState;
+    private final double highPassCoefficient;
+    private final double lowPassCoefficient;
+    private long noteIndex = -1;
+    private double noteFrequency;
+    private double notePan;
+
+    AudioSynthesizer(int sampleRate, int channels, long seed) {
+        this.sampleRate = sampleRate;
+        this.channels = channels;
+        this.seed = seed;
+        this.noise = new SplittableRandom(seed * 17 + 3);
+        double dt = 1.0 / sampleRate;
+        double rcHigh = 1 / (2 * Math.PI * 300);
+        double rcLow = 1 / (2 * Math.PI * 3000);
+        this.highPassCoefficient = rcHigh / (rcHigh + dt);
+        this.lowPassCoefficient = dt / (rcLow + dt);
+    }
+
+    /** Fills {@code out[channel][0..count)} with samples {@code firstSample..firstSample+count} of {@code content}. */
+    void generate(AudioContent content, long firstSample, int count, float[][] out) {
+        for (int i = 0; i < count; i++) {
+            long n = firstSample + i;
+            double t = (double) n / sampleRate;
+            double[] stereo = programme(n, t);
+            for (int c = 0; c < channels; c++) {
+                double programme = stereo[c % 2];
+                double value = switch (content.kind()) {
+                    case PROGRAMME -> programme;
+                    case SILENCE -> 0;
+                    case QUIET -> programme * QUIET_GAIN;
+                    case DEAD_CHANNEL -> c == channels - 1 ? 0 : programme;
+                    case CLIPPED -> Math.max(-1, Math.min(1, programme * CLIPPED_DRIVE));
+                    case TONE_1K -> Math.pow(10, content.levelDbfs() / 20)
+                            * Math.sin(2 * Math.PI * 1000.0 * (n % sampleRate) / sampleRate);
+                };
+                out[c][i] = (float) value;
+            }
+        }
+    }
+
+    private final double[] stereo = new double[2];
+
+    private double[] programme(long n, double t) {
+        long note = (long) Math.floor(t / NOTE_SECONDS);
+        if (note != noteIndex) {
+            SplittableRandom notes = new SplittableRandom(seed * 1_000_033L + note);
+            noteIndex = note;
+            noteFrequency = 196.0 * Math.pow(2, SCALE[notes.nextInt(SCALE.length)] / 12.0);
+            notePan = 0.3 + 0.4 * notes.nextDouble();
+        }
+        double sinceNote = t - note * NOTE_SECONDS;
+        double envelope = Math.min(1, sinceNote / 0.01) * Math.exp(-3.5 * sinceNote);
+        double phase = 2 * Math.PI * noteFrequency * sinceNote;
+        double music = envelope * (Math.sin(phase) + 0.5 * Math.sin(1.5 * phase) + 0.3 * Math.sin(2 * phase));
+
+        double white = noise.nextDouble() * 2 - 1;
+        double high = highPassCoefficient * (highPassState + white - highPassPrevious);
+        highPassState = high;
+        highPassPrevious = white;
+        lowPassState += lowPassCoefficient * (high - lowPassState);
+        double syllable = Math.sin(2 * Math.PI * 4 * t);
+        double phraseOn = (t % 3.0) < 2.4 ? 1 : 0.15;
+        double speech = lowPassState * syllable * syllable * phraseOn * 6;
+
+        stereo[0] = PROGRAMME_GAIN * (music * (1 - notePan) * 1.4 + speech);
+        stereo[1] = PROGRAMME_GAIN * (music * notePan * 1.4 + speech);
+        return stereo;
+    }
+}

@@ -1,0 +1,133 @@
+package io.avmon.testmedia;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What to write: picture and sound format, container and codecs, a seed, and the ordered segments.
+ * The defaults make a broadcast-like MPEG-TS clip (MPEG-2 video at qscale 3, GOP 12 with B-frames, AAC 192 kb/s),
+ * which the plain {@code org.bytedeco:ffmpeg} artifact can encode without extra native libraries.
+ */
+public record ClipSpec(int width, int height, int fps, int sampleRate, int channels, long seed,
+                       String format, String videoCodec, String audioCodec, int videoQscale, int audioBitrate,
+                       int gopSize, List<Segment> segments) {
+
+    public ClipSpec {
+        segments = List.copyOf(segments);
+        if (width <= 0 || height <= 0 || width % 2 != 0 || height % 2 != 0) {
+            throw new IllegalArgumentException("width and height must be positive and even: " + width + "x" + height);
+        }
+        if (fps <= 0 || sampleRate <= 0 || channels <= 0) {
+            throw new IllegalArgumentException("fps, sampleRate and channels must be positive");
+        }
+        if (segments.isEmpty()) {
+            throw new IllegalArgumentException("a clip needs at least one segment");
+        }
+    }
+
+    public double durationSeconds() {
+        return segments.stream().mapToDouble(Segment::durationSeconds).sum();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder().size(width, height).fps(fps).sampleRate(sampleRate).channels(channels).seed(seed)
+                .container(format, videoCodec, audioCodec).videoQscale(videoQscale).audioBitrate(audioBitrate)
+                .gopSize(gopSize);
+        segments.forEach(b::segment);
+        return b;
+    }
+
+    public static final class Builder {
+        private int width = 640;
+        private int height = 360;
+        private int fps = 25;
+        private int sampleRate = 48_000;
+        private int channels = 2;
+        private long seed = 1;
+        private String format = "mpegts";
+        private String videoCodec = "mpeg2video";
+        private String audioCodec = "aac";
+        private int videoQscale = 3;
+        private int audioBitrate = 192_000;
+        private int gopSize = 12;
+        private final List<Segment> segments = new ArrayList<>();
+
+        public Builder size(int width, int height) {
+            this.width = width;
+            this.height = height;
+            return this;
+        }
+
+        public Builder width(int width) {
+            this.width = width;
+            return this;
+        }
+
+        public Builder height(int height) {
+            this.height = height;
+            return this;
+        }
+
+        public Builder fps(int fps) {
+            this.fps = fps;
+            return this;
+        }
+
+        public Builder sampleRate(int sampleRate) {
+            this.sampleRate = sampleRate;
+            return this;
+        }
+
+        public Builder channels(int channels) {
+            this.channels = channels;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Container (ffmpeg muxer name, e.g. "mpegts", "matroska") and encoder names (e.g. "mpeg2video", "aac", "pcm_s16le"). */
+        public Builder container(String format, String videoCodec, String audioCodec) {
+            this.format = format;
+            this.videoCodec = videoCodec;
+            this.audioCodec = audioCodec;
+            return this;
+        }
+
+        /** Constant quantiser scale for the video encoder (1 best .. 31 worst); 3 is broadcast-like at 640x360. */
+        public Builder videoQscale(int videoQscale) {
+            this.videoQscale = videoQscale;
+            return this;
+        }
+
+        public Builder audioBitrate(int audioBitrate) {
+            this.audioBitrate = audioBitrate;
+            return this;
+        }
+
+        public Builder gopSize(int gopSize) {
+            this.gopSize = gopSize;
+            return this;
+        }
+
+        public Builder segment(Segment segment) {
+            segments.add(segment);
+            return this;
+        }
+
+        public Builder segment(double durationSeconds, VideoKind video, AudioContent audio) {
+            return segment(new Segment(durationSeconds, video, audio));
+        }
+
+        public ClipSpec build() {
+            return new ClipSpec(width, height, fps, sampleRate, channels, seed, format, videoCodec, audioCodec,
+                    videoQscale, audioBitrate, gopSize, segments);
+        }
+    }
+}

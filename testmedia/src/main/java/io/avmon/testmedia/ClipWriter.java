@@ -1,0 +1,180 @@
+package io.avmon.testmedia;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
+import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
+
+import io.avmon.schema.DefectType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+
+/**
+ * Writes a {@link ClipSpec} to a file and returns it with its truth. YUV 4:2:0 planes go to the encoder as they
+ * are (no RGB, no swscale), audio as planar floats. Deterministic for a spec: single-threaded encoding, seeded
+ * content.
+ */
+public final class ClipWriter {
+
+    private ClipWriter() {}
+
+    /** Writes {@code spec} to {@code file} (parent directories are created) and returns the clip with its truth. */
+    public static Clip write(ClipSpec spec, Path file) throws IOException {
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        List<TimedSegment> timeline = timeline(spec);
+        FramePainter painter = new FramePainter(spec.width(), spec.height(), spec.seed());
+        AudioSynthesizer synth = new AudioSynthesizer(spec.sampleRate(), spec.channels(), spec.seed());
+        byte[] frame = new byte[painter.frameBytes()];
+        ByteBuffer image = ByteBuffer.allocateDirect(frame.length);
+        int maxSamplesPerFrame = spec.sampleRate() / spec.fps() + 2;
+        float[][] samples = new float[spec.channels()][maxSamplesPerFrame];
+        FloatBuffer[] sampleBuffers = new FloatBuffer[spec.channels()];
+
+        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), spec.width(), spec.height(), spec.channels());
+        try {
+            recorder.setFormat(spec.format());
+            recorder.setVideoCodecName(spec.videoCodec());
+            recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+            recorder.setFrameRate(spec.fps());
+            recorder.setGopSize(spec.gopSize());
+            recorder.setVideoQuality(spec.videoQscale());
+            recorder.setVideoBitrate(20_000_000);
+            recorder.setVideoOption("threads", "1");
+            if (spec.videoCodec().startsWith("mpeg")) {
+                recorder.setMaxBFrames(2);
+            }
+            recorder.setAudioCodecName(spec.audioCodec());
+            recorder.setSampleRate(spec.sampleRate());
+            recorder.setAudioChannels(spec.channels());
+            recorder.setAudioBitrate(spec.audioBitrate());
+            recorder.setSampleFormat(spec.audioCodec().startsWith("pcm_s16") ? AV_SAMPLE_FMT_S16 : AV_SAMPLE_FMT_FLTP);
+            recorder.start();
+
+            long totalFrames = Math.round(spec.durationSeconds() * spec.fps());
+            int segmentIndex = 0;
+            long samplesWritten = 0;
+            for (long i = 0; i < totalFrames; i++) {
+                double t = (double) i / spec.fps();
+                while (segmentIndex < timeline.size() - 1 && t >= timeline.get(segmentIndex).endSeconds() - 1e-9) {
+                    segmentIndex++;
+                }
+                TimedSegment segment = timeline.get(segmentIndex);
+                painter.paint(frame, segment.video(), t, segment.startSeconds(),
+                        segment.endSeconds() - segment.startSeconds(), segmentIndex);
+                image.clear();
+                image.put(frame).flip();
+                recorder.recordImage(spec.width(), spec.height(), Frame.DEPTH_UBYTE, 1, spec.width(),
+                        AV_PIX_FMT_YUV420P, image);
+
+                long sampleEnd = Math.round((double) (i + 1) * spec.sampleRate() / spec.fps());
+                writeAudio(recorder, synth, timeline, samplesWritten, sampleEnd, spec, samples, sampleBuffers);
+                samplesWritten = sampleEnd;
+            }
+            recorder.stop();
+        } catch (FFmpegFrameRecorder.Exception e) {
+            throw new IOException(file + ": cannot write clip: " + e.getMessage(), e);
+        } finally {
+            try {
+                recorder.release();
+            } catch (FFmpegFrameRecorder.Exception ignored) {
+                // already reporting the first failure, or released
+            }
+        }
+        return new Clip(file, spec, truth(spec, timeline), timeline);
+    }
+
+    /** Audio for samples [from, to), split where the audio segment changes. */
+    private static void writeAudio(FFmpegFrameRecorder recorder, AudioSynthesizer synth, List<TimedSegment> timeline,
+                                   long from, long to, ClipSpec spec, float[][] samples, FloatBuffer[] buffers)
+            throws FFmpegFrameRecorder.Exception {
+        int count = (int) (to - from);
+        int done = 0;
+        while (done < count) {
+            long n = from + done;
+            TimedSegment segment = segmentAtSample(timeline, n, spec.sampleRate());
+            long segmentEndSample = Math.round(segment.endSeconds() * spec.sampleRate());
+            int run = (int) Math.max(1, Math.min(count - done, segmentEndSample - n));
+            float[][] part = new float[spec.channels()][];
+            for (int c = 0; c < spec.channels(); c++) {
+                part[c] = new float[run];
+            }
+            synth.generate(segment.audio(), n, run, part);
+            for (int c = 0; c < spec.channels(); c++) {
+                System.arraycopy(part[c], 0, samples[c], done, run);
+            }
+            done += run;
+        }
+        for (int c = 0; c < spec.channels(); c++) {
+            buffers[c] = FloatBuffer.wrap(samples[c], 0, count);
+        }
+        recorder.recordSamples(spec.sampleRate(), spec.channels(), (java.nio.Buffer[]) buffers);
+    }
+
+    private static TimedSegment segmentAtSample(List<TimedSegment> timeline, long n, int sampleRate) {
+        for (TimedSegment s : timeline) {
+            if (n < Math.round(s.endSeconds() * sampleRate)) {
+                return s;
+            }
+        }
+        return timeline.get(timeline.size() - 1);
+    }
+
+    static List<TimedSegment> timeline(ClipSpec spec) {
+        List<TimedSegment> timeline = new ArrayList<>();
+        double start = 0;
+        for (Segment s : spec.segments()) {
+            timeline.add(new TimedSegment(start, start + s.durationSeconds(), s.video(), s.audio()));
+            start += s.durationSeconds();
+        }
+        return timeline;
+    }
+
+    /** One truth entry per run of consecutive segments with the same defect; hard negatives get none. */
+    static List<InjectedDefect> truth(ClipSpec spec, List<TimedSegment> timeline) {
+        List<InjectedDefect> truth = new ArrayList<>();
+        for (TimedSegment s : timeline) {
+            DefectType video = switch (s.video()) {
+                case BLACK -> DefectType.BLACK_FRAMES;
+                case FROZEN -> DefectType.FROZEN_FRAMES;
+                default -> null;
+            };
+            if (video != null) {
+                add(truth, new InjectedDefect(video, s.startSeconds(), s.endSeconds(), null));
+            }
+            InjectedDefect audio = switch (s.audio().kind()) {
+                case SILENCE -> new InjectedDefect(DefectType.AUDIO_SILENCE, s.startSeconds(), s.endSeconds(), null);
+                case DEAD_CHANNEL -> new InjectedDefect(DefectType.AUDIO_CHANNEL_LOSS, s.startSeconds(), s.endSeconds(),
+                        spec.channels() - 1);
+                case CLIPPED -> new InjectedDefect(DefectType.AUDIO_CLIPPING, s.startSeconds(), s.endSeconds(), null);
+                default -> null;
+            };
+            if (audio != null) {
+                add(truth, audio);
+            }
+        }
+        truth.sort(java.util.Comparator.comparingDouble(InjectedDefect::startSeconds));
+        return truth;
+    }
+
+    private static void add(List<InjectedDefect> truth, InjectedDefect next) {
+        for (int i = truth.size() - 1; i >= 0; i--) {
+            InjectedDefect previous = truth.get(i);
+            if (previous.defectType() == next.defectType()
+                    && java.util.Objects.equals(previous.channel(), next.channel())
+                    && Math.abs(previous.endSeconds() - next.startSeconds()) < 1e-9) {
+                truth.set(i, new InjectedDefect(previous.defectType(), previous.startSeconds(), next.endSeconds(),
+                        previous.channel()));
+                return;
+            }
+        }
+        truth.add(next);
+    }
+}

@@ -1,0 +1,314 @@
+package io.avmon.testmedia;
+
+import java.util.SplittableRandom;
+
+/**
+ * Paints one YUV 4:2:0 frame (planar, contiguous Y then Cb then Cr, limited range) for a video kind at a media
+ * time. Textures, noise tables and index arrays are built once; a frame costs one lookup per sample.
+ */
+final class FramePainter {
+    private static final int BLACK_Y = 16;
+    private static final int NEUTRAL_C = 128;
+    private static final int NOISE_TABLE_BITS = 20;
+    private static final int NOISE_MASK = (1 << NOISE_TABLE_BITS) - 1;
+    /** Sensor noise of the STATIC_NOISE kind, in 8-bit luma levels. */
+    static final double SENSOR_NOISE_SIGMA = 2.5;
+    private static final int LETTERBOX_BAR_ALIGN = 2;
+
+    private final int width;
+    private final int height;
+    private final int chromaWidth;
+    private final int chromaHeight;
+    private final int lumaSize;
+    private final int chromaSize;
+    private final long seed;
+
+    private final NoiseTexture dayTexture;
+    private final NoiseTexture nightTexture;
+    private final NoiseTexture[] shotTextures;
+    private final byte[] sensorNoise;
+    private final MovingObject[] objects;
+
+    private final int[] xIndex;
+    private final int[] yIndex;
+    private final int[] cxIndex;
+    private final int[] cyIndex;
+    private final byte[] identity = new byte[256];
+    private final byte[] lumaLut = new byte[256];
+    private final byte[] cbLut = new byte[256];
+    private final byte[] crLut = new byte[256];
+
+    /** The last frame that was not FROZEN, which FROZEN repeats exactly. */
+    private final byte[] lastContent;
+    private boolean haveContent;
+    /** The still scene STATIC_NOISE adds noise to, and the segment it was painted for. */
+    private final byte[] stillBase;
+    private double stillSegmentStart = Double.NaN;
+    private final SplittableRandom frameNoise;
+
+    FramePainter(int width, int height, long seed) {
+        this.width = width;
+        this.height = height;
+        this.chromaWidth = width / 2;
+        this.chromaHeight = height / 2;
+        this.lumaSize = width * height;
+        this.chromaSize = chromaWidth * chromaHeight;
+        this.seed = seed;
+        this.dayTexture = new NoiseTexture(seed * 31 + 1, -6, 10);
+        this.nightTexture = new NoiseTexture(seed * 31 + 2, 0, 0);
+        this.shotTextures = new NoiseTexture[] {
+            new NoiseTexture(seed * 31 + 3, 20, -15),
+            new NoiseTexture(seed * 31 + 4, -25, 5),
+            new NoiseTexture(seed * 31 + 5, 5, 25),
+        };
+        SplittableRandom random = new SplittableRandom(seed * 31 + 6);
+        this.sensorNoise = new byte[1 << NOISE_TABLE_BITS];
+        for (int i = 0; i < sensorNoise.length; i++) {
+            sensorNoise[i] = (byte) Math.round(gaussian(random) * SENSOR_NOISE_SIGMA);
+        }
+        this.objects = new MovingObject[] {
+            MovingObject.random(random, width, height),
+            MovingObject.random(random, width, height),
+            MovingObject.random(random, width, height),
+        };
+        this.frameNoise = new SplittableRandom(seed * 31 + 7);
+        this.xIndex = new int[width];
+        this.yIndex = new int[height];
+        this.cxIndex = new int[chromaWidth];
+        this.cyIndex = new int[chromaHeight];
+        for (int i = 0; i < 256; i++) {
+            identity[i] = (byte) i;
+        }
+        this.lastContent = new byte[frameBytes()];
+        this.stillBase = new byte[frameBytes()];
+    }
+
+    int frameBytes() {
+        return lumaSize + 2 * chromaSize;
+    }
+
+    /**
+     * Paints the frame at media time {@code t} of a segment of kind {@code kind} that started at
+     * {@code segmentStart} and lasts {@code segmentDuration}.
+     */
+    void paint(byte[] frame, VideoKind kind, double t, double segmentStart, double segmentDuration, int segmentIndex) {
+        double local = t - segmentStart;
+        switch (kind) {
+            case MOTION -> paintMotion(frame, t, 0, height);
+            case BLACK -> fill(frame, BLACK_Y, NEUTRAL_C, NEUTRAL_C);
+            case FROZEN -> {
+                if (!haveContent) {
+                    paintMotion(lastContent, t, 0, height);
+                    haveContent = true;
+                }
+                System.arraycopy(lastContent, 0, frame, 0, frame.length);
+                return;
+            }
+            case DIP_TO_BLACK -> {
+                paintMotion(frame, t, 0, height);
+                double hold = Math.max(0, Math.min(1.0, segmentDuration - 1.0));
+                double gain = local < 0.5 ? 1 - local / 0.5
+                        : local < 0.5 + hold ? 0
+                        : local < 1.0 + hold ? (local - 0.5 - hold) / 0.5 : 1;
+                fade(frame, gain);
+            }
+            case DARK_SCENE -> paintNight(frame, t);
+            case LETTERBOX -> {
+                int active = (int) Math.round(width / 2.39);
+                int bar = ((height - active) / 2) & ~(LETTERBOX_BAR_ALIGN * 2 - 1);
+                fill(frame, BLACK_Y, NEUTRAL_C, NEUTRAL_C);
+                paintMotion(frame, t, bar, height - bar);
+            }
+            case STATIC_NOISE -> {
+                if (stillSegmentStart != segmentStart) {
+                    setTone(0, 1, 0, 0);
+                    paintTexture(stillBase, dayTexture, 300 + segmentIndex * 97, 200, 1.0, 0, height);
+                    stillSegmentStart = segmentStart;
+                }
+                addSensorNoise(stillBase, frame);
+            }
+            case SCENE_CUTS -> paintShot(frame, local, t, segmentIndex);
+            default -> throw new IllegalArgumentException("unknown video kind " + kind);
+        }
+        System.arraycopy(frame, 0, lastContent, 0, frame.length);
+        haveContent = true;
+    }
+
+    private void paintMotion(byte[] frame, double t, int rowFrom, int rowTo) {
+        double ox = 60 * t + 80 * Math.sin(0.4 * t);
+        double oy = 25 * t + 40 * Math.cos(0.3 * t);
+        double zoom = 1 + 0.25 * Math.sin(2 * Math.PI * t / 9);
+        setTone(0, 1, 0, 0);
+        paintTexture(frame, dayTexture, ox, oy, zoom, rowFrom, rowTo);
+        for (MovingObject object : objects) {
+            object.draw(frame, t, width, height, rowFrom, rowTo, identity);
+        }
+    }
+
+    /** Night: luma compressed to about 15..43 (mean about 28) with texture, blue cast, two moving lights. */
+    private void paintNight(byte[] frame, double t) {
+        double ox = 70 * t;
+        double oy = 10 * Math.sin(0.5 * t);
+        setTone(12, 0.13, 14, -6);
+        paintTexture(frame, nightTexture, ox, oy, 1.1, 0, height);
+        byte[] dim = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            dim[i] = (byte) (16 + (i - 16) * 45 / 219);
+        }
+        objects[0].draw(frame, t, width, height, 0, height, dim);
+        objects[1].draw(frame, t, width, height, 0, height, dim);
+    }
+
+    /** Shots of 1-2 s each on a different texture and framing, cut hard. */
+    private void paintShot(byte[] frame, double local, double t, int segmentIndex) {
+        SplittableRandom shots = new SplittableRandom(seed * 1_000_003L + segmentIndex);
+        double shotStart = 0;
+        int shot = 0;
+        double shotLength = 1 + shots.nextDouble();
+        while (local >= shotStart + shotLength) {
+            shotStart += shotLength;
+            shotLength = 1 + shots.nextDouble();
+            shot++;
+        }
+        SplittableRandom framing = new SplittableRandom(seed * 7_919L + segmentIndex * 131L + shot);
+        NoiseTexture texture = shotTextures[shot % shotTextures.length];
+        double ox = framing.nextDouble() * NoiseTexture.SIZE + 40 * (local - shotStart);
+        double oy = framing.nextDouble() * NoiseTexture.SIZE;
+        double zoom = 0.8 + 0.6 * framing.nextDouble();
+        setTone(0, 1, 0, 0);
+        paintTexture(frame, texture, ox, oy, zoom, 0, height);
+        objects[shot % objects.length].draw(frame, t, width, height, 0, height, identity);
+    }
+
+    /** Tone: luma = lumaOffset + lumaGain * texture; chroma keeps a quarter of its swing plus a cast when not neutral. */
+    private void setTone(int lumaOffset, double lumaGain, int cbCast, int crCast) {
+        boolean neutral = cbCast == 0 && crCast == 0 && lumaOffset == 0 && lumaGain == 1;
+        for (int i = 0; i < 256; i++) {
+            lumaLut[i] = (byte) NoiseTexture.clamp((int) Math.round(lumaOffset + lumaGain * i), 0, 255);
+            cbLut[i] = neutral ? (byte) i : (byte) NoiseTexture.clamp(128 + cbCast + (i - 128) / 4, 16, 240);
+            crLut[i] = neutral ? (byte) i : (byte) NoiseTexture.clamp(128 + crCast + (i - 128) / 4, 16, 240);
+        }
+    }
+
+    private void paintTexture(byte[] frame, NoiseTexture texture, double ox, double oy, double zoom,
+                              int rowFrom, int rowTo) {
+        double cx = width / 2.0;
+        double cy = height / 2.0;
+        for (int x = 0; x < width; x++) {
+            xIndex[x] = (int) Math.floor(ox + cx + (x - cx) * zoom) & NoiseTexture.MASK;
+        }
+        for (int y = 0; y < height; y++) {
+            yIndex[y] = ((int) Math.floor(oy + cy + (y - cy) * zoom) & NoiseTexture.MASK) * NoiseTexture.SIZE;
+        }
+        for (int x = 0; x < chromaWidth; x++) {
+            cxIndex[x] = (int) Math.floor((ox + cx + (2 * x - cx) * zoom) / 2) & NoiseTexture.CHROMA_MASK;
+        }
+        for (int y = 0; y < chromaHeight; y++) {
+            cyIndex[y] = ((int) Math.floor((oy + cy + (2 * y - cy) * zoom) / 2) & NoiseTexture.CHROMA_MASK)
+                    * NoiseTexture.CHROMA_SIZE;
+        }
+        byte[] luma = texture.luma;
+        for (int y = rowFrom; y < rowTo; y++) {
+            int row = yIndex[y];
+            int out = y * width;
+            for (int x = 0; x < width; x++) {
+                frame[out + x] = lumaLut[luma[row + xIndex[x]] & 0xFF];
+            }
+        }
+        int cbBase = lumaSize;
+        int crBase = lumaSize + chromaSize;
+        for (int y = rowFrom / 2; y < (rowTo + 1) / 2; y++) {
+            int row = cyIndex[y];
+            int out = y * chromaWidth;
+            for (int x = 0; x < chromaWidth; x++) {
+                int src = row + cxIndex[x];
+                frame[cbBase + out + x] = cbLut[texture.cb[src] & 0xFF];
+                frame[crBase + out + x] = crLut[texture.cr[src] & 0xFF];
+            }
+        }
+    }
+
+    private void addSensorNoise(byte[] base, byte[] frame) {
+        int offset = frameNoise.nextInt(1 << NOISE_TABLE_BITS);
+        for (int i = 0; i < lumaSize; i++) {
+            frame[i] = (byte) NoiseTexture.clamp((base[i] & 0xFF) + sensorNoise[(offset + i) & NOISE_MASK], 16, 235);
+        }
+        offset = frameNoise.nextInt(1 << NOISE_TABLE_BITS);
+        for (int i = lumaSize; i < base.length; i++) {
+            // Chroma noise at about half the luma sigma, as a camera's.
+            frame[i] = (byte) NoiseTexture.clamp((base[i] & 0xFF) + (sensorNoise[(offset + i) & NOISE_MASK] >> 1), 16, 240);
+        }
+    }
+
+    private void fade(byte[] frame, double gain) {
+        for (int i = 0; i < 256; i++) {
+            lumaLut[i] = (byte) (int) Math.round(BLACK_Y + (i - BLACK_Y) * gain);
+            cbLut[i] = (byte) (int) Math.round(NEUTRAL_C + (i - NEUTRAL_C) * gain);
+        }
+        for (int i = 0; i < lumaSize; i++) {
+            frame[i] = lumaLut[frame[i] & 0xFF];
+        }
+        for (int i = lumaSize; i < frame.length; i++) {
+            frame[i] = cbLut[frame[i] & 0xFF];
+        }
+    }
+
+    private void fill(byte[] frame, int y, int cb, int cr) {
+        java.util.Arrays.fill(frame, 0, lumaSize, (byte) y);
+        java.util.Arrays.fill(frame, lumaSize, lumaSize + chromaSize, (byte) cb);
+        java.util.Arrays.fill(frame, lumaSize + chromaSize, frame.length, (byte) cr);
+    }
+
+    private static double gaussian(SplittableRandom random) {
+        double u1 = Math.max(1e-12, random.nextDouble());
+        double u2 = random.nextDouble();
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+
+    /** A disc with diagonal stripes and a solid colour, moving on a Lissajous path. */
+    private record MovingObject(double radius, double ax, double ay, double wx, double wy, double phase,
+                                int stripeDark, int stripeLight, int cb, int cr) {
+
+        static MovingObject random(SplittableRandom random, int width, int height) {
+            return new MovingObject(height * (0.08 + 0.06 * random.nextDouble()),
+                    width * (0.25 + 0.15 * random.nextDouble()), height * (0.2 + 0.15 * random.nextDouble()),
+                    0.6 + random.nextDouble(), 0.5 + random.nextDouble(), random.nextDouble() * 6.28,
+                    30 + random.nextInt(40), 170 + random.nextInt(60), 60 + random.nextInt(140), 60 + random.nextInt(140));
+        }
+
+        void draw(byte[] frame, double t, int width, int height, int rowFrom, int rowTo, byte[] tone) {
+            double centreX = width / 2.0 + ax * Math.sin(wx * t + phase);
+            double centreY = height / 2.0 + ay * Math.sin(wy * t + 2 * phase);
+            int x0 = Math.max(0, (int) (centreX - radius));
+            int x1 = Math.min(width - 1, (int) (centreX + radius));
+            int y0 = Math.max(rowFrom, (int) (centreY - radius));
+            int y1 = Math.min(rowTo - 1, (int) (centreY + radius));
+            double r2 = radius * radius;
+            int stripeShift = (int) (t * 40);
+            byte dark = tone[stripeDark];
+            byte light = tone[stripeLight];
+            for (int y = y0; y <= y1; y++) {
+                double dy = y - centreY;
+                for (int x = x0; x <= x1; x++) {
+                    double dx = x - centreX;
+                    if (dx * dx + dy * dy <= r2) {
+                        frame[y * width + x] = (((x + y + stripeShift) / 7) & 1) == 0 ? dark : light;
+                    }
+                }
+            }
+            int chromaWidth = width / 2;
+            int cbBase = width * height;
+            int crBase = cbBase + chromaWidth * (height / 2);
+            for (int y = (y0 + 1) / 2; y <= y1 / 2; y++) {
+                double dy = 2 * y - centreY;
+                for (int x = (x0 + 1) / 2; x <= x1 / 2; x++) {
+                    double dx = 2 * x - centreX;
+                    if (dx * dx + dy * dy <= r2) {
+                        frame[cbBase + y * chromaWidth + x] = (byte) cb;
+                        frame[crBase + y * chromaWidth + x] = (byte) cr;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.avmon.testmedia;
+
+/** What a segment's picture shows. Defects carry truth; hard negatives look like defects to a naive detector but are not. */
+public enum VideoKind {
+    /** Photograph-like multi-octave coloured noise, panned and zoomed, with moving striped objects. Normal programme. */
+    MOTION(false, false),
+    /** Y=16, Cb=Cr=128 (limited-range black), as a broken chain emits. Defect: BLACK_FRAMES. */
+    BLACK(true, false),
+    /** Exact repeat of the last content frame, as a stuck encoder or decoder emits. Defect: FROZEN_FRAMES. */
+    FROZEN(true, false),
+    /** Fade to black over 0.5 s, hold black for at most 1 s, fade back, then motion: a normal programme junction. */
+    DIP_TO_BLACK(false, true),
+    /** Textured, moving night scene tinted blue, mean luma about 28 with structure and a few moving lights. */
+    DARK_SCENE(false, true),
+    /** 2.39:1 film in a 16:9 frame: moving content between black bars top and bottom. */
+    LETTERBOX(false, true),
+    /** A still scene with fresh sensor noise (sigma 2.5 levels) in every frame: static, but not frozen. */
+    STATIC_NOISE(false, true),
+    /** Hard cuts between different textures every 1-2 s. */
+    SCENE_CUTS(false, true);
+
+    private final boolean defect;
+    private final boolean hardNegative;
+
+    VideoKind(boolean defect, boolean hardNegative) {
+        this.defect = defect;
+        this.hardNegative = hardNegative;
+    }
+
+    public boolean isDefect() {
+        return defect;
+    }
+
+    public boolean isHardNegative() {
+        return hardNegative;
+    }
+}
