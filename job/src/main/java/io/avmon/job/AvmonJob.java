@@ -1,0 +1,124 @@
+package io.avmon.job;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import io.avmon.job.kafka.AvroRecordSerializer;
+import io.avmon.job.kafka.DeadLetterSerializer;
+import io.avmon.job.kafka.MediaEventDeserializer;
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.StreamHealth;
+
+/**
+ * The production job: Kafka in, {@link DetectorTopology}, Kafka out. Flags are listed on {@link JobOptions}.
+ *
+ * <ul>
+ *   <li>In: one KafkaSource over the video-features, audio-features and stream-status topics; values that
+ *       cannot be decoded become dead letters, never failures.</li>
+ *   <li>Out: defects and health exactly-once (Kafka transactions committed on checkpoints: read them with
+ *       isolation.level=read_committed), key = streamId, Avro single-object encoding; dead letters
+ *       at-least-once, byte for byte, with the cause in the {@code avmon.error} header.</li>
+ *   <li>Checkpoints: exactly-once mode at the configured interval, hashmap state backend; restarts with
+ *       exponential back-off.</li>
+ * </ul>
+ */
+public final class AvmonJob {
+    /** Within the broker's default transaction.max.timeout.ms (15 min), and far above a checkpoint plus a restart. */
+    static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
+
+    private AvmonJob() {}
+
+    public static void main(String[] args) throws Exception {
+        JobOptions options = JobOptions.fromArgs(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        define(env, options);
+        env.execute("avmon");
+    }
+
+    /** Wires the job into {@code env} without executing it (the caller executes, e.g. on a local MiniCluster). */
+    public static void define(StreamExecutionEnvironment env, JobOptions options) {
+        define(env, options, DetectionProfile.defaults());
+    }
+
+    public static void define(StreamExecutionEnvironment env, JobOptions options, DetectionProfile profile) {
+        env.configure(jobConfiguration(options));
+        if (options.parallelism() > 0) {
+            env.setParallelism(options.parallelism());
+        }
+
+        DataStream<MediaEvent> input = env.fromSource(source(options), MediaEventWatermarks.strategy(), "Kafka features")
+                .uid("kafka-features-source").name("Kafka features");
+
+        DetectorTopology.TopologyOutputs outputs = new DetectorTopology(profile).build(input);
+
+        outputs.defects().sinkTo(exactlyOnceSink(options, options.defectsTopic(), "defects", new AvroRecordSerializer<DefectEvent>(options.defectsTopic())))
+                .uid("kafka-defects-sink").name("Kafka defects");
+        outputs.health().sinkTo(exactlyOnceSink(options, options.healthTopic(), "health", new AvroRecordSerializer<StreamHealth>(options.healthTopic())))
+                .uid("kafka-health-sink").name("Kafka health");
+        outputs.deadLetters().sinkTo(KafkaSink.<DeadLetter>builder()
+                        .setBootstrapServers(options.bootstrapServers())
+                        .setRecordSerializer(new DeadLetterSerializer(options.deadLetterTopic()))
+                        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                        .build())
+                .uid("kafka-dead-letter-sink").name("Kafka dead letters");
+    }
+
+    /** The settings {@link #define} applies to the environment. */
+    static Configuration jobConfiguration(JobOptions options) {
+        Configuration conf = DetectorTopology.pipelineConfiguration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.checkpointInterval());
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, options.checkpointInterval().dividedBy(2));
+        conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMinutes(5));
+        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        if (options.checkpointDir() != null) {
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.checkpointDir());
+            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        }
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
+        return conf;
+    }
+
+    static KafkaSource<MediaEvent> source(JobOptions options) {
+        OffsetResetStrategy reset = options.startingOffsets() == JobOptions.StartingOffsets.EARLIEST
+                ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST;
+        return KafkaSource.<MediaEvent>builder()
+                .setBootstrapServers(options.bootstrapServers())
+                .setTopics(List.of(options.videoTopic(), options.audioTopic(), options.statusTopic()))
+                .setGroupId(options.groupId())
+                // Resume from the group's offsets (committed on checkpoints); the option applies to a new group.
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
+                .setDeserializer(new MediaEventDeserializer(options.videoTopic(), options.audioTopic(), options.statusTopic()))
+                .build();
+    }
+
+    static <T> KafkaSink<T> exactlyOnceSink(JobOptions options, String topic, String name,
+            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(options.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                // Distinct per sink and stable across restarts: it is how lingering transactions get aborted.
+                .setTransactionalIdPrefix(options.transactionalIdPrefix() + "-" + name)
+                .setProperty("transaction.timeout.ms", Long.toString(TRANSACTION_TIMEOUT.toMillis()))
+                .build();
+    }
+}

@@ -1,0 +1,148 @@
+package io.avmon.job;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+import io.avmon.job.detect.AudioSilenceDetector;
+import io.avmon.job.detect.BlackFrameDetector;
+import io.avmon.job.detect.FrozenFrameDetector;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.Severity;
+
+/**
+ * What to detect and how strictly: a {@link Policy} per {@link DefectType} (the alarm's raise delay, clear
+ * delay and severity, as broadcast monitors set them per channel) plus each detector's thresholds.
+ *
+ * <p>Immutable and {@link Serializable}: the topology ships it inside its functions today; a later issue loads
+ * it from YAML and swaps it at run time through broadcast state, so every operator reads it through one field.
+ */
+public final class DetectionProfile implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * The alarm policy of one defect type.
+     *
+     * @param enabled         whether the type is reported at all
+     * @param minDuration     raise delay: how long the condition must last before OPENED
+     * @param recoveryHoldOff clear delay: how long it must be absent before CLOSED
+     * @param severity        reported with the event
+     */
+    public record Policy(boolean enabled, Duration minDuration, Duration recoveryHoldOff, Severity severity)
+            implements Serializable {
+        public Policy {
+            Objects.requireNonNull(minDuration, "minDuration");
+            Objects.requireNonNull(recoveryHoldOff, "recoveryHoldOff");
+            Objects.requireNonNull(severity, "severity");
+            if (minDuration.isNegative() || recoveryHoldOff.isNegative()) {
+                throw new IllegalArgumentException("durations must not be negative");
+            }
+        }
+    }
+
+    private final EnumMap<DefectType, Policy> policies;
+    private final BlackFrameDetector.Thresholds black;
+    private final FrozenFrameDetector.Thresholds frozen;
+    private final AudioSilenceDetector.Thresholds silence;
+    private final Duration stateRetention;
+
+    private DetectionProfile(Map<DefectType, Policy> policies, BlackFrameDetector.Thresholds black,
+            FrozenFrameDetector.Thresholds frozen, AudioSilenceDetector.Thresholds silence, Duration stateRetention) {
+        this.policies = new EnumMap<>(policies);
+        for (DefectType type : DefectType.values()) {
+            if (!this.policies.containsKey(type)) {
+                throw new IllegalArgumentException("no policy for " + type);
+            }
+        }
+        this.black = Objects.requireNonNull(black);
+        this.frozen = Objects.requireNonNull(frozen);
+        this.silence = Objects.requireNonNull(silence);
+        this.stateRetention = Objects.requireNonNull(stateRetention);
+    }
+
+    /**
+     * Defaults a broadcast engineer accepts:
+     * <ul>
+     *   <li>black: 3 s to raise (a 1-2 s dip to black between programmes is normal), 1 s to clear, CRITICAL;</li>
+     *   <li>frozen: 2 s to raise (ffmpeg freezedetect d=2), 1 s to clear, CRITICAL;</li>
+     *   <li>silence: 2 s to raise (ffmpeg silencedetect d=2), 1 s to clear, MAJOR (some programmes are quiet);</li>
+     *   <li>every other type: disabled until its detector exists.</li>
+     * </ul>
+     * Per-stream state of a stream that stops sending without an ENDED status is dropped after 10 minutes.
+     */
+    public static DetectionProfile defaults() {
+        EnumMap<DefectType, Policy> policies = new EnumMap<>(DefectType.class);
+        for (DefectType type : DefectType.values()) {
+            policies.put(type, new Policy(false, Duration.ofSeconds(2), Duration.ofSeconds(1), Severity.MAJOR));
+        }
+        policies.put(DefectType.BLACK_FRAMES, new Policy(true, Duration.ofSeconds(3), Duration.ofSeconds(1), Severity.CRITICAL));
+        policies.put(DefectType.FROZEN_FRAMES, new Policy(true, Duration.ofSeconds(2), Duration.ofSeconds(1), Severity.CRITICAL));
+        policies.put(DefectType.AUDIO_SILENCE, new Policy(true, Duration.ofSeconds(2), Duration.ofSeconds(1), Severity.MAJOR));
+        return new DetectionProfile(policies, BlackFrameDetector.Thresholds.DEFAULTS,
+                FrozenFrameDetector.Thresholds.DEFAULTS, AudioSilenceDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10));
+    }
+
+    public Policy policy(DefectType type) {
+        return policies.get(type);
+    }
+
+    public BlackFrameDetector.Thresholds black() {
+        return black;
+    }
+
+    public FrozenFrameDetector.Thresholds frozen() {
+        return frozen;
+    }
+
+    public AudioSilenceDetector.Thresholds silence() {
+        return silence;
+    }
+
+    /** How long per-stream state outlives the stream's last record when no ENDED status arrives. */
+    public Duration stateRetention() {
+        return stateRetention;
+    }
+
+    public DetectionProfile withPolicy(DefectType type, Policy policy) {
+        EnumMap<DefectType, Policy> copy = new EnumMap<>(policies);
+        copy.put(type, Objects.requireNonNull(policy));
+        return new DetectionProfile(copy, black, frozen, silence, stateRetention);
+    }
+
+    public DetectionProfile withBlack(BlackFrameDetector.Thresholds thresholds) {
+        return new DetectionProfile(policies, thresholds, frozen, silence, stateRetention);
+    }
+
+    public DetectionProfile withFrozen(FrozenFrameDetector.Thresholds thresholds) {
+        return new DetectionProfile(policies, black, thresholds, silence, stateRetention);
+    }
+
+    public DetectionProfile withSilence(AudioSilenceDetector.Thresholds thresholds) {
+        return new DetectionProfile(policies, black, frozen, thresholds, stateRetention);
+    }
+
+    public DetectionProfile withStateRetention(Duration retention) {
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("state retention must be positive");
+        }
+        return new DetectionProfile(policies, black, frozen, silence, retention);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DetectionProfile p && policies.equals(p.policies) && black.equals(p.black)
+                && frozen.equals(p.frozen) && silence.equals(p.silence) && stateRetention.equals(p.stateRetention);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(policies, black, frozen, silence, stateRetention);
+    }
+
+    @Override
+    public String toString() {
+        return "DetectionProfile{" + policies + ", " + black + ", " + frozen + ", " + silence + ", retention=" + stateRetention + "}";
+    }
+}

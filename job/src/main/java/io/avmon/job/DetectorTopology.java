@@ -1,0 +1,140 @@
+package io.avmon.job;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import io.avmon.job.defect.DefectLifecycle;
+import io.avmon.job.detect.AudioSilenceDetector;
+import io.avmon.job.detect.BlackFrameDetector;
+import io.avmon.job.detect.FrozenFrameDetector;
+import io.avmon.job.health.HealthAccumulator;
+import io.avmon.job.health.StreamHealthWindow;
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.StreamHealth;
+
+/**
+ * The detection graph, without sources or sinks, so the same graph runs from Kafka ({@link AvmonJob}), straight
+ * from the converter (the CLI's analyze) and from test data:
+ *
+ * <pre>
+ * input ─ Route dead letters ─┬─ keyBy(streamId) ─ BlackFrameDetector ─ FrozenFrameDetector ─ AudioSilenceDetector
+ *                             │     ─ DefectLifecycle ─┬─ StreamHealth (10 s tumbling, ingest time) → health
+ *                             │                        └─ (side output) → defects
+ *                             └─ (side output) → deadLetters
+ * </pre>
+ * There is one shuffle, the keyBy; every keyed operator after it is re-interpreted as keyed on the same key
+ * ({@link DataStreamUtils#reinterpretAsKeyedStream}), so they chain into one task with no network hop. Enable
+ * {@code pipeline.object-reuse} ({@link #configure}) so the chain hands one instance from detector to detector
+ * instead of deep-copying it per operator.
+ *
+ * <p>The input must carry event timestamps and watermarks from {@link MediaEventWatermarks#strategy()} (given
+ * to {@code env.fromSource} or {@code assignTimestampsAndWatermarks}).
+ */
+public class DetectorTopology {
+
+    /** The graph's three results. */
+    public record TopologyOutputs(DataStream<DefectEvent> defects, DataStream<StreamHealth> health,
+            DataStream<DeadLetter> deadLetters) {}
+
+    public static final Duration HEALTH_WINDOW = Duration.ofSeconds(10);
+
+    static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+    private final DetectionProfile profile;
+
+    public DetectorTopology(DetectionProfile profile) {
+        this.profile = Objects.requireNonNull(profile, "profile");
+    }
+
+    /** The pipeline settings the graph is designed for: object reuse on, Kryo off. */
+    public static Configuration pipelineConfiguration() {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        return conf;
+    }
+
+    /** Applies {@link #pipelineConfiguration()} to an environment. */
+    public static void configure(StreamExecutionEnvironment env) {
+        env.configure(pipelineConfiguration());
+    }
+
+    public TopologyOutputs build(DataStream<MediaEvent> input) {
+        SingleOutputStreamOperator<MediaEvent> media = input
+                .process(new DeadLetterRouter(), TypeInformation.of(MediaEvent.class))
+                .uid("route-dead-letters").name("Route dead letters")
+                // Same parallelism as the input, so the router chains to the source: a rebalance here would
+                // reorder each stream's records before the keyBy, and the detectors rely on per-stream order.
+                .setParallelism(input.getParallelism());
+
+        KeySelector<MediaEvent, String> byStream = new StreamIdKey();
+        KeyedStream<MediaEvent, String> keyed = media.keyBy(byStream, Types.STRING);
+
+        SingleOutputStreamOperator<MediaEvent> black = keyed
+                .process(new BlackFrameDetector(profile.black()), TypeInformation.of(MediaEvent.class))
+                .uid("black-frame-detector").name("BlackFrameDetector");
+        SingleOutputStreamOperator<MediaEvent> frozen = reKey(black, byStream)
+                .process(new FrozenFrameDetector(profile.frozen(), profile.stateRetention()), TypeInformation.of(MediaEvent.class))
+                .uid("frozen-frame-detector").name("FrozenFrameDetector");
+        SingleOutputStreamOperator<MediaEvent> silence = reKey(frozen, byStream)
+                .process(new AudioSilenceDetector(profile.silence()), TypeInformation.of(MediaEvent.class))
+                .uid("audio-silence-detector").name("AudioSilenceDetector");
+        SingleOutputStreamOperator<MediaEvent> lifecycle = reKey(silence, byStream)
+                .process(new DefectLifecycle(profile), TypeInformation.of(MediaEvent.class))
+                .uid("defect-lifecycle").name("DefectLifecycle");
+
+        DataStream<DefectEvent> defects = lifecycle.getSideOutput(DefectLifecycle.DEFECTS);
+
+        DataStream<StreamHealth> health = reKey(lifecycle, byStream)
+                .window(TumblingEventTimeWindows.of(HEALTH_WINDOW))
+                .aggregate(new StreamHealthWindow.Aggregate(), new StreamHealthWindow.Emit(),
+                        TypeInformation.of(HealthAccumulator.class), TypeInformation.of(HealthAccumulator.class),
+                        TypeInformation.of(StreamHealth.class))
+                .uid("stream-health").name("StreamHealth");
+
+        return new TopologyOutputs(defects, health, media.getSideOutput(DEAD_LETTERS));
+    }
+
+    private static KeyedStream<MediaEvent, String> reKey(DataStream<MediaEvent> stream, KeySelector<MediaEvent, String> key) {
+        return DataStreamUtils.reinterpretAsKeyedStream(stream, key, Types.STRING);
+    }
+
+    /** The one key of the graph. */
+    public static final class StreamIdKey implements KeySelector<MediaEvent, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(MediaEvent event) {
+            return event.streamId;
+        }
+    }
+
+    /** Sends undecodable records to the side output before the keyBy, so they never reach a detector. */
+    static final class DeadLetterRouter extends ProcessFunction<MediaEvent, MediaEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) {
+            if (event.deadLetter != null) {
+                ctx.output(DEAD_LETTERS, event.deadLetter);
+            } else if (event.streamId != null) {
+                out.collect(event);
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.avmon.job;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.apache.flink.util.ParameterTool;
+
+import io.avmon.schema.Topics;
+
+/**
+ * The job's command-line options. Flags and defaults:
+ * <pre>
+ * --bootstrap-servers        localhost:9092
+ * --video-topic              avmon.video-features
+ * --audio-topic              avmon.audio-features
+ * --status-topic             avmon.stream-status
+ * --defects-topic            avmon.defects
+ * --health-topic             avmon.health
+ * --dead-letter-topic        avmon.dead-letter
+ * --group-id                 avmon-job
+ * --checkpoint-interval-ms   10000
+ * --checkpoint-dir           (none: the cluster's execution.checkpointing.dir, else JobManager memory)
+ * --starting-offsets         latest | earliest   (latest; used only when the group has no committed offset)
+ * --transactional-id-prefix  avmon   (keep it stable across restarts: it is used to abort lingering transactions)
+ * --parallelism              (none: the cluster's default)
+ * </pre>
+ */
+public record JobOptions(
+        String bootstrapServers,
+        String videoTopic,
+        String audioTopic,
+        String statusTopic,
+        String defectsTopic,
+        String healthTopic,
+        String deadLetterTopic,
+        String groupId,
+        Duration checkpointInterval,
+        String checkpointDir,
+        StartingOffsets startingOffsets,
+        String transactionalIdPrefix,
+        int parallelism) implements Serializable {
+
+    /** Where to start reading when the consumer group has no committed offset. */
+    public enum StartingOffsets { LATEST, EARLIEST }
+
+    /** Parallelism left to the cluster. */
+    public static final int DEFAULT_PARALLELISM = -1;
+
+    private static final Set<String> FLAGS = Set.of("bootstrap-servers", "video-topic", "audio-topic", "status-topic",
+            "defects-topic", "health-topic", "dead-letter-topic", "group-id", "checkpoint-interval-ms", "checkpoint-dir",
+            "starting-offsets", "transactional-id-prefix", "parallelism");
+
+    public JobOptions {
+        if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
+            throw new IllegalArgumentException("checkpoint interval must be positive: exactly-once output is committed on checkpoints");
+        }
+        if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
+            throw new IllegalArgumentException("transactional id prefix must not be blank");
+        }
+    }
+
+    public static JobOptions defaults() {
+        return fromArgs(new String[0]);
+    }
+
+    /** Parses the flags above; an unknown flag is an error (a typo would otherwise silently use a default). */
+    public static JobOptions fromArgs(String[] args) {
+        ParameterTool params = ParameterTool.fromArgs(args);
+        Set<String> unknown = new TreeSet<>(params.toMap().keySet());
+        unknown.removeAll(FLAGS);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", unknown) + "; known: --" + String.join(", --", new TreeSet<>(FLAGS)));
+        }
+        String offsets = params.get("starting-offsets", "latest").toUpperCase(Locale.ROOT);
+        StartingOffsets startingOffsets;
+        try {
+            startingOffsets = StartingOffsets.valueOf(offsets);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--starting-offsets must be latest or earliest, not " + offsets.toLowerCase(Locale.ROOT));
+        }
+        return new JobOptions(
+                params.get("bootstrap-servers", "localhost:9092"),
+                params.get("video-topic", Topics.VIDEO_FEATURES),
+                params.get("audio-topic", Topics.AUDIO_FEATURES),
+                params.get("status-topic", Topics.STREAM_STATUS),
+                params.get("defects-topic", Topics.DEFECTS),
+                params.get("health-topic", Topics.HEALTH),
+                params.get("dead-letter-topic", Topics.DEAD_LETTER),
+                params.get("group-id", "avmon-job"),
+                Duration.ofMillis(params.getLong("checkpoint-interval-ms", 10_000L)),
+                params.get("checkpoint-dir", null),
+                startingOffsets,
+                params.get("transactional-id-prefix", "avmon"),
+                params.getInt("parallelism", DEFAULT_PARALLELISM));
+    }
+
+    public JobOptions withBootstrapServers(String servers) {
+        return new JobOptions(servers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
+                groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
+    }
+
+    public JobOptions withCheckpointDir(String dir) {
+        return new JobOptions(bootstrapServers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
+                groupId, checkpointInterval, dir, startingOffsets, transactionalIdPrefix, parallelism);
+    }
+
+    public JobOptions withCheckpointInterval(Duration interval) {
+        return new JobOptions(bootstrapServers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
+                groupId, interval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
+    }
+
+    public JobOptions withStartingOffsets(StartingOffsets offsets) {
+        return new JobOptions(bootstrapServers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
+                groupId, checkpointInterval, checkpointDir, offsets, transactionalIdPrefix, parallelism);
+    }
+}

@@ -1,0 +1,56 @@
+package io.avmon.job.defect;
+
+import io.avmon.schema.DefectType;
+
+/** What the lifecycle needs to know about each defect type: which records judge it, and how it is measured. */
+public final class DefectKinds {
+    private DefectKinds() {}
+
+    /** Which records carry a verdict on a type. Time advances on every record of the stream regardless. */
+    public enum Medium { VIDEO, AUDIO, STREAM }
+
+    public static Medium medium(DefectType type) {
+        return switch (type) {
+            case BLACK_FRAMES, FROZEN_FRAMES, COLOR_BARS, BLOCK_CORRUPTION, FRAME_DROP -> Medium.VIDEO;
+            case AUDIO_SILENCE, AUDIO_CLIPPING, AUDIO_CHANNEL_LOSS, LOUDNESS_VIOLATION -> Medium.AUDIO;
+            case STREAM_STALL, AV_SYNC_OFFSET -> Medium.STREAM;
+        };
+    }
+
+    /** Unit of the event's value. */
+    public static String unit(DefectType type) {
+        return switch (type) {
+            case BLACK_FRAMES -> "%";
+            case FROZEN_FRAMES -> "levels";
+            case AUDIO_SILENCE -> "dBFS";
+            default -> "";
+        };
+    }
+
+    /**
+     * The event's value from the per-record measures: black is the mean black pixel share in percent; frozen
+     * the mean frame-to-frame difference in 8-bit luma levels; silence the highest channel peak in dBFS seen
+     * during the defect (how close it came to not being silent).
+     */
+    public static Double value(DefectType type, double sum, long count, double max) {
+        if (count == 0) {
+            return null;
+        }
+        return switch (type) {
+            case BLACK_FRAMES -> 100.0 * sum / count;
+            case FROZEN_FRAMES -> sum / count;
+            case AUDIO_SILENCE -> max;
+            default -> null;
+        };
+    }
+
+    /** The operator that raises a type. */
+    public static String detector(DefectType type) {
+        return switch (type) {
+            case BLACK_FRAMES -> "BlackFrameDetector";
+            case FROZEN_FRAMES -> "FrozenFrameDetector";
+            case AUDIO_SILENCE -> "AudioSilenceDetector";
+            default -> "DefectLifecycle";
+        };
+    }
+}

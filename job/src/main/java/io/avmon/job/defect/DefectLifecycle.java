@@ -1,0 +1,298 @@
+package io.avmon.job.defect;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+import io.avmon.job.DetectionProfile;
+import io.avmon.job.MediaEvent;
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectState;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.InputState;
+import io.avmon.schema.StreamStatus;
+
+/**
+ * Turns the detectors' per-record verdicts into defects: OPENED once a condition has lasted its minimum
+ * duration, CLOSED once it has been absent for its recovery hold-off. Keyed by stream; one {@link DefectTrack}
+ * per (type, channel) while a candidate or defect exists, and no state at all for a healthy stream.
+ *
+ * <ul>
+ *   <li>A candidate starts at the media time of the first defective record. OPENED is emitted at the first
+ *       record (of any medium: time advances on every record of the stream) whose media time reaches
+ *       start + minDuration, so a live user sees it as soon as the minimum has passed.</li>
+ *   <li>Video types are judged only on video records, audio types only on audio records. A candidate whose
+ *       condition clears before minDuration is dropped silently (a 1-2 s dip to black emits nothing).</li>
+ *   <li>While open, a clear stretch shorter than the hold-off does not close it. CLOSED is emitted at the first
+ *       record at least hold-off after the first healthy record, with endMediaTimeMs = that first healthy
+ *       record's media time (ffmpeg's end).</li>
+ *   <li>StreamStatus ENDED closes open defects at the last media time seen and clears the stream's state.</li>
+ *   <li>A stream that stops sending without ENDED: a processing-time timer fires {@code stateRetention} after
+ *       its last record, closes open defects at the last media time seen and clears the state. (Stall
+ *       detection, a later issue, hooks in here with shorter timers.)</li>
+ * </ul>
+ * eventId is the name-based UUID of {@code streamId|defectType|channel|startMediaTimeMs}; OPENED and CLOSED
+ * share it. Defects leave on the {@link #DEFECTS} side output. Every MediaEvent is forwarded, annotated with
+ * the stream's open defects after it ({@link MediaEvent#openDefects}, {@link MediaEvent#openDefectTypes}).
+ */
+public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+    private static final long serialVersionUID = 1L;
+
+    public static final OutputTag<DefectEvent> DEFECTS = new OutputTag<>("defects", TypeInformation.of(DefectEvent.class));
+
+    private static final DefectType[] TYPES = DefectType.values();
+
+    private final DetectionProfile profile;
+    private transient MapState<Integer, DefectTrack> tracks;
+    private transient ValueState<Long> expiryTimer;
+    private transient Counter defectsOpened;
+    private transient Counter defectsClosed;
+    private transient Counter candidatesDropped;
+
+    public DefectLifecycle(DetectionProfile profile) {
+        this.profile = profile;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        tracks = getRuntimeContext().getMapState(
+                new MapStateDescriptor<>("defectTracks", Types.INT, Types.POJO(DefectTrack.class)));
+        expiryTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("expiryTimer", Types.LONG));
+        defectsOpened = getRuntimeContext().getMetricGroup().counter("defectsOpened");
+        defectsClosed = getRuntimeContext().getMetricGroup().counter("defectsClosed");
+        candidatesDropped = getRuntimeContext().getMetricGroup().counter("candidatesDropped");
+    }
+
+    @Override
+    public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) throws Exception {
+        DefectKinds.Medium medium;
+        if (event.video != null) {
+            medium = DefectKinds.Medium.VIDEO;
+        } else if (event.audio != null) {
+            medium = DefectKinds.Medium.AUDIO;
+        } else {
+            if (event.status != null && event.status.getState() == InputState.ENDED) {
+                endStream(event.status, ctx);
+            }
+            annotateOpenDefects(event);
+            out.collect(event);
+            return;
+        }
+        long mediaMs = Math.floorDiv(event.mediaTimeUs, 1000L);
+        startCandidates(event, medium, mediaMs, ctx);
+        if (!tracks.isEmpty()) {
+            advance(event, medium, mediaMs, ctx);
+        }
+        annotateOpenDefects(event);
+        out.collect(event);
+    }
+
+    private void startCandidates(MediaEvent event, DefectKinds.Medium medium, long mediaMs, Context ctx) throws Exception {
+        long conditions = event.conditions;
+        while (conditions != 0) {
+            int ordinal = Long.numberOfTrailingZeros(conditions);
+            conditions &= conditions - 1;
+            if (ordinal >= TYPES.length) {
+                continue;
+            }
+            DefectType type = TYPES[ordinal];
+            if (DefectKinds.medium(type) != medium || !profile.policy(type).enabled()) {
+                continue;
+            }
+            int key = DefectTrack.key(type, -1);
+            if (!tracks.contains(key)) {
+                DefectTrack track = new DefectTrack();
+                track.defectType = type;
+                track.startMediaMs = mediaMs;
+                track.startWallMs = event.ingestTimeMs;
+                track.latestMediaMs = mediaMs;
+                track.latestWallMs = event.ingestTimeMs;
+                tracks.put(key, track);
+                ensureExpiryTimer(ctx);
+            }
+        }
+    }
+
+    /** Moves every track of the stream forward by one record. */
+    private void advance(MediaEvent event, DefectKinds.Medium medium, long mediaMs, Context ctx) throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
+        int remaining = 0;
+        Iterator<Map.Entry<Integer, DefectTrack>> it = tracks.iterator();
+        while (it.hasNext()) {
+            Map.Entry<Integer, DefectTrack> entry = it.next();
+            DefectTrack track = entry.getValue();
+            DetectionProfile.Policy policy = profile.policy(track.defectType);
+            track.latestMediaMs = Math.max(track.latestMediaMs, mediaMs);
+            track.latestWallMs = Math.max(track.latestWallMs, event.ingestTimeMs);
+            track.lastActivityProcessingMs = now;
+            long minDurationMs = policy.minDuration().toMillis();
+
+            if (DefectKinds.medium(track.defectType) == medium) {
+                if (event.hasCondition(track.defectType)) {
+                    track.clearSinceMediaMs = DefectTrack.NONE;
+                    track.clearSinceWallMs = DefectTrack.NONE;
+                    track.addMeasure(event.measure(track.defectType));
+                } else if (!track.clearing()) {
+                    // The condition lasted from start to this first healthy record (ffmpeg's duration).
+                    if (!track.open && mediaMs - track.startMediaMs < minDurationMs) {
+                        candidatesDropped.inc();
+                        it.remove();
+                        continue;
+                    }
+                    track.clearSinceMediaMs = mediaMs;
+                    track.clearSinceWallMs = event.ingestTimeMs;
+                }
+            }
+            if (!track.open && track.latestMediaMs - track.startMediaMs >= minDurationMs) {
+                track.open = true;
+                emit(ctx, track, DefectState.OPENED, policy);
+            }
+            if (track.open && track.clearing()
+                    && track.latestMediaMs - track.clearSinceMediaMs >= policy.recoveryHoldOff().toMillis()) {
+                track.open = false;
+                emit(ctx, track, DefectState.CLOSED, policy);
+                it.remove();
+                continue;
+            }
+            if (!policy.enabled()) {
+                // Switched off at run time: drop it (an open one is closed above only once it recovers).
+                if (track.open) {
+                    closeAt(ctx, track, track.latestMediaMs, track.latestWallMs);
+                }
+                it.remove();
+                continue;
+            }
+            entry.setValue(track);
+            remaining++;
+        }
+        if (remaining == 0) {
+            // Removing through the iterator can leave an empty map behind as a state entry: drop it too.
+            tracks.clear();
+            cancelExpiryTimer(ctx);
+        }
+    }
+
+    private void endStream(StreamStatus status, Context ctx) throws Exception {
+        Long lastMediaUs = status.getLastMediaTimeUs();
+        for (DefectTrack track : tracks.values()) {
+            if (track.open) {
+                long endMs = track.latestMediaMs;
+                if (lastMediaUs != null) {
+                    endMs = Math.max(endMs, Math.floorDiv(lastMediaUs, 1000L));
+                }
+                closeAt(ctx, track, endMs, Math.max(track.latestWallMs, status.getIngestTimeMs()));
+            }
+        }
+        tracks.clear();
+        cancelExpiryTimer(ctx);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<MediaEvent> out) throws Exception {
+        expiryTimer.clear();
+        long lastActivity = Long.MIN_VALUE;
+        boolean any = false;
+        for (DefectTrack track : tracks.values()) {
+            any = true;
+            lastActivity = Math.max(lastActivity, track.lastActivityProcessingMs);
+        }
+        if (!any) {
+            return;
+        }
+        long retentionMs = profile.stateRetention().toMillis();
+        if (timestamp - lastActivity < retentionMs) {
+            long next = lastActivity + retentionMs;
+            ctx.timerService().registerProcessingTimeTimer(next);
+            expiryTimer.update(next);
+            return;
+        }
+        // The stream vanished without ENDED: close what is open where it was last seen, and forget it.
+        for (DefectTrack track : tracks.values()) {
+            if (track.open) {
+                closeAt(ctx, track, track.latestMediaMs, track.latestWallMs);
+            }
+        }
+        tracks.clear();
+    }
+
+    private void closeAt(Context ctx, DefectTrack track, long endMediaMs, long endWallMs) {
+        if (!track.clearing()) {
+            track.clearSinceMediaMs = endMediaMs;
+            track.clearSinceWallMs = endWallMs;
+        }
+        track.open = false;
+        emit(ctx, track, DefectState.CLOSED, profile.policy(track.defectType));
+    }
+
+    private void ensureExpiryTimer(Context ctx) throws Exception {
+        if (expiryTimer.value() == null) {
+            long at = ctx.timerService().currentProcessingTime() + profile.stateRetention().toMillis();
+            ctx.timerService().registerProcessingTimeTimer(at);
+            expiryTimer.update(at);
+        }
+    }
+
+    private void cancelExpiryTimer(Context ctx) throws Exception {
+        Long at = expiryTimer.value();
+        if (at != null) {
+            ctx.timerService().deleteProcessingTimeTimer(at);
+            expiryTimer.clear();
+        }
+    }
+
+    private void annotateOpenDefects(MediaEvent event) throws Exception {
+        int open = 0;
+        long types = 0;
+        if (!tracks.isEmpty()) {
+            for (DefectTrack track : tracks.values()) {
+                if (track.open) {
+                    open++;
+                    types |= MediaEvent.bit(track.defectType);
+                }
+            }
+        }
+        event.openDefects = open;
+        event.openDefectTypes = types;
+    }
+
+    private void emit(Context ctx, DefectTrack track, DefectState state, DetectionProfile.Policy policy) {
+        String streamId = ctx.getCurrentKey();
+        boolean closed = state == DefectState.CLOSED;
+        DefectEvent defect = DefectEvent.newBuilder()
+                .setEventId(eventId(streamId, track.defectType, track.channel, track.startMediaMs))
+                .setStreamId(streamId)
+                .setDefectType(track.defectType)
+                .setState(state)
+                .setStartMediaTimeMs(track.startMediaMs)
+                .setEndMediaTimeMs(closed ? track.clearSinceMediaMs : null)
+                .setStartWallClockMs(track.startWallMs)
+                .setEndWallClockMs(closed ? track.clearSinceWallMs : null)
+                .setSeverity(policy.severity())
+                .setValue(DefectKinds.value(track.defectType, track.measureSum, track.measureCount, track.measureMax))
+                .setUnit(DefectKinds.unit(track.defectType))
+                .setChannel(track.channel < 0 ? null : track.channel)
+                .setDetector(DefectKinds.detector(track.defectType))
+                .build();
+        (closed ? defectsClosed : defectsOpened).inc();
+        ctx.output(DEFECTS, defect);
+    }
+
+    /** Name-based (v3) UUID of streamId|defectType|channel|startMediaTimeMs; channel is empty for whole-stream defects. */
+    public static String eventId(String streamId, DefectType type, int channel, long startMediaTimeMs) {
+        String name = streamId + "|" + type.name() + "|" + (channel < 0 ? "" : Integer.toString(channel)) + "|" + startMediaTimeMs;
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+}

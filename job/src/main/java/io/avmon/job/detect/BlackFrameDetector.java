@@ -1,0 +1,104 @@
+package io.avmon.job.detect;
+
+import java.io.Serializable;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import io.avmon.job.MediaEvent;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.VideoFrameFeatures;
+
+/**
+ * Black picture: a frame is black when almost all of it sits at black level AND it shows no structure.
+ *
+ * <p>ffmpeg blackdetect counts pixels below 10% of the range (the converter's {@code blackPixelShare}) and
+ * calls a frame black at 98%. That misses black with a channel logo and passes dark night scenes. Here:
+ * <ul>
+ *   <li>{@code blackPixelShare >= minBlackPixelShare} (95%, the certainty commercial monitors use, so a
+ *       logo of up to 5% of the picture does not defeat it);</li>
+ *   <li>the 32x18 luma thumbnail is flat: its 90th minus 10th percentile cell is within
+ *       {@code maxThumbnailSpread}. A logo covers too few cells to move those percentiles, while a dark
+ *       scene has lit windows, a sky and a horizon;</li>
+ *   <li>the chroma thumbnails are neutral: the median cell is within {@code maxChromaOffset} of 128. Black
+ *       has no colour; a tinted night scene has.</li>
+ * </ul>
+ * Without a usable thumbnail the frame is judged on {@code blackPixelShare >= minBlackPixelShareWithoutThumbnail}
+ * alone (ffmpeg's 98%).
+ *
+ * <p>State: none. Annotates {@link DefectType#BLACK_FRAMES} and {@link MediaEvent#blackMeasure} (the share).
+ * Letterbox bars (about 25% of the frame) and fades are left to the share and to the lifecycle's 3 s minimum.
+ */
+public class BlackFrameDetector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param minBlackPixelShare                0-1, share of luma samples at or below the converter's black threshold
+     * @param maxThumbnailSpread                8-bit levels, 90th-10th percentile range of thumbnail luma cells
+     * @param maxChromaOffset                   8-bit levels, median |Cb-128| and |Cr-128| over chroma thumbnail cells
+     * @param minBlackPixelShareWithoutThumbnail 0-1, the only test when the thumbnail is missing or malformed
+     */
+    public record Thresholds(double minBlackPixelShare, int maxThumbnailSpread, int maxChromaOffset,
+            double minBlackPixelShareWithoutThumbnail) implements Serializable {
+        public static final Thresholds DEFAULTS = new Thresholds(0.95, 6, 5, 0.98);
+    }
+
+    private final Thresholds thresholds;
+    private transient int[] histogram;
+    private transient Counter recordsInspected;
+    private transient Counter defectiveRecords;
+
+    public BlackFrameDetector(Thresholds thresholds) {
+        this.thresholds = thresholds;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        histogram = new int[256];
+        recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
+        defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
+    }
+
+    @Override
+    public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) {
+        VideoFrameFeatures frame = event.video;
+        if (frame != null) {
+            recordsInspected.inc();
+            boolean black = isBlack(frame);
+            event.markCondition(DefectType.BLACK_FRAMES, black);
+            event.blackMeasure = frame.getBlackPixelShare();
+            if (black) {
+                defectiveRecords.inc();
+            }
+        }
+        out.collect(event);
+    }
+
+    boolean isBlack(VideoFrameFeatures frame) {
+        float share = frame.getBlackPixelShare();
+        if (share < thresholds.minBlackPixelShare()) {
+            return false;
+        }
+        int cells = frame.getThumbWidth() * frame.getThumbHeight();
+        if (!Thumbnail.isComplete(frame.getThumbLuma(), cells)) {
+            return share >= thresholds.minBlackPixelShareWithoutThumbnail();
+        }
+        int n = Thumbnail.histogram(frame.getThumbLuma(), histogram, -1);
+        int spread = Thumbnail.quantile(histogram, n, 0.9) - Thumbnail.quantile(histogram, n, 0.1);
+        if (spread > thresholds.maxThumbnailSpread()) {
+            return false;
+        }
+        return isNeutral(frame.getThumbCb()) && isNeutral(frame.getThumbCr());
+    }
+
+    /** A missing chroma plane (a grey-only source) counts as neutral. */
+    private boolean isNeutral(java.nio.ByteBuffer chroma) {
+        if (chroma == null || !chroma.hasRemaining()) {
+            return true;
+        }
+        int n = Thumbnail.histogram(chroma, histogram, 128);
+        return Thumbnail.quantile(histogram, n, 0.5) <= thresholds.maxChromaOffset();
+    }
+}

@@ -1,0 +1,138 @@
+package io.avmon.job.detect;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import io.avmon.job.MediaEvent;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.InputState;
+import io.avmon.schema.PictureType;
+import io.avmon.schema.VideoFrameFeatures;
+
+/**
+ * Frozen picture, as ffmpeg freezedetect: compare with the last frame that was NOT frozen (the reference), not
+ * only with the previous frame, so a slow drift (a slow pan, a fade) keeps resetting the reference and is
+ * never taken for a freeze. A frame is frozen when both hold:
+ * <ul>
+ *   <li>its full-resolution {@code frameDifference} to the previous frame is at most {@code maxFrameDifference}.
+ *       Sensor noise on a static scene keeps it at 1-3 levels, so a static shot with noise is not frozen;</li>
+ *   <li>its luma thumbnail differs from the reference thumbnail by at most {@code maxReferenceDifference}
+ *       (mean absolute difference of cells). Area averaging removes noise and coding error, so drift shows
+ *       here even when each frame-to-frame step is tiny.</li>
+ * </ul>
+ * Re-encoded freezes are not bit-exact: when the encoder sends a key frame in the middle of a freeze, the decoded
+ * picture jumps by a level or two. A key frame that follows a frozen frame and still matches the reference stays
+ * frozen if its {@code frameDifference} is at most {@code maxKeyFrameDifference}.
+ *
+ * <p>Black frames (the BlackFrameDetector's verdict, which runs first) are not frozen: black is its own defect.
+ * Frames without a thumbnail are judged on {@code frameDifference} alone.
+ *
+ * <p>State per stream: the reference thumbnail and whether the previous frame was frozen, kept with a TTL so a
+ * stream that vanishes without ENDED does not leak; cleared on ENDED. Annotates {@link DefectType#FROZEN_FRAMES}
+ * and {@link MediaEvent#frozenMeasure} (the frame difference, levels).
+ */
+public class FrozenFrameDetector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param maxFrameDifference     8-bit levels, full-resolution mean |difference| to the previous frame
+     * @param maxReferenceDifference 8-bit levels, mean |difference| of thumbnail cells to the reference
+     * @param maxKeyFrameDifference  8-bit levels, tolerated jump of a key frame inside a freeze
+     */
+    public record Thresholds(double maxFrameDifference, double maxReferenceDifference, double maxKeyFrameDifference)
+            implements Serializable {
+        public static final Thresholds DEFAULTS = new Thresholds(0.3, 1.0, 3.0);
+    }
+
+    /** The per-stream state: a Flink POJO. */
+    public static class Reference {
+        /** Luma thumbnail of the last frame that was not frozen; null before the first frame with a thumbnail. */
+        public byte[] thumbnail;
+        public boolean previousFrozen;
+
+        public Reference() {}
+    }
+
+    private final Thresholds thresholds;
+    private final Duration stateRetention;
+    private transient ValueState<Reference> reference;
+    private transient Counter recordsInspected;
+    private transient Counter defectiveRecords;
+
+    public FrozenFrameDetector(Thresholds thresholds, Duration stateRetention) {
+        this.thresholds = thresholds;
+        this.stateRetention = stateRetention;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<Reference> descriptor = new ValueStateDescriptor<>("freezeReference", Types.POJO(Reference.class));
+        // Read-and-write TTL: a long freeze only reads the reference, and must keep it.
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateRetention)
+                .setUpdateType(StateTtlConfig.UpdateType.OnReadAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        reference = getRuntimeContext().getState(descriptor);
+        recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
+        defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
+    }
+
+    @Override
+    public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) throws Exception {
+        if (event.video != null) {
+            recordsInspected.inc();
+            boolean frozen = judge(event);
+            event.markCondition(DefectType.FROZEN_FRAMES, frozen);
+            if (frozen) {
+                defectiveRecords.inc();
+            }
+        } else if (event.status != null && event.status.getState() == InputState.ENDED) {
+            reference.clear();
+        }
+        out.collect(event);
+    }
+
+    private boolean judge(MediaEvent event) throws Exception {
+        VideoFrameFeatures frame = event.video;
+        Float difference = frame.getFrameDifference();
+        event.frozenMeasure = difference == null ? Float.NaN : difference;
+        Reference ref = reference.value();
+        if (ref == null) {
+            ref = new Reference();
+        }
+        int cells = frame.getThumbWidth() * frame.getThumbHeight();
+        boolean hasThumbnail = Thumbnail.isComplete(frame.getThumbLuma(), cells);
+        boolean frozen = difference != null && !event.hasCondition(DefectType.BLACK_FRAMES)
+                && (difference <= thresholds.maxFrameDifference()
+                    || (ref.previousFrozen && isKeyFrame(frame) && difference <= thresholds.maxKeyFrameDifference()))
+                && (!hasThumbnail || ref.thumbnail == null || ref.thumbnail.length != cells
+                    || Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.thumbnail) <= thresholds.maxReferenceDifference());
+        // A frame that matched only because there was no reference yet to compare with is frozen against the
+        // previous frame; it still becomes the reference below.
+        if (!frozen && hasThumbnail) {
+            if (ref.thumbnail == null || ref.thumbnail.length != cells) {
+                ref.thumbnail = new byte[cells];
+            }
+            Thumbnail.copy(frame.getThumbLuma(), ref.thumbnail);
+        } else if (frozen && hasThumbnail && ref.thumbnail == null) {
+            ref.thumbnail = new byte[cells];
+            Thumbnail.copy(frame.getThumbLuma(), ref.thumbnail);
+        }
+        ref.previousFrozen = frozen;
+        reference.update(ref);
+        return frozen;
+    }
+
+    private static boolean isKeyFrame(VideoFrameFeatures frame) {
+        return frame.getKeyFrame() || frame.getPictureType() == PictureType.I;
+    }
+}

@@ -1,0 +1,94 @@
+package io.avmon.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+import io.avmon.schema.Topics;
+
+class AvmonJobTest {
+
+    @Test
+    void optionsDefaultToTheSharedTopicNames() {
+        JobOptions options = JobOptions.defaults();
+        assertThat(options.videoTopic()).isEqualTo(Topics.VIDEO_FEATURES);
+        assertThat(options.audioTopic()).isEqualTo(Topics.AUDIO_FEATURES);
+        assertThat(options.statusTopic()).isEqualTo(Topics.STREAM_STATUS);
+        assertThat(options.defectsTopic()).isEqualTo(Topics.DEFECTS);
+        assertThat(options.healthTopic()).isEqualTo(Topics.HEALTH);
+        assertThat(options.deadLetterTopic()).isEqualTo(Topics.DEAD_LETTER);
+        assertThat(options.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.checkpointDir()).isNull();
+        assertThat(options.startingOffsets()).isEqualTo(JobOptions.StartingOffsets.LATEST);
+        assertThat(options.transactionalIdPrefix()).isEqualTo("avmon");
+        assertThat(options.parallelism()).isEqualTo(JobOptions.DEFAULT_PARALLELISM);
+    }
+
+    @Test
+    void optionsParseFlags() {
+        JobOptions options = JobOptions.fromArgs(new String[] {"--bootstrap-servers", "kafka:9092", "--checkpoint-interval-ms", "2500",
+                "--checkpoint-dir", "file:///tmp/cp", "--starting-offsets", "earliest", "--transactional-id-prefix", "avmon-eu",
+                "--parallelism", "3", "--group-id", "g", "--defects-topic", "d"});
+        assertThat(options.bootstrapServers()).isEqualTo("kafka:9092");
+        assertThat(options.checkpointInterval()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(options.checkpointDir()).isEqualTo("file:///tmp/cp");
+        assertThat(options.startingOffsets()).isEqualTo(JobOptions.StartingOffsets.EARLIEST);
+        assertThat(options.transactionalIdPrefix()).isEqualTo("avmon-eu");
+        assertThat(options.parallelism()).isEqualTo(3);
+        assertThat(options.groupId()).isEqualTo("g");
+        assertThat(options.defectsTopic()).isEqualTo("d");
+    }
+
+    @Test
+    void unknownOrInvalidFlagsAreRejected() {
+        assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--bootstrap-server", "x"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bootstrap-server");
+        assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--starting-offsets", "middle"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("latest or earliest");
+        assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--checkpoint-interval-ms", "0"}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void defineWiresKafkaAroundTheTopologyWithExactlyOnceCheckpointing() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(new Configuration());
+        AvmonJob.define(env, JobOptions.fromArgs(new String[] {"--checkpoint-interval-ms", "5000", "--parallelism", "2",
+                "--checkpoint-dir", "file:///tmp/avmon-test-checkpoints"}));
+
+        assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isTrue();
+        assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(5000);
+        assertThat(env.getCheckpointConfig().getCheckpointingConsistencyMode()).isEqualTo(CheckpointingMode.EXACTLY_ONCE);
+        assertThat(env.getConfig().isObjectReuseEnabled()).isTrue();
+        assertThat(env.getConfiguration().get(PipelineOptions.GENERIC_TYPES)).isFalse();
+        assertThat(env.getConfiguration().get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
+        assertThat(env.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
+        assertThat(env.getParallelism()).isEqualTo(2);
+
+        StreamGraph graph = env.getStreamGraph();
+        List<String> names = new ArrayList<>();
+        for (StreamNode node : graph.getStreamNodes()) {
+            names.add(node.getOperatorName());
+            assertThat(node.getTransformationUID()).as("uid of %s", node.getOperatorName()).isNotBlank();
+        }
+        assertThat(String.join(",", names)).contains("Kafka features", "Kafka defects", "Kafka health", "Kafka dead letters");
+        List<String> vertices = new ArrayList<>();
+        for (JobVertex v : graph.getJobGraph().getVertices()) vertices.add(v.getName());
+        assertThat(vertices).anySatisfy(v -> assertThat(v).contains("Kafka features", "Route dead letters"));
+        assertThat(vertices).anySatisfy(v -> assertThat(v).contains(
+                "BlackFrameDetector -> FrozenFrameDetector -> AudioSilenceDetector -> DefectLifecycle"));
+    }
+}

@@ -1,0 +1,99 @@
+package io.avmon.job;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+
+import io.avmon.job.defect.DefectLifecycle;
+import io.avmon.job.detect.AudioSilenceDetector;
+import io.avmon.job.detect.BlackFrameDetector;
+import io.avmon.job.detect.FrozenFrameDetector;
+import io.avmon.schema.DefectEvent;
+
+/** The topology's keyed operators, each in its own operator harness, fed one after the other. */
+public final class DetectorChain implements AutoCloseable {
+    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> black;
+    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> frozen;
+    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> silence;
+    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> lifecycle;
+    private final List<KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent>> stages;
+    private final List<MediaEvent> forwarded = new ArrayList<>();
+
+    public DetectorChain(DetectionProfile profile) throws Exception {
+        black = harness(new BlackFrameDetector(profile.black()));
+        frozen = harness(new FrozenFrameDetector(profile.frozen(), profile.stateRetention()));
+        silence = harness(new AudioSilenceDetector(profile.silence()));
+        lifecycle = harness(new DefectLifecycle(profile));
+        stages = List.of(black, frozen, silence, lifecycle);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness(
+            KeyedProcessFunction<String, MediaEvent, MediaEvent> function) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(function, new DetectorTopology.StreamIdKey(), Types.STRING);
+        harness.open();
+        return harness;
+    }
+
+    public void process(SpecificRecord record) throws Exception {
+        process(MediaEvent.of(record));
+    }
+
+    public void process(MediaEvent event) throws Exception {
+        List<MediaEvent> batch = List.of(event);
+        for (KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stage : stages) {
+            for (MediaEvent e : batch) {
+                stage.processElement(e, e.ingestTimeMs);
+            }
+            batch = new ArrayList<>(stage.extractOutputValues());
+            stage.getOutput().clear();
+        }
+        forwarded.addAll(batch);
+    }
+
+    public void processAll(Iterable<? extends SpecificRecord> records) throws Exception {
+        for (SpecificRecord record : records) {
+            process(record);
+        }
+    }
+
+    public void setProcessingTime(long time) throws Exception {
+        for (KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stage : stages) {
+            stage.setProcessingTime(time);
+        }
+    }
+
+    /** Every DefectEvent the lifecycle emitted so far, in order. */
+    public List<DefectEvent> defects() {
+        List<DefectEvent> defects = new ArrayList<>();
+        var queue = lifecycle.getSideOutput(DefectLifecycle.DEFECTS);
+        if (queue != null) {
+            for (StreamRecord<DefectEvent> record : queue) defects.add(record.getValue());
+        }
+        return defects;
+    }
+
+    /** The MediaEvents that came out of the lifecycle. */
+    public List<MediaEvent> forwarded() {
+        return forwarded;
+    }
+
+    public int keyedStateEntries() {
+        return stages.stream().mapToInt(KeyedOneInputStreamOperatorTestHarness::numKeyedStateEntries).sum();
+    }
+
+    public int timers() {
+        return stages.stream().mapToInt(s -> s.numProcessingTimeTimers() + s.numEventTimeTimers()).sum();
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stage : stages) stage.close();
+    }
+}

@@ -1,0 +1,118 @@
+package io.avmon.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Random;
+import java.util.function.LongFunction;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectState;
+import io.avmon.schema.DefectType;
+
+/**
+ * The whole detector chain on 20 s programmes that look like real converter output. The hard negatives must raise
+ * nothing with the default profile; the positive controls next to them show the same chain does fire.
+ */
+class HardNegativesTest {
+    private static final long DURATION_MS = 20_000;
+    private final Random random = new Random(42);
+
+    private List<DefectEvent> run(LongFunction<Features.Picture> picture, LongFunction<Program.Levels> sound) throws Exception {
+        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+            List<SpecificRecord> records = Program.of("s", DURATION_MS, picture, sound);
+            chain.processAll(records);
+            chain.process(Features.ended("s", (DURATION_MS - 40) * 1000));
+            assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();
+            assertThat(chain.timers()).as("timers after ENDED").isZero();
+            return chain.defects();
+        }
+    }
+
+    private LongFunction<Program.Levels> programmeAudio() {
+        return t -> Program.PROGRAMME_AUDIO;
+    }
+
+    @Test
+    void darkTexturedNightSceneRaisesNothing() throws Exception {
+        assertThat(run(t -> Features.darkNightScene(random), programmeAudio())).isEmpty();
+    }
+
+    @Test
+    void letterboxedFilmRaisesNothing() throws Exception {
+        assertThat(run(t -> Features.letterboxed(random), programmeAudio())).isEmpty();
+    }
+
+    @Test
+    void staticSceneWithSensorNoiseRaisesNothing() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        assertThat(run(t -> Features.still(still, 1.0f + 2.0f * random.nextFloat(), t % 2000 == 0), programmeAudio())).isEmpty();
+    }
+
+    @Test
+    void slowDriftRaisesNothing() throws Exception {
+        byte[] base = Features.texturedLuma(random, 40, 100);
+        assertThat(run(t -> {
+            byte[] luma = base.clone();
+            int lift = (int) (t / 200); // a slow fade-up: 5 levels per second, 0.2 per frame
+            for (int c = 0; c < luma.length; c++) luma[c] = (byte) Math.min(255, (luma[c] & 0xFF) + lift);
+            return Features.still(luma, 0.2f, false);
+        }, programmeAudio())).isEmpty();
+    }
+
+    @Test
+    void quietPassageRaisesNothing() throws Exception {
+        assertThat(run(t -> Features.moving(random), t -> Program.QUIET_PASSAGE)).isEmpty();
+    }
+
+    @Test
+    void dipToBlackOfOneAndAHalfSecondsRaisesNothing() throws Exception {
+        assertThat(run(t -> t >= 8000 && t < 9500 ? Features.black(random) : Features.moving(random), programmeAudio())).isEmpty();
+    }
+
+    @Test
+    void fadeOutAndInAroundAShortBlackRaisesNothing() throws Exception {
+        assertThat(run(t -> {
+            if (t >= 6000 && t < 7000) return Features.fadeFrame(random, (7000 - t) / 1000.0);
+            if (t >= 7000 && t < 9000) return Features.black(random);
+            if (t >= 9000 && t < 10000) return Features.fadeFrame(random, (t - 9000) / 1000.0);
+            return Features.moving(random);
+        }, t -> t >= 7000 && t < 8500 ? Program.SILENCE : Program.PROGRAMME_AUDIO)).isEmpty();
+    }
+
+    // ---- positive controls ----------------------------------------------------------------------------
+
+    @Test
+    void fiveSecondsOfBlackWithALogoIsOneBlackDefect() throws Exception {
+        List<DefectEvent> defects = run(t -> t >= 5000 && t < 10000 ? Features.blackWithLogo(random) : Features.moving(random), programmeAudio());
+        assertThat(defects).extracting(DefectEvent::getDefectType, DefectEvent::getState).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(DefectType.BLACK_FRAMES, DefectState.OPENED),
+                org.assertj.core.groups.Tuple.tuple(DefectType.BLACK_FRAMES, DefectState.CLOSED));
+        assertThat(defects.get(1).getStartMediaTimeMs()).isEqualTo(5000);
+        assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(10000);
+    }
+
+    @Test
+    void frozenPictureWithAudioPlayingOnIsOneFreezeDefect() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        List<DefectEvent> defects = run(t -> t >= 4000 && t < 12000
+                ? Features.still(still, t % 2000 == 0 ? 1.5f : 0.0f, t % 2000 == 0) : Features.moving(random), programmeAudio());
+        assertThat(defects).extracting(DefectEvent::getDefectType).containsOnly(DefectType.FROZEN_FRAMES);
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        // The first still frame is the cut to the still (it becomes the reference); the freeze starts one frame later.
+        assertThat(defects.get(1).getStartMediaTimeMs()).isBetween(4000L, 4040L);
+        assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(12000);
+    }
+
+    @Test
+    void threeSecondsOfSilenceIsOneSilenceDefect() throws Exception {
+        List<DefectEvent> defects = run(t -> Features.moving(random), t -> t >= 5000 && t < 8000 ? Program.SILENCE : Program.PROGRAMME_AUDIO);
+        assertThat(defects).extracting(DefectEvent::getDefectType).containsOnly(DefectType.AUDIO_SILENCE);
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        assertThat(defects.get(1).getStartMediaTimeMs()).isEqualTo(5000);
+        assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(8000);
+    }
+}

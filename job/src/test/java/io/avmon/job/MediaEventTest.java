@@ -1,0 +1,77 @@
+package io.avmon.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+import io.avmon.job.defect.DefectTrack;
+import io.avmon.job.detect.FrozenFrameDetector;
+import io.avmon.job.health.HealthAccumulator;
+import io.avmon.schema.DefectType;
+
+/** The job's own types stay on Flink's POJO and Avro serializers: none may fall back to Kryo. */
+class MediaEventTest {
+
+    private static <T> T roundTrip(TypeInformation<T> type, T value) throws Exception {
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false);
+        TypeSerializer<T> serializer = type.createSerializer(config);
+        DataOutputSerializer out = new DataOutputSerializer(1024);
+        serializer.serialize(value, out);
+        T copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(serializer.copy(value)).usingRecursiveComparison().isEqualTo(value);
+        return copy;
+    }
+
+    @Test
+    void mediaEventIsAPojoWithEveryPayloadSerializableWithoutKryo() throws Exception {
+        TypeInformation<MediaEvent> type = TypeInformation.of(MediaEvent.class);
+        assertThat(type).isInstanceOf(PojoTypeInfo.class);
+
+        MediaEvent video = MediaEvent.of(Features.frame("s", 3, Features.black(new Random(1))));
+        video.markCondition(DefectType.BLACK_FRAMES, true);
+        video.blackMeasure = 0.99f;
+        video.openDefects = 1;
+        MediaEvent copy = roundTrip(type, video);
+        assertThat(copy.video).isEqualTo(video.video);
+        assertThat(copy.hasCondition(DefectType.BLACK_FRAMES)).isTrue();
+        assertThat(copy.mediaTimeUs).isEqualTo(120_000);
+        assertThat(copy.openDefects).isEqualTo(1);
+
+        assertThat(roundTrip(type, MediaEvent.of(Features.block("s", 1, -20f, -6f))).audio.getChannels()).hasSize(2);
+        assertThat(roundTrip(type, MediaEvent.of(Features.ended("s", 5_000_000))).status.getLastMediaTimeUs()).isEqualTo(5_000_000);
+        MediaEvent dead = MediaEvent.ofDeadLetter(new DeadLetter("t", 1, 2, "k".getBytes(), new byte[] {9}, "bad"), 5);
+        assertThat(roundTrip(type, dead).deadLetter).isEqualTo(dead.deadLetter);
+        assertThat(dead.streamId).isEqualTo("k");
+    }
+
+    @Test
+    void stateAndAccumulatorTypesArePojos() throws Exception {
+        assertThat(TypeInformation.of(DefectTrack.class)).isInstanceOf(PojoTypeInfo.class);
+        assertThat(TypeInformation.of(FrozenFrameDetector.Reference.class)).isInstanceOf(PojoTypeInfo.class);
+        assertThat(TypeInformation.of(HealthAccumulator.class)).isInstanceOf(PojoTypeInfo.class);
+        HealthAccumulator acc = new HealthAccumulator();
+        acc.weightedMeanSquares[3] = 0.5;
+        roundTrip(TypeInformation.of(HealthAccumulator.class), acc);
+        DefectTrack track = new DefectTrack();
+        track.defectType = DefectType.FROZEN_FRAMES;
+        roundTrip(TypeInformation.of(DefectTrack.class), track);
+    }
+
+    @Test
+    void ofRejectsRecordsThatAreNotInputs() {
+        assertThatThrownBy(() -> MediaEvent.of(io.avmon.schema.StreamHealth.newBuilder().setStreamId("s").setWindowStartMs(0)
+                .setWindowEndMs(1).setVideoFrames(0).setFramesPerSecond(0).setAudioBlocks(0).setBlackSeconds(0)
+                .setFrozenSeconds(0).setSilentSeconds(0).setDecodeErrorFrames(0).setOpenDefects(0).build()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,250 @@
+package io.avmon.job.defect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorTopology;
+import io.avmon.job.Features;
+import io.avmon.job.MediaEvent;
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectState;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.Severity;
+
+/** DefectLifecycle alone, on records the detectors have already annotated. Defaults: black 3 s min, 1 s hold-off. */
+class DefectLifecycleTest {
+    private static final String STREAM = "cam-1";
+    private final Random random = new Random(7);
+    private final DetectionProfile profile = DetectionProfile.defaults();
+    private KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness;
+
+    @BeforeEach
+    void openHarness() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new DefectLifecycle(profile),
+                new DetectorTopology.StreamIdKey(), Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        harness.close();
+    }
+
+    private MediaEvent frame(long mediaMs, boolean black) {
+        MediaEvent event = MediaEvent.of(Features.frame(STREAM, mediaMs / 40, Features.moving(random)));
+        event.markCondition(DefectType.BLACK_FRAMES, black);
+        event.blackMeasure = black ? 0.99f : 0.04f;
+        return event;
+    }
+
+    private MediaEvent audio(long mediaMs, boolean silent) {
+        MediaEvent event = MediaEvent.of(silent ? Features.block(STREAM, mediaMs / 100, -120f, -120f)
+                : Features.block(STREAM, mediaMs / 100, -20f, -6f));
+        event.markCondition(DefectType.AUDIO_SILENCE, silent);
+        event.silenceMeasure = silent ? -120f : -6f;
+        return event;
+    }
+
+    /** Frames every 40 ms in [fromMs, toMs). */
+    private void frames(long fromMs, long toMs, boolean black) throws Exception {
+        for (long t = fromMs; t < toMs; t += 40) {
+            MediaEvent e = frame(t, black);
+            harness.processElement(e, e.ingestTimeMs);
+        }
+    }
+
+    private List<DefectEvent> defects() {
+        List<DefectEvent> out = new ArrayList<>();
+        var queue = harness.getSideOutput(DefectLifecycle.DEFECTS);
+        if (queue != null) for (StreamRecord<DefectEvent> r : queue) out.add(r.getValue());
+        return out;
+    }
+
+    private void assertNoStateOrTimers() {
+        assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
+        assertThat(harness.numProcessingTimeTimers()).as("processing-time timers").isZero();
+        assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
+    }
+
+    @Test
+    void opensAfterMinimumDurationAndNotBefore() throws Exception {
+        frames(0, 1000, false);
+        frames(1000, 4000, true); // 1000 .. 3960: 2.96 s of black
+        assertThat(defects()).isEmpty();
+
+        frames(4000, 4040, true); // reaches start + 3 s
+        assertThat(defects()).singleElement().satisfies(d -> {
+            assertThat(d.getState()).isEqualTo(DefectState.OPENED);
+            assertThat(d.getDefectType()).isEqualTo(DefectType.BLACK_FRAMES);
+            assertThat(d.getStartMediaTimeMs()).isEqualTo(1000);
+            assertThat(d.getStartWallClockMs()).isEqualTo(Features.EPOCH_MS + 1000 + 30);
+            assertThat(d.getEndMediaTimeMs()).isNull();
+            assertThat(d.getSeverity()).isEqualTo(Severity.CRITICAL);
+            assertThat(d.getUnit()).isEqualTo("%");
+            assertThat(d.getValue()).isCloseTo(99.0, org.assertj.core.data.Offset.offset(0.01));
+            assertThat(d.getDetector()).isEqualTo("BlackFrameDetector");
+        });
+        assertThat(harness.extractOutputValues()).as("every record is forwarded").hasSize(101);
+        assertThat(harness.extractOutputValues().get(100).openDefects).isEqualTo(1);
+    }
+
+    @Test
+    void dipShorterThanMinimumDurationEmitsNothing() throws Exception {
+        frames(0, 1000, false);
+        frames(1000, 3000, true); // a 2 s dip to black between programmes
+        frames(3000, 6000, false);
+
+        assertThat(defects()).isEmpty();
+        assertNoStateOrTimers();
+    }
+
+    @Test
+    void clearStretchShorterThanHoldOffDoesNotClose() throws Exception {
+        frames(0, 5000, true);
+        frames(5000, 5600, false); // 600 ms of picture: shorter than the 1 s hold-off
+        frames(5600, 8000, true);
+        frames(8000, 8960, false);
+        assertThat(defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED);
+
+        frames(8960, 9040, false); // 1 s after the first healthy frame at 8000
+        List<DefectEvent> defects = defects();
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        DefectEvent closed = defects.get(1);
+        assertThat(closed.getStartMediaTimeMs()).isEqualTo(0);
+        assertThat(closed.getEndMediaTimeMs()).isEqualTo(8000);
+        assertThat(closed.getEndWallClockMs()).isEqualTo(Features.EPOCH_MS + 8000 + 30);
+        assertThat(closed.getEventId()).isEqualTo(defects.get(0).getEventId());
+        assertNoStateOrTimers();
+    }
+
+    @Test
+    void closesAfterRecoveryWithStartAndEndOfTheDefect() throws Exception {
+        frames(0, 2000, false);
+        frames(2000, 7000, true);
+        frames(7000, 10000, false);
+
+        List<DefectEvent> defects = defects();
+        assertThat(defects).hasSize(2);
+        DefectEvent opened = defects.get(0);
+        DefectEvent closed = defects.get(1);
+        assertThat(opened.getState()).isEqualTo(DefectState.OPENED);
+        assertThat(closed.getState()).isEqualTo(DefectState.CLOSED);
+        assertThat(closed.getStartMediaTimeMs()).isEqualTo(2000);
+        assertThat(closed.getEndMediaTimeMs()).isEqualTo(7000);
+        assertThat(closed.getStartWallClockMs()).isEqualTo(opened.getStartWallClockMs());
+        assertThat(closed.getEventId())
+                .isEqualTo(opened.getEventId())
+                .isEqualTo(UUID.nameUUIDFromBytes((STREAM + "|BLACK_FRAMES||2000").getBytes(StandardCharsets.UTF_8)).toString());
+        assertThat(harness.extractOutputValues().get(harness.extractOutputValues().size() - 1).openDefects).isZero();
+        assertNoStateOrTimers();
+    }
+
+    @Test
+    void endedClosesOpenDefectsAtTheLastMediaTimeAndClearsState() throws Exception {
+        frames(0, 5000, true);
+        MediaEvent ended = MediaEvent.of(Features.ended(STREAM, 4_960_000));
+        harness.processElement(ended, ended.ingestTimeMs);
+
+        List<DefectEvent> defects = defects();
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(4960);
+        assertNoStateOrTimers();
+    }
+
+    @Test
+    void endedDropsCandidatesSilently() throws Exception {
+        frames(0, 1500, true);
+        MediaEvent ended = MediaEvent.of(Features.ended(STREAM, 1_460_000));
+        harness.processElement(ended, ended.ingestTimeMs);
+
+        assertThat(defects()).isEmpty();
+        assertNoStateOrTimers();
+    }
+
+    @Test
+    void timeAdvancesOnAudioRecordsForVideoDefects() throws Exception {
+        frames(0, 1000, true); // black video, then the video records stop while audio goes on
+        for (long t = 1000; t <= 3000; t += 100) {
+            MediaEvent block = audio(t, false);
+            harness.processElement(block, block.ingestTimeMs);
+        }
+        assertThat(defects()).singleElement().satisfies(d -> {
+            assertThat(d.getState()).isEqualTo(DefectState.OPENED);
+            assertThat(d.getDefectType()).isEqualTo(DefectType.BLACK_FRAMES);
+        });
+    }
+
+    @Test
+    void videoRecordsDoNotClearAnAudioDefect() throws Exception {
+        for (long t = 0; t < 5000; t += 20) {
+            MediaEvent e = t % 100 == 0 ? audio(t, true) : frame(t - t % 40, false);
+            harness.processElement(e, e.ingestTimeMs);
+        }
+        assertThat(defects()).singleElement().satisfies(d -> {
+            assertThat(d.getDefectType()).isEqualTo(DefectType.AUDIO_SILENCE);
+            assertThat(d.getStartMediaTimeMs()).isEqualTo(0);
+            assertThat(d.getUnit()).isEqualTo("dBFS");
+            assertThat(d.getValue()).isEqualTo(-120.0);
+        });
+    }
+
+    @Test
+    void streamThatVanishesIsClosedAndForgottenAfterTheRetention() throws Exception {
+        harness.setProcessingTime(1_000);
+        frames(0, 5000, true);
+        assertThat(defects()).hasSize(1);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+
+        harness.setProcessingTime(1_000 + profile.stateRetention().toMillis() - 1);
+        assertThat(defects()).hasSize(1);
+
+        harness.setProcessingTime(1_000 + profile.stateRetention().toMillis());
+        List<DefectEvent> defects = defects();
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(4960);
+        assertNoStateOrTimers();
+    }
+
+    @Test
+    void retentionTimerIsPushedBackWhileTheStreamIsActive() throws Exception {
+        long retention = profile.stateRetention().toMillis();
+        harness.setProcessingTime(0);
+        frames(0, 5000, true);
+        harness.setProcessingTime(retention / 2);
+        frames(5000, 5040, true);
+        harness.setProcessingTime(retention);
+        assertThat(defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        harness.setProcessingTime(retention / 2 + retention);
+        assertThat(defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        assertNoStateOrTimers();
+    }
+
+    @Test
+    void disabledTypeIsNeverReported() throws Exception {
+        harness.close();
+        DetectionProfile noBlack = profile.withPolicy(DefectType.BLACK_FRAMES,
+                new DetectionProfile.Policy(false, Duration.ofSeconds(3), Duration.ofSeconds(1), Severity.CRITICAL));
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new DefectLifecycle(noBlack),
+                new DetectorTopology.StreamIdKey(), Types.STRING);
+        harness.open();
+        frames(0, 10000, true);
+        assertThat(defects()).isEmpty();
+        assertNoStateOrTimers();
+    }
+}

@@ -1,0 +1,72 @@
+package io.avmon.job.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.avmon.job.DetectorTopology;
+import io.avmon.job.Features;
+import io.avmon.job.MediaEvent;
+import io.avmon.schema.AudioBlockFeatures;
+import io.avmon.schema.DefectType;
+
+class AudioSilenceDetectorTest {
+    private KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new AudioSilenceDetector(AudioSilenceDetector.Thresholds.DEFAULTS), new DetectorTopology.StreamIdKey(), Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private MediaEvent judge(AudioBlockFeatures block) throws Exception {
+        harness.getOutput().clear();
+        harness.processElement(MediaEvent.of(block), block.getIngestTimeMs());
+        return harness.extractOutputValues().get(0);
+    }
+
+    @Test
+    void digitalSilenceIsSilent() throws Exception {
+        MediaEvent event = judge(Features.block("s", 0, -120f, -120f));
+        assertThat(event.hasCondition(DefectType.AUDIO_SILENCE)).isTrue();
+        assertThat(event.silenceMeasure).isEqualTo(-120f);
+        assertThat(event.silentChannels).isEqualTo(0b11);
+    }
+
+    @Test
+    void noiseFloorBelowMinus60IsSilent() throws Exception {
+        assertThat(judge(Features.block("s", 0, -75f, -63f)).hasCondition(DefectType.AUDIO_SILENCE)).isTrue();
+    }
+
+    @Test
+    void quietPassageIsNotSilent() throws Exception {
+        MediaEvent event = judge(Features.block("s", 0, -45f, -32f));
+        assertThat(event.hasCondition(DefectType.AUDIO_SILENCE)).isFalse();
+        assertThat(event.silentChannels).isZero();
+    }
+
+    @Test
+    void oneDeadChannelIsMarkedButTheBlockIsNotSilent() throws Exception {
+        MediaEvent event = judge(Features.block("s", 0, new float[] {-20f, -120f}, new float[] {-6f, -120f}));
+        assertThat(event.hasCondition(DefectType.AUDIO_SILENCE)).isFalse();
+        assertThat(event.silentChannels).isEqualTo(0b10);
+    }
+
+    @Test
+    void videoPassesThroughUntouched() throws Exception {
+        MediaEvent event = MediaEvent.of(Features.frame("s", 0, Features.black(new java.util.Random(1))));
+        harness.processElement(event, 0);
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(e -> assertThat(e.conditions).isZero());
+    }
+}

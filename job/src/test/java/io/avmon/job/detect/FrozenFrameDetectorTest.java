@@ -1,0 +1,116 @@
+package io.avmon.job.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.avmon.job.DetectorTopology;
+import io.avmon.job.Features;
+import io.avmon.job.MediaEvent;
+import io.avmon.schema.DefectType;
+
+class FrozenFrameDetectorTest {
+    private final Random random = new Random(13);
+    private KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness;
+    private long sequence;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new FrozenFrameDetector(FrozenFrameDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10)),
+                new DetectorTopology.StreamIdKey(), Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private boolean frozen(Features.Picture picture) throws Exception {
+        return frozen(picture, false);
+    }
+
+    private boolean frozen(Features.Picture picture, boolean blackVerdict) throws Exception {
+        harness.getOutput().clear();
+        MediaEvent event = MediaEvent.of(Features.frame("s", sequence++, picture));
+        event.markCondition(DefectType.BLACK_FRAMES, blackVerdict);
+        harness.processElement(event, event.ingestTimeMs);
+        return harness.extractOutputValues().get(0).hasCondition(DefectType.FROZEN_FRAMES);
+    }
+
+    private List<Boolean> verdicts(int frames, java.util.function.IntFunction<Features.Picture> scene) throws Exception {
+        List<Boolean> out = new ArrayList<>();
+        for (int i = 0; i < frames; i++) out.add(frozen(scene.apply(i)));
+        return out;
+    }
+
+    @Test
+    void identicalFramesAreFrozen() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        frozen(Features.moving(random));
+        List<Boolean> verdicts = verdicts(50, i -> Features.still(still, 0.0f, false));
+        assertThat(verdicts.get(0)).as("the cut to the still picture differs from the reference").isFalse();
+        assertThat(verdicts.subList(1, 50)).containsOnly(true);
+    }
+
+    @Test
+    void staticSceneWithSensorNoiseIsNotFrozen() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        assertThat(verdicts(100, i -> Features.still(still, 1.0f + random.nextFloat() * 2.0f, i % 50 == 0))).containsOnly(false);
+    }
+
+    @Test
+    void keyFrameInsideAFreezeStaysFrozen() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        frozen(Features.moving(random));
+        verdicts(30, i -> Features.still(still, 0.0f, false));
+        assertThat(frozen(Features.still(still, 1.6f, true))).as("re-encoded I-frame jumps 1.6 levels").isTrue();
+        assertThat(frozen(Features.still(still, 0.0f, false))).isTrue();
+    }
+
+    @Test
+    void slowDriftIsComparedWithTheReferenceAndNeverStaysFrozen() throws Exception {
+        // Each frame moves 0.2 levels (under the frame-difference threshold); the picture brightens by a level
+        // every 5 frames, which the reference comparison sees.
+        byte[] base = Features.texturedLuma(random, 60, 120);
+        frozen(Features.moving(random));
+        List<Boolean> verdicts = verdicts(250, i -> {
+            byte[] luma = base.clone();
+            for (int c = 0; c < luma.length; c++) luma[c] = (byte) Math.min(255, (luma[c] & 0xFF) + i / 5);
+            return Features.still(luma, 0.2f, false);
+        });
+        int longestRun = 0, run = 0;
+        for (boolean v : verdicts) { run = v ? run + 1 : 0; longestRun = Math.max(longestRun, run); }
+        assertThat(longestRun).as("longest frozen run, frames").isLessThan(25);
+    }
+
+    @Test
+    void blackFramesAreNotFrozen() throws Exception {
+        List<Boolean> withoutBlackVerdict = verdicts(30, i -> Features.black(random));
+        assertThat(withoutBlackVerdict.stream().filter(v -> v).count())
+                .as("flat black alone would look frozen, so the black verdict matters").isGreaterThan(20);
+        for (int i = 0; i < 30; i++) {
+            assertThat(frozen(Features.black(random), true)).isFalse();
+        }
+    }
+
+    @Test
+    void endedClearsTheReference() throws Exception {
+        verdicts(10, i -> Features.moving(random));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        harness.processElement(MediaEvent.of(Features.ended("s", 400_000)), 0);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numProcessingTimeTimers() + harness.numEventTimeTimers()).isZero();
+    }
+}
