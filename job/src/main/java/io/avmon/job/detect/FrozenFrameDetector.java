@@ -29,9 +29,13 @@ import io.avmon.schema.VideoFrameFeatures;
  *       (mean absolute difference of cells). Area averaging removes noise and coding error, so drift shows
  *       here even when each frame-to-frame step is tiny.</li>
  * </ul>
- * Re-encoded freezes are not bit-exact: when the encoder sends a key frame in the middle of a freeze, the decoded
- * picture jumps by a level or two. A key frame that follows a frozen frame and still matches the reference stays
- * frozen if its {@code frameDifference} is at most {@code maxKeyFrameDifference}.
+ * Re-encoded freezes are not bit-exact: the encoder keeps refining the still picture, so P and B frames inside a
+ * freeze "breathe" by a few tenths of a level (up to 0.8 measured with MPEG-2 at q3), and a key frame jumps by a
+ * level or two. So the frame-difference test has hysteresis: a freeze starts only on a near-exact repeat
+ * ({@code maxFrameDifference}); once frozen, a frame stays frozen up to {@code maxFrozenFrameDifference}, which
+ * is still below the 1.8 levels that sensor noise on a static scene never went under; and a key frame inside a
+ * freeze may jump up to {@code maxKeyFrameDifference}. The reference-thumbnail test applies throughout, so the
+ * looser bounds cannot hide a real change of picture.
  *
  * <p>Black frames (the BlackFrameDetector's verdict, which runs first) are not frozen: black is its own defect.
  * Frames without a thumbnail are judged on {@code frameDifference} alone.
@@ -44,13 +48,15 @@ public class FrozenFrameDetector extends KeyedProcessFunction<String, MediaEvent
     private static final long serialVersionUID = 1L;
 
     /**
-     * @param maxFrameDifference     8-bit levels, full-resolution mean |difference| to the previous frame
-     * @param maxReferenceDifference 8-bit levels, mean |difference| of thumbnail cells to the reference
-     * @param maxKeyFrameDifference  8-bit levels, tolerated jump of a key frame inside a freeze
+     * @param maxFrameDifference       8-bit levels, full-resolution mean |difference| to the previous frame
+     *                                 for a freeze to start
+     * @param maxFrozenFrameDifference 8-bit levels, the same measure for a freeze to continue (codec breathing)
+     * @param maxReferenceDifference   8-bit levels, mean |difference| of thumbnail cells to the reference
+     * @param maxKeyFrameDifference    8-bit levels, tolerated jump of a key frame inside a freeze
      */
-    public record Thresholds(double maxFrameDifference, double maxReferenceDifference, double maxKeyFrameDifference)
-            implements Serializable {
-        public static final Thresholds DEFAULTS = new Thresholds(0.3, 1.0, 3.0);
+    public record Thresholds(double maxFrameDifference, double maxFrozenFrameDifference, double maxReferenceDifference,
+                             double maxKeyFrameDifference) implements Serializable {
+        public static final Thresholds DEFAULTS = new Thresholds(0.5, 1.2, 1.0, 3.0);
     }
 
     /** The per-stream state: a Flink POJO. */
@@ -113,6 +119,7 @@ public class FrozenFrameDetector extends KeyedProcessFunction<String, MediaEvent
         boolean hasThumbnail = Thumbnail.isComplete(frame.getThumbLuma(), cells);
         boolean frozen = difference != null && !event.hasCondition(DefectType.BLACK_FRAMES)
                 && (difference <= thresholds.maxFrameDifference()
+                    || (ref.previousFrozen && difference <= thresholds.maxFrozenFrameDifference())
                     || (ref.previousFrozen && isKeyFrame(frame) && difference <= thresholds.maxKeyFrameDifference()))
                 && (!hasThumbnail || ref.thumbnail == null || ref.thumbnail.length != cells
                     || Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.thumbnail) <= thresholds.maxReferenceDifference());

@@ -80,6 +80,26 @@ class FrozenFrameDetectorTest {
     }
 
     @Test
+    void staysFrozenThroughCodecBreathing() throws Exception {
+        // Frame differences measured inside an MPEG-2 (q3) re-encoded freeze: P and B frames keep refining
+        // the still picture, so the differences cycle with the GOP instead of staying at zero.
+        float[] breathing = {0.25f, 0.18f, 0.83f, 0.40f, 0.11f, 0.07f, 0.09f, 0.40f, 0.11f, 0.07f, 0.09f, 0.40f};
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        frozen(Features.moving(random));
+        List<Boolean> verdicts = verdicts(100, i -> Features.still(still, breathing[i % breathing.length], false));
+        assertThat(verdicts.get(0)).as("the cut to the still picture differs from the reference").isFalse();
+        assertThat(verdicts.subList(1, 100)).containsOnly(true);
+    }
+
+    @Test
+    void freezeEndsWhenSensorNoiseReturns() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        frozen(Features.moving(random));
+        verdicts(30, i -> Features.still(still, 0.05f, false));
+        assertThat(verdicts(30, i -> Features.still(still, 1.8f + random.nextFloat(), false))).containsOnly(false);
+    }
+
+    @Test
     void slowDriftIsComparedWithTheReferenceAndNeverStaysFrozen() throws Exception {
         // Each frame moves 0.2 levels (under the frame-difference threshold); the picture brightens by a level
         // every 5 frames, which the reference comparison sees.
