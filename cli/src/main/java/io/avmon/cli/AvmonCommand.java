@@ -1,0 +1,53 @@
+package io.avmon.cli;
+
+import java.io.PrintWriter;
+
+import io.avmon.cli.analyze.AnalyzeCommand;
+import io.avmon.cli.demo.DemoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/avmon}: the demo, offline analysis, and a look at the converter's features. */
+@Command(name = "avmon", mixinStandardHelpOptions = true, versionProvider = AvmonCommand.Version.class,
+        description = "Live video and audio defect monitor.",
+        subcommands = {DemoCommand.class, AnalyzeCommand.class, FeaturesCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
+public final class AvmonCommand implements Runnable {
+
+    /** Exit codes shared by every subcommand; documented in README.md and in each command's help. */
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_DEFECTS_FOUND = 1;
+    public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_FAILURE = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, also used by tests to run commands in-process. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new AvmonCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            err.println("avmon: " + Errors.oneLine(e));
+            err.flush();
+            return EXIT_FAILURE;
+        });
+        return cli;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = AvmonCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"avmon " + (version == null ? "0.1.0-SNAPSHOT" : version)};
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.avmon.cli.demo;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import io.avmon.cli.AvmonCommand;
+import io.avmon.cli.kafka.EmbeddedKafka;
+import io.avmon.converter.FeaturePublisher;
+import io.avmon.converter.StreamRunner;
+import io.avmon.job.AvmonJob;
+import io.avmon.job.JobOptions;
+import io.avmon.schema.Topics;
+import io.avmon.testmedia.Clip;
+import io.avmon.testmedia.DemoClip;
+import io.avmon.testmedia.InjectedDefect;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The whole path in one JVM: an embedded Kafka broker, a Flink MiniCluster running the production job, and the
+ * converter feeding it a live stream. By default the stream is a generated clip with defects at known times,
+ * looped in real time.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run Kafka, the Flink job and the converter in one JVM, and print defects as they happen.",
+                "Stop with Ctrl-C."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped cleanly", "2:a port is taken or the input cannot be read", "3:an internal error"})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Loopback port of the embedded broker (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--web-port", defaultValue = "8081", description = "Port of Flink's web UI (default: ${DEFAULT-VALUE}).")
+    int webPort;
+
+    @Option(names = "--input", paramLabel = "FILE|URL", description = "Monitor this file or live URL instead of the generated clip.")
+    String input;
+
+    @Option(names = "--stream-id", defaultValue = "demo-channel", description = "Stream id of the input (default: ${DEFAULT-VALUE}).")
+    String streamId;
+
+    @Option(names = "--health", description = "Also print each stream's 10 s health record.")
+    boolean printHealth;
+
+    @Option(names = "--run-for", paramLabel = "SECONDS", description = "Stop by itself after this many seconds (default: run until Ctrl-C).")
+    long runForSeconds;
+
+    @Option(names = "--checkpoint-interval-ms", defaultValue = "1000",
+            description = "Defects reach read_committed consumers at each checkpoint (default: ${DEFAULT-VALUE}).")
+    long checkpointIntervalMs;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path workDir = Files.createTempDirectory("avmon-demo");
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread hook = new Thread(stop::countDown, "avmon-demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        String source = input;
+        List<InjectedDefect> schedule = List.of();
+        if (source == null) {
+            Clip clip = DemoClip.write(workDir);
+            source = clip.file().toString();
+            schedule = clip.truth();
+        }
+
+        EmbeddedKafka kafka;
+        try {
+            kafka = EmbeddedKafka.start("127.0.0.1", kafkaPort, workDir.resolve("kafka"), true);
+        } catch (java.io.IOException e) {
+            err.println("avmon: " + e.getMessage());
+            return AvmonCommand.EXIT_BAD_INPUT;
+        }
+        JobClient job = null;
+        DefectPrinter printer = null;
+        StreamRunner runner = null;
+        Thread[] threads = new Thread[2];
+        try {
+            kafka.createTopics(List.of(Topics.VIDEO_FEATURES, Topics.AUDIO_FEATURES, Topics.STREAM_STATUS,
+                    Topics.DEFECTS, Topics.HEALTH, Topics.DEAD_LETTER), 2);
+
+            Configuration conf = new Configuration();
+            conf.set(RestOptions.PORT, webPort);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+            AvmonJob.define(env, JobOptions.fromArgs(new String[] {
+                    "--bootstrap-servers", kafka.bootstrapServers(),
+                    "--checkpoint-interval-ms", String.valueOf(checkpointIntervalMs),
+                    "--starting-offsets", "earliest",
+                    "--parallelism", "1"}));
+            job = env.executeAsync("avmon demo");
+
+            printer = new DefectPrinter(kafka.bootstrapServers(), Topics.DEFECTS, Topics.HEALTH, printHealth, out);
+            threads[0] = start(printer, "avmon-demo-printer");
+
+            FeaturePublisher publisher = new FeaturePublisher(kafka.bootstrapServers(), Map.of());
+            runner = new StreamRunner(StreamRunner.Options.of(source, streamId).withRealtime(true).withLoop(input == null), publisher);
+            threads[1] = start(runner, "avmon-demo-converter");
+
+            banner(out, kafka.bootstrapServers(), source, schedule);
+            if (runForSeconds > 0) {
+                stop.await(runForSeconds, TimeUnit.SECONDS);
+            } else {
+                stop.await();
+            }
+            out.println("stopping...");
+            out.flush();
+            return AvmonCommand.EXIT_OK;
+        } finally {
+            if (runner != null) {
+                runner.stop();
+            }
+            if (job != null) {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+            if (printer != null) {
+                printer.stop();
+            }
+            for (Thread thread : threads) {
+                if (thread != null) {
+                    thread.join(5000);
+                }
+            }
+            kafka.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // Ctrl-C: the hook is what brought us here.
+            }
+        }
+    }
+
+    private static Thread start(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private void banner(PrintWriter out, String bootstrap, String source, List<InjectedDefect> schedule) {
+        out.println("avmon demo is running. Stop it with Ctrl-C.");
+        out.println("  input:        " + source + (input == null ? " (generated, looped in real time as stream '" + streamId + "')" : ""));
+        out.println("  Kafka:        " + bootstrap + "  topics: " + Topics.DEFECTS + " (defects), " + Topics.HEALTH
+                + " (health), " + Topics.VIDEO_FEATURES + ", " + Topics.AUDIO_FEATURES);
+        out.println("  Flink web UI: http://localhost:" + webPort);
+        if (!schedule.isEmpty()) {
+            out.println("  defects in each loop of the clip:");
+            for (InjectedDefect defect : schedule) {
+                out.println(String.format(Locale.ROOT, "    %-20s %6.1f s - %6.1f s", defect.defectType(),
+                        defect.startSeconds(), defect.endSeconds()));
+            }
+        }
+        out.println("Defects appear below as they are raised (OPENED) and cleared (CLOSED):");
+        out.flush();
+    }
+}

@@ -1,0 +1,179 @@
+package io.avmon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectState;
+import io.avmon.schema.DefectType;
+import io.avmon.testmedia.AudioContent;
+import io.avmon.testmedia.Clip;
+import io.avmon.testmedia.ClipSpec;
+import io.avmon.testmedia.ClipWriter;
+import io.avmon.testmedia.VideoKind;
+import picocli.CommandLine;
+
+/** {@code avmon analyze} on generated clips: defects found at their true times, hard negatives left alone. */
+class AnalyzeCommandTest {
+
+    @TempDir
+    static Path dir;
+
+    static Clip defects;
+    static Clip negatives;
+
+    @BeforeAll
+    static void writeClips() throws Exception {
+        defects = ClipWriter.write(ClipSpec.builder().seed(11)
+                .segment(5, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .segment(5, VideoKind.BLACK, AudioContent.PROGRAMME)
+                .segment(4, VideoKind.SCENE_CUTS, AudioContent.PROGRAMME)
+                .segment(5, VideoKind.FROZEN, AudioContent.PROGRAMME)
+                .segment(4, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .segment(4, VideoKind.MOTION, AudioContent.SILENCE)
+                .segment(4, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .build(), dir.resolve("defects.ts"));
+        negatives = ClipWriter.write(ClipSpec.builder().seed(12)
+                .segment(4, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .segment(3, VideoKind.DIP_TO_BLACK, AudioContent.PROGRAMME)
+                .segment(6, VideoKind.DARK_SCENE, AudioContent.QUIET)
+                .segment(6, VideoKind.LETTERBOX, AudioContent.PROGRAMME)
+                .segment(6, VideoKind.STATIC_NOISE, AudioContent.PROGRAMME)
+                .segment(6, VideoKind.SCENE_CUTS, AudioContent.QUIET)
+                .segment(3, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .build(), dir.resolve("negatives.ts"));
+    }
+
+    @Test
+    void findsInjectedDefectsWithinHalfASecondAndNothingInHardNegatives() throws Exception {
+        Result result = run("analyze", "--json", "--no-progress",
+                defects.file().toString(), negatives.file().toString());
+
+        assertThat(result.exitCode).as(result.err).isEqualTo(1);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String line : result.out.strip().split("\n")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> row = new ObjectMapper().readValue(line, Map.class);
+            assertThat(row).containsKeys("streamId", "defectType", "startMediaTimeMs", "endMediaTimeMs",
+                    "value", "unit", "channel");
+            rows.add(row);
+        }
+        assertThat(rows).as("nothing reported in the hard-negative clip")
+                .allSatisfy(row -> assertThat(row.get("streamId")).isEqualTo("defects"));
+
+        List<DefectEvent> reported = rows.stream().map(AnalyzeCommandTest::toEvent).toList();
+        TruthMatch match = TruthMatch.of(defects.truth(), reported, 0.5);
+        assertThat(match.missed()).isEmpty();
+        assertThat(match.falseAlarms()).isEmpty();
+        assertThat(match.timingErrors()).isEmpty();
+        assertThat(defects.truth()).extracting(t -> t.defectType())
+                .containsExactlyInAnyOrder(DefectType.BLACK_FRAMES, DefectType.FROZEN_FRAMES, DefectType.AUDIO_SILENCE);
+    }
+
+    @Test
+    void printsATableByDefault() {
+        Result result = run("analyze", "--no-progress", defects.file().toString());
+
+        assertThat(result.exitCode).isEqualTo(1);
+        assertThat(result.out).contains("STREAM", "DEFECT", "START", "BLACK_FRAMES", "FROZEN_FRAMES", "AUDIO_SILENCE")
+                .contains("3 defect(s) in 1 file(s)");
+    }
+
+    @Test
+    void missingFileIsOneLineAndExitTwo() {
+        Result result = run("analyze", dir.resolve("nope.ts").toString());
+
+        assertThat(result.exitCode).isEqualTo(2);
+        assertThat(result.err.strip()).isEqualTo("avmon: " + dir.resolve("nope.ts") + ": no such file");
+    }
+
+    @Test
+    void textFileIsRejectedAsNotMedia() throws Exception {
+        Path text = Files.writeString(dir.resolve("notes.txt"), "this is not a video\n".repeat(50));
+
+        Result result = run("analyze", text.toString());
+
+        assertThat(result.exitCode).isEqualTo(2);
+        assertThat(result.err.strip()).startsWith("avmon: " + text).doesNotContain("\n").doesNotContain("Exception");
+    }
+
+    @Test
+    void truncatedFileIsAnalysedAsFarAsItGoes() throws Exception {
+        byte[] whole = Files.readAllBytes(defects.file());
+        Path truncated = Files.write(dir.resolve("truncated.ts"), Arrays.copyOf(whole, whole.length / 2));
+
+        Result result = run("analyze", "--json", "--no-progress", truncated.toString());
+
+        assertThat(result.exitCode).as(result.err).isIn(0, 1);
+        assertThat(result.out).contains("BLACK_FRAMES");
+    }
+
+    @Test
+    void featuresCommandWritesOneJsonRecordPerLine() throws Exception {
+        Result result = run("features", "--limit", "60", negatives.file().toString());
+
+        assertThat(result.exitCode).as(result.err).isZero();
+        String[] lines = result.out.strip().split("\n");
+        assertThat(lines).hasSize(60);
+        Map<?, ?> first = new ObjectMapper().readValue(lines[0], Map.class);
+        assertThat(first.get("streamId")).isEqualTo("negatives");
+        assertThat(result.out).contains("\"blackPixelShare\"").contains("\"kWeightedMeanSquare\"");
+    }
+
+    @Test
+    void featuresCommandWritesAnAvroContainerFile() throws Exception {
+        Path out = dir.resolve("features.avro");
+
+        Result result = run("features", "--out", out.toString(), "--limit", "100", negatives.file().toString());
+
+        assertThat(result.exitCode).as(result.err).isZero();
+        try (var reader = new org.apache.avro.file.DataFileReader<Object>(out.toFile(),
+                new org.apache.avro.generic.GenericDatumReader<>())) {
+            int count = 0;
+            while (reader.hasNext()) {
+                reader.next();
+                count++;
+            }
+            assertThat(count).isEqualTo(100);
+        }
+    }
+
+    private static DefectEvent toEvent(Map<String, Object> row) {
+        Object end = row.get("endMediaTimeMs");
+        return DefectEvent.newBuilder()
+                .setEventId(String.valueOf(row.get("eventId"))).setStreamId(String.valueOf(row.get("streamId")))
+                .setDefectType(DefectType.valueOf(String.valueOf(row.get("defectType"))))
+                .setState(DefectState.valueOf(String.valueOf(row.get("state"))))
+                .setStartMediaTimeMs(((Number) row.get("startMediaTimeMs")).longValue())
+                .setEndMediaTimeMs(end == null ? null : ((Number) end).longValue())
+                .setStartWallClockMs(0).setSeverity(io.avmon.schema.Severity.valueOf(String.valueOf(row.get("severity"))))
+                .setUnit(String.valueOf(row.get("unit"))).setDetector(String.valueOf(row.get("detector")))
+                .build();
+    }
+
+    record Result(int exitCode, String out, String err) {}
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = AvmonCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}
