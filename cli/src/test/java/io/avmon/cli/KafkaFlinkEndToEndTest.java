@@ -4,20 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,8 +22,6 @@ import io.avmon.converter.StreamRunner;
 import io.avmon.job.AvmonJob;
 import io.avmon.job.JobOptions;
 import io.avmon.schema.DefectEvent;
-import io.avmon.schema.DefectState;
-import io.avmon.schema.RecordCodec;
 import io.avmon.schema.Topics;
 import io.avmon.testmedia.AudioContent;
 import io.avmon.testmedia.Clip;
@@ -88,7 +79,7 @@ class KafkaFlinkEndToEndTest {
                 new StreamRunner(StreamRunner.Options.of(clip.file().toString(), "e2e"), publisher).run();
             }
 
-            List<DefectEvent> closed = readClosedDefects(3, Duration.ofSeconds(120));
+            List<DefectEvent> closed = CommittedDefects.readClosed(kafka.bootstrapServers(), 3, Duration.ofSeconds(120));
 
             TruthMatch match = TruthMatch.of(clip.truth(), closed, 0.5);
             assertThat(match.missed()).as("injected defects not reported").isEmpty();
@@ -102,36 +93,5 @@ class KafkaFlinkEndToEndTest {
         } finally {
             job.cancel().get();
         }
-    }
-
-    private static List<DefectEvent> readClosedDefects(int expected, Duration timeout) {
-        BinaryMessageDecoder<DefectEvent> decoder = RecordCodec.decoder(DefectEvent.class, null);
-        List<DefectEvent> closed = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "e2e-check",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.DEFECTS));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (closed.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    assertThat(record.key()).isEqualTo("e2e");
-                    DefectEvent event = RecordCodec.decode(decoder, record.value());
-                    if (event.getState() == DefectState.CLOSED) {
-                        closed.add(event);
-                    }
-                }
-            }
-            // Anything beyond the expected defects would be a false alarm: give it a moment to show up.
-            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(2))) {
-                DefectEvent event = RecordCodec.decode(decoder, record.value());
-                if (event.getState() == DefectState.CLOSED) {
-                    closed.add(event);
-                }
-            }
-        }
-        return closed;
     }
 }

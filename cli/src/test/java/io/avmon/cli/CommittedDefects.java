@@ -1,0 +1,60 @@
+package io.avmon.cli;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectState;
+import io.avmon.schema.RecordCodec;
+import io.avmon.schema.Topics;
+
+/** Reads the defect topic as a consumer should: read_committed, so only checkpointed output counts. */
+final class CommittedDefects {
+
+    private CommittedDefects() {}
+
+    /**
+     * Polls until {@code expected} CLOSED events have arrived or the timeout passes, then a little longer, so
+     * that a defect beyond the expected ones (a false alarm) has a chance to show.
+     */
+    static List<DefectEvent> readClosed(String bootstrapServers, int expected, Duration timeout) {
+        BinaryMessageDecoder<DefectEvent> decoder = RecordCodec.decoder(DefectEvent.class, null);
+        List<DefectEvent> closed = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + System.nanoTime(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.DEFECTS));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (closed.size() < expected && System.nanoTime() < deadline) {
+                collect(consumer.poll(Duration.ofMillis(500)), decoder, closed);
+            }
+            collect(consumer.poll(Duration.ofSeconds(2)), decoder, closed);
+        }
+        return closed;
+    }
+
+    private static void collect(Iterable<ConsumerRecord<String, byte[]>> records, BinaryMessageDecoder<DefectEvent> decoder,
+                                List<DefectEvent> closed) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            DefectEvent event = RecordCodec.decode(decoder, record.value());
+            if (!event.getStreamId().equals(record.key())) {
+                throw new AssertionError("record key " + record.key() + " is not the event's stream " + event.getStreamId());
+            }
+            if (event.getState() == DefectState.CLOSED) {
+                closed.add(event);
+            }
+        }
+    }
+}
