@@ -85,6 +85,33 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void findsADeadChannelAndClippingWithTheirChannel() throws Exception {
+        Clip audio = ClipWriter.write(ClipSpec.builder().seed(9)
+                .segment(5, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .segment(5, VideoKind.MOTION, AudioContent.DEAD_CHANNEL)
+                .segment(4, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .segment(4, VideoKind.MOTION, AudioContent.CLIPPED)
+                .segment(4, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .build(), dir.resolve("audio.ts"));
+
+        Result result = run("analyze", "--json", "--no-progress", audio.file().toString());
+
+        assertThat(result.exitCode).as(result.err).isEqualTo(1);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String line : result.out.strip().split("\n")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> row = new ObjectMapper().readValue(line, Map.class);
+            rows.add(row);
+        }
+        TruthMatch match = TruthMatch.of(audio.truth(), rows.stream().map(AnalyzeCommandTest::toEvent).toList(), 0.5);
+        assertThat(match.missed()).isEmpty();
+        assertThat(match.falseAlarms()).isEmpty();
+        assertThat(match.timingErrors()).isEmpty();
+        assertThat(rows).filteredOn(r -> "AUDIO_CHANNEL_LOSS".equals(r.get("defectType")))
+                .singleElement().satisfies(r -> assertThat(r.get("channel")).isEqualTo(audio.truth().get(0).channel()));
+    }
+
+    @Test
     void printsATableByDefault() {
         Result result = run("analyze", "--no-progress", defects.file().toString());
 

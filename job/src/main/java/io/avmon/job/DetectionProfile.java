@@ -6,7 +6,11 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 
+import io.avmon.job.audio.LoudnessStandard;
+import io.avmon.job.detect.AudioChannelLossDetector;
+import io.avmon.job.detect.AudioClippingDetector;
 import io.avmon.job.detect.AudioSilenceDetector;
+import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.job.detect.BlackFrameDetector;
 import io.avmon.job.detect.FrozenFrameDetector;
 import io.avmon.schema.DefectType;
@@ -46,10 +50,15 @@ public final class DetectionProfile implements Serializable {
     private final BlackFrameDetector.Thresholds black;
     private final FrozenFrameDetector.Thresholds frozen;
     private final AudioSilenceDetector.Thresholds silence;
+    private final AudioClippingDetector.Thresholds clipping;
+    private final AudioChannelLossDetector.Thresholds channelLoss;
+    private final LoudnessDetector.Thresholds loudness;
     private final Duration stateRetention;
 
     private DetectionProfile(Map<DefectType, Policy> policies, BlackFrameDetector.Thresholds black,
-            FrozenFrameDetector.Thresholds frozen, AudioSilenceDetector.Thresholds silence, Duration stateRetention) {
+            FrozenFrameDetector.Thresholds frozen, AudioSilenceDetector.Thresholds silence,
+            AudioClippingDetector.Thresholds clipping, AudioChannelLossDetector.Thresholds channelLoss,
+            LoudnessDetector.Thresholds loudness, Duration stateRetention) {
         this.policies = new EnumMap<>(policies);
         for (DefectType type : DefectType.values()) {
             if (!this.policies.containsKey(type)) {
@@ -59,6 +68,9 @@ public final class DetectionProfile implements Serializable {
         this.black = Objects.requireNonNull(black);
         this.frozen = Objects.requireNonNull(frozen);
         this.silence = Objects.requireNonNull(silence);
+        this.clipping = Objects.requireNonNull(clipping);
+        this.channelLoss = Objects.requireNonNull(channelLoss);
+        this.loudness = Objects.requireNonNull(loudness);
         this.stateRetention = Objects.requireNonNull(stateRetention);
     }
 
@@ -68,6 +80,13 @@ public final class DetectionProfile implements Serializable {
      *   <li>black: 3 s to raise (a 1-2 s dip to black between programmes is normal), 1 s to clear, CRITICAL;</li>
      *   <li>frozen: 2 s to raise (ffmpeg freezedetect d=2), 1 s to clear, CRITICAL;</li>
      *   <li>silence: 2 s to raise (ffmpeg silencedetect d=2), 1 s to clear, MAJOR (some programmes are quiet);</li>
+     *   <li>clipping: 1 s to raise (ten blocks in a row with full-scale runs: a damaged signal, not a peak the
+     *       limiter let through), 1 s to clear, MAJOR (audible distortion, but the programme is on air);</li>
+     *   <li>channel loss: 2 s to raise (as silence: ffmpeg silencedetect mono=1 d=2), 1 s to clear, MAJOR; one
+     *       defect per lost channel;</li>
+     *   <li>loudness: EBU R128 (-23 LUFS), short-term within +5 / -20 LU; 10 s to raise, because short-term
+     *       loudness of programme swings over seconds; 3 s to clear (one short-term window back inside the
+     *       bounds, so a reading hovering at a bound does not flap); MINOR: a compliance matter, not an outage;</li>
      *   <li>every other type: disabled until its detector exists.</li>
      * </ul>
      * Per-stream state of a stream that stops sending without an ENDED status is dropped after 10 minutes.
@@ -80,8 +99,12 @@ public final class DetectionProfile implements Serializable {
         policies.put(DefectType.BLACK_FRAMES, new Policy(true, Duration.ofSeconds(3), Duration.ofSeconds(1), Severity.CRITICAL));
         policies.put(DefectType.FROZEN_FRAMES, new Policy(true, Duration.ofSeconds(2), Duration.ofSeconds(1), Severity.CRITICAL));
         policies.put(DefectType.AUDIO_SILENCE, new Policy(true, Duration.ofSeconds(2), Duration.ofSeconds(1), Severity.MAJOR));
-        return new DetectionProfile(policies, BlackFrameDetector.Thresholds.DEFAULTS,
-                FrozenFrameDetector.Thresholds.DEFAULTS, AudioSilenceDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10));
+        policies.put(DefectType.AUDIO_CLIPPING, new Policy(true, Duration.ofSeconds(1), Duration.ofSeconds(1), Severity.MAJOR));
+        policies.put(DefectType.AUDIO_CHANNEL_LOSS, new Policy(true, Duration.ofSeconds(2), Duration.ofSeconds(1), Severity.MAJOR));
+        policies.put(DefectType.LOUDNESS_VIOLATION, new Policy(true, Duration.ofSeconds(10), Duration.ofSeconds(3), Severity.MINOR));
+        return new DetectionProfile(policies, BlackFrameDetector.Thresholds.DEFAULTS, FrozenFrameDetector.Thresholds.DEFAULTS,
+                AudioSilenceDetector.Thresholds.DEFAULTS, AudioClippingDetector.Thresholds.DEFAULTS,
+                AudioChannelLossDetector.Thresholds.DEFAULTS, LoudnessDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10));
     }
 
     public Policy policy(DefectType type) {
@@ -100,6 +123,18 @@ public final class DetectionProfile implements Serializable {
         return silence;
     }
 
+    public AudioClippingDetector.Thresholds clipping() {
+        return clipping;
+    }
+
+    public AudioChannelLossDetector.Thresholds channelLoss() {
+        return channelLoss;
+    }
+
+    public LoudnessDetector.Thresholds loudness() {
+        return loudness;
+    }
+
     /** How long per-stream state outlives the stream's last record when no ENDED status arrives. */
     public Duration stateRetention() {
         return stateRetention;
@@ -108,41 +143,60 @@ public final class DetectionProfile implements Serializable {
     public DetectionProfile withPolicy(DefectType type, Policy policy) {
         EnumMap<DefectType, Policy> copy = new EnumMap<>(policies);
         copy.put(type, Objects.requireNonNull(policy));
-        return new DetectionProfile(copy, black, frozen, silence, stateRetention);
+        return new DetectionProfile(copy, black, frozen, silence, clipping, channelLoss, loudness, stateRetention);
     }
 
     public DetectionProfile withBlack(BlackFrameDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, thresholds, frozen, silence, stateRetention);
+        return new DetectionProfile(policies, thresholds, frozen, silence, clipping, channelLoss, loudness, stateRetention);
     }
 
     public DetectionProfile withFrozen(FrozenFrameDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, thresholds, silence, stateRetention);
+        return new DetectionProfile(policies, black, thresholds, silence, clipping, channelLoss, loudness, stateRetention);
     }
 
     public DetectionProfile withSilence(AudioSilenceDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, thresholds, stateRetention);
+        return new DetectionProfile(policies, black, frozen, thresholds, clipping, channelLoss, loudness, stateRetention);
+    }
+
+    public DetectionProfile withClipping(AudioClippingDetector.Thresholds thresholds) {
+        return new DetectionProfile(policies, black, frozen, silence, thresholds, channelLoss, loudness, stateRetention);
+    }
+
+    public DetectionProfile withChannelLoss(AudioChannelLossDetector.Thresholds thresholds) {
+        return new DetectionProfile(policies, black, frozen, silence, clipping, thresholds, loudness, stateRetention);
+    }
+
+    public DetectionProfile withLoudness(LoudnessDetector.Thresholds thresholds) {
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, thresholds, stateRetention);
+    }
+
+    /** Holds the channel to another standard's target, keeping the loudness bounds around it. */
+    public DetectionProfile withLoudnessStandard(LoudnessStandard standard) {
+        return withLoudness(loudness.withStandard(standard));
     }
 
     public DetectionProfile withStateRetention(Duration retention) {
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("state retention must be positive");
         }
-        return new DetectionProfile(policies, black, frozen, silence, retention);
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, retention);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof DetectionProfile p && policies.equals(p.policies) && black.equals(p.black)
-                && frozen.equals(p.frozen) && silence.equals(p.silence) && stateRetention.equals(p.stateRetention);
+                && frozen.equals(p.frozen) && silence.equals(p.silence) && clipping.equals(p.clipping)
+                && channelLoss.equals(p.channelLoss) && loudness.equals(p.loudness) && stateRetention.equals(p.stateRetention);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(policies, black, frozen, silence, stateRetention);
+        return Objects.hash(policies, black, frozen, silence, clipping, channelLoss, loudness, stateRetention);
     }
 
     @Override
     public String toString() {
-        return "DetectionProfile{" + policies + ", " + black + ", " + frozen + ", " + silence + ", retention=" + stateRetention + "}";
+        return "DetectionProfile{" + policies + ", " + black + ", " + frozen + ", " + silence + ", " + clipping + ", "
+                + channelLoss + ", " + loudness + ", retention=" + stateRetention + "}";
     }
 }

@@ -19,9 +19,12 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import io.avmon.job.defect.DefectLifecycle;
+import io.avmon.job.detect.AudioChannelLossDetector;
+import io.avmon.job.detect.AudioClippingDetector;
 import io.avmon.job.detect.AudioSilenceDetector;
 import io.avmon.job.detect.BlackFrameDetector;
 import io.avmon.job.detect.FrozenFrameDetector;
+import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.job.health.HealthAccumulator;
 import io.avmon.job.health.StreamHealthWindow;
 import io.avmon.schema.DefectEvent;
@@ -33,6 +36,7 @@ import io.avmon.schema.StreamHealth;
  *
  * <pre>
  * input ─ Route dead letters ─┬─ keyBy(streamId) ─ BlackFrameDetector ─ FrozenFrameDetector ─ AudioSilenceDetector
+ *                             │     ─ AudioClippingDetector ─ AudioChannelLossDetector ─ LoudnessDetector
  *                             │     ─ DefectLifecycle ─┬─ StreamHealth (10 s tumbling, ingest time) → health
  *                             │                        └─ (side output) → defects
  *                             └─ (side output) → deadLetters
@@ -94,7 +98,16 @@ public class DetectorTopology {
         SingleOutputStreamOperator<MediaEvent> silence = reKey(frozen, byStream)
                 .process(new AudioSilenceDetector(profile.silence()), TypeInformation.of(MediaEvent.class))
                 .uid("audio-silence-detector").name("AudioSilenceDetector");
-        SingleOutputStreamOperator<MediaEvent> lifecycle = reKey(silence, byStream)
+        SingleOutputStreamOperator<MediaEvent> clipping = reKey(silence, byStream)
+                .process(new AudioClippingDetector(profile.clipping()), TypeInformation.of(MediaEvent.class))
+                .uid("audio-clipping-detector").name("AudioClippingDetector");
+        SingleOutputStreamOperator<MediaEvent> channelLoss = reKey(clipping, byStream)
+                .process(new AudioChannelLossDetector(profile.channelLoss()), TypeInformation.of(MediaEvent.class))
+                .uid("audio-channel-loss-detector").name("AudioChannelLossDetector");
+        SingleOutputStreamOperator<MediaEvent> loudness = reKey(channelLoss, byStream)
+                .process(new LoudnessDetector(profile.loudness(), profile.stateRetention()), TypeInformation.of(MediaEvent.class))
+                .uid("loudness-detector").name("LoudnessDetector");
+        SingleOutputStreamOperator<MediaEvent> lifecycle = reKey(loudness, byStream)
                 .process(new DefectLifecycle(profile), TypeInformation.of(MediaEvent.class))
                 .uid("defect-lifecycle").name("DefectLifecycle");
 

@@ -51,6 +51,16 @@ public class MediaEvent {
     public float silenceMeasure;
     /** AudioSilenceDetector's per-channel verdict: bit c set when channel c is silent (for channel loss). */
     public int silentChannels;
+    /** AudioClippingDetector's measure: the worst channel's share of samples at full scale in the block, %. */
+    public float clippingMeasure;
+    /** AudioChannelLossDetector's per-channel verdict: bit c set when channel c is lost (silent while others sound). */
+    public int lostChannels;
+    /** LoudnessDetector's measure: BS.1770 short-term (3 s) loudness after this block, LUFS; NaN before 3 s of audio. */
+    public float shortTermLoudnessLufs = Float.NaN;
+    /** LoudnessDetector: momentary (400 ms) loudness after this block, LUFS; NaN before 400 ms of audio. */
+    public float momentaryLoudnessLufs = Float.NaN;
+    /** LoudnessDetector: gated integrated loudness of the stream so far, LUFS; NaN while all of it is below -70. */
+    public float integratedLoudnessLufs = Float.NaN;
 
     /** DefectLifecycle's view after this record: defects OPENED and not yet CLOSED on the stream. */
     public int openDefects;
@@ -125,8 +135,32 @@ public class MediaEvent {
             case BLACK_FRAMES -> blackMeasure;
             case FROZEN_FRAMES -> frozenMeasure;
             case AUDIO_SILENCE -> silenceMeasure;
+            case AUDIO_CLIPPING -> clippingMeasure;
+            case LOUDNESS_VIOLATION -> shortTermLoudnessLufs;
             default -> Double.NaN;
         };
+    }
+
+    /**
+     * Per-channel verdicts of a per-channel type ({@link io.avmon.job.defect.DefectKinds#perChannel}): bit c set
+     * when channel c shows it. 0 for other types.
+     */
+    public int channelConditions(DefectType type) {
+        return type == DefectType.AUDIO_CHANNEL_LOSS ? lostChannels : 0;
+    }
+
+    /**
+     * The measure of a per-channel type on {@code channel}, read from the payload (nothing is stored per
+     * channel): for channel loss, the channel's sample peak in dBFS. NaN when there is none.
+     */
+    public double measure(DefectType type, int channel) {
+        if (channel < 0) {
+            return measure(type);
+        }
+        if (type == DefectType.AUDIO_CHANNEL_LOSS && audio != null && channel < audio.getChannels().size()) {
+            return audio.getChannels().get(channel).getPeakDbfs();
+        }
+        return Double.NaN;
     }
 
     public static long bit(DefectType type) {

@@ -89,6 +89,7 @@ class AvmonJobTest {
         for (JobVertex v : graph.getJobGraph().getVertices()) vertices.add(v.getName());
         assertThat(vertices).anySatisfy(v -> assertThat(v).contains("Kafka features", "Route dead letters"));
         assertThat(vertices).anySatisfy(v -> assertThat(v).contains(
-                "BlackFrameDetector -> FrozenFrameDetector -> AudioSilenceDetector -> DefectLifecycle"));
+                "BlackFrameDetector -> FrozenFrameDetector -> AudioSilenceDetector -> AudioClippingDetector"
+                + " -> AudioChannelLossDetector -> LoudnessDetector -> DefectLifecycle"));
     }
 }

@@ -11,9 +11,12 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
 import io.avmon.job.defect.DefectLifecycle;
+import io.avmon.job.detect.AudioChannelLossDetector;
+import io.avmon.job.detect.AudioClippingDetector;
 import io.avmon.job.detect.AudioSilenceDetector;
 import io.avmon.job.detect.BlackFrameDetector;
 import io.avmon.job.detect.FrozenFrameDetector;
+import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.schema.DefectEvent;
 
 /** The topology's keyed operators, each in its own operator harness, fed one after the other. */
@@ -21,6 +24,9 @@ public final class DetectorChain implements AutoCloseable {
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> black;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> frozen;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> silence;
+    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> clipping;
+    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> channelLoss;
+    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> loudness;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> lifecycle;
     private final List<KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent>> stages;
     private final List<MediaEvent> forwarded = new ArrayList<>();
@@ -29,8 +35,11 @@ public final class DetectorChain implements AutoCloseable {
         black = harness(new BlackFrameDetector(profile.black()));
         frozen = harness(new FrozenFrameDetector(profile.frozen(), profile.stateRetention()));
         silence = harness(new AudioSilenceDetector(profile.silence()));
+        clipping = harness(new AudioClippingDetector(profile.clipping()));
+        channelLoss = harness(new AudioChannelLossDetector(profile.channelLoss()));
+        loudness = harness(new LoudnessDetector(profile.loudness(), profile.stateRetention()));
         lifecycle = harness(new DefectLifecycle(profile));
-        stages = List.of(black, frozen, silence, lifecycle);
+        stages = List.of(black, frozen, silence, clipping, channelLoss, loudness, lifecycle);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness(

@@ -109,7 +109,8 @@ class DetectorTopologyTest {
         // Windows are on ingest time: the block at media 9.9 s is completed (ingested) after 10 s.
         assertThat(firstA.getAudioBlocks()).isEqualTo(99);
         assertThat(firstA.getBlackSeconds()).isCloseTo(5.0, within(0.05));
-        assertThat(firstA.getShortTermLoudnessLufs()).isCloseTo(-0.691 + 10 * Math.log10(2 * 0.01), within(0.01));
+        // Programme audio: two channels at -25 dBFS RMS, each a K-weighted mean square of 10^-2.5.
+        assertThat(firstA.getShortTermLoudnessLufs()).isCloseTo(-0.691 + 10 * Math.log10(2 * Math.pow(10, -2.5)), within(0.01));
         StreamHealth firstB = health.stream().filter(h -> h.getStreamId().equals("b"))
                 .min(Comparator.comparingLong(StreamHealth::getWindowStartMs)).orElseThrow();
         assertThat(firstB.getSilentSeconds()).isCloseTo(4.0, within(0.001));
@@ -137,7 +138,8 @@ class DetectorTopologyTest {
         List<String> vertices = new ArrayList<>();
         for (JobVertex v : jobGraph.getVertices()) vertices.add(v.getName());
         assertThat(vertices).filteredOn(name -> name.contains("BlackFrameDetector")).singleElement().satisfies(name ->
-                assertThat(name).contains("FrozenFrameDetector", "AudioSilenceDetector", "DefectLifecycle", "StreamHealth"));
+                assertThat(name).contains("FrozenFrameDetector", "AudioSilenceDetector", "AudioClippingDetector",
+                        "AudioChannelLossDetector", "LoudnessDetector", "DefectLifecycle", "StreamHealth"));
         JobVertex keyed = jobGraph.getVerticesSortedTopologicallyFromSources().stream()
                 .filter(v -> v.getName().contains("BlackFrameDetector")).findFirst().orElseThrow();
         assertThat(keyed.getInputs()).as("the keyBy is the only shuffle into the detector chain").singleElement().satisfies(edge ->

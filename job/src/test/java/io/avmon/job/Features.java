@@ -52,11 +52,20 @@ public final class Features {
     }
 
     public static AudioBlockFeatures block(String streamId, long sequence, float[] rmsDbfs, float[] peakDbfs) {
+        return block(streamId, sequence, rmsDbfs, peakDbfs, new int[rmsDbfs.length]);
+    }
+
+    /**
+     * A block whose channels have the given levels and counts of samples at full scale. The K-weighted mean square
+     * is taken equal to the RMS power: broadband programme loses about as much below 100 Hz as K-weighting adds
+     * above 2 kHz.
+     */
+    public static AudioBlockFeatures block(String streamId, long sequence, float[] rmsDbfs, float[] peakDbfs, int[] nearFullScaleSamples) {
         long mediaUs = sequence * BLOCK_US;
         List<ChannelLevels> channels = new ArrayList<>();
         for (int c = 0; c < rmsDbfs.length; c++) {
             channels.add(ChannelLevels.newBuilder().setRmsDbfs(rmsDbfs[c]).setPeakDbfs(peakDbfs[c])
-                    .setNearFullScaleSamples(0).setKWeightedMeanSquare(Math.pow(10, rmsDbfs[c] / 10.0)).build());
+                    .setNearFullScaleSamples(nearFullScaleSamples[c]).setKWeightedMeanSquare(Math.pow(10, rmsDbfs[c] / 10.0)).build());
         }
         return AudioBlockFeatures.newBuilder()
                 .setStreamId(streamId).setSequence(sequence).setMediaTimeUs(mediaUs)

@@ -83,7 +83,62 @@ class HardNegativesTest {
         }, t -> t >= 7000 && t < 8500 ? Program.SILENCE : Program.PROGRAMME_AUDIO)).isEmpty();
     }
 
+    @Test
+    void loudButLegalMusicWithTransientTouchesOfFullScaleRaisesNothing() throws Exception {
+        // -18.7 LUFS short-term, limited to -1 dBFS, with every fifth block letting 2 samples touch full scale.
+        Program.Levels music = new Program.Levels(new float[] {-21f, -21f}, new float[] {-1f, -1f}, new int[] {0, 0});
+        Program.Levels touch = new Program.Levels(new float[] {-21f, -21f}, new float[] {0f, -1f}, new int[] {2, 0});
+        assertThat(run(t -> Features.moving(random), t -> t % 500 == 0 ? touch : music)).isEmpty();
+    }
+
+    @Test
+    void surroundDialogueSceneWithSilentLfeAndSurroundsRaisesNothing() throws Exception {
+        // 5.1 (FL FR FC LFE BL BR): dialogue in the front three, nothing in the LFE and surrounds.
+        float dead = -120f;
+        Program.Levels dialogue = new Program.Levels(new float[] {-29f, -29f, -26f, dead, dead, dead},
+                new float[] {-12f, -12f, -8f, dead, dead, dead}, new int[6]);
+        assertThat(run(t -> Features.moving(random), t -> dialogue)).isEmpty();
+    }
+
+    @Test
+    void monoProgrammeRaisesNothing() throws Exception {
+        Program.Levels mono = new Program.Levels(new float[] {-23f}, new float[] {-6f}, new int[1]);
+        assertThat(run(t -> Features.moving(random), t -> mono)).isEmpty();
+    }
+
     // ---- positive controls ----------------------------------------------------------------------------
+
+    @Test
+    void deadRightChannelIsOneChannelLossDefectOnChannelOne() throws Exception {
+        Program.Levels rightDead = new Program.Levels(new float[] {-25f, -120f}, new float[] {-6f, -120f}, new int[2]);
+        List<DefectEvent> defects = run(t -> Features.moving(random), t -> t >= 5000 && t < 9000 ? rightDead : Program.PROGRAMME_AUDIO);
+        assertThat(defects).extracting(DefectEvent::getDefectType, DefectEvent::getState, DefectEvent::getChannel).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(DefectType.AUDIO_CHANNEL_LOSS, DefectState.OPENED, 1),
+                org.assertj.core.groups.Tuple.tuple(DefectType.AUDIO_CHANNEL_LOSS, DefectState.CLOSED, 1));
+        assertThat(defects.get(1).getStartMediaTimeMs()).isEqualTo(5000);
+        assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(9000);
+    }
+
+    @Test
+    void twoSecondsOfHardClippingIsOneClippingDefect() throws Exception {
+        Program.Levels clipped = new Program.Levels(new float[] {-10f, -10f}, new float[] {0f, 0f}, new int[] {60, 55});
+        List<DefectEvent> defects = run(t -> Features.moving(random), t -> t >= 6000 && t < 8000 ? clipped : Program.PROGRAMME_AUDIO);
+        assertThat(defects).extracting(DefectEvent::getDefectType).containsOnly(DefectType.AUDIO_CLIPPING);
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        assertThat(defects.get(1).getStartMediaTimeMs()).isEqualTo(6000);
+        assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(8000);
+    }
+
+    @Test
+    void aLoudAdvertIsOneLoudnessViolation() throws Exception {
+        // -11.7 LUFS (-14 dBFS RMS per channel) from 3 s on: 11 LU over EBU R128's target, 6 LU over its -18 ceiling.
+        Program.Levels advert = new Program.Levels(new float[] {-14f, -14f}, new float[] {-1f, -1f}, new int[2]);
+        List<DefectEvent> defects = run(t -> Features.moving(random), t -> t >= 3000 ? advert : Program.PROGRAMME_AUDIO);
+        assertThat(defects).extracting(DefectEvent::getDefectType).containsOnly(DefectType.LOUDNESS_VIOLATION);
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        // The mean short-term reading: -11.7 once the window is full of advert, a little less while it fills.
+        assertThat(defects.get(1).getValue()).isBetween(-12.5, -11.6);
+    }
 
     @Test
     void fiveSecondsOfBlackWithALogoIsOneBlackDefect() throws Exception {

@@ -12,10 +12,17 @@ import io.avmon.schema.VideoFrameFeatures;
 
 /** A stream's records as the converter sends them: 25 fps video and 100 ms audio blocks, interleaved by ingest time. */
 public final class Program {
-    /** Audio levels of one block: {rmsDbfs, peakDbfs}. */
-    public record Levels(float rmsDbfs, float peakDbfs) {}
+    /** Audio levels of one block, per channel: RMS and sample peak (dBFS) and samples at full scale. */
+    public record Levels(float[] rmsDbfs, float[] peakDbfs, int[] nearFullScaleSamples) {
+        /** Stereo, both channels alike, nothing at full scale. */
+        public Levels(float rmsDbfs, float peakDbfs) {
+            this(new float[] {rmsDbfs, rmsDbfs}, new float[] {peakDbfs, peakDbfs}, new int[2]);
+        }
+    }
 
-    public static final Levels PROGRAMME_AUDIO = new Levels(-20f, -6f);
+    /** Programme near the EBU R128 target: -22.7 LUFS short-term (-25 dBFS RMS per channel), peaks at -6 dBFS. */
+    public static final Levels PROGRAMME_AUDIO = new Levels(-25f, -6f);
+    /** A quiet scene: -42.7 LUFS (-45 dBFS RMS), peaks far above the -60 dBFS silence threshold. */
     public static final Levels QUIET_PASSAGE = new Levels(-45f, -32f);
     public static final Levels SILENCE = new Levels(-120f, -120f);
 
@@ -30,7 +37,7 @@ public final class Program {
         }
         for (long seq = 0; seq * 100 < durationMs; seq++) {
             Levels l = sound.apply(seq * 100);
-            records.add(Features.block(streamId, seq, l.rmsDbfs(), l.peakDbfs()));
+            records.add(Features.block(streamId, seq, l.rmsDbfs(), l.peakDbfs(), l.nearFullScaleSamples()));
         }
         records.sort(Comparator.comparingLong(Program::ingestTime));
         return records;

@@ -17,12 +17,22 @@ public final class DefectKinds {
         };
     }
 
+    /**
+     * Whether a type is judged per audio channel: its records carry a verdict per channel
+     * ({@link io.avmon.job.MediaEvent#channelConditions}), and each channel is its own defect with its own track.
+     */
+    public static boolean perChannel(DefectType type) {
+        return type == DefectType.AUDIO_CHANNEL_LOSS;
+    }
+
     /** Unit of the event's value. */
     public static String unit(DefectType type) {
         return switch (type) {
             case BLACK_FRAMES -> "%";
             case FROZEN_FRAMES -> "levels";
-            case AUDIO_SILENCE -> "dBFS";
+            case AUDIO_SILENCE, AUDIO_CHANNEL_LOSS -> "dBFS";
+            case AUDIO_CLIPPING -> "%";
+            case LOUDNESS_VIOLATION -> "LUFS";
             default -> "";
         };
     }
@@ -30,7 +40,9 @@ public final class DefectKinds {
     /**
      * The event's value from the per-record measures: black is the mean black pixel share in percent; frozen
      * the mean frame-to-frame difference in 8-bit luma levels; silence the highest channel peak in dBFS seen
-     * during the defect (how close it came to not being silent).
+     * during the defect (how close it came to not being silent); channel loss likewise the lost channel's highest
+     * peak; clipping the mean share of full-scale samples in the worst channel, in percent; loudness the mean of
+     * the short-term readings (LUFS) during the violation, which says how far off the programme sat.
      */
     public static Double value(DefectType type, double sum, long count, double max) {
         if (count == 0) {
@@ -39,7 +51,8 @@ public final class DefectKinds {
         return switch (type) {
             case BLACK_FRAMES -> 100.0 * sum / count;
             case FROZEN_FRAMES -> sum / count;
-            case AUDIO_SILENCE -> max;
+            case AUDIO_SILENCE, AUDIO_CHANNEL_LOSS -> max;
+            case AUDIO_CLIPPING, LOUDNESS_VIOLATION -> sum / count;
             default -> null;
         };
     }
@@ -50,6 +63,9 @@ public final class DefectKinds {
             case BLACK_FRAMES -> "BlackFrameDetector";
             case FROZEN_FRAMES -> "FrozenFrameDetector";
             case AUDIO_SILENCE -> "AudioSilenceDetector";
+            case AUDIO_CLIPPING -> "AudioClippingDetector";
+            case AUDIO_CHANNEL_LOSS -> "AudioChannelLossDetector";
+            case LOUDNESS_VIOLATION -> "LoudnessDetector";
             default -> "DefectLifecycle";
         };
     }

@@ -28,14 +28,18 @@ import io.avmon.schema.StreamStatus;
 /**
  * Turns the detectors' per-record verdicts into defects: OPENED once a condition has lasted its minimum
  * duration, CLOSED once it has been absent for its recovery hold-off. Keyed by stream; one {@link DefectTrack}
- * per (type, channel) while a candidate or defect exists, and no state at all for a healthy stream.
+ * per (type, channel) while a candidate or defect exists, and no state at all for a healthy stream. Per-channel
+ * types ({@link DefectKinds#perChannel}, channel loss) get a track per channel from the record's channel
+ * verdicts, so two channels lost at once are two defects, each with its channel and its own eventId.
  *
  * <ul>
  *   <li>A candidate starts at the media time of the first defective record. OPENED is emitted at the first
  *       record (of any medium: time advances on every record of the stream) whose media time reaches
  *       start + minDuration, so a live user sees it as soon as the minimum has passed.</li>
- *   <li>Video types are judged only on video records, audio types only on audio records. A candidate whose
- *       condition clears before minDuration is dropped silently (a 1-2 s dip to black emits nothing).</li>
+ *   <li>Video types are judged only on video records, audio types only on audio records. A video candidate
+ *       whose condition clears before minDuration is dropped silently (a 1-2 s dip to black emits nothing). An
+ *       audio candidate is dropped only once clear for the recovery hold-off, since audio defects such as
+ *       clipping show intermittently within 100 ms blocks. A candidate opens only while its condition shows.</li>
  *   <li>While open, a clear stretch shorter than the hold-off does not close it. CLOSED is emitted at the first
  *       record at least hold-off after the first healthy record, with endMediaTimeMs = that first healthy
  *       record's media time (ffmpeg's end).</li>
@@ -112,17 +116,31 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             if (DefectKinds.medium(type) != medium || !profile.policy(type).enabled()) {
                 continue;
             }
-            int key = DefectTrack.key(type, -1);
-            if (!tracks.contains(key)) {
-                DefectTrack track = new DefectTrack();
-                track.defectType = type;
-                track.startMediaMs = mediaMs;
-                track.startWallMs = event.ingestTimeMs;
-                track.latestMediaMs = mediaMs;
-                track.latestWallMs = event.ingestTimeMs;
-                tracks.put(key, track);
-                ensureExpiryTimer(ctx);
+            if (DefectKinds.perChannel(type)) {
+                int channels = event.channelConditions(type);
+                while (channels != 0) {
+                    int channel = Integer.numberOfTrailingZeros(channels);
+                    channels &= channels - 1;
+                    startCandidate(type, channel, event, mediaMs, ctx);
+                }
+            } else {
+                startCandidate(type, -1, event, mediaMs, ctx);
             }
+        }
+    }
+
+    private void startCandidate(DefectType type, int channel, MediaEvent event, long mediaMs, Context ctx) throws Exception {
+        int key = DefectTrack.key(type, channel);
+        if (!tracks.contains(key)) {
+            DefectTrack track = new DefectTrack();
+            track.defectType = type;
+            track.channel = channel;
+            track.startMediaMs = mediaMs;
+            track.startWallMs = event.ingestTimeMs;
+            track.latestMediaMs = mediaMs;
+            track.latestWallMs = event.ingestTimeMs;
+            tracks.put(key, track);
+            ensureExpiryTimer(ctx);
         }
     }
 
@@ -141,27 +159,34 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             long minDurationMs = policy.minDuration().toMillis();
 
             if (DefectKinds.medium(track.defectType) == medium) {
-                if (event.hasCondition(track.defectType)) {
+                if (shows(event, track)) {
                     track.clearSinceMediaMs = DefectTrack.NONE;
                     track.clearSinceWallMs = DefectTrack.NONE;
-                    track.addMeasure(event.measure(track.defectType));
+                    track.addMeasure(event.measure(track.defectType, track.channel));
                 } else if (!track.clearing()) {
-                    // The condition lasted from start to this first healthy record (ffmpeg's duration).
-                    if (!track.open && mediaMs - track.startMediaMs < minDurationMs) {
-                        candidatesDropped.inc();
-                        it.remove();
-                        continue;
-                    }
                     track.clearSinceMediaMs = mediaMs;
                     track.clearSinceWallMs = event.ingestTimeMs;
                 }
             }
-            if (!track.open && track.latestMediaMs - track.startMediaMs >= minDurationMs) {
+            boolean recovered = track.clearing()
+                    && track.latestMediaMs - track.clearSinceMediaMs >= policy.recoveryHoldOff().toMillis();
+            // Before opening, a video candidate ends at its first healthy frame: a video verdict judges the whole
+            // picture, and one frame that differs proves it moved (a slow drift resets the freeze reference every
+            // few frames). An audio verdict judges 100 ms of a signal whose defects are intermittent at that
+            // scale (clipping shows only on the peaks), so audio candidates bridge gaps up to the hold-off.
+            boolean candidateOver = track.clearing()
+                    && (DefectKinds.medium(track.defectType) != DefectKinds.Medium.AUDIO || recovered);
+            if (!track.open && candidateOver) {
+                // Cleared before lasting its minimum duration: a dip, not a defect.
+                candidatesDropped.inc();
+                it.remove();
+                continue;
+            }
+            if (!track.open && !track.clearing() && track.latestMediaMs - track.startMediaMs >= minDurationMs) {
                 track.open = true;
                 emit(ctx, track, DefectState.OPENED, policy);
             }
-            if (track.open && track.clearing()
-                    && track.latestMediaMs - track.clearSinceMediaMs >= policy.recoveryHoldOff().toMillis()) {
+            if (track.open && recovered) {
                 track.open = false;
                 emit(ctx, track, DefectState.CLOSED, policy);
                 it.remove();
@@ -183,6 +208,14 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             tracks.clear();
             cancelExpiryTimer(ctx);
         }
+    }
+
+    /** Whether the record shows the track's condition: on the track's channel, for per-channel types. */
+    private static boolean shows(MediaEvent event, DefectTrack track) {
+        if (track.channel < 0) {
+            return event.hasCondition(track.defectType);
+        }
+        return track.channel < Integer.SIZE && (event.channelConditions(track.defectType) & (1 << track.channel)) != 0;
     }
 
     private void endStream(StreamStatus status, Context ctx) throws Exception {

@@ -9,8 +9,8 @@ import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
 import io.avmon.job.MediaEvent;
+import io.avmon.job.audio.Bs1770;
 import io.avmon.schema.AudioBlockFeatures;
-import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.StreamHealth;
 import io.avmon.schema.VideoFrameFeatures;
@@ -23,9 +23,9 @@ import io.avmon.schema.VideoFrameFeatures;
  *   <li>framesPerSecond: (frames - 1) over the media time they span;</li>
  *   <li>black/frozen seconds: frames the detectors flagged times the mean frame duration in the window;
  *       silent seconds: flagged blocks' own sample duration;</li>
- *   <li>shortTermLoudnessLufs: BS.1770-4, -0.691 + 10 log10(mean over the last 30 blocks (3 s) of
- *       sum over channels of G * kWeightedMeanSquare), G = 1 for L, R, C, 1.41 for surrounds, LFE excluded;
- *       null without audio or below the -70 LUFS absolute gate;</li>
+ *   <li>shortTermLoudnessLufs: BS.1770-4 over the last 30 blocks (3 s), the same maths as the LoudnessDetector
+ *       ({@link Bs1770}: G = 1 for L, R, C, 1.41 for surrounds, LFE excluded); null without audio or at or
+ *       below the -70 LUFS absolute gate;</li>
  *   <li>openDefects: the DefectLifecycle's count after the window's last record. The lifecycle owns the
  *       open set, so no state outlives the window here.</li>
  * </ul>
@@ -33,7 +33,7 @@ import io.avmon.schema.VideoFrameFeatures;
 public final class StreamHealthWindow {
     private StreamHealthWindow() {}
 
-    public static final double ABSOLUTE_GATE_LUFS = -70.0;
+    public static final double ABSOLUTE_GATE_LUFS = Bs1770.ABSOLUTE_GATE_LUFS;
 
     public static class Aggregate implements AggregateFunction<MediaEvent, HealthAccumulator, HealthAccumulator> {
         private static final long serialVersionUID = 1L;
@@ -59,7 +59,7 @@ public final class StreamHealthWindow {
                 if (event.hasCondition(DefectType.AUDIO_SILENCE) && block.getSampleRate() > 0) {
                     acc.silentSeconds += (double) block.getSampleCount() / block.getSampleRate();
                 }
-                acc.weightedMeanSquares[acc.loudnessBlocks % HealthAccumulator.SHORT_TERM_BLOCKS] = weightedMeanSquare(block.getChannels());
+                acc.weightedMeanSquares[acc.loudnessBlocks % HealthAccumulator.SHORT_TERM_BLOCKS] = Bs1770.weightedMeanSquare(block.getChannels());
                 acc.loudnessBlocks++;
             }
             if (event.video != null || event.audio != null || event.status != null) {
@@ -130,41 +130,16 @@ public final class StreamHealthWindow {
                 .build();
     }
 
+    /**
+     * Short-term loudness at the window's end, from the shared {@link Bs1770} maths: the mean of the last 30
+     * blocks, or of all of them when the window holds fewer (a stream's first seconds).
+     */
     static Double shortTermLoudness(HealthAccumulator acc) {
         int blocks = Math.min(acc.loudnessBlocks, HealthAccumulator.SHORT_TERM_BLOCKS);
         if (blocks == 0) {
             return null;
         }
-        double sum = 0;
-        for (int i = 0; i < blocks; i++) {
-            sum += acc.weightedMeanSquares[i];
-        }
-        double meanSquare = sum / blocks;
-        if (meanSquare <= 0) {
-            return null;
-        }
-        double lufs = -0.691 + 10 * Math.log10(meanSquare);
-        return lufs < ABSOLUTE_GATE_LUFS ? null : lufs;
-    }
-
-    /** Σ_ch G_ch · kWeightedMeanSquare with BS.1770-4's channel weights for FFmpeg's default channel orders. */
-    static double weightedMeanSquare(List<ChannelLevels> channels) {
-        double sum = 0;
-        for (int c = 0; c < channels.size(); c++) {
-            sum += channelWeight(c, channels.size()) * channels.get(c).getKWeightedMeanSquare();
-        }
-        return sum;
-    }
-
-    /**
-     * BS.1770 weight of channel {@code index} in FFmpeg's default layout for {@code count} channels: 5.0 is
-     * FL FR FC BL BR; 5.1 is FL FR FC LFE BL BR; 7.1 adds SL SR. LFE weighs 0, surrounds 1.41, the rest 1.
-     */
-    static double channelWeight(int index, int count) {
-        return switch (count) {
-            case 5 -> index >= 3 ? 1.41 : 1.0;
-            case 6, 8 -> index == 3 ? 0.0 : index >= 4 ? 1.41 : 1.0;
-            default -> 1.0;
-        };
+        double lufs = Bs1770.loudness(Bs1770.recentMean(acc.weightedMeanSquares, acc.loudnessBlocks, blocks));
+        return lufs > Bs1770.ABSOLUTE_GATE_LUFS ? lufs : null;
     }
 }

@@ -113,6 +113,40 @@ class DefectLifecycleTest {
         assertNoStateOrTimers();
     }
 
+    /** Audio blocks every 100 ms in [fromMs, toMs). */
+    private void blocks(long fromMs, long toMs, boolean silent) throws Exception {
+        for (long t = fromMs; t < toMs; t += 100) {
+            MediaEvent e = audio(t, silent);
+            harness.processElement(e, e.ingestTimeMs);
+        }
+    }
+
+    @Test
+    void audioCandidateBridgesGapsShorterThanHoldOff() throws Exception {
+        blocks(0, 1000, false);
+        blocks(1000, 2200, true);
+        blocks(2200, 2500, false); // 300 ms of sound inside the silence: under the 1 s hold-off
+        blocks(2500, 3100, true);  // 2 s after the candidate started
+
+        assertThat(defects()).singleElement().satisfies(d -> {
+            assertThat(d.getState()).isEqualTo(DefectState.OPENED);
+            assertThat(d.getStartMediaTimeMs()).as("the raise delay was not restarted by the gap").isEqualTo(1000);
+        });
+    }
+
+    @Test
+    void audioCandidateClearForTheHoldOffIsDropped() throws Exception {
+        blocks(0, 1000, false);
+        blocks(1000, 2500, true); // 1.5 s of silence, under the 2 s minimum
+        blocks(2500, 3700, false); // clear for longer than the 1 s hold-off
+        blocks(3700, 4400, true);  // a new candidate, 0.7 s old
+
+        assertThat(defects()).isEmpty();
+        blocks(4400, 5800, true);
+        assertThat(defects()).singleElement()
+                .satisfies(d -> assertThat(d.getStartMediaTimeMs()).isEqualTo(3700));
+    }
+
     @Test
     void clearStretchShorterThanHoldOffDoesNotClose() throws Exception {
         frames(0, 5000, true);

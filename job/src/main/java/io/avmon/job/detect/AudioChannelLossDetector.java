@@ -1,0 +1,98 @@
+package io.avmon.job.detect;
+
+import java.io.Serializable;
+import java.util.List;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import io.avmon.job.MediaEvent;
+import io.avmon.job.audio.ChannelLayout;
+import io.avmon.schema.AudioBlockFeatures;
+import io.avmon.schema.ChannelLevels;
+import io.avmon.schema.DefectType;
+
+/**
+ * Loss of one audio channel, which all-channel silence checks miss (ffmpeg silencedetect's mono=1 case): in a
+ * 100 ms block, channel c is lost when its sample peak is below {@code maxSilentPeakDbfs} (silencedetect's
+ * -60 dBFS) while some other channel's peak is above {@code minSoundingPeakDbfs}. The 10 dB between the two keeps
+ * a quiet passage whose channels differ a little (one at -58, one at -62 dBFS) from counting as a loss.
+ *
+ * <ul>
+ *   <li>All channels silent is AUDIO_SILENCE, never channel loss: no channel carries sound.</li>
+ *   <li>Mono has no other channel, so it never loses one.</li>
+ *   <li>In 5.0, 5.1 and 7.1 the LFE and the surrounds are silent through much ordinary programme (dialogue
+ *       scenes, stereo up-mixed), so they are judged only when {@code judgeLfeAndSurrounds} is set. They still
+ *       count as carrying sound for the front channels.</li>
+ * </ul>
+ * Each lost channel is its own defect: the lifecycle keeps one track per (type, channel).
+ *
+ * <p>State: none. Annotates {@link DefectType#AUDIO_CHANNEL_LOSS} (set when any channel is lost) and
+ * {@link MediaEvent#lostChannels} (one bit per lost channel, up to 32 channels). The defect's measure is the lost
+ * channel's peak, read from the block.
+ */
+public class AudioChannelLossDetector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param maxSilentPeakDbfs    dBFS; a channel whose sample peak stays below this is silent
+     * @param minSoundingPeakDbfs  dBFS; a channel whose sample peak is above this carries sound
+     * @param judgeLfeAndSurrounds whether the LFE and surround channels of 5.0/5.1/7.1 can be reported lost
+     */
+    public record Thresholds(double maxSilentPeakDbfs, double minSoundingPeakDbfs, boolean judgeLfeAndSurrounds)
+            implements Serializable {
+        public static final Thresholds DEFAULTS = new Thresholds(-60.0, -50.0, false);
+    }
+
+    private final Thresholds thresholds;
+    private transient Counter recordsInspected;
+    private transient Counter defectiveRecords;
+
+    public AudioChannelLossDetector(Thresholds thresholds) {
+        this.thresholds = thresholds;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
+        defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
+    }
+
+    @Override
+    public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) {
+        AudioBlockFeatures block = event.audio;
+        if (block != null) {
+            recordsInspected.inc();
+            int lost = lostChannels(block.getChannels());
+            event.lostChannels = lost;
+            event.markCondition(DefectType.AUDIO_CHANNEL_LOSS, lost != 0);
+            if (lost != 0) {
+                defectiveRecords.inc();
+            }
+        }
+        out.collect(event);
+    }
+
+    private int lostChannels(List<ChannelLevels> channels) {
+        int count = Math.min(channels.size(), Integer.SIZE);
+        int silent = 0;
+        int sounding = 0;
+        for (int c = 0; c < count; c++) {
+            float peak = channels.get(c).getPeakDbfs();
+            if (peak < thresholds.maxSilentPeakDbfs() && isJudged(c, count)) {
+                silent |= 1 << c;
+            } else if (peak > thresholds.minSoundingPeakDbfs()) {
+                sounding |= 1 << c;
+            }
+        }
+        // Lost only beside a channel that sounds; silent and sounding are disjoint, so "another" holds.
+        return sounding != 0 ? silent : 0;
+    }
+
+    private boolean isJudged(int channel, int count) {
+        return thresholds.judgeLfeAndSurrounds()
+                || !(ChannelLayout.isLfe(channel, count) || ChannelLayout.isSurround(channel, count));
+    }
+}

@@ -1,0 +1,86 @@
+package io.avmon.job.detect;
+
+import java.io.Serializable;
+import java.util.List;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import io.avmon.job.MediaEvent;
+import io.avmon.schema.AudioBlockFeatures;
+import io.avmon.schema.ChannelLevels;
+import io.avmon.schema.DefectType;
+
+/**
+ * Clipping: sustained runs of samples at full scale, not the odd peak that touches it. A 100 ms block clips when
+ * some channel has, at the same time:
+ * <ul>
+ *   <li>a sample peak at or above {@code minPeakDbfs} (the converter counts |x| >= 0.999, -0.009 dBFS, as full
+ *       scale; the peak check guards against a count that disagrees with the peak);</li>
+ *   <li>at least {@code minFullScaleShare} of its samples at full scale (0.1%: 5 of the 4800 samples of a
+ *       48 kHz block), and at least {@code minFullScaleSamples} of them: the "three consecutive full-scale
+ *       samples" rule of digital peak meters, which keeps a single touch at low sample rates from counting.</li>
+ * </ul>
+ * A handful of full-scale samples in 100 ms is a transient the limiter let through; a loud but legal master
+ * (peaks at -1 dBFS) has none. The lifecycle's minimum duration (default 1 s) turns blocks into a defect, so
+ * only clipping that goes on is reported, as astats' flat factor would show it.
+ *
+ * <p>State: none. Annotates {@link DefectType#AUDIO_CLIPPING} and {@link MediaEvent#clippingMeasure}: the worst
+ * channel's share of full-scale samples, in percent.
+ */
+public class AudioClippingDetector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param minFullScaleShare   0-1, share of a channel's samples in the block with |x| >= 0.999
+     * @param minFullScaleSamples samples, the least count that can be clipping whatever the block length
+     * @param minPeakDbfs         dBFS, the channel's sample peak must reach this
+     */
+    public record Thresholds(double minFullScaleShare, int minFullScaleSamples, double minPeakDbfs) implements Serializable {
+        public static final Thresholds DEFAULTS = new Thresholds(0.001, 3, -0.1);
+    }
+
+    private final Thresholds thresholds;
+    private transient Counter recordsInspected;
+    private transient Counter defectiveRecords;
+
+    public AudioClippingDetector(Thresholds thresholds) {
+        this.thresholds = thresholds;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
+        defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
+    }
+
+    @Override
+    public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) {
+        AudioBlockFeatures block = event.audio;
+        if (block != null) {
+            recordsInspected.inc();
+            List<ChannelLevels> channels = block.getChannels();
+            int samples = block.getSampleCount();
+            double worstShare = 0;
+            boolean clipping = false;
+            for (int c = 0; c < channels.size() && samples > 0; c++) {
+                ChannelLevels channel = channels.get(c);
+                int fullScale = channel.getNearFullScaleSamples();
+                double share = (double) fullScale / samples;
+                worstShare = Math.max(worstShare, share);
+                if (fullScale >= thresholds.minFullScaleSamples() && share >= thresholds.minFullScaleShare()
+                        && channel.getPeakDbfs() >= thresholds.minPeakDbfs()) {
+                    clipping = true;
+                }
+            }
+            event.clippingMeasure = (float) (100.0 * worstShare);
+            event.markCondition(DefectType.AUDIO_CLIPPING, clipping);
+            if (clipping) {
+                defectiveRecords.inc();
+            }
+        }
+        out.collect(event);
+    }
+}

@@ -1,0 +1,138 @@
+package io.avmon.job.detect;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import io.avmon.job.MediaEvent;
+import io.avmon.job.audio.Bs1770;
+import io.avmon.job.audio.LoudnessMeter;
+import io.avmon.job.audio.LoudnessStandard;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.InputState;
+
+/**
+ * Loudness out of bounds, metered in the job as EBU R128 / BS.1770-4 from the blocks' K-weighted energies
+ * ({@link LoudnessMeter}): momentary (400 ms), short-term (3 s) and gated integrated loudness after every block.
+ *
+ * <p>A block violates when its short-term loudness lies outside [target - maxBelowTargetLu, target +
+ * maxAboveTargetLu]. Short-term, because integrated loudness of a live channel moves too slowly to alarm on and
+ * momentary swings with every word. The bounds are asymmetric on purpose:
+ * <ul>
+ *   <li>above: +5 LU, EBU R128 s1's maximum short-term loudness (-18 LUFS against -23). Loud is what viewers
+ *       complain about, and what R128 exists to stop;</li>
+ *   <li>below: -25 LU. Quiet passages are programme dynamics: film and drama span a loudness range of up to
+ *       about 20 LU (EBU Tech 3343), and that range is the 10th to 95th percentile of short-term readings, so
+ *       single quiet passages fall further still (the test corpus's quiet passage reads -43 LUFS). Only a reading
+ *       25 LU or more below target held for the raise delay is a level fault (a gain error, a lost downmix)
+ *       rather than a quiet scene.</li>
+ * </ul>
+ * Short-term loudness of programme swings over seconds, so the lifecycle's default raise delay is long (10 s).
+ * No verdict before 3 s of audio (the short-term window must be full), and none below the -70 LUFS absolute gate:
+ * silence has no loudness, it is AUDIO_SILENCE.
+ *
+ * <p>State per stream: the meter (fixed size), kept with a TTL so a stream that vanishes without ENDED does not
+ * leak; cleared on ENDED. Annotates {@link DefectType#LOUDNESS_VIOLATION}, {@link MediaEvent#shortTermLoudnessLufs}
+ * (the measure), {@link MediaEvent#momentaryLoudnessLufs} and {@link MediaEvent#integratedLoudnessLufs}.
+ */
+public class LoudnessDetector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param targetLufs       LUFS (= LKFS), the programme loudness target
+     * @param maxAboveTargetLu LU, how far short-term loudness may rise above the target
+     * @param maxBelowTargetLu LU, how far short-term loudness may fall below the target
+     */
+    public record Thresholds(double targetLufs, double maxAboveTargetLu, double maxBelowTargetLu) implements Serializable {
+        public static final Thresholds DEFAULTS = forStandard(LoudnessStandard.EBU_R128);
+
+        public Thresholds {
+            if (maxAboveTargetLu < 0 || maxBelowTargetLu < 0) {
+                throw new IllegalArgumentException("loudness tolerances must not be negative");
+            }
+        }
+
+        /** The standard's target with the default bounds, +5 / -25 LU. */
+        public static Thresholds forStandard(LoudnessStandard standard) {
+            return new Thresholds(standard.targetLufs(), 5.0, 25.0);
+        }
+
+        /** The same bounds around another standard's target. */
+        public Thresholds withStandard(LoudnessStandard standard) {
+            return new Thresholds(standard.targetLufs(), maxAboveTargetLu, maxBelowTargetLu);
+        }
+
+        public double maxLufs() {
+            return targetLufs + maxAboveTargetLu;
+        }
+
+        public double minLufs() {
+            return targetLufs - maxBelowTargetLu;
+        }
+    }
+
+    private final Thresholds thresholds;
+    private final Duration stateRetention;
+    private transient ValueState<LoudnessMeter> meter;
+    private transient Counter recordsInspected;
+    private transient Counter defectiveRecords;
+
+    public LoudnessDetector(Thresholds thresholds, Duration stateRetention) {
+        this.thresholds = thresholds;
+        this.stateRetention = stateRetention;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<LoudnessMeter> descriptor = new ValueStateDescriptor<>("loudnessMeter", Types.POJO(LoudnessMeter.class));
+        // Written on every block, so the default update-on-write TTL keeps a live stream's meter.
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateRetention)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        meter = getRuntimeContext().getState(descriptor);
+        recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
+        defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
+    }
+
+    @Override
+    public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) throws Exception {
+        if (event.audio != null) {
+            recordsInspected.inc();
+            boolean violation = judge(event);
+            event.markCondition(DefectType.LOUDNESS_VIOLATION, violation);
+            if (violation) {
+                defectiveRecords.inc();
+            }
+        } else if (event.status != null && event.status.getState() == InputState.ENDED) {
+            meter.clear();
+        }
+        out.collect(event);
+    }
+
+    private boolean judge(MediaEvent event) throws Exception {
+        if (event.audio.getChannels().isEmpty()) {
+            return false; // malformed, not silent and not loud: leave the meter alone
+        }
+        LoudnessMeter m = meter.value();
+        if (m == null) {
+            m = new LoudnessMeter();
+        }
+        m.add(Bs1770.weightedMeanSquare(event.audio.getChannels()));
+        meter.update(m);
+        double shortTerm = m.shortTermLufs();
+        event.shortTermLoudnessLufs = (float) shortTerm;
+        event.momentaryLoudnessLufs = (float) m.momentaryLufs();
+        event.integratedLoudnessLufs = (float) m.integratedLufs();
+        // NaN (window not yet full) compares false; -infinity (digital silence) is below the gate.
+        return shortTerm > Bs1770.ABSOLUTE_GATE_LUFS
+                && (shortTerm > thresholds.maxLufs() || shortTerm < thresholds.minLufs());
+    }
+}

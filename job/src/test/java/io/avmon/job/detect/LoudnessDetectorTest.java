@@ -1,0 +1,149 @@
+package io.avmon.job.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.LongToDoubleFunction;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorChain;
+import io.avmon.job.DetectorTopology;
+import io.avmon.job.Features;
+import io.avmon.job.MediaEvent;
+import io.avmon.job.audio.LoudnessStandard;
+import io.avmon.schema.AudioBlockFeatures;
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectState;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.Severity;
+
+/** Defaults: EBU R128, short-term within [-48, -18] LUFS, 10 s to raise, 3 s to clear. */
+class LoudnessDetectorTest {
+
+    /** A stereo block whose short-term loudness, held, reads {@code lufs}: each channel carries half the power. */
+    static AudioBlockFeatures stereoAt(long seq, double lufs) {
+        float rms = (float) (lufs + 0.691 - 10 * Math.log10(2));
+        AudioBlockFeatures block = Features.block("s", seq, new float[] {rms, rms}, new float[] {rms + 12, rms + 12});
+        double perChannel = Math.pow(10, (lufs + 0.691) / 10) / 2;
+        block.getChannels().forEach(c -> c.setKWeightedMeanSquare(perChannel));
+        return block;
+    }
+
+    private static List<DefectEvent> run(DetectionProfile profile, long durationMs, LongToDoubleFunction lufsAt) throws Exception {
+        try (DetectorChain chain = new DetectorChain(profile)) {
+            for (long seq = 0; seq * 100 < durationMs; seq++) {
+                chain.process(stereoAt(seq, lufsAt.applyAsDouble(seq * 100)));
+            }
+            chain.process(Features.ended("s", durationMs * 1000));
+            assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();
+            assertThat(chain.timers()).as("timers after ENDED").isZero();
+            return chain.defects();
+        }
+    }
+
+    private static List<DefectEvent> run(long durationMs, LongToDoubleFunction lufsAt) throws Exception {
+        return run(DetectionProfile.defaults(), durationMs, lufsAt);
+    }
+
+    @Test
+    void annotatesMomentaryShortTermAndIntegratedLoudness() throws Exception {
+        var harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new LoudnessDetector(LoudnessDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10)), new DetectorTopology.StreamIdKey(), Types.STRING);
+        harness.open();
+        for (int seq = 0; seq < 40; seq++) {
+            AudioBlockFeatures block = stereoAt(seq, -23.0);
+            harness.processElement(MediaEvent.of(block), block.getIngestTimeMs());
+        }
+        List<MediaEvent> out = harness.extractOutputValues();
+        assertThat(out.get(2).momentaryLoudnessLufs).as("under 400 ms").isNaN();
+        assertThat(out.get(3).momentaryLoudnessLufs).isCloseTo(-23.0f, within(0.1f));
+        assertThat(out.get(28).shortTermLoudnessLufs).as("under 3 s").isNaN();
+        MediaEvent last = out.get(39);
+        assertThat(last.shortTermLoudnessLufs).isCloseTo(-23.0f, within(0.1f));
+        assertThat(last.integratedLoudnessLufs).isCloseTo(-23.0f, within(0.1f));
+        assertThat(last.hasCondition(DefectType.LOUDNESS_VIOLATION)).isFalse();
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        harness.processElement(MediaEvent.of(Features.ended("s", 4_000_000)), 0);
+        assertThat(harness.numKeyedStateEntries()).as("meter cleared at ENDED").isZero();
+        harness.close();
+    }
+
+    @Test
+    void noVerdictBeforeTheShortTermWindowIsFull() throws Exception {
+        var harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new LoudnessDetector(LoudnessDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10)), new DetectorTopology.StreamIdKey(), Types.STRING);
+        harness.open();
+        for (int seq = 0; seq < 31; seq++) {
+            AudioBlockFeatures block = stereoAt(seq, -5.0);
+            harness.processElement(MediaEvent.of(block), block.getIngestTimeMs());
+        }
+        List<MediaEvent> out = harness.extractOutputValues();
+        assertThat(out.get(28).hasCondition(DefectType.LOUDNESS_VIOLATION)).isFalse();
+        assertThat(out.get(29).hasCondition(DefectType.LOUDNESS_VIOLATION)).isTrue();
+        assertThat(out.get(29).shortTermLoudnessLufs).isCloseTo(-5.0f, within(0.01f));
+        harness.close();
+    }
+
+    @Test
+    void aTooLoudStretchOpensAfterTenSecondsAndClosesAfterThreeSecondsBackInside() throws Exception {
+        // A loud advert at -12 LUFS from 5 s to 25 s inside programme at -23.
+        List<DefectEvent> defects = run(40_000, t -> t >= 5000 && t < 25_000 ? -12.0 : -23.0);
+        assertThat(defects).extracting(DefectEvent::getDefectType).containsOnly(DefectType.LOUDNESS_VIOLATION);
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        DefectEvent opened = defects.get(0);
+        DefectEvent closed = defects.get(1);
+        // Short-term (3 s) passes -18 LUFS once 6 of its 30 blocks are loud (a -12 block carries 12.6 times the
+        // power of a -23 one: (24 + 6 * 12.6) / 30 > 10^0.5), at 5.5 s; it falls back with 5 loud blocks left, at 27.4 s.
+        assertThat(closed.getStartMediaTimeMs()).isEqualTo(5500);
+        assertThat(closed.getEndMediaTimeMs()).isEqualTo(27_400);
+        assertThat(opened.getStartMediaTimeMs()).isEqualTo(5500);
+        assertThat(opened.getSeverity()).isEqualTo(Severity.MINOR);
+        assertThat(closed.getUnit()).isEqualTo("LUFS");
+        assertThat(closed.getValue()).as("mean short-term loudness while violating").isBetween(-14.0, -12.0);
+        assertThat(closed.getChannel()).isNull();
+        assertThat(closed.getDetector()).isEqualTo("LoudnessDetector");
+    }
+
+    @Test
+    void opensOnlyOnceTheViolationHasLastedTenSeconds() throws Exception {
+        assertThat(run(25_000, t -> t >= 5000 && t < 13_000 ? -12.0 : -23.0)).as("8 s too loud").isEmpty();
+    }
+
+    @Test
+    void aQuietPassageWithinTheLowerBoundRaisesNothing() throws Exception {
+        // 30 s of a whispered scene at -45 LUFS: quieter than Tech 3343's typical loudness range, still programme.
+        assertThat(run(40_000, t -> t >= 5000 && t < 35_000 ? -45.0 : -23.0)).isEmpty();
+    }
+
+    @Test
+    void aProgrammeFarTooQuietIsAViolation() throws Exception {
+        List<DefectEvent> defects = run(30_000, t -> t >= 5000 ? -50.0 : -23.0);
+        assertThat(defects).extracting(DefectEvent::getDefectType, DefectEvent::getState).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(DefectType.LOUDNESS_VIOLATION, DefectState.OPENED),
+                org.assertj.core.groups.Tuple.tuple(DefectType.LOUDNESS_VIOLATION, DefectState.CLOSED));
+        assertThat(defects.get(1).getValue()).isCloseTo(-50.0, within(1.0));
+    }
+
+    @Test
+    void silenceIsNotALoudnessViolation() throws Exception {
+        List<DefectEvent> defects = run(30_000, t -> t >= 5000 ? Double.NEGATIVE_INFINITY : -23.0);
+        assertThat(defects).extracting(DefectEvent::getDefectType).containsOnly(DefectType.AUDIO_SILENCE);
+    }
+
+    @Test
+    void theStandardSetsTheTarget() throws Exception {
+        // -18.5 LUFS: inside EBU R128's -18 ceiling, outside ATSC A/85's -19.
+        LongToDoubleFunction programme = t -> -18.5;
+        assertThat(run(20_000, programme)).isEmpty();
+        DetectionProfile atsc = DetectionProfile.defaults().withLoudnessStandard(LoudnessStandard.ATSC_A85);
+        assertThat(atsc.loudness().targetLufs()).isEqualTo(-24.0);
+        assertThat(run(atsc, 20_000, programme)).extracting(DefectEvent::getDefectType).containsOnly(DefectType.LOUDNESS_VIOLATION);
+    }
+}
