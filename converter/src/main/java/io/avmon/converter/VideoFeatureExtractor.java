@@ -34,10 +34,17 @@ final class VideoFeatureExtractor {
     private int gridHeight = -1;
     private byte[] previousGrid = new byte[0];
     private boolean havePrevious;
-    private int[] lumaBinX = new int[0];
-    private int[] lumaBinY = new int[0];
+    // Thumbnail bins as runs of grid samples, worked out once per picture size: the hot loops then sum each run
+    // into a local, with no per-sample bin lookup, counter or division.
+    private int[] lumaColumnStarts = new int[0];
+    private int[] lumaRowStarts = new int[0];
     private final long[] lumaThumbSum = new long[THUMB_WIDTH * THUMB_HEIGHT];
     private final int[] lumaThumbCount = new int[THUMB_WIDTH * THUMB_HEIGHT];
+    private int chromaWidth = -1;
+    private int chromaHeight = -1;
+    private int chromaStep;
+    private int[] chromaColumnStarts = new int[0];
+    private int[] chromaRowStarts = new int[0];
     private final long[] chromaThumbSum = new long[CHROMA_THUMB_WIDTH * CHROMA_THUMB_HEIGHT];
     private final int[] chromaThumbCount = new int[CHROMA_THUMB_WIDTH * CHROMA_THUMB_HEIGHT];
 
@@ -62,18 +69,12 @@ final class VideoFeatureExtractor {
             gridHeight = gh;
             previousGrid = new byte[gw * gh];
             havePrevious = false;
-            lumaBinX = new int[gw];
-            lumaBinY = new int[gh];
-            for (int gx = 0; gx < gw; gx++) {
-                lumaBinX[gx] = gx * STEP * THUMB_WIDTH / w;
-            }
-            for (int gy = 0; gy < gh; gy++) {
-                lumaBinY[gy] = gy * STEP * THUMB_HEIGHT / h * THUMB_WIDTH;
-            }
+            lumaColumnStarts = binStarts(gw, STEP, w, THUMB_WIDTH);
+            lumaRowStarts = binStarts(gh, STEP, h, THUMB_HEIGHT);
+            binCounts(lumaRowStarts, lumaColumnStarts, lumaThumbCount);
         }
         int blackThreshold = picture.fullRange ? BLACK_THRESHOLD_FULL : BLACK_THRESHOLD_LIMITED;
         java.util.Arrays.fill(lumaThumbSum, 0);
-        java.util.Arrays.fill(lumaThumbCount, 0);
 
         long sum = 0;
         long sumSquares = 0;
@@ -82,28 +83,30 @@ final class VideoFeatureExtractor {
         int max = 0;
         int black = 0;
         byte[] previous = previousGrid;
+        int[] columnStarts = lumaColumnStarts;
         int g = 0;
-        for (int gy = 0; gy < gh; gy++) {
-            int row = gy * STEP * w;
-            int binRow = lumaBinY[gy];
-            for (int gx = 0; gx < gw; gx++, g++) {
-                int v = luma[row + gx * STEP] & 0xFF;
-                sum += v;
-                sumSquares += v * v;
-                if (v < min) {
-                    min = v;
+        for (int by = 0; by < THUMB_HEIGHT; by++) {
+            int binRow = by * THUMB_WIDTH;
+            for (int gy = lumaRowStarts[by]; gy < lumaRowStarts[by + 1]; gy++) {
+                int row = gy * STEP * w;
+                for (int bx = 0; bx < THUMB_WIDTH; bx++) {
+                    int runSum = 0;
+                    int end = columnStarts[bx + 1];
+                    for (int gx = columnStarts[bx]; gx < end; gx++, g++) {
+                        int v = luma[row + gx * STEP] & 0xFF;
+                        runSum += v;
+                        sumSquares += v * v;
+                        min = Math.min(min, v);
+                        max = Math.max(max, v);
+                        if (v <= blackThreshold) {
+                            black++;
+                        }
+                        differenceSum += Math.abs(v - (previous[g] & 0xFF));
+                        previous[g] = (byte) v;
+                    }
+                    sum += runSum;
+                    lumaThumbSum[binRow + bx] += runSum;
                 }
-                if (v > max) {
-                    max = v;
-                }
-                if (v <= blackThreshold) {
-                    black++;
-                }
-                differenceSum += Math.abs(v - (previous[g] & 0xFF));
-                previous[g] = (byte) v;
-                int bin = binRow + lumaBinX[gx];
-                lumaThumbSum[bin] += v;
-                lumaThumbCount[bin]++;
             }
         }
         int samples = gw * gh;
@@ -177,19 +180,57 @@ final class VideoFeatureExtractor {
     }
 
     private byte[] chromaThumbnail(byte[] plane, int cw, int ch) {
+        if (cw != chromaWidth || ch != chromaHeight) {
+            chromaWidth = cw;
+            chromaHeight = ch;
+            chromaStep = cw >= 8 * CHROMA_THUMB_WIDTH * 2 ? STEP : 1;
+            chromaColumnStarts = binStarts((cw + chromaStep - 1) / chromaStep, chromaStep, cw, CHROMA_THUMB_WIDTH);
+            chromaRowStarts = binStarts((ch + chromaStep - 1) / chromaStep, chromaStep, ch, CHROMA_THUMB_HEIGHT);
+            binCounts(chromaRowStarts, chromaColumnStarts, chromaThumbCount);
+        }
         java.util.Arrays.fill(chromaThumbSum, 0);
-        java.util.Arrays.fill(chromaThumbCount, 0);
-        int step = cw >= 8 * CHROMA_THUMB_WIDTH * 2 ? STEP : 1;
-        for (int y = 0; y < ch; y += step) {
-            int binRow = y * CHROMA_THUMB_HEIGHT / ch * CHROMA_THUMB_WIDTH;
-            int row = y * cw;
-            for (int x = 0; x < cw; x += step) {
-                int bin = binRow + x * CHROMA_THUMB_WIDTH / cw;
-                chromaThumbSum[bin] += plane[row + x] & 0xFF;
-                chromaThumbCount[bin]++;
+        int step = chromaStep;
+        for (int by = 0; by < CHROMA_THUMB_HEIGHT; by++) {
+            for (int sy = chromaRowStarts[by]; sy < chromaRowStarts[by + 1]; sy++) {
+                int row = sy * step * cw;
+                for (int bx = 0; bx < CHROMA_THUMB_WIDTH; bx++) {
+                    int runSum = 0;
+                    int end = chromaColumnStarts[bx + 1];
+                    for (int sx = chromaColumnStarts[bx]; sx < end; sx++) {
+                        runSum += plane[row + sx * step] & 0xFF;
+                    }
+                    chromaThumbSum[by * CHROMA_THUMB_WIDTH + bx] += runSum;
+                }
             }
         }
         return averages(chromaThumbSum, chromaThumbCount, 128);
+    }
+
+    /**
+     * Along one axis of {@code pixels}, sampled every {@code step}-th pixel ({@code samples} samples), the first
+     * sample of each of {@code bins} equal bins; sample i belongs to bin i * step * bins / pixels. A bin no sample
+     * falls in (pictures narrower than the thumbnail) starts where the next one does, and stays empty.
+     */
+    static int[] binStarts(int samples, int step, int pixels, int bins) {
+        int[] starts = new int[bins + 1];
+        int i = 0;
+        for (int b = 0; b < bins; b++) {
+            while (i < samples && (long) i * step * bins / pixels < b) {
+                i++;
+            }
+            starts[b] = i;
+        }
+        starts[bins] = samples;
+        return starts;
+    }
+
+    private static void binCounts(int[] rowStarts, int[] columnStarts, int[] counts) {
+        int width = columnStarts.length - 1;
+        for (int by = 0; by < rowStarts.length - 1; by++) {
+            for (int bx = 0; bx < width; bx++) {
+                counts[by * width + bx] = (rowStarts[by + 1] - rowStarts[by]) * (columnStarts[bx + 1] - columnStarts[bx]);
+            }
+        }
     }
 
     private static byte[] averages(long[] sums, int[] counts, int empty) {
