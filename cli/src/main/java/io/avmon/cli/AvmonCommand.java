@@ -28,7 +28,21 @@ public final class AvmonCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        routeNativeLogsToLogFile();
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * FFmpeg and JavaCPP print to the terminal by default (encoder banners, "[mpeg2video] ac-tex damaged" for each
+     * broken macroblock). avmon reports what matters in its own one-line messages, so their output goes to the
+     * log file with everything else.
+     */
+    private static void routeNativeLogsToLogFile() {
+        if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
+            System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
+        }
+        org.bytedeco.javacv.FFmpegLogCallback.setLevel(org.bytedeco.ffmpeg.global.avutil.AV_LOG_WARNING);
+        org.bytedeco.javacv.FFmpegLogCallback.set();
     }
 
     /** The configured command line, also used by tests to run commands in-process. */

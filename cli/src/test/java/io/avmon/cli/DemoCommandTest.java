@@ -21,7 +21,7 @@ class DemoCommandTest {
         assertThat(result.out()).contains("Kafka:        127.0.0.1:" + kafkaPort)
                 .contains("http://localhost:" + webPort)
                 .containsPattern("OPENED +BLACK_FRAMES .*demo-channel +since 0:00:10\\.")
-                .contains("stopping...");
+                .contains("stopping...").contains("stopped.");
     }
 
     @Test

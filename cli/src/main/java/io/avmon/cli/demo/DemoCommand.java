@@ -74,7 +74,17 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path workDir = Files.createTempDirectory("avmon-demo");
         CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(stop::countDown, "avmon-demo-stop");
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Ctrl-C: release the main thread, then hold the JVM until it has cancelled the job and closed the broker
+        // (the JVM halts as soon as its hooks return).
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "avmon-demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
 
         String source = input;
@@ -142,6 +152,9 @@ public final class DemoCommand implements Callable<Integer> {
                 }
             }
             kafka.close();
+            out.println("stopped.");
+            out.flush();
+            stopped.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException alreadyShuttingDown) {
