@@ -85,7 +85,6 @@ public final class DemoCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }, "avmon-demo-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
 
         String source = input;
         List<InjectedDefect> schedule = List.of();
@@ -106,6 +105,8 @@ public final class DemoCommand implements Callable<Integer> {
         DefectPrinter printer = null;
         StreamRunner runner = null;
         Thread[] threads = new Thread[2];
+        // From here on there is something to stop; the finally block below always releases the hook.
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             kafka.createTopics(List.of(Topics.VIDEO_FEATURES, Topics.AUDIO_FEATURES, Topics.STREAM_STATUS,
                     Topics.DEFECTS, Topics.HEALTH, Topics.DEAD_LETTER), 2);
