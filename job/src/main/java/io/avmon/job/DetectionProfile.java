@@ -12,6 +12,8 @@ import io.avmon.job.detect.AudioClippingDetector;
 import io.avmon.job.detect.AudioSilenceDetector;
 import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.job.detect.BlackFrameDetector;
+import io.avmon.job.detect.ColorBarsDetector;
+import io.avmon.job.detect.FrameDropDetector;
 import io.avmon.job.detect.FrozenFrameDetector;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
@@ -53,12 +55,15 @@ public final class DetectionProfile implements Serializable {
     private final AudioClippingDetector.Thresholds clipping;
     private final AudioChannelLossDetector.Thresholds channelLoss;
     private final LoudnessDetector.Thresholds loudness;
+    private final ColorBarsDetector.Thresholds colorBars;
+    private final FrameDropDetector.Thresholds frameDrop;
     private final Duration stateRetention;
 
     private DetectionProfile(Map<DefectType, Policy> policies, BlackFrameDetector.Thresholds black,
             FrozenFrameDetector.Thresholds frozen, AudioSilenceDetector.Thresholds silence,
             AudioClippingDetector.Thresholds clipping, AudioChannelLossDetector.Thresholds channelLoss,
-            LoudnessDetector.Thresholds loudness, Duration stateRetention) {
+            LoudnessDetector.Thresholds loudness, ColorBarsDetector.Thresholds colorBars,
+            FrameDropDetector.Thresholds frameDrop, Duration stateRetention) {
         this.policies = new EnumMap<>(policies);
         for (DefectType type : DefectType.values()) {
             if (!this.policies.containsKey(type)) {
@@ -71,6 +76,8 @@ public final class DetectionProfile implements Serializable {
         this.clipping = Objects.requireNonNull(clipping);
         this.channelLoss = Objects.requireNonNull(channelLoss);
         this.loudness = Objects.requireNonNull(loudness);
+        this.colorBars = Objects.requireNonNull(colorBars);
+        this.frameDrop = Objects.requireNonNull(frameDrop);
         this.stateRetention = Objects.requireNonNull(stateRetention);
     }
 
@@ -87,6 +94,10 @@ public final class DetectionProfile implements Serializable {
      *   <li>loudness: EBU R128 (-23 LUFS), short-term within +5 / -20 LU; 10 s to raise, because short-term
      *       loudness of programme swings over seconds; 3 s to clear (one short-term window back inside the
      *       bounds, so a reading hovering at a bound does not flap); MINOR: a compliance matter, not an outage;</li>
+     *   <li>colour bars: 2 s to raise (a test pattern flashed during a switch-over is not an outage), 1 s to clear,
+     *       CRITICAL: the programme is off air;</li>
+     *   <li>frame drop: raised at once (a drop is an instant; its minimum duration is 0), and drops less than 1 s
+     *       apart are one defect (the hold-off), MAJOR: visible judder, but the programme is on air;</li>
      *   <li>every other type: disabled until its detector exists.</li>
      * </ul>
      * Per-stream state of a stream that stops sending without an ENDED status is dropped after 10 minutes.
@@ -102,9 +113,12 @@ public final class DetectionProfile implements Serializable {
         policies.put(DefectType.AUDIO_CLIPPING, new Policy(true, Duration.ofSeconds(1), Duration.ofSeconds(1), Severity.MAJOR));
         policies.put(DefectType.AUDIO_CHANNEL_LOSS, new Policy(true, Duration.ofSeconds(2), Duration.ofSeconds(1), Severity.MAJOR));
         policies.put(DefectType.LOUDNESS_VIOLATION, new Policy(true, Duration.ofSeconds(10), Duration.ofSeconds(3), Severity.MINOR));
+        policies.put(DefectType.COLOR_BARS, new Policy(true, Duration.ofSeconds(2), Duration.ofSeconds(1), Severity.CRITICAL));
+        policies.put(DefectType.FRAME_DROP, new Policy(true, Duration.ZERO, Duration.ofSeconds(1), Severity.MAJOR));
         return new DetectionProfile(policies, BlackFrameDetector.Thresholds.DEFAULTS, FrozenFrameDetector.Thresholds.DEFAULTS,
                 AudioSilenceDetector.Thresholds.DEFAULTS, AudioClippingDetector.Thresholds.DEFAULTS,
-                AudioChannelLossDetector.Thresholds.DEFAULTS, LoudnessDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10));
+                AudioChannelLossDetector.Thresholds.DEFAULTS, LoudnessDetector.Thresholds.DEFAULTS,
+                ColorBarsDetector.Thresholds.DEFAULTS, FrameDropDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10));
     }
 
     public Policy policy(DefectType type) {
@@ -135,6 +149,14 @@ public final class DetectionProfile implements Serializable {
         return loudness;
     }
 
+    public ColorBarsDetector.Thresholds colorBars() {
+        return colorBars;
+    }
+
+    public FrameDropDetector.Thresholds frameDrop() {
+        return frameDrop;
+    }
+
     /** How long per-stream state outlives the stream's last record when no ENDED status arrives. */
     public Duration stateRetention() {
         return stateRetention;
@@ -143,31 +165,31 @@ public final class DetectionProfile implements Serializable {
     public DetectionProfile withPolicy(DefectType type, Policy policy) {
         EnumMap<DefectType, Policy> copy = new EnumMap<>(policies);
         copy.put(type, Objects.requireNonNull(policy));
-        return new DetectionProfile(copy, black, frozen, silence, clipping, channelLoss, loudness, stateRetention);
+        return new DetectionProfile(copy, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, stateRetention);
     }
 
     public DetectionProfile withBlack(BlackFrameDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, thresholds, frozen, silence, clipping, channelLoss, loudness, stateRetention);
+        return new DetectionProfile(policies, thresholds, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, stateRetention);
     }
 
     public DetectionProfile withFrozen(FrozenFrameDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, thresholds, silence, clipping, channelLoss, loudness, stateRetention);
+        return new DetectionProfile(policies, black, thresholds, silence, clipping, channelLoss, loudness, colorBars, frameDrop, stateRetention);
     }
 
     public DetectionProfile withSilence(AudioSilenceDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, thresholds, clipping, channelLoss, loudness, stateRetention);
+        return new DetectionProfile(policies, black, frozen, thresholds, clipping, channelLoss, loudness, colorBars, frameDrop, stateRetention);
     }
 
     public DetectionProfile withClipping(AudioClippingDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, silence, thresholds, channelLoss, loudness, stateRetention);
+        return new DetectionProfile(policies, black, frozen, silence, thresholds, channelLoss, loudness, colorBars, frameDrop, stateRetention);
     }
 
     public DetectionProfile withChannelLoss(AudioChannelLossDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, silence, clipping, thresholds, loudness, stateRetention);
+        return new DetectionProfile(policies, black, frozen, silence, clipping, thresholds, loudness, colorBars, frameDrop, stateRetention);
     }
 
     public DetectionProfile withLoudness(LoudnessDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, thresholds, stateRetention);
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, thresholds, colorBars, frameDrop, stateRetention);
     }
 
     /** Holds the channel to another standard's target, keeping the loudness bounds around it. */
@@ -175,28 +197,37 @@ public final class DetectionProfile implements Serializable {
         return withLoudness(loudness.withStandard(standard));
     }
 
+    public DetectionProfile withColorBars(ColorBarsDetector.Thresholds thresholds) {
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, thresholds, frameDrop, stateRetention);
+    }
+
+    public DetectionProfile withFrameDrop(FrameDropDetector.Thresholds thresholds) {
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, thresholds, stateRetention);
+    }
+
     public DetectionProfile withStateRetention(Duration retention) {
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("state retention must be positive");
         }
-        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, retention);
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, retention);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof DetectionProfile p && policies.equals(p.policies) && black.equals(p.black)
                 && frozen.equals(p.frozen) && silence.equals(p.silence) && clipping.equals(p.clipping)
-                && channelLoss.equals(p.channelLoss) && loudness.equals(p.loudness) && stateRetention.equals(p.stateRetention);
+                && channelLoss.equals(p.channelLoss) && loudness.equals(p.loudness) && colorBars.equals(p.colorBars) && frameDrop.equals(p.frameDrop)
+                && stateRetention.equals(p.stateRetention);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(policies, black, frozen, silence, clipping, channelLoss, loudness, stateRetention);
+        return Objects.hash(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, stateRetention);
     }
 
     @Override
     public String toString() {
         return "DetectionProfile{" + policies + ", " + black + ", " + frozen + ", " + silence + ", " + clipping + ", "
-                + channelLoss + ", " + loudness + ", retention=" + stateRetention + "}";
+                + channelLoss + ", " + loudness + ", " + colorBars + ", " + frameDrop + ", retention=" + stateRetention + "}";
     }
 }

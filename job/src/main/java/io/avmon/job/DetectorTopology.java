@@ -23,6 +23,8 @@ import io.avmon.job.detect.AudioChannelLossDetector;
 import io.avmon.job.detect.AudioClippingDetector;
 import io.avmon.job.detect.AudioSilenceDetector;
 import io.avmon.job.detect.BlackFrameDetector;
+import io.avmon.job.detect.ColorBarsDetector;
+import io.avmon.job.detect.FrameDropDetector;
 import io.avmon.job.detect.FrozenFrameDetector;
 import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.job.health.HealthAccumulator;
@@ -35,8 +37,8 @@ import io.avmon.schema.StreamHealth;
  * from the converter (the CLI's analyze) and from test data:
  *
  * <pre>
- * input ─ Route dead letters ─┬─ keyBy(streamId) ─ BlackFrameDetector ─ FrozenFrameDetector ─ AudioSilenceDetector
- *                             │     ─ AudioClippingDetector ─ AudioChannelLossDetector ─ LoudnessDetector
+ * input ─ Route dead letters ─┬─ keyBy(streamId) ─ BlackFrameDetector ─ ColorBarsDetector ─ FrozenFrameDetector
+ *                             │     ─ FrameDropDetector ─ AudioSilenceDetector ─ AudioClippingDetector ─ AudioChannelLossDetector ─ LoudnessDetector
  *                             │     ─ DefectLifecycle ─┬─ StreamHealth (10 s tumbling, ingest time) → health
  *                             │                        └─ (side output) → defects
  *                             └─ (side output) → deadLetters
@@ -92,10 +94,17 @@ public class DetectorTopology {
         SingleOutputStreamOperator<MediaEvent> black = keyed
                 .process(new BlackFrameDetector(profile.black()), TypeInformation.of(MediaEvent.class))
                 .uid("black-frame-detector").name("BlackFrameDetector");
-        SingleOutputStreamOperator<MediaEvent> frozen = reKey(black, byStream)
+        // Bars before frozen: bars are a still picture, and the frozen detector leaves frames marked as bars alone.
+        SingleOutputStreamOperator<MediaEvent> colorBars = reKey(black, byStream)
+                .process(new ColorBarsDetector(profile.colorBars()), TypeInformation.of(MediaEvent.class))
+                .uid("color-bars-detector").name("ColorBarsDetector");
+        SingleOutputStreamOperator<MediaEvent> frozen = reKey(colorBars, byStream)
                 .process(new FrozenFrameDetector(profile.frozen(), profile.stateRetention()), TypeInformation.of(MediaEvent.class))
                 .uid("frozen-frame-detector").name("FrozenFrameDetector");
-        SingleOutputStreamOperator<MediaEvent> silence = reKey(frozen, byStream)
+        SingleOutputStreamOperator<MediaEvent> frameDrop = reKey(frozen, byStream)
+                .process(new FrameDropDetector(profile.frameDrop(), profile.stateRetention()), TypeInformation.of(MediaEvent.class))
+                .uid("frame-drop-detector").name("FrameDropDetector");
+        SingleOutputStreamOperator<MediaEvent> silence = reKey(frameDrop, byStream)
                 .process(new AudioSilenceDetector(profile.silence()), TypeInformation.of(MediaEvent.class))
                 .uid("audio-silence-detector").name("AudioSilenceDetector");
         SingleOutputStreamOperator<MediaEvent> clipping = reKey(silence, byStream)

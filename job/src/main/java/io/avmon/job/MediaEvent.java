@@ -45,6 +45,12 @@ public class MediaEvent {
     public long conditions;
     /** BlackFrameDetector's measure: the frame's black pixel share, 0-1. */
     public float blackMeasure;
+    /** ColorBarsDetector's measure: how many bar colours (of yellow, cyan, green, magenta, red, blue) it found in order. */
+    public float colorBarsMeasure;
+    /** FrameDropDetector's measure: frames lost in the hole right before this frame; 0 when none. */
+    public float framesDropped;
+    /** FrameDropDetector: media time (µs) where the first frame lost before this one was due; unknown when none. */
+    public long frameDropStartUs = UNKNOWN_MEDIA_TIME;
     /** FrozenFrameDetector's measure: the frame's difference to the previous frame, 8-bit levels. */
     public float frozenMeasure;
     /** AudioSilenceDetector's measure: the block's highest channel peak, dBFS. */
@@ -134,11 +140,24 @@ public class MediaEvent {
         return switch (type) {
             case BLACK_FRAMES -> blackMeasure;
             case FROZEN_FRAMES -> frozenMeasure;
+            case COLOR_BARS -> colorBarsMeasure;
+            case FRAME_DROP -> framesDropped;
             case AUDIO_SILENCE -> silenceMeasure;
             case AUDIO_CLIPPING -> clippingMeasure;
             case LOUDNESS_VIOLATION -> shortTermLoudnessLufs;
             default -> Double.NaN;
         };
+    }
+
+    /**
+     * Media time (µs) at which the condition of {@code type} shown by this record began: the record's own media time,
+     * except for a frame drop, which began where the first lost frame was due, before this frame.
+     */
+    public long conditionStartUs(DefectType type) {
+        if (type == DefectType.FRAME_DROP && frameDropStartUs != UNKNOWN_MEDIA_TIME) {
+            return frameDropStartUs;
+        }
+        return mediaTimeUs;
     }
 
     /**

@@ -89,7 +89,8 @@ class AvmonJobTest {
         for (JobVertex v : graph.getJobGraph().getVertices()) vertices.add(v.getName());
         assertThat(vertices).anySatisfy(v -> assertThat(v).contains("Kafka features", "Route dead letters"));
         assertThat(vertices).anySatisfy(v -> assertThat(v).contains(
-                "BlackFrameDetector -> FrozenFrameDetector -> AudioSilenceDetector -> AudioClippingDetector"
+                "BlackFrameDetector -> ColorBarsDetector -> FrozenFrameDetector -> FrameDropDetector -> AudioSilenceDetector"
+                + " -> AudioClippingDetector"
                 + " -> AudioChannelLossDetector -> LoudnessDetector -> DefectLifecycle"));
     }
 }

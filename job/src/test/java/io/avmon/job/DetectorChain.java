@@ -15,6 +15,8 @@ import io.avmon.job.detect.AudioChannelLossDetector;
 import io.avmon.job.detect.AudioClippingDetector;
 import io.avmon.job.detect.AudioSilenceDetector;
 import io.avmon.job.detect.BlackFrameDetector;
+import io.avmon.job.detect.ColorBarsDetector;
+import io.avmon.job.detect.FrameDropDetector;
 import io.avmon.job.detect.FrozenFrameDetector;
 import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.schema.DefectEvent;
@@ -22,7 +24,9 @@ import io.avmon.schema.DefectEvent;
 /** The topology's keyed operators, each in its own operator harness, fed one after the other. */
 public final class DetectorChain implements AutoCloseable {
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> black;
+    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> colorBars;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> frozen;
+    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> frameDrop;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> silence;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> clipping;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> channelLoss;
@@ -33,13 +37,15 @@ public final class DetectorChain implements AutoCloseable {
 
     public DetectorChain(DetectionProfile profile) throws Exception {
         black = harness(new BlackFrameDetector(profile.black()));
+        colorBars = harness(new ColorBarsDetector(profile.colorBars()));
         frozen = harness(new FrozenFrameDetector(profile.frozen(), profile.stateRetention()));
+        frameDrop = harness(new FrameDropDetector(profile.frameDrop(), profile.stateRetention()));
         silence = harness(new AudioSilenceDetector(profile.silence()));
         clipping = harness(new AudioClippingDetector(profile.clipping()));
         channelLoss = harness(new AudioChannelLossDetector(profile.channelLoss()));
         loudness = harness(new LoudnessDetector(profile.loudness(), profile.stateRetention()));
         lifecycle = harness(new DefectLifecycle(profile));
-        stages = List.of(black, frozen, silence, clipping, channelLoss, loudness, lifecycle);
+        stages = List.of(black, colorBars, frozen, frameDrop, silence, clipping, channelLoss, loudness, lifecycle);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness(

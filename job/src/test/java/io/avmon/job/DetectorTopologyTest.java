@@ -138,7 +138,7 @@ class DetectorTopologyTest {
         List<String> vertices = new ArrayList<>();
         for (JobVertex v : jobGraph.getVertices()) vertices.add(v.getName());
         assertThat(vertices).filteredOn(name -> name.contains("BlackFrameDetector")).singleElement().satisfies(name ->
-                assertThat(name).contains("FrozenFrameDetector", "AudioSilenceDetector", "AudioClippingDetector",
+                assertThat(name).contains("ColorBarsDetector", "FrozenFrameDetector", "FrameDropDetector", "AudioSilenceDetector", "AudioClippingDetector",
                         "AudioChannelLossDetector", "LoudnessDetector", "DefectLifecycle", "StreamHealth"));
         JobVertex keyed = jobGraph.getVerticesSortedTopologicallyFromSources().stream()
                 .filter(v -> v.getName().contains("BlackFrameDetector")).findFirst().orElseThrow();

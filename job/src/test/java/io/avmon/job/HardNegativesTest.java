@@ -106,6 +106,28 @@ class HardNegativesTest {
         assertThat(run(t -> Features.moving(random), t -> mono)).isEmpty();
     }
 
+    @Test
+    void colourfulMovingContentRaisesNothing() throws Exception {
+        assertThat(run(t -> TestPatterns.picture(TestPatterns.colourfulMotion(t / 1000.0), 4f), programmeAudio())).isEmpty();
+    }
+
+    @Test
+    void stillColourfulSlidesRaiseNothing() throws Exception {
+        // A rainbow-striped station graphic and a slide of coloured panels, each still with sensor-level noise.
+        assertThat(run(t -> TestPatterns.picture(t < 10_000 ? TestPatterns.RAINBOW_STRIPES : TestPatterns.colourfulSlide(3),
+                1.5f + random.nextFloat()), programmeAudio())).isEmpty();
+    }
+
+    @Test
+    void sceneCutsEveryOneAndAHalfSecondsRaiseNothing() throws Exception {
+        byte[][] shots = {Features.texturedLuma(random, 40, 120), Features.texturedLuma(random, 90, 100), Features.texturedLuma(random, 20, 60)};
+        assertThat(run(t -> {
+            long shot = t / 1500;
+            boolean cut = t % 1500 == 0;
+            return Features.still(shots[(int) (shot % shots.length)], cut ? 45f : 1.5f + random.nextFloat(), cut);
+        }, programmeAudio())).isEmpty();
+    }
+
     // ---- positive controls ----------------------------------------------------------------------------
 
     @Test
@@ -160,6 +182,16 @@ class HardNegativesTest {
         // The first still frame is the cut to the still (it becomes the reference); the freeze starts one frame later.
         assertThat(defects.get(1).getStartMediaTimeMs()).isBetween(4000L, 4040L);
         assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(12000);
+    }
+
+    @Test
+    void fourSecondsOfBarsAreOneColourBarsDefectAndNoFreeze() throws Exception {
+        List<DefectEvent> defects = run(t -> t >= 6000 && t < 10_000 ? TestPatterns.picture(TestPatterns.EBU, 0f)
+                : Features.moving(random), programmeAudio());
+        assertThat(defects).extracting(DefectEvent::getDefectType).containsOnly(DefectType.COLOR_BARS);
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        assertThat(defects.get(1).getStartMediaTimeMs()).isEqualTo(6000);
+        assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(10_000);
     }
 
     @Test

@@ -10,10 +10,11 @@ import java.util.List;
  */
 public record ClipSpec(int width, int height, int fps, int sampleRate, int channels, long seed,
                        String format, String videoCodec, String audioCodec, int videoQscale, int audioBitrate,
-                       int gopSize, List<Segment> segments) {
+                       int gopSize, List<Segment> segments, List<FrameDrop> frameDrops) {
 
     public ClipSpec {
         segments = List.copyOf(segments);
+        frameDrops = List.copyOf(frameDrops);
         if (width <= 0 || height <= 0 || width % 2 != 0 || height % 2 != 0) {
             throw new IllegalArgumentException("width and height must be positive and even: " + width + "x" + height);
         }
@@ -38,6 +39,7 @@ public record ClipSpec(int width, int height, int fps, int sampleRate, int chann
                 .container(format, videoCodec, audioCodec).videoQscale(videoQscale).audioBitrate(audioBitrate)
                 .gopSize(gopSize);
         segments.forEach(b::segment);
+        frameDrops.forEach(d -> b.dropFrames(d.atSeconds(), d.frames()));
         return b;
     }
 
@@ -55,6 +57,7 @@ public record ClipSpec(int width, int height, int fps, int sampleRate, int chann
         private int audioBitrate = 192_000;
         private int gopSize = 12;
         private final List<Segment> segments = new ArrayList<>();
+        private final List<FrameDrop> frameDrops = new ArrayList<>();
 
         public Builder size(int width, int height) {
             this.width = width;
@@ -125,9 +128,18 @@ public record ClipSpec(int width, int height, int fps, int sampleRate, int chann
             return segment(new Segment(durationSeconds, video, audio));
         }
 
+        /**
+         * Removes {@code frames} frames from the one due at {@code atSeconds}: they are not encoded, and later frames
+         * keep their timestamps. Truth: FRAME_DROP from the first missing frame's time to the next frame's.
+         */
+        public Builder dropFrames(double atSeconds, int frames) {
+            frameDrops.add(new FrameDrop(atSeconds, frames));
+            return this;
+        }
+
         public ClipSpec build() {
             return new ClipSpec(width, height, fps, sampleRate, channels, seed, format, videoCodec, audioCodec,
-                    videoQscale, audioBitrate, gopSize, segments);
+                    videoQscale, audioBitrate, gopSize, segments, frameDrops);
         }
     }
 }

@@ -69,8 +69,17 @@ public final class ClipWriter {
                 TimedSegment segment = timeline.get(segmentIndex);
                 painter.paint(frame, segment.video(), t, segment.startSeconds(),
                         segment.endSeconds() - segment.startSeconds(), segmentIndex);
+                if (dropped(spec, i)) {
+                    // Painted (the painter's time-based state goes on) but not encoded: a hole in the cadence.
+                    long dropEnd = Math.round((double) (i + 1) * spec.sampleRate() / spec.fps());
+                    writeAudio(recorder, synth, timeline, samplesWritten, dropEnd, spec, samples, sampleBuffers);
+                    samplesWritten = dropEnd;
+                    continue;
+                }
                 image.clear();
                 image.put(frame).flip();
+                // The frame's pts is its frame number, so frames after a drop keep their own time.
+                recorder.setFrameNumber((int) i);
                 recorder.recordImage(spec.width(), spec.height(), Frame.DEPTH_UBYTE, 1, spec.width(),
                         AV_PIX_FMT_YUV420P, image);
 
@@ -89,6 +98,17 @@ public final class ClipWriter {
             }
         }
         return new Clip(file, spec, truth(spec, timeline), timeline);
+    }
+
+    /** Whether frame {@code i} is one of the spec's dropped frames. */
+    static boolean dropped(ClipSpec spec, long i) {
+        for (FrameDrop drop : spec.frameDrops()) {
+            long first = Math.round(drop.atSeconds() * spec.fps());
+            if (i >= first && i < first + drop.frames()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Audio for samples [from, to), split where the audio segment changes. */
@@ -144,6 +164,7 @@ public final class ClipWriter {
             DefectType video = switch (s.video()) {
                 case BLACK -> DefectType.BLACK_FRAMES;
                 case FROZEN -> DefectType.FROZEN_FRAMES;
+                case COLOR_BARS, COLOR_BARS_EBU -> DefectType.COLOR_BARS;
                 default -> null;
             };
             if (video != null) {
@@ -159,6 +180,14 @@ public final class ClipWriter {
             if (audio != null) {
                 add(truth, audio);
             }
+        }
+        for (FrameDrop drop : spec.frameDrops()) {
+            long first = Math.round(drop.atSeconds() * spec.fps());
+            long next = first + drop.frames();
+            while (dropped(spec, next)) {
+                next++;
+            }
+            truth.add(new InjectedDefect(DefectType.FRAME_DROP, (double) first / spec.fps(), (double) next / spec.fps(), null));
         }
         truth.sort(java.util.Comparator.comparingDouble(InjectedDefect::startSeconds));
         return truth;

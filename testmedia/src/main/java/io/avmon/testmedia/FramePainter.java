@@ -45,6 +45,9 @@ final class FramePainter {
     private final byte[] stillBase;
     private double stillSegmentStart = Double.NaN;
     private final SplittableRandom frameNoise;
+    /** Still pictures painted once (bars, the slide's stripes), by kind. */
+    private final java.util.EnumMap<VideoKind, byte[]> stills = new java.util.EnumMap<>(VideoKind.class);
+    private long tickerFrame;
 
     FramePainter(int width, int height, long seed) {
         this.width = width;
@@ -128,10 +131,38 @@ final class FramePainter {
                 addSensorNoise(stillBase, frame);
             }
             case SCENE_CUTS -> paintShot(frame, local, t, segmentIndex);
+            case COLOR_BARS -> System.arraycopy(still(kind, TestCard.SMPTE), 0, frame, 0, frame.length);
+            case COLOR_BARS_EBU -> System.arraycopy(still(kind, TestCard.EBU), 0, frame, 0, frame.length);
+            case RAINBOW_SLIDE -> {
+                System.arraycopy(still(kind, TestCard.RAINBOW), 0, frame, 0, frame.length);
+                paintTicker(frame, tickerFrame++);
+            }
             default -> throw new IllegalArgumentException("unknown video kind " + kind);
         }
         System.arraycopy(frame, 0, lastContent, 0, frame.length);
         haveContent = true;
+    }
+
+    private byte[] still(VideoKind kind, TestCard.Rgb rgb) {
+        return stills.computeIfAbsent(kind, k -> {
+            byte[] picture = new byte[frameBytes()];
+            TestCard.paint(picture, width, height, rgb);
+            return picture;
+        });
+    }
+
+    /** White blocks in the slide's bottom strip, moved left by a few pixels each frame (luma only). */
+    private void paintTicker(byte[] frame, long frameIndex) {
+        int top = (int) Math.ceil(height * TestCard.SlideTicker.TOP) + 4;
+        int bottom = height - 4;
+        long shift = frameIndex * TestCard.SlideTicker.PIXELS_PER_FRAME;
+        for (int y = top; y < bottom; y++) {
+            for (int x = 0; x < width; x++) {
+                if (((x + shift) / TestCard.SlideTicker.BLOCK) % 3 == 0) {
+                    frame[y * width + x] = (byte) 200;
+                }
+            }
+        }
     }
 
     private void paintMotion(byte[] frame, double t, int rowFrom, int rowTo) {

@@ -8,6 +8,10 @@ public enum VideoKind {
     BLACK(true, false),
     /** Exact repeat of the last content frame, as a stuck encoder or decoder emits. Defect: FROZEN_FRAMES. */
     FROZEN(true, false),
+    /** SMPTE EG 1 colour bars (75%, with castellations and PLUGE), still: a test pattern on air. Defect: COLOR_BARS. */
+    COLOR_BARS(true, false),
+    /** EBU 100/75 colour bars, full height, still. Defect: COLOR_BARS. */
+    COLOR_BARS_EBU(true, false),
     /** Fade to black over 0.5 s, hold black for at most 1 s, fade back, then motion: a normal programme junction. */
     DIP_TO_BLACK(false, true),
     /** Textured, moving night scene tinted blue, mean luma about 28 with structure and a few moving lights. */
@@ -17,7 +21,12 @@ public enum VideoKind {
     /** A still scene with fresh sensor noise (sigma 2.5 levels) in every frame: static, but not frozen. */
     STATIC_NOISE(false, true),
     /** Hard cuts between different textures every 1-2 s. */
-    SCENE_CUTS(false, true);
+    SCENE_CUTS(false, true),
+    /**
+     * A still station graphic of saturated vertical stripes in rainbow order (not the bars' order), with a ticker
+     * crawling along the bottom tenth: static, colourful and striped, but neither bars nor frozen.
+     */
+    RAINBOW_SLIDE(false, true);
 
     private final boolean defect;
     private final boolean hardNegative;

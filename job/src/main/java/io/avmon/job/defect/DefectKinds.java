@@ -25,6 +25,15 @@ public final class DefectKinds {
         return type == DefectType.AUDIO_CHANNEL_LOSS;
     }
 
+    /**
+     * Whether a type is an instant rather than a state: the record that shows it marks a hole that ended at that
+     * record (a frame drop is seen on the frame after the lost ones). Such a defect ends at the media time of the last
+     * record that showed it, not at the first healthy record after it.
+     */
+    public static boolean instantaneous(DefectType type) {
+        return type == DefectType.FRAME_DROP;
+    }
+
     /** Unit of the event's value. */
     public static String unit(DefectType type) {
         return switch (type) {
@@ -33,6 +42,8 @@ public final class DefectKinds {
             case AUDIO_SILENCE, AUDIO_CHANNEL_LOSS -> "dBFS";
             case AUDIO_CLIPPING -> "%";
             case LOUDNESS_VIOLATION -> "LUFS";
+            case COLOR_BARS -> "bars";
+            case FRAME_DROP -> "frames";
             default -> "";
         };
     }
@@ -42,7 +53,8 @@ public final class DefectKinds {
      * the mean frame-to-frame difference in 8-bit luma levels; silence the highest channel peak in dBFS seen
      * during the defect (how close it came to not being silent); channel loss likewise the lost channel's highest
      * peak; clipping the mean share of full-scale samples in the worst channel, in percent; loudness the mean of
-     * the short-term readings (LUFS) during the violation, which says how far off the programme sat.
+     * the short-term readings (LUFS) during the violation, which says how far off the programme sat; colour bars the
+     * most bar colours found in canonical order (5-6); frame drop the number of frames lost, summed over the event.
      */
     public static Double value(DefectType type, double sum, long count, double max) {
         if (count == 0) {
@@ -53,6 +65,8 @@ public final class DefectKinds {
             case FROZEN_FRAMES -> sum / count;
             case AUDIO_SILENCE, AUDIO_CHANNEL_LOSS -> max;
             case AUDIO_CLIPPING, LOUDNESS_VIOLATION -> sum / count;
+            case COLOR_BARS -> max;
+            case FRAME_DROP -> sum;
             default -> null;
         };
     }
@@ -66,6 +80,8 @@ public final class DefectKinds {
             case AUDIO_CLIPPING -> "AudioClippingDetector";
             case AUDIO_CHANNEL_LOSS -> "AudioChannelLossDetector";
             case LOUDNESS_VIOLATION -> "LoudnessDetector";
+            case COLOR_BARS -> "ColorBarsDetector";
+            case FRAME_DROP -> "FrameDropDetector";
             default -> "DefectLifecycle";
         };
     }

@@ -135,7 +135,8 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             DefectTrack track = new DefectTrack();
             track.defectType = type;
             track.channel = channel;
-            track.startMediaMs = mediaMs;
+            // Most conditions start at the record showing them; a frame drop starts where the first lost frame was due.
+            track.startMediaMs = Math.min(mediaMs, Math.floorDiv(event.conditionStartUs(type), 1000L));
             track.startWallMs = event.ingestTimeMs;
             track.latestMediaMs = mediaMs;
             track.latestWallMs = event.ingestTimeMs;
@@ -162,10 +163,14 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
                 if (shows(event, track)) {
                     track.clearSinceMediaMs = DefectTrack.NONE;
                     track.clearSinceWallMs = DefectTrack.NONE;
+                    track.lastShownMediaMs = mediaMs;
+                    track.lastShownWallMs = event.ingestTimeMs;
                     track.addMeasure(event.measure(track.defectType, track.channel));
                 } else if (!track.clearing()) {
-                    track.clearSinceMediaMs = mediaMs;
-                    track.clearSinceWallMs = event.ingestTimeMs;
+                    // An instant (a frame drop) was over at the record that showed it: the frame after the hole.
+                    boolean instant = DefectKinds.instantaneous(track.defectType) && track.lastShownMediaMs != DefectTrack.NONE;
+                    track.clearSinceMediaMs = instant ? track.lastShownMediaMs : mediaMs;
+                    track.clearSinceWallMs = instant ? track.lastShownWallMs : event.ingestTimeMs;
                 }
             }
             boolean recovered = track.clearing()

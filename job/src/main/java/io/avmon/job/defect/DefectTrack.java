@@ -21,6 +21,9 @@ public class DefectTrack {
     /** Media time of the first healthy record after the last defective one; NONE while defective. */
     public long clearSinceMediaMs = NONE;
     public long clearSinceWallMs = NONE;
+    /** Media time of the last record that showed the condition (used to end instantaneous types); NONE before. */
+    public long lastShownMediaMs = NONE;
+    public long lastShownWallMs = NONE;
     public double measureSum;
     public long measureCount;
     public double measureMax = Double.NEGATIVE_INFINITY;

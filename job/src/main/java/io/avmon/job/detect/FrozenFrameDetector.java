@@ -37,7 +37,8 @@ import io.avmon.schema.VideoFrameFeatures;
  * freeze may jump up to {@code maxKeyFrameDifference}. The reference-thumbnail test applies throughout, so the
  * looser bounds cannot hide a real change of picture.
  *
- * <p>Black frames (the BlackFrameDetector's verdict, which runs first) are not frozen: black is its own defect.
+ * <p>Black frames and colour bars (the verdicts of the BlackFrameDetector and the ColorBarsDetector, which run
+ * first) are not frozen: each is its own defect, and both are still pictures by nature.
  * Frames without a thumbnail are judged on {@code frameDifference} alone.
  *
  * <p>State per stream: the reference thumbnail and whether the previous frame was frozen, kept with a TTL so a
@@ -118,6 +119,7 @@ public class FrozenFrameDetector extends KeyedProcessFunction<String, MediaEvent
         int cells = frame.getThumbWidth() * frame.getThumbHeight();
         boolean hasThumbnail = Thumbnail.isComplete(frame.getThumbLuma(), cells);
         boolean frozen = difference != null && !event.hasCondition(DefectType.BLACK_FRAMES)
+                && !event.hasCondition(DefectType.COLOR_BARS)
                 && (difference <= thresholds.maxFrameDifference()
                     || (ref.previousFrozen && difference <= thresholds.maxFrozenFrameDifference())
                     || (ref.previousFrozen && isKeyFrame(frame) && difference <= thresholds.maxKeyFrameDifference()))

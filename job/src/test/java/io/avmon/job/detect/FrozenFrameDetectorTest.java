@@ -133,4 +133,16 @@ class FrozenFrameDetectorTest {
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numProcessingTimeTimers() + harness.numEventTimeTimers()).isZero();
     }
+
+    @Test
+    void framesMarkedAsColourBarsAreNotFrozen() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        for (int i = 0; i < 10; i++) {
+            harness.getOutput().clear();
+            MediaEvent event = MediaEvent.of(Features.frame("s", sequence++, Features.still(still, 0f, false)));
+            event.markCondition(DefectType.COLOR_BARS, true);
+            harness.processElement(event, event.ingestTimeMs);
+            assertThat(harness.extractOutputValues().get(0).hasCondition(DefectType.FROZEN_FRAMES)).as("frame %d", i).isFalse();
+        }
+    }
 }

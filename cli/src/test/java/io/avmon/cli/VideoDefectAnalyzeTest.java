@@ -1,0 +1,114 @@
+package io.avmon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectState;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.Severity;
+import io.avmon.testmedia.AudioContent;
+import io.avmon.testmedia.Clip;
+import io.avmon.testmedia.ClipSpec;
+import io.avmon.testmedia.ClipWriter;
+import io.avmon.testmedia.VideoKind;
+
+/** {@code avmon analyze} on generated clips with the video defects of issue 3: colour bars and dropped frames. */
+class VideoDefectAnalyzeTest {
+
+    @TempDir
+    static Path dir;
+
+    @Test
+    void findsSmpteAndEbuBarsAsColourBarsAndNotAsFreezes() throws Exception {
+        Clip clip = ClipWriter.write(ClipSpec.builder().seed(21)
+                .segment(4, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .segment(4, VideoKind.COLOR_BARS, AudioContent.PROGRAMME)
+                .segment(3, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .segment(4, VideoKind.COLOR_BARS_EBU, AudioContent.PROGRAMME)
+                .segment(3, VideoKind.SCENE_CUTS, AudioContent.PROGRAMME)
+                .segment(5, VideoKind.RAINBOW_SLIDE, AudioContent.PROGRAMME)
+                .segment(4, VideoKind.LETTERBOX, AudioContent.PROGRAMME)
+                .segment(3, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .build(), dir.resolve("bars.ts"));
+
+        List<DefectEvent> reported = analyze(clip);
+
+        assertThat(clip.truth()).extracting(t -> t.defectType()).containsExactly(DefectType.COLOR_BARS, DefectType.COLOR_BARS);
+        TruthMatch match = TruthMatch.of(clip.truth(), reported, 0.5);
+        assertThat(match.missed()).isEmpty();
+        assertThat(match.falseAlarms()).as("nothing else: no freeze on the bars, nothing on the slide").isEmpty();
+        assertThat(match.timingErrors()).isEmpty();
+        assertThat(reported).allSatisfy(d -> assertThat(d.getSeverity()).isEqualTo(Severity.CRITICAL));
+    }
+
+    @Test
+    void findsRemovedFramesAsDropsCountingTheFramesLost() throws Exception {
+        Clip clip = ClipWriter.write(ClipSpec.builder().seed(22)
+                .segment(5, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .segment(4, VideoKind.SCENE_CUTS, AudioContent.PROGRAMME)
+                .segment(4, VideoKind.STATIC_NOISE, AudioContent.PROGRAMME)
+                .segment(4, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .dropFrames(3.0, 1)
+                .dropFrames(7.2, 3)
+                .dropFrames(14.6, 5)
+                .build(), dir.resolve("drops.ts"));
+
+        List<DefectEvent> reported = analyze(clip);
+
+        assertThat(clip.truth()).extracting(t -> t.defectType()).containsOnly(DefectType.FRAME_DROP).hasSize(3);
+        TruthMatch match = TruthMatch.of(clip.truth(), reported, 0.5);
+        assertThat(match.missed()).isEmpty();
+        assertThat(match.falseAlarms()).isEmpty();
+        assertThat(match.timingErrors()).isEmpty();
+        assertThat(reported).extracting(DefectEvent::getValue).containsExactly(1.0, 3.0, 5.0);
+        assertThat(reported).extracting(DefectEvent::getUnit).containsOnly("frames");
+        // Start where the first lost frame was due, end at the next frame: within a frame of the truth.
+        for (int i = 0; i < 3; i++) {
+            assertThat(reported.get(i).getStartMediaTimeMs() / 1000.0).isCloseTo(clip.truth().get(i).startSeconds(),
+                    org.assertj.core.data.Offset.offset(0.041));
+            assertThat(reported.get(i).getEndMediaTimeMs() / 1000.0).isCloseTo(clip.truth().get(i).endSeconds(),
+                    org.assertj.core.data.Offset.offset(0.041));
+        }
+    }
+
+    /** Runs analyze --json on the clip and returns its CLOSED defects. */
+    static List<DefectEvent> analyze(Clip clip) throws Exception {
+        AnalyzeCommandTest.Result result = AnalyzeCommandTest.run("analyze", "--json", "--no-progress", clip.file().toString());
+        assertThat(result.exitCode()).as(result.err()).isIn(0, 1);
+        List<DefectEvent> events = new ArrayList<>();
+        for (String line : result.out().strip().split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> row = new ObjectMapper().readValue(line, Map.class);
+            events.add(toEvent(row));
+        }
+        return events;
+    }
+
+    private static DefectEvent toEvent(Map<String, Object> row) {
+        Object end = row.get("endMediaTimeMs");
+        Object value = row.get("value");
+        return DefectEvent.newBuilder()
+                .setEventId(String.valueOf(row.get("eventId"))).setStreamId(String.valueOf(row.get("streamId")))
+                .setDefectType(DefectType.valueOf(String.valueOf(row.get("defectType"))))
+                .setState(DefectState.valueOf(String.valueOf(row.get("state"))))
+                .setStartMediaTimeMs(((Number) row.get("startMediaTimeMs")).longValue())
+                .setEndMediaTimeMs(end == null ? null : ((Number) end).longValue())
+                .setStartWallClockMs(0).setSeverity(Severity.valueOf(String.valueOf(row.get("severity"))))
+                .setValue(value == null ? null : ((Number) value).doubleValue())
+                .setUnit(String.valueOf(row.get("unit"))).setDetector(String.valueOf(row.get("detector")))
+                .build();
+    }
+}

@@ -1,0 +1,179 @@
+package io.avmon.job.detect;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Arrays;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import io.avmon.job.MediaEvent;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.InputState;
+
+/**
+ * Dropped frames: a hole in the stream's frame cadence. The nominal frame duration is learnt per stream as the
+ * median of the last {@code historyFrames} frame-to-frame media-time deltas (the stream's own cadence, whatever
+ * its rate: no container frame rate is trusted, and the median ignores the odd late or early timestamp). A frame
+ * whose delta to the previous frame exceeds {@code minGapRatio} x nominal follows a hole of
+ * {@code round(delta / nominal) - 1} lost frames (at least 1).
+ * <ul>
+ *   <li>The first {@code minHistoryFrames} deltas of a stream, and of a new cadence, are learnt, not judged.</li>
+ *   <li>Deltas of holes do not enter the history, so a burst of drops cannot teach the detector that the stream is
+ *       slower. A real change of cadence (a frame-rate switch at an ad break) shows as {@code cadenceChangeFrames}
+ *       holes in a row: then the history is relearnt from scratch. Those frames are still reported, once, as one
+ *       drop event; this trades a rare false alarm on a frame-rate switch for catching sustained every-other-frame
+ *       loss up to that length.</li>
+ *   <li>A delta beyond {@code maxGap}, or a timestamp going backwards, is a discontinuity of the stream (a splice,
+ *       a restart, a stall: the stream's health, not dropped frames): the history is relearnt.</li>
+ * </ul>
+ * State per stream: the last media time and the delta history (a Flink POJO), kept with a TTL, cleared on ENDED.
+ * Annotates {@link DefectType#FRAME_DROP} on the frame after the hole, {@link MediaEvent#framesDropped} (frames lost
+ * in that hole) and {@link MediaEvent#frameDropStartUs} (where the first lost frame should have been, so the defect
+ * starts there; it ends at the frame after the hole).
+ */
+public class FrameDropDetector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param minGapRatio         x nominal frame duration; 1.75 sits between a 3:2 pulldown cadence or timestamp jitter
+     *                            (up to 1.5) and one lost frame (2.0)
+     * @param historyFrames       deltas in the median (16: over half a second at 25 fps, so a handful of holes cannot
+     *                            move it)
+     * @param minHistoryFrames    deltas learnt before a stream is judged
+     * @param cadenceChangeFrames holes in a row taken as a new cadence rather than drops (8: a third of a second at
+     *                            25 fps)
+     * @param maxGap              a longer hole is a discontinuity, not dropped frames (TR 101 290 calls a PTS gap over
+     *                            700 ms an error of the stream; 1 s)
+     */
+    public record Thresholds(double minGapRatio, int historyFrames, int minHistoryFrames, int cadenceChangeFrames,
+            Duration maxGap) implements Serializable {
+        public static final Thresholds DEFAULTS = new Thresholds(1.75, 16, 8, 8, Duration.ofSeconds(1));
+
+        public Thresholds {
+            if (historyFrames < 1 || minHistoryFrames < 1 || minHistoryFrames > historyFrames || minGapRatio <= 1) {
+                throw new IllegalArgumentException("invalid frame drop thresholds");
+            }
+        }
+    }
+
+    /** The per-stream state: a Flink POJO. */
+    public static class Cadence {
+        public long lastMediaUs = MediaEvent.UNKNOWN_MEDIA_TIME;
+        /** Ring of recent frame-to-frame deltas, µs. */
+        public long[] deltasUs;
+        public int deltaCount;
+        public int nextDelta;
+        public int holesInRow;
+
+        public Cadence() {}
+    }
+
+    private final Thresholds thresholds;
+    private final Duration stateRetention;
+    private transient ValueState<Cadence> cadence;
+    private transient long[] scratch;
+    /** Set by {@link #judge} on a hole: media time where the first lost frame was due. */
+    private transient long lastHoleStartUs;
+    private transient Counter recordsInspected;
+    private transient Counter defectiveRecords;
+
+    public FrameDropDetector(Thresholds thresholds, Duration stateRetention) {
+        this.thresholds = thresholds;
+        this.stateRetention = stateRetention;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<Cadence> descriptor = new ValueStateDescriptor<>("frameCadence", Types.POJO(Cadence.class));
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateRetention)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        cadence = getRuntimeContext().getState(descriptor);
+        scratch = new long[thresholds.historyFrames()];
+        recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
+        defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
+    }
+
+    @Override
+    public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) throws Exception {
+        if (event.video != null && event.mediaTimeUs != MediaEvent.UNKNOWN_MEDIA_TIME) {
+            recordsInspected.inc();
+            int lost = judge(event.mediaTimeUs);
+            event.markCondition(DefectType.FRAME_DROP, lost > 0);
+            event.framesDropped = lost;
+            event.frameDropStartUs = lost > 0 ? lastHoleStartUs : MediaEvent.UNKNOWN_MEDIA_TIME;
+            if (lost > 0) {
+                defectiveRecords.inc();
+            }
+        } else if (event.status != null && event.status.getState() == InputState.ENDED) {
+            cadence.clear();
+        }
+        out.collect(event);
+    }
+
+    /** Frames lost right before a frame at {@code mediaUs}; 0 for none. Sets {@link #lastHoleStartUs} on a hole. */
+    private int judge(long mediaUs) throws Exception {
+        Cadence c = cadence.value();
+        if (c == null) {
+            c = new Cadence();
+        }
+        if (c.deltasUs == null || c.deltasUs.length != thresholds.historyFrames()) {
+            c.deltasUs = new long[thresholds.historyFrames()];
+            c.deltaCount = 0;
+            c.nextDelta = 0;
+        }
+        int lost = 0;
+        if (c.lastMediaUs != MediaEvent.UNKNOWN_MEDIA_TIME) {
+            long delta = mediaUs - c.lastMediaUs;
+            if (delta <= 0 || delta > thresholds.maxGap().toNanos() / 1000) {
+                relearn(c);
+            } else if (c.deltaCount < thresholds.minHistoryFrames()) {
+                remember(c, delta);
+            } else {
+                long nominal = median(c);
+                if (delta > thresholds.minGapRatio() * nominal) {
+                    lost = (int) Math.max(1, Math.round((double) delta / nominal) - 1);
+                    lastHoleStartUs = c.lastMediaUs + nominal;
+                    if (++c.holesInRow >= thresholds.cadenceChangeFrames()) {
+                        relearn(c);
+                    }
+                } else {
+                    c.holesInRow = 0;
+                    remember(c, delta);
+                }
+            }
+        }
+        c.lastMediaUs = mediaUs;
+        cadence.update(c);
+        return lost;
+    }
+
+    private static void relearn(Cadence c) {
+        c.deltaCount = 0;
+        c.nextDelta = 0;
+        c.holesInRow = 0;
+    }
+
+    private static void remember(Cadence c, long delta) {
+        c.deltasUs[c.nextDelta] = delta;
+        c.nextDelta = (c.nextDelta + 1) % c.deltasUs.length;
+        c.deltaCount = Math.min(c.deltaCount + 1, c.deltasUs.length);
+    }
+
+    private long median(Cadence c) {
+        if (scratch == null || scratch.length < c.deltaCount) {
+            scratch = new long[c.deltasUs.length];
+        }
+        System.arraycopy(c.deltasUs, 0, scratch, 0, c.deltaCount);
+        Arrays.sort(scratch, 0, c.deltaCount);
+        return scratch[c.deltaCount / 2];
+    }
+}

@@ -1,0 +1,149 @@
+package io.avmon.job;
+
+import java.util.Random;
+
+/**
+ * Pictures drawn in RGB, converted to limited-range Y'CbCr (BT.709 unless told) and area-averaged to the converter's
+ * thumbnails, as the converter would see them: bars straddling a thumbnail column come out as blends. Colour bars
+ * after SMPTE EG 1, EBU Tech 3325 (100/75) and ARIB STD-B28 / SMPTE RP 219, and colourful pictures that are not bars.
+ */
+public final class TestPatterns {
+    private TestPatterns() {}
+
+    /** An RGB picture, 0-1 per primary, at normalised (x, y) in [0,1). */
+    public interface Rgb {
+        double[] at(double x, double y);
+    }
+
+    private static final double[] GREY75 = {0.75, 0.75, 0.75};
+    private static final double[] YELLOW = {0.75, 0.75, 0};
+    private static final double[] CYAN = {0, 0.75, 0.75};
+    private static final double[] GREEN = {0, 0.75, 0};
+    private static final double[] MAGENTA = {0.75, 0, 0.75};
+    private static final double[] RED = {0.75, 0, 0};
+    private static final double[] BLUE = {0, 0, 0.75};
+    private static final double[] BLACK = {0, 0, 0};
+    private static final double[] WHITE = {1, 1, 1};
+    private static final double[][] SEVEN_BARS = {GREY75, YELLOW, CYAN, GREEN, MAGENTA, RED, BLUE};
+
+    /** SMPTE EG 1 bars: seven 75% bars over 67%, the reverse castellations, then -I, white, +Q, black and PLUGE. */
+    public static final Rgb SMPTE = (x, y) -> {
+        int bar = Math.min(6, (int) (x * 7));
+        if (y < 0.67) return SEVEN_BARS[bar];
+        if (y < 0.75) return bar % 2 == 1 ? BLACK : SEVEN_BARS[6 - bar];
+        if (x < 5 / 28.0) return new double[] {0, 0.25, 0.42};
+        if (x < 10 / 28.0) return WHITE;
+        if (x < 15 / 28.0) return new double[] {0.25, 0, 0.42};
+        return BLACK;
+    };
+
+    /** EBU 100/75 bars: white at 100%, then the six colours and black at 75%, full height. */
+    public static final Rgb EBU = (x, y) -> {
+        double[][] bars = {WHITE, YELLOW, CYAN, GREEN, MAGENTA, RED, BLUE, BLACK};
+        return bars[Math.min(7, (int) (x * 8))];
+    };
+
+    /** ARIB STD-B28 (SMPTE RP 219) HD bars: 40% grey pillars of 1/8 width, seven 75% bars between, over 7/12 height. */
+    public static final Rgb ARIB = (x, y) -> {
+        double[] pillar = {0.4, 0.4, 0.4};
+        if (x < 1 / 8.0 || x >= 7 / 8.0) {
+            if (y < 7 / 12.0) return pillar;
+            return y < 8 / 12.0 ? (x < 0.5 ? new double[] {0, 1, 1} : new double[] {0, 0, 1}) : BLACK;
+        }
+        int bar = Math.min(6, (int) ((x - 1 / 8.0) / (0.75 / 7)));
+        if (y < 7 / 12.0) return SEVEN_BARS[bar];
+        if (y < 8 / 12.0) return WHITE;
+        if (y < 9 / 12.0) return new double[] {x, x, x};
+        return BLACK;
+    };
+
+    /** {@code pattern} pillarboxed at 4:3 in a 16:9 frame (black pillars of 1/8 width each side). */
+    public static Rgb pillarboxed(Rgb pattern) {
+        return (x, y) -> x < 0.125 || x >= 0.875 ? BLACK : pattern.at((x - 0.125) / 0.75, y);
+    }
+
+    /** {@code pattern} with a white channel logo in the top right corner (6% x 10% of the picture). */
+    public static Rgb withLogo(Rgb pattern) {
+        return (x, y) -> x >= 0.88 && x < 0.94 && y >= 0.05 && y < 0.15 ? WHITE : pattern.at(x, y);
+    }
+
+    /** A static graphic with saturated stripes in hue-wheel (rainbow) order: red, orange, yellow, green, cyan, blue, violet. */
+    public static final Rgb RAINBOW_STRIPES = (x, y) -> {
+        double[][] stripes = {RED, {0.75, 0.4, 0}, YELLOW, GREEN, CYAN, BLUE, {0.45, 0, 0.75}};
+        return stripes[Math.min(6, (int) (x * 7))];
+    };
+
+    /** A static slide: a navy background with a 3 x 4 grid of saturated panels in random colours and a white title bar. */
+    public static Rgb colourfulSlide(long seed) {
+        Random random = new Random(seed);
+        double[][] panels = new double[12][];
+        for (int i = 0; i < panels.length; i++) {
+            panels[i] = SEVEN_BARS[1 + random.nextInt(6)];
+        }
+        return (x, y) -> {
+            if (y < 0.15) return y > 0.05 && y < 0.10 && x > 0.1 && x < 0.7 ? WHITE : new double[] {0.05, 0.05, 0.3};
+            double px = (x * 4) % 1;
+            double py = ((y - 0.15) / 0.85 * 3) % 1;
+            if (px < 0.08 || px > 0.92 || py < 0.08 || py > 0.92) return new double[] {0.05, 0.05, 0.3};
+            return panels[Math.min(2, (int) ((y - 0.15) / 0.85 * 3)) * 4 + Math.min(3, (int) (x * 4))];
+        };
+    }
+
+    /** Saturated colour blobs drifting over a colourful gradient at time {@code t} seconds: a colourful moving scene. */
+    public static Rgb colourfulMotion(double t) {
+        return (x, y) -> {
+            double r = 0.5 + 0.45 * Math.sin(6 * x + 1.3 * t);
+            double g = 0.5 + 0.45 * Math.sin(5 * y + 4 * x - 0.9 * t + 2);
+            double b = 0.5 + 0.45 * Math.sin(7 * (x + y) + 0.7 * t + 4);
+            return new double[] {r, g, b};
+        };
+    }
+
+    /** The picture's thumbnails and frame measures, with {@code frameDifference} as given. */
+    public static Features.Picture picture(Rgb rgb, float frameDifference) {
+        return picture(rgb, frameDifference, 0.2126, 0.0722);
+    }
+
+    /** As {@link #picture(Rgb, float)} with the luma weights kr, kb of the matrix (BT.601: 0.299, 0.114). */
+    public static Features.Picture picture(Rgb rgb, float frameDifference, double kr, double kb) {
+        int sw = 320;
+        int sh = 180;
+        double[] ySum = new double[Features.CELLS];
+        double[] cbSum = new double[Features.CHROMA_CELLS];
+        double[] crSum = new double[Features.CHROMA_CELLS];
+        int black = 0;
+        double lumaSum = 0;
+        double lumaSq = 0;
+        double kg = 1 - kr - kb;
+        for (int sy = 0; sy < sh; sy++) {
+            for (int sx = 0; sx < sw; sx++) {
+                double[] p = rgb.at((sx + 0.5) / sw, (sy + 0.5) / sh);
+                double yv = kr * p[0] + kg * p[1] + kb * p[2];
+                double luma = 16 + 219 * yv;
+                double cb = 128 + 224 * (p[2] - yv) / (2 * (1 - kb));
+                double cr = 128 + 224 * (p[0] - yv) / (2 * (1 - kr));
+                ySum[(sy * Features.THUMB_H / sh) * Features.THUMB_W + sx * Features.THUMB_W / sw] += luma;
+                int chroma = (sy * Features.THUMB_H / 2 / sh) * (Features.THUMB_W / 2) + sx * Features.THUMB_W / 2 / sw;
+                cbSum[chroma] += cb;
+                crSum[chroma] += cr;
+                if (luma <= 16 + 0.1 * 219) black++;
+                lumaSum += luma;
+                lumaSq += luma * luma;
+            }
+        }
+        int n = sw * sh;
+        byte[] y = new byte[Features.CELLS];
+        byte[] cb = new byte[Features.CHROMA_CELLS];
+        byte[] cr = new byte[Features.CHROMA_CELLS];
+        double perLuma = (double) n / Features.CELLS;
+        double perChroma = (double) n / Features.CHROMA_CELLS;
+        for (int i = 0; i < y.length; i++) y[i] = (byte) Math.round(ySum[i] / perLuma);
+        for (int i = 0; i < cb.length; i++) {
+            cb[i] = (byte) Math.round(cbSum[i] / perChroma);
+            cr[i] = (byte) Math.round(crSum[i] / perChroma);
+        }
+        double mean = lumaSum / n;
+        return new Features.Picture((float) black / n, frameDifference, y, cb, cr, false, (float) mean,
+                (float) Math.sqrt(Math.max(0, lumaSq / n - mean * mean)));
+    }
+}

@@ -1,0 +1,174 @@
+package io.avmon.job.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.function.LongPredicate;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
+
+import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorChain;
+import io.avmon.job.DetectorTopology;
+import io.avmon.job.Features;
+import io.avmon.job.MediaEvent;
+import io.avmon.job.Program;
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectState;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.Severity;
+import io.avmon.schema.VideoFrameFeatures;
+
+class FrameDropDetectorTest {
+    private final Random random = new Random(23);
+
+    /** A frame at an arbitrary media time. */
+    private VideoFrameFeatures frameAt(long sequence, long mediaUs) {
+        VideoFrameFeatures f = Features.frame("s", sequence, Features.moving(random));
+        f.setMediaTimeUs(mediaUs);
+        f.setIngestTimeMs(Features.EPOCH_MS + mediaUs / 1000 + 30);
+        return f;
+    }
+
+    /** 25 fps for {@code durationMs}, without the frames whose nominal media ms {@code lost} accepts, plus audio. */
+    private List<SpecificRecord> programme(long durationMs, LongPredicate lost) {
+        List<SpecificRecord> records = new ArrayList<>();
+        for (long seq = 0, n = 0; seq * 40 < durationMs; seq++) {
+            if (!lost.test(seq * 40)) records.add(frameAt(n++, seq * 40_000));
+        }
+        for (long seq = 0; seq * 100 < durationMs; seq++) records.add(Features.block("s", seq, -25f, -6f));
+        records.sort(Comparator.comparingLong(Program::ingestTime));
+        return records;
+    }
+
+    private List<DefectEvent> run(List<SpecificRecord> records, long lastMediaUs) throws Exception {
+        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+            chain.processAll(records);
+            chain.process(Features.ended("s", lastMediaUs));
+            assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();
+            assertThat(chain.timers()).as("timers after ENDED").isZero();
+            return chain.defects();
+        }
+    }
+
+    @Test
+    void aSteadyCadenceDropsNothing() throws Exception {
+        assertThat(run(programme(20_000, t -> false), 19_960_000)).isEmpty();
+    }
+
+    @Test
+    void oneLostFrameIsOneDropFromWhereItWasDueToTheNextFrame() throws Exception {
+        List<DefectEvent> defects = run(programme(12_000, t -> t == 5000), 11_960_000);
+        assertThat(defects).extracting(DefectEvent::getDefectType).containsOnly(DefectType.FRAME_DROP);
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        DefectEvent closed = defects.get(1);
+        assertThat(closed.getStartMediaTimeMs()).isEqualTo(5000);
+        assertThat(closed.getEndMediaTimeMs()).isEqualTo(5040);
+        assertThat(closed.getValue()).isEqualTo(1.0);
+        assertThat(closed.getUnit()).isEqualTo("frames");
+        assertThat(closed.getSeverity()).isEqualTo(Severity.MAJOR);
+        assertThat(closed.getDetector()).isEqualTo("FrameDropDetector");
+    }
+
+    @Test
+    void dropOpensAtTheFrameAfterTheHoleAndClosesAfterTheHoldOff() throws Exception {
+        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+            for (SpecificRecord r : programme(12_000, t -> t >= 5000 && t < 5120)) {
+                chain.process(r);
+                if (r instanceof VideoFrameFeatures v) {
+                    long ms = v.getMediaTimeUs() / 1000;
+                    if (ms < 5120) assertThat(chain.defects()).as("at %d ms", ms).isEmpty();
+                    if (ms == 5120) assertThat(chain.defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED);
+                    if (ms > 5120 && ms < 6120) assertThat(chain.defects()).as("at %d ms", ms).hasSize(1);
+                }
+            }
+            assertThat(chain.defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+            assertThat(chain.defects().get(1).getValue()).isEqualTo(3.0);
+            chain.process(Features.ended("s", 11_960_000));
+            assertThat(chain.keyedStateEntries()).isZero();
+            assertThat(chain.timers()).isZero();
+        }
+    }
+
+    @Test
+    void dropsLessThanASecondApartAreOneDefectCountingEveryLostFrame() throws Exception {
+        List<DefectEvent> defects = run(programme(12_000, t -> t == 5000 || (t >= 5400 && t < 5520)), 11_960_000);
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        assertThat(defects.get(1).getStartMediaTimeMs()).isEqualTo(5000);
+        assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(5520);
+        assertThat(defects.get(1).getValue()).isEqualTo(4.0);
+    }
+
+    @Test
+    void dropsThreeSecondsApartAreTwoDefects() throws Exception {
+        List<DefectEvent> defects = run(programme(14_000, t -> t == 4000 || t == 8000), 13_960_000);
+        assertThat(defects).filteredOn(d -> d.getState() == DefectState.CLOSED)
+                .extracting(DefectEvent::getStartMediaTimeMs).containsExactly(4000L, 8000L);
+    }
+
+    @Test
+    void timestampJitterAndAPulldownCadenceAreNotDrops() throws Exception {
+        List<SpecificRecord> jittered = new ArrayList<>();
+        for (int n = 0; n < 500; n++) jittered.add(frameAt(n, n * 40_000L + random.nextInt(16_001) - 8_000));
+        assertThat(run(jittered, 19_960_000)).isEmpty();
+        // 2:3 pulldown seen as frame durations of 2 and 3 fields at 59.94 Hz: 33.4 and 50.1 ms alternating.
+        List<SpecificRecord> pulldown = new ArrayList<>();
+        long t = 0;
+        for (int n = 0; n < 500; n++) {
+            pulldown.add(frameAt(n, t));
+            t += n % 2 == 0 ? 33_367 : 50_050;
+        }
+        assertThat(run(pulldown, t)).isEmpty();
+    }
+
+    @Test
+    void theFirstFramesOfAStreamAreLearntNotJudged() throws Exception {
+        assertThat(run(programme(6_000, t -> t == 120), 5_960_000)).isEmpty();
+    }
+
+    @Test
+    void aDiscontinuityLongerThanASecondIsNotDroppedFrames() throws Exception {
+        assertThat(run(programme(12_000, t -> t >= 5000 && t < 6500), 11_960_000)).isEmpty();
+    }
+
+    @Test
+    void aSwitchToAHigherFrameRateIsNotADropAndASwitchToALowerOneSettles() throws Exception {
+        List<SpecificRecord> records = new ArrayList<>();
+        long t = 0;
+        int n = 0;
+        for (; t < 5_000_000; t += 40_000) records.add(frameAt(n++, t));
+        for (; t < 10_000_000; t += 20_000) records.add(frameAt(n++, t));
+        assertThat(run(records, t)).isEmpty();
+        for (; t < 15_000_000; t += 40_000) records.add(frameAt(n++, t));
+        List<DefectEvent> defects = run(records, t);
+        assertThat(defects).filteredOn(d -> d.getState() == DefectState.CLOSED).hasSizeLessThanOrEqualTo(1)
+                .allSatisfy(d -> assertThat(d.getEndMediaTimeMs()).isLessThan(10_500));
+    }
+
+    @Test
+    void endedClearsTheCadence() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new FrameDropDetector(FrameDropDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10)),
+                new DetectorTopology.StreamIdKey(), Types.STRING);
+        harness.open();
+        for (int n = 0; n < 20; n++) harness.processElement(MediaEvent.of(frameAt(n, n * 40_000L)), 0);
+        MediaEvent afterHole = MediaEvent.of(frameAt(20, 22 * 40_000L));
+        harness.processElement(afterHole, 0);
+        MediaEvent judged = harness.extractOutputValues().get(20);
+        assertThat(judged.hasCondition(DefectType.FRAME_DROP)).isTrue();
+        assertThat(judged.framesDropped).isEqualTo(2f);
+        assertThat(judged.frameDropStartUs).isEqualTo(20 * 40_000L);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
+        harness.processElement(MediaEvent.of(Features.ended("s", 880_000)), 0);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        harness.close();
+    }
+}

@@ -1,0 +1,93 @@
+package io.avmon.testmedia;
+
+/**
+ * Still pictures drawn in RGB and painted as limited-range BT.709 Y'CbCr 4:2:0: colour bars after SMPTE EG 1 and
+ * EBU Tech 3325 (100/75), and a colourful graphic that is not bars.
+ */
+final class TestCard {
+    private TestCard() {}
+
+    /** An RGB picture, 0-1 per primary, at normalised (x, y) in [0,1). */
+    interface Rgb {
+        double[] at(double x, double y);
+    }
+
+    private static final double[] GREY75 = {0.75, 0.75, 0.75};
+    private static final double[] YELLOW = {0.75, 0.75, 0};
+    private static final double[] CYAN = {0, 0.75, 0.75};
+    private static final double[] GREEN = {0, 0.75, 0};
+    private static final double[] MAGENTA = {0.75, 0, 0.75};
+    private static final double[] RED = {0.75, 0, 0};
+    private static final double[] BLUE = {0, 0, 0.75};
+    private static final double[] BLACK = {0, 0, 0};
+    private static final double[] WHITE = {1, 1, 1};
+    private static final double[][] SEVEN_BARS = {GREY75, YELLOW, CYAN, GREEN, MAGENTA, RED, BLUE};
+
+    /** SMPTE EG 1: seven 75% bars over 67% of the height, reverse castellations, then -I, white, +Q, black, PLUGE. */
+    static final Rgb SMPTE = (x, y) -> {
+        int bar = Math.min(6, (int) (x * 7));
+        if (y < 0.67) return SEVEN_BARS[bar];
+        if (y < 0.75) return bar % 2 == 1 ? BLACK : SEVEN_BARS[6 - bar];
+        if (x < 5 / 28.0) return new double[] {0, 0.25, 0.42};
+        if (x < 10 / 28.0) return WHITE;
+        if (x < 15 / 28.0) return new double[] {0.25, 0, 0.42};
+        if (x > 0.75 && x < 0.79) return new double[] {0.04, 0.04, 0.04};
+        return BLACK;
+    };
+
+    /** EBU 100/75: white at 100%, then the six colours and black at 75%, full height. */
+    static final Rgb EBU = (x, y) -> {
+        double[][] bars = {WHITE, YELLOW, CYAN, GREEN, MAGENTA, RED, BLUE, BLACK};
+        return bars[Math.min(7, (int) (x * 8))];
+    };
+
+    /** A station graphic: saturated stripes in rainbow (hue-wheel) order over a navy strip for a ticker. */
+    static final Rgb RAINBOW = (x, y) -> {
+        if (y >= SlideTicker.TOP) return new double[] {0.05, 0.05, 0.3};
+        double[][] stripes = {RED, {0.75, 0.4, 0}, YELLOW, GREEN, CYAN, BLUE, {0.45, 0, 0.75}};
+        return stripes[Math.min(6, (int) (x * 7))];
+    };
+
+    /** The ticker of the rainbow slide: white blocks crawling right to left in the bottom strip. */
+    static final class SlideTicker {
+        static final double TOP = 0.9;
+        static final int BLOCK = 16;
+        static final int PIXELS_PER_FRAME = 2;
+
+        private SlideTicker() {}
+    }
+
+    /** Paints {@code rgb} into a YUV 4:2:0 frame (Y, then Cb, then Cr, limited range, BT.709). */
+    static void paint(byte[] frame, int width, int height, Rgb rgb) {
+        int chromaWidth = width / 2;
+        int lumaSize = width * height;
+        int chromaSize = chromaWidth * (height / 2);
+        double kr = 0.2126;
+        double kb = 0.0722;
+        double kg = 1 - kr - kb;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                double[] p = rgb.at((x + 0.5) / width, (y + 0.5) / height);
+                double luma = kr * p[0] + kg * p[1] + kb * p[2];
+                frame[y * width + x] = (byte) Math.round(16 + 219 * luma);
+            }
+        }
+        for (int y = 0; y < height / 2; y++) {
+            for (int x = 0; x < chromaWidth; x++) {
+                // The chroma sample covers a 2x2 block of luma: average the four.
+                double cb = 0;
+                double cr = 0;
+                for (int dy = 0; dy < 2; dy++) {
+                    for (int dx = 0; dx < 2; dx++) {
+                        double[] p = rgb.at((2 * x + dx + 0.5) / width, (2 * y + dy + 0.5) / height);
+                        double luma = kr * p[0] + kg * p[1] + kb * p[2];
+                        cb += 128 + 224 * (p[2] - luma) / (2 * (1 - kb));
+                        cr += 128 + 224 * (p[0] - luma) / (2 * (1 - kr));
+                    }
+                }
+                frame[lumaSize + y * chromaWidth + x] = (byte) Math.round(cb / 4);
+                frame[lumaSize + chromaSize + y * chromaWidth + x] = (byte) Math.round(cr / 4);
+            }
+        }
+    }
+}
