@@ -3,14 +3,9 @@ package io.avmon.job.detect;
 import java.io.Serializable;
 import java.util.List;
 
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 
 import io.avmon.job.MediaEvent;
 import io.avmon.job.audio.ChannelLayout;
-import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
 
@@ -33,7 +28,7 @@ import io.avmon.schema.DefectType;
  * {@link MediaEvent#lostChannels} (one bit per lost channel, up to 32 channels). The defect's measure is the lost
  * channel's peak, read from the block.
  */
-public class AudioChannelLossDetector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+public class AudioChannelLossDetector extends Detector {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -47,32 +42,22 @@ public class AudioChannelLossDetector extends KeyedProcessFunction<String, Media
     }
 
     private final Thresholds thresholds;
-    private transient Counter recordsInspected;
-    private transient Counter defectiveRecords;
 
     public AudioChannelLossDetector(Thresholds thresholds) {
         this.thresholds = thresholds;
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
-        defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
+    protected boolean inspects(MediaEvent event) {
+        return event.audio != null;
     }
 
     @Override
-    public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) {
-        AudioBlockFeatures block = event.audio;
-        if (block != null) {
-            recordsInspected.inc();
-            int lost = lostChannels(block.getChannels());
-            event.lostChannels = lost;
-            event.markCondition(DefectType.AUDIO_CHANNEL_LOSS, lost != 0);
-            if (lost != 0) {
-                defectiveRecords.inc();
-            }
-        }
-        out.collect(event);
+    protected boolean annotate(MediaEvent event) throws Exception {
+        int lost = lostChannels(event.audio.getChannels());
+        event.lostChannels = lost;
+        event.markCondition(DefectType.AUDIO_CHANNEL_LOSS, lost != 0);
+        return lost != 0;
     }
 
     private int lostChannels(List<ChannelLevels> channels) {

@@ -3,13 +3,8 @@ package io.avmon.job.detect;
 import java.io.Serializable;
 import java.util.List;
 
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 
 import io.avmon.job.MediaEvent;
-import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
 
@@ -30,7 +25,7 @@ import io.avmon.schema.DefectType;
  * <p>State: none. Annotates {@link DefectType#AUDIO_CLIPPING} and {@link MediaEvent#clippingMeasure}: the worst
  * channel's share of full-scale samples, in percent.
  */
-public class AudioClippingDetector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+public class AudioClippingDetector extends Detector {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -43,44 +38,34 @@ public class AudioClippingDetector extends KeyedProcessFunction<String, MediaEve
     }
 
     private final Thresholds thresholds;
-    private transient Counter recordsInspected;
-    private transient Counter defectiveRecords;
 
     public AudioClippingDetector(Thresholds thresholds) {
         this.thresholds = thresholds;
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
-        defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
+    protected boolean inspects(MediaEvent event) {
+        return event.audio != null;
     }
 
     @Override
-    public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) {
-        AudioBlockFeatures block = event.audio;
-        if (block != null) {
-            recordsInspected.inc();
-            List<ChannelLevels> channels = block.getChannels();
-            int samples = block.getSampleCount();
-            double worstShare = 0;
-            boolean clipping = false;
-            for (int c = 0; c < channels.size() && samples > 0; c++) {
-                ChannelLevels channel = channels.get(c);
-                int fullScale = channel.getNearFullScaleSamples();
-                double share = (double) fullScale / samples;
-                worstShare = Math.max(worstShare, share);
-                if (fullScale >= thresholds.minFullScaleSamples() && share >= thresholds.minFullScaleShare()
-                        && channel.getPeakDbfs() >= thresholds.minPeakDbfs()) {
-                    clipping = true;
-                }
-            }
-            event.clippingMeasure = (float) (100.0 * worstShare);
-            event.markCondition(DefectType.AUDIO_CLIPPING, clipping);
-            if (clipping) {
-                defectiveRecords.inc();
+    protected boolean annotate(MediaEvent event) throws Exception {
+        List<ChannelLevels> channels = event.audio.getChannels();
+        int samples = event.audio.getSampleCount();
+        double worstShare = 0;
+        boolean clipping = false;
+        for (int c = 0; c < channels.size() && samples > 0; c++) {
+            ChannelLevels channel = channels.get(c);
+            int fullScale = channel.getNearFullScaleSamples();
+            double share = (double) fullScale / samples;
+            worstShare = Math.max(worstShare, share);
+            if (fullScale >= thresholds.minFullScaleSamples() && share >= thresholds.minFullScaleShare()
+                    && channel.getPeakDbfs() >= thresholds.minPeakDbfs()) {
+                clipping = true;
             }
         }
-        out.collect(event);
+        event.clippingMeasure = (float) (100.0 * worstShare);
+        event.markCondition(DefectType.AUDIO_CLIPPING, clipping);
+        return clipping;
     }
 }

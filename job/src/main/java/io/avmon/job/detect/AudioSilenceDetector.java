@@ -3,13 +3,8 @@ package io.avmon.job.detect;
 import java.io.Serializable;
 import java.util.List;
 
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 
 import io.avmon.job.MediaEvent;
-import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
 
@@ -22,7 +17,7 @@ import io.avmon.schema.DefectType;
  * highest channel peak, dBFS) and {@link MediaEvent#silentChannels} (one bit per silent channel), from which a
  * later channel-loss verdict (one dead channel of a pair, ffmpeg's mono=1) can be made.
  */
-public class AudioSilenceDetector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+public class AudioSilenceDetector extends Detector {
     private static final long serialVersionUID = 1L;
 
     /** @param maxPeakDbfs dBFS; a channel is silent while its sample peak stays below this */
@@ -31,43 +26,33 @@ public class AudioSilenceDetector extends KeyedProcessFunction<String, MediaEven
     }
 
     private final Thresholds thresholds;
-    private transient Counter recordsInspected;
-    private transient Counter defectiveRecords;
 
     public AudioSilenceDetector(Thresholds thresholds) {
         this.thresholds = thresholds;
     }
 
     @Override
-    public void open(OpenContext openContext) {
-        recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
-        defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
+    protected boolean inspects(MediaEvent event) {
+        return event.audio != null;
     }
 
     @Override
-    public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) {
-        AudioBlockFeatures block = event.audio;
-        if (block != null) {
-            recordsInspected.inc();
-            List<ChannelLevels> channels = block.getChannels();
-            float loudestPeak = -Float.MAX_VALUE;
-            int silentMask = 0;
-            for (int c = 0; c < channels.size(); c++) {
-                float peak = channels.get(c).getPeakDbfs();
-                loudestPeak = Math.max(loudestPeak, peak);
-                if (peak < thresholds.maxPeakDbfs() && c < Integer.SIZE) {
-                    silentMask |= 1 << c;
-                }
-            }
-            // A block without channels is malformed, not silent.
-            boolean silent = !channels.isEmpty() && loudestPeak < thresholds.maxPeakDbfs();
-            event.silentChannels = silentMask;
-            event.silenceMeasure = channels.isEmpty() ? Float.NaN : loudestPeak;
-            event.markCondition(DefectType.AUDIO_SILENCE, silent);
-            if (silent) {
-                defectiveRecords.inc();
+    protected boolean annotate(MediaEvent event) throws Exception {
+        List<ChannelLevels> channels = event.audio.getChannels();
+        float loudestPeak = -Float.MAX_VALUE;
+        int silentMask = 0;
+        for (int c = 0; c < channels.size(); c++) {
+            float peak = channels.get(c).getPeakDbfs();
+            loudestPeak = Math.max(loudestPeak, peak);
+            if (peak < thresholds.maxPeakDbfs() && c < Integer.SIZE) {
+                silentMask |= 1 << c;
             }
         }
-        out.collect(event);
+        // A block without channels is malformed, not silent.
+        boolean silent = !channels.isEmpty() && loudestPeak < thresholds.maxPeakDbfs();
+        event.silentChannels = silentMask;
+        event.silenceMeasure = channels.isEmpty() ? Float.NaN : loudestPeak;
+        event.markCondition(DefectType.AUDIO_SILENCE, silent);
+        return silent;
     }
 }

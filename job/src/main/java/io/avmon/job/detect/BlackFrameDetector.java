@@ -2,10 +2,6 @@ package io.avmon.job.detect;
 
 import java.io.Serializable;
 
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.DefectType;
@@ -31,7 +27,7 @@ import io.avmon.schema.VideoFrameFeatures;
  * <p>State: none. Annotates {@link DefectType#BLACK_FRAMES} and {@link MediaEvent#blackMeasure} (the share).
  * Letterbox bars (about 25% of the frame) and fades are left to the share and to the lifecycle's 3 s minimum.
  */
-public class BlackFrameDetector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+public class BlackFrameDetector extends Detector {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -47,33 +43,28 @@ public class BlackFrameDetector extends KeyedProcessFunction<String, MediaEvent,
 
     private final Thresholds thresholds;
     private transient int[] histogram;
-    private transient Counter recordsInspected;
-    private transient Counter defectiveRecords;
 
     public BlackFrameDetector(Thresholds thresholds) {
         this.thresholds = thresholds;
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    protected void openState() throws Exception {
         histogram = new int[256];
-        recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
-        defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
     }
 
     @Override
-    public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) {
+    protected boolean inspects(MediaEvent event) {
+        return event.video != null;
+    }
+
+    @Override
+    protected boolean annotate(MediaEvent event) throws Exception {
         VideoFrameFeatures frame = event.video;
-        if (frame != null) {
-            recordsInspected.inc();
-            boolean black = isBlack(frame);
-            event.markCondition(DefectType.BLACK_FRAMES, black);
-            event.blackMeasure = frame.getBlackPixelShare();
-            if (black) {
-                defectiveRecords.inc();
-            }
-        }
-        out.collect(event);
+        boolean black = isBlack(frame);
+        event.markCondition(DefectType.BLACK_FRAMES, black);
+        event.blackMeasure = frame.getBlackPixelShare();
+        return black;
     }
 
     boolean isBlack(VideoFrameFeatures frame) {

@@ -3,10 +3,6 @@ package io.avmon.job.detect;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.DefectType;
@@ -35,7 +31,7 @@ import io.avmon.schema.VideoFrameFeatures;
  * design: they are their own defect, not a freeze). Annotates {@link DefectType#COLOR_BARS} and
  * {@link MediaEvent#colorBarsMeasure}: the number of bar colours found in order (0-6).
  */
-public class ColorBarsDetector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+public class ColorBarsDetector extends Detector {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -66,18 +62,14 @@ public class ColorBarsDetector extends KeyedProcessFunction<String, MediaEvent, 
     private transient int[] barLuma;
     private transient int[] sequenceLength;
     private transient double columnMean;
-    private transient Counter recordsInspected;
-    private transient Counter defectiveRecords;
 
     public ColorBarsDetector(Thresholds thresholds) {
         this.thresholds = thresholds;
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    protected void openState() throws Exception {
         allocate();
-        recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
-        defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
     }
 
     private void allocate() {
@@ -87,19 +79,17 @@ public class ColorBarsDetector extends KeyedProcessFunction<String, MediaEvent, 
     }
 
     @Override
-    public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) {
-        VideoFrameFeatures frame = event.video;
-        if (frame != null) {
-            recordsInspected.inc();
-            int bands = barColoursInOrder(frame);
-            boolean bars = bands >= thresholds.minHueBands();
-            event.colorBarsMeasure = bands;
-            event.markCondition(DefectType.COLOR_BARS, bars);
-            if (bars) {
-                defectiveRecords.inc();
-            }
-        }
-        out.collect(event);
+    protected boolean inspects(MediaEvent event) {
+        return event.video != null;
+    }
+
+    @Override
+    protected boolean annotate(MediaEvent event) throws Exception {
+        int bands = barColoursInOrder(event.video);
+        boolean bars = bands >= thresholds.minHueBands();
+        event.colorBarsMeasure = bands;
+        event.markCondition(DefectType.COLOR_BARS, bars);
+        return bars;
     }
 
     /** How many bar colours the frame shows in canonical order; 0 when it is not a still, uniform-column picture. */

@@ -4,18 +4,13 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.Arrays;
 
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.DefectType;
-import io.avmon.schema.InputState;
 
 /**
  * Dropped frames: a hole in the stream's frame cadence. The nominal frame duration is learnt per stream as the
@@ -38,7 +33,7 @@ import io.avmon.schema.InputState;
  * in that hole) and {@link MediaEvent#frameDropStartUs} (where the first lost frame should have been, so the defect
  * starts there; it ends at the frame after the hole).
  */
-public class FrameDropDetector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+public class FrameDropDetector extends Detector {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -81,8 +76,6 @@ public class FrameDropDetector extends KeyedProcessFunction<String, MediaEvent, 
     private transient long[] scratch;
     /** Set by {@link #judge} on a hole: media time where the first lost frame was due. */
     private transient long lastHoleStartUs;
-    private transient Counter recordsInspected;
-    private transient Counter defectiveRecords;
 
     public FrameDropDetector(Thresholds thresholds, Duration stateRetention) {
         this.thresholds = thresholds;
@@ -90,7 +83,7 @@ public class FrameDropDetector extends KeyedProcessFunction<String, MediaEvent, 
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    protected void openState() throws Exception {
         ValueStateDescriptor<Cadence> descriptor = new ValueStateDescriptor<>("frameCadence", Types.POJO(Cadence.class));
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateRetention)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
@@ -98,25 +91,25 @@ public class FrameDropDetector extends KeyedProcessFunction<String, MediaEvent, 
                 .build());
         cadence = getRuntimeContext().getState(descriptor);
         scratch = new long[thresholds.historyFrames()];
-        recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
-        defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
     }
 
     @Override
-    public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) throws Exception {
-        if (event.video != null && event.mediaTimeUs != MediaEvent.UNKNOWN_MEDIA_TIME) {
-            recordsInspected.inc();
-            int lost = judge(event.mediaTimeUs);
-            event.markCondition(DefectType.FRAME_DROP, lost > 0);
-            event.framesDropped = lost;
-            event.frameDropStartUs = lost > 0 ? lastHoleStartUs : MediaEvent.UNKNOWN_MEDIA_TIME;
-            if (lost > 0) {
-                defectiveRecords.inc();
-            }
-        } else if (event.status != null && event.status.getState() == InputState.ENDED) {
-            cadence.clear();
-        }
-        out.collect(event);
+    protected boolean inspects(MediaEvent event) {
+        return event.video != null && event.mediaTimeUs != MediaEvent.UNKNOWN_MEDIA_TIME;
+    }
+
+    @Override
+    protected boolean annotate(MediaEvent event) throws Exception {
+        int lost = judge(event.mediaTimeUs);
+        event.markCondition(DefectType.FRAME_DROP, lost > 0);
+        event.framesDropped = lost;
+        event.frameDropStartUs = lost > 0 ? lastHoleStartUs : MediaEvent.UNKNOWN_MEDIA_TIME;
+        return lost > 0;
+    }
+
+    @Override
+    protected void forgetStream() {
+        cadence.clear();
     }
 
     /** Frames lost right before a frame at {@code mediaUs}; 0 for none. Sets {@link #lastHoleStartUs} on a hole. */

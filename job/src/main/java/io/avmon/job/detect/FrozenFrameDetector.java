@@ -3,18 +3,13 @@ package io.avmon.job.detect;
 import java.io.Serializable;
 import java.time.Duration;
 
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.DefectType;
-import io.avmon.schema.InputState;
 import io.avmon.schema.PictureType;
 import io.avmon.schema.VideoFrameFeatures;
 
@@ -45,7 +40,7 @@ import io.avmon.schema.VideoFrameFeatures;
  * stream that vanishes without ENDED does not leak; cleared on ENDED. Annotates {@link DefectType#FROZEN_FRAMES}
  * and {@link MediaEvent#frozenMeasure} (the frame difference, levels).
  */
-public class FrozenFrameDetector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+public class FrozenFrameDetector extends Detector {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -72,8 +67,6 @@ public class FrozenFrameDetector extends KeyedProcessFunction<String, MediaEvent
     private final Thresholds thresholds;
     private final Duration stateRetention;
     private transient ValueState<Reference> reference;
-    private transient Counter recordsInspected;
-    private transient Counter defectiveRecords;
 
     public FrozenFrameDetector(Thresholds thresholds, Duration stateRetention) {
         this.thresholds = thresholds;
@@ -81,7 +74,7 @@ public class FrozenFrameDetector extends KeyedProcessFunction<String, MediaEvent
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    protected void openState() throws Exception {
         ValueStateDescriptor<Reference> descriptor = new ValueStateDescriptor<>("freezeReference", Types.POJO(Reference.class));
         // Read-and-write TTL: a long freeze only reads the reference, and must keep it.
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateRetention)
@@ -89,23 +82,23 @@ public class FrozenFrameDetector extends KeyedProcessFunction<String, MediaEvent
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build());
         reference = getRuntimeContext().getState(descriptor);
-        recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
-        defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
     }
 
     @Override
-    public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) throws Exception {
-        if (event.video != null) {
-            recordsInspected.inc();
-            boolean frozen = judge(event);
-            event.markCondition(DefectType.FROZEN_FRAMES, frozen);
-            if (frozen) {
-                defectiveRecords.inc();
-            }
-        } else if (event.status != null && event.status.getState() == InputState.ENDED) {
-            reference.clear();
-        }
-        out.collect(event);
+    protected boolean inspects(MediaEvent event) {
+        return event.video != null;
+    }
+
+    @Override
+    protected boolean annotate(MediaEvent event) throws Exception {
+        boolean frozen = judge(event);
+        event.markCondition(DefectType.FROZEN_FRAMES, frozen);
+        return frozen;
+    }
+
+    @Override
+    protected void forgetStream() {
+        reference.clear();
     }
 
     private boolean judge(MediaEvent event) throws Exception {

@@ -3,21 +3,16 @@ package io.avmon.job.detect;
 import java.io.Serializable;
 import java.time.Duration;
 
-import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
 
 import io.avmon.job.MediaEvent;
 import io.avmon.job.audio.Bs1770;
 import io.avmon.job.audio.LoudnessMeter;
 import io.avmon.job.audio.LoudnessStandard;
 import io.avmon.schema.DefectType;
-import io.avmon.schema.InputState;
 
 /**
  * Loudness out of bounds, metered in the job as EBU R128 / BS.1770-4 from the blocks' K-weighted energies
@@ -43,7 +38,7 @@ import io.avmon.schema.InputState;
  * leak; cleared on ENDED. Annotates {@link DefectType#LOUDNESS_VIOLATION}, {@link MediaEvent#shortTermLoudnessLufs}
  * (the measure), {@link MediaEvent#momentaryLoudnessLufs} and {@link MediaEvent#integratedLoudnessLufs}.
  */
-public class LoudnessDetector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+public class LoudnessDetector extends Detector {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -82,8 +77,6 @@ public class LoudnessDetector extends KeyedProcessFunction<String, MediaEvent, M
     private final Thresholds thresholds;
     private final Duration stateRetention;
     private transient ValueState<LoudnessMeter> meter;
-    private transient Counter recordsInspected;
-    private transient Counter defectiveRecords;
 
     public LoudnessDetector(Thresholds thresholds, Duration stateRetention) {
         this.thresholds = thresholds;
@@ -91,30 +84,30 @@ public class LoudnessDetector extends KeyedProcessFunction<String, MediaEvent, M
     }
 
     @Override
-    public void open(OpenContext openContext) {
+    protected void openState() throws Exception {
         ValueStateDescriptor<LoudnessMeter> descriptor = new ValueStateDescriptor<>("loudnessMeter", Types.POJO(LoudnessMeter.class));
         // Written on every block, so the default update-on-write TTL keeps a live stream's meter.
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateRetention)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build());
         meter = getRuntimeContext().getState(descriptor);
-        recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
-        defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
     }
 
     @Override
-    public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) throws Exception {
-        if (event.audio != null) {
-            recordsInspected.inc();
-            boolean violation = judge(event);
-            event.markCondition(DefectType.LOUDNESS_VIOLATION, violation);
-            if (violation) {
-                defectiveRecords.inc();
-            }
-        } else if (event.status != null && event.status.getState() == InputState.ENDED) {
-            meter.clear();
-        }
-        out.collect(event);
+    protected boolean inspects(MediaEvent event) {
+        return event.audio != null;
+    }
+
+    @Override
+    protected boolean annotate(MediaEvent event) throws Exception {
+        boolean violation = judge(event);
+        event.markCondition(DefectType.LOUDNESS_VIOLATION, violation);
+        return violation;
+    }
+
+    @Override
+    protected void forgetStream() {
+        meter.clear();
     }
 
     private boolean judge(MediaEvent event) throws Exception {

@@ -1,0 +1,54 @@
+package io.avmon.job.detect;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import io.avmon.job.MediaEvent;
+import io.avmon.schema.InputState;
+
+/**
+ * What every detector operator does around its one judgement: it judges the records of its medium, annotating
+ * each in place, counts them ({@code recordsInspected}, {@code defectiveRecords}), forgets a stream's state when
+ * the stream ends, and forwards every record, so the next detector in the chain sees it. A subclass says only
+ * which records it judges, how, and what state it keeps.
+ */
+public abstract class Detector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+    private static final long serialVersionUID = 1L;
+
+    private transient Counter recordsInspected;
+    private transient Counter defectiveRecords;
+
+    @Override
+    public final void open(OpenContext openContext) throws Exception {
+        openState();
+        recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
+        defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
+    }
+
+    /** Creates the detector's keyed state handles and scratch buffers, if it has any. */
+    protected void openState() throws Exception {}
+
+    /** Whether this detector judges the record: video detectors take frames, audio detectors blocks. */
+    protected abstract boolean inspects(MediaEvent event);
+
+    /** Judges one record, annotates it with the verdict and measure, and says whether it shows the defect. */
+    protected abstract boolean annotate(MediaEvent event) throws Exception;
+
+    /** The stream has ended (StreamStatus ENDED): drop what the detector keeps for it. */
+    protected void forgetStream() throws Exception {}
+
+    @Override
+    public final void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) throws Exception {
+        if (inspects(event)) {
+            recordsInspected.inc();
+            if (annotate(event)) {
+                defectiveRecords.inc();
+            }
+        } else if (event.status != null && event.status.getState() == InputState.ENDED) {
+            forgetStream();
+        }
+        out.collect(event);
+    }
+}
