@@ -2,6 +2,9 @@ package io.avmon.job;
 
 import java.util.Random;
 
+import io.avmon.testmedia.TestCard;
+import io.avmon.testmedia.TestCard.Rgb;
+
 /**
  * Pictures drawn in RGB, converted to limited-range Y'CbCr (BT.709 unless told) and area-averaged to the converter's
  * thumbnails, as the converter would see them: bars straddling a thumbnail column come out as blends. Colour bars
@@ -10,10 +13,10 @@ import java.util.Random;
 public final class TestPatterns {
     private TestPatterns() {}
 
-    /** An RGB picture, 0-1 per primary, at normalised (x, y) in [0,1). */
-    public interface Rgb {
-        double[] at(double x, double y);
-    }
+    /** The bar patterns the clips carry, so the detector is tested on the very pictures the end-to-end tests encode. */
+    public static final Rgb SMPTE = TestCard.SMPTE;
+    public static final Rgb EBU = TestCard.EBU;
+    public static final Rgb ARIB = TestCard.ARIB;
 
     private static final double[] GREY75 = {0.75, 0.75, 0.75};
     private static final double[] YELLOW = {0.75, 0.75, 0};
@@ -26,36 +29,8 @@ public final class TestPatterns {
     private static final double[] WHITE = {1, 1, 1};
     private static final double[][] SEVEN_BARS = {GREY75, YELLOW, CYAN, GREEN, MAGENTA, RED, BLUE};
 
-    /** SMPTE EG 1 bars: seven 75% bars over 67%, the reverse castellations, then -I, white, +Q, black and PLUGE. */
-    public static final Rgb SMPTE = (x, y) -> {
-        int bar = Math.min(6, (int) (x * 7));
-        if (y < 0.67) return SEVEN_BARS[bar];
-        if (y < 0.75) return bar % 2 == 1 ? BLACK : SEVEN_BARS[6 - bar];
-        if (x < 5 / 28.0) return new double[] {0, 0.25, 0.42};
-        if (x < 10 / 28.0) return WHITE;
-        if (x < 15 / 28.0) return new double[] {0.25, 0, 0.42};
-        return BLACK;
-    };
 
-    /** EBU 100/75 bars: white at 100%, then the six colours and black at 75%, full height. */
-    public static final Rgb EBU = (x, y) -> {
-        double[][] bars = {WHITE, YELLOW, CYAN, GREEN, MAGENTA, RED, BLUE, BLACK};
-        return bars[Math.min(7, (int) (x * 8))];
-    };
 
-    /** ARIB STD-B28 (SMPTE RP 219) HD bars: 40% grey pillars of 1/8 width, seven 75% bars between, over 7/12 height. */
-    public static final Rgb ARIB = (x, y) -> {
-        double[] pillar = {0.4, 0.4, 0.4};
-        if (x < 1 / 8.0 || x >= 7 / 8.0) {
-            if (y < 7 / 12.0) return pillar;
-            return y < 8 / 12.0 ? (x < 0.5 ? new double[] {0, 1, 1} : new double[] {0, 0, 1}) : BLACK;
-        }
-        int bar = Math.min(6, (int) ((x - 1 / 8.0) / (0.75 / 7)));
-        if (y < 7 / 12.0) return SEVEN_BARS[bar];
-        if (y < 8 / 12.0) return WHITE;
-        if (y < 9 / 12.0) return new double[] {x, x, x};
-        return BLACK;
-    };
 
     /** {@code pattern} pillarboxed at 4:3 in a 16:9 frame (black pillars of 1/8 width each side). */
     public static Rgb pillarboxed(Rgb pattern) {

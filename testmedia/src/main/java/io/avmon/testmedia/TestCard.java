@@ -4,11 +4,11 @@ package io.avmon.testmedia;
  * Still pictures drawn in RGB and painted as limited-range BT.709 Y'CbCr 4:2:0: colour bars after SMPTE EG 1 and
  * EBU Tech 3325 (100/75), and a colourful graphic that is not bars.
  */
-final class TestCard {
+public final class TestCard {
     private TestCard() {}
 
     /** An RGB picture, 0-1 per primary, at normalised (x, y) in [0,1). */
-    interface Rgb {
+    public interface Rgb {
         double[] at(double x, double y);
     }
 
@@ -24,7 +24,7 @@ final class TestCard {
     private static final double[][] SEVEN_BARS = {GREY75, YELLOW, CYAN, GREEN, MAGENTA, RED, BLUE};
 
     /** SMPTE EG 1: seven 75% bars over 67% of the height, reverse castellations, then -I, white, +Q, black, PLUGE. */
-    static final Rgb SMPTE = (x, y) -> {
+    public static final Rgb SMPTE = (x, y) -> {
         int bar = Math.min(6, (int) (x * 7));
         if (y < 0.67) return SEVEN_BARS[bar];
         if (y < 0.75) return bar % 2 == 1 ? BLACK : SEVEN_BARS[6 - bar];
@@ -36,9 +36,23 @@ final class TestCard {
     };
 
     /** EBU 100/75: white at 100%, then the six colours and black at 75%, full height. */
-    static final Rgb EBU = (x, y) -> {
+    public static final Rgb EBU = (x, y) -> {
         double[][] bars = {WHITE, YELLOW, CYAN, GREEN, MAGENTA, RED, BLUE, BLACK};
         return bars[Math.min(7, (int) (x * 8))];
+    };
+
+    /** ARIB STD-B28 (SMPTE RP 219) HD bars: 40% grey pillars of 1/8 width, seven 75% bars between, over 7/12 height. */
+    public static final Rgb ARIB = (x, y) -> {
+        double[] pillar = {0.4, 0.4, 0.4};
+        if (x < 1 / 8.0 || x >= 7 / 8.0) {
+            if (y < 7 / 12.0) return pillar;
+            return y < 8 / 12.0 ? (x < 0.5 ? new double[] {0, 1, 1} : new double[] {0, 0, 1}) : BLACK;
+        }
+        int bar = Math.min(6, (int) ((x - 1 / 8.0) / (0.75 / 7)));
+        if (y < 7 / 12.0) return SEVEN_BARS[bar];
+        if (y < 8 / 12.0) return WHITE;
+        if (y < 9 / 12.0) return new double[] {x, x, x};
+        return BLACK;
     };
 
     /** A station graphic: saturated stripes in rainbow (hue-wheel) order over a navy strip for a ticker. */
