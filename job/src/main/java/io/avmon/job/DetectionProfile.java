@@ -12,6 +12,7 @@ import io.avmon.job.detect.AudioClippingDetector;
 import io.avmon.job.detect.AudioSilenceDetector;
 import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.job.detect.BlackFrameDetector;
+import io.avmon.job.detect.BlockCorruptionDetector;
 import io.avmon.job.detect.ColorBarsDetector;
 import io.avmon.job.detect.FrameDropDetector;
 import io.avmon.job.detect.FrozenFrameDetector;
@@ -57,13 +58,14 @@ public final class DetectionProfile implements Serializable {
     private final LoudnessDetector.Thresholds loudness;
     private final ColorBarsDetector.Thresholds colorBars;
     private final FrameDropDetector.Thresholds frameDrop;
+    private final BlockCorruptionDetector.Thresholds blockCorruption;
     private final Duration stateRetention;
 
     private DetectionProfile(Map<DefectType, Policy> policies, BlackFrameDetector.Thresholds black,
             FrozenFrameDetector.Thresholds frozen, AudioSilenceDetector.Thresholds silence,
             AudioClippingDetector.Thresholds clipping, AudioChannelLossDetector.Thresholds channelLoss,
             LoudnessDetector.Thresholds loudness, ColorBarsDetector.Thresholds colorBars,
-            FrameDropDetector.Thresholds frameDrop, Duration stateRetention) {
+            FrameDropDetector.Thresholds frameDrop, BlockCorruptionDetector.Thresholds blockCorruption, Duration stateRetention) {
         this.policies = new EnumMap<>(policies);
         for (DefectType type : DefectType.values()) {
             if (!this.policies.containsKey(type)) {
@@ -78,6 +80,7 @@ public final class DetectionProfile implements Serializable {
         this.loudness = Objects.requireNonNull(loudness);
         this.colorBars = Objects.requireNonNull(colorBars);
         this.frameDrop = Objects.requireNonNull(frameDrop);
+        this.blockCorruption = Objects.requireNonNull(blockCorruption);
         this.stateRetention = Objects.requireNonNull(stateRetention);
     }
 
@@ -98,6 +101,11 @@ public final class DetectionProfile implements Serializable {
      *       CRITICAL: the programme is off air;</li>
      *   <li>frame drop: raised at once (a drop is an instant; its minimum duration is 0), and drops less than 1 s
      *       apart are one defect (the hold-off), MAJOR: visible judder, but the programme is on air;</li>
+     *   <li>block corruption: raised at once (a decoder that reports damage is certain, and one damaged picture is
+     *       already visible), damage less than 1 s apart is one defect, CRITICAL: the picture is broken;</li>
+     *   <li>stream stall: no video and no audio for 2 s (twice TR 101 290's 700 ms PTS-gap limit plus a reconnect
+     *       attempt: a feed that stutters for a second is a frame-drop matter, one gone for 2 s is off air); closed by
+     *       the first record back, so no hold-off; CRITICAL;</li>
      *   <li>every other type: disabled until its detector exists.</li>
      * </ul>
      * Per-stream state of a stream that stops sending without an ENDED status is dropped after 10 minutes.
@@ -115,10 +123,13 @@ public final class DetectionProfile implements Serializable {
         policies.put(DefectType.LOUDNESS_VIOLATION, new Policy(true, Duration.ofSeconds(10), Duration.ofSeconds(3), Severity.MINOR));
         policies.put(DefectType.COLOR_BARS, new Policy(true, Duration.ofSeconds(2), Duration.ofSeconds(1), Severity.CRITICAL));
         policies.put(DefectType.FRAME_DROP, new Policy(true, Duration.ZERO, Duration.ofSeconds(1), Severity.MAJOR));
+        policies.put(DefectType.BLOCK_CORRUPTION, new Policy(true, Duration.ZERO, Duration.ofSeconds(1), Severity.CRITICAL));
+        policies.put(DefectType.STREAM_STALL, new Policy(true, Duration.ofSeconds(2), Duration.ZERO, Severity.CRITICAL));
         return new DetectionProfile(policies, BlackFrameDetector.Thresholds.DEFAULTS, FrozenFrameDetector.Thresholds.DEFAULTS,
                 AudioSilenceDetector.Thresholds.DEFAULTS, AudioClippingDetector.Thresholds.DEFAULTS,
                 AudioChannelLossDetector.Thresholds.DEFAULTS, LoudnessDetector.Thresholds.DEFAULTS,
-                ColorBarsDetector.Thresholds.DEFAULTS, FrameDropDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10));
+                ColorBarsDetector.Thresholds.DEFAULTS, FrameDropDetector.Thresholds.DEFAULTS,
+                BlockCorruptionDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10));
     }
 
     public Policy policy(DefectType type) {
@@ -157,6 +168,10 @@ public final class DetectionProfile implements Serializable {
         return frameDrop;
     }
 
+    public BlockCorruptionDetector.Thresholds blockCorruption() {
+        return blockCorruption;
+    }
+
     /** How long per-stream state outlives the stream's last record when no ENDED status arrives. */
     public Duration stateRetention() {
         return stateRetention;
@@ -165,31 +180,31 @@ public final class DetectionProfile implements Serializable {
     public DetectionProfile withPolicy(DefectType type, Policy policy) {
         EnumMap<DefectType, Policy> copy = new EnumMap<>(policies);
         copy.put(type, Objects.requireNonNull(policy));
-        return new DetectionProfile(copy, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, stateRetention);
+        return new DetectionProfile(copy, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, stateRetention);
     }
 
     public DetectionProfile withBlack(BlackFrameDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, thresholds, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, stateRetention);
+        return new DetectionProfile(policies, thresholds, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, stateRetention);
     }
 
     public DetectionProfile withFrozen(FrozenFrameDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, thresholds, silence, clipping, channelLoss, loudness, colorBars, frameDrop, stateRetention);
+        return new DetectionProfile(policies, black, thresholds, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, stateRetention);
     }
 
     public DetectionProfile withSilence(AudioSilenceDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, thresholds, clipping, channelLoss, loudness, colorBars, frameDrop, stateRetention);
+        return new DetectionProfile(policies, black, frozen, thresholds, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, stateRetention);
     }
 
     public DetectionProfile withClipping(AudioClippingDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, silence, thresholds, channelLoss, loudness, colorBars, frameDrop, stateRetention);
+        return new DetectionProfile(policies, black, frozen, silence, thresholds, channelLoss, loudness, colorBars, frameDrop, blockCorruption, stateRetention);
     }
 
     public DetectionProfile withChannelLoss(AudioChannelLossDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, silence, clipping, thresholds, loudness, colorBars, frameDrop, stateRetention);
+        return new DetectionProfile(policies, black, frozen, silence, clipping, thresholds, loudness, colorBars, frameDrop, blockCorruption, stateRetention);
     }
 
     public DetectionProfile withLoudness(LoudnessDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, thresholds, colorBars, frameDrop, stateRetention);
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, thresholds, colorBars, frameDrop, blockCorruption, stateRetention);
     }
 
     /** Holds the channel to another standard's target, keeping the loudness bounds around it. */
@@ -198,18 +213,22 @@ public final class DetectionProfile implements Serializable {
     }
 
     public DetectionProfile withColorBars(ColorBarsDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, thresholds, frameDrop, stateRetention);
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, thresholds, frameDrop, blockCorruption, stateRetention);
     }
 
     public DetectionProfile withFrameDrop(FrameDropDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, thresholds, stateRetention);
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, thresholds, blockCorruption, stateRetention);
+    }
+
+    public DetectionProfile withBlockCorruption(BlockCorruptionDetector.Thresholds thresholds) {
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, thresholds, stateRetention);
     }
 
     public DetectionProfile withStateRetention(Duration retention) {
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("state retention must be positive");
         }
-        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, retention);
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, retention);
     }
 
     @Override
@@ -217,17 +236,18 @@ public final class DetectionProfile implements Serializable {
         return o instanceof DetectionProfile p && policies.equals(p.policies) && black.equals(p.black)
                 && frozen.equals(p.frozen) && silence.equals(p.silence) && clipping.equals(p.clipping)
                 && channelLoss.equals(p.channelLoss) && loudness.equals(p.loudness) && colorBars.equals(p.colorBars) && frameDrop.equals(p.frameDrop)
+                && blockCorruption.equals(p.blockCorruption)
                 && stateRetention.equals(p.stateRetention);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, stateRetention);
+        return Objects.hash(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, stateRetention);
     }
 
     @Override
     public String toString() {
         return "DetectionProfile{" + policies + ", " + black + ", " + frozen + ", " + silence + ", " + clipping + ", "
-                + channelLoss + ", " + loudness + ", " + colorBars + ", " + frameDrop + ", retention=" + stateRetention + "}";
+                + channelLoss + ", " + loudness + ", " + colorBars + ", "  + frameDrop + ", " + blockCorruption + ", retention=" + stateRetention + "}";
     }
 }

@@ -23,10 +23,12 @@ import io.avmon.job.detect.AudioChannelLossDetector;
 import io.avmon.job.detect.AudioClippingDetector;
 import io.avmon.job.detect.AudioSilenceDetector;
 import io.avmon.job.detect.BlackFrameDetector;
+import io.avmon.job.detect.BlockCorruptionDetector;
 import io.avmon.job.detect.ColorBarsDetector;
 import io.avmon.job.detect.FrameDropDetector;
 import io.avmon.job.detect.FrozenFrameDetector;
 import io.avmon.job.detect.LoudnessDetector;
+import io.avmon.job.detect.StreamStallDetector;
 import io.avmon.job.health.HealthAccumulator;
 import io.avmon.job.health.StreamHealthWindow;
 import io.avmon.schema.DefectEvent;
@@ -38,9 +40,10 @@ import io.avmon.schema.StreamHealth;
  *
  * <pre>
  * input ─ Route dead letters ─┬─ keyBy(streamId) ─ BlackFrameDetector ─ ColorBarsDetector ─ FrozenFrameDetector
- *                             │     ─ FrameDropDetector ─ AudioSilenceDetector ─ AudioClippingDetector ─ AudioChannelLossDetector ─ LoudnessDetector
- *                             │     ─ DefectLifecycle ─┬─ StreamHealth (10 s tumbling, ingest time) → health
- *                             │                        └─ (side output) → defects
+ *                             │     ─ BlockCorruptionDetector ─ FrameDropDetector ─ AudioSilenceDetector ─ AudioClippingDetector
+ *                             │     ─ AudioChannelLossDetector ─ LoudnessDetector ─ DefectLifecycle ─ StreamStallDetector
+ *                             │     ─┬─ StreamHealth (10 s tumbling, ingest time) → health
+ *                             │      └─ (side outputs of DefectLifecycle and StreamStallDetector) → defects
  *                             └─ (side output) → deadLetters
  * </pre>
  * There is one shuffle, the keyBy; every keyed operator after it is re-interpreted as keyed on the same key
@@ -101,7 +104,11 @@ public class DetectorTopology {
         SingleOutputStreamOperator<MediaEvent> frozen = reKey(colorBars, byStream)
                 .process(new FrozenFrameDetector(profile.frozen(), profile.stateRetention()), TypeInformation.of(MediaEvent.class))
                 .uid("frozen-frame-detector").name("FrozenFrameDetector");
-        SingleOutputStreamOperator<MediaEvent> frameDrop = reKey(frozen, byStream)
+        // Corruption before frame drops: a hole inside a damaged stretch is the damage's, not a second defect.
+        SingleOutputStreamOperator<MediaEvent> corruption = reKey(frozen, byStream)
+                .process(new BlockCorruptionDetector(profile.blockCorruption(), profile.stateRetention()), TypeInformation.of(MediaEvent.class))
+                .uid("block-corruption-detector").name("BlockCorruptionDetector");
+        SingleOutputStreamOperator<MediaEvent> frameDrop = reKey(corruption, byStream)
                 .process(new FrameDropDetector(profile.frameDrop(), profile.stateRetention()), TypeInformation.of(MediaEvent.class))
                 .uid("frame-drop-detector").name("FrameDropDetector");
         SingleOutputStreamOperator<MediaEvent> silence = reKey(frameDrop, byStream)
@@ -120,9 +127,15 @@ public class DetectorTopology {
                 .process(new DefectLifecycle(profile), TypeInformation.of(MediaEvent.class))
                 .uid("defect-lifecycle").name("DefectLifecycle");
 
-        DataStream<DefectEvent> defects = lifecycle.getSideOutput(DefectLifecycle.DEFECTS);
+        // After the lifecycle: a stall is the absence of records, so it keeps its own timers and emits its own events.
+        SingleOutputStreamOperator<MediaEvent> stall = reKey(lifecycle, byStream)
+                .process(new StreamStallDetector(profile), TypeInformation.of(MediaEvent.class))
+                .uid("stream-stall-detector").name("StreamStallDetector");
 
-        DataStream<StreamHealth> health = reKey(lifecycle, byStream)
+        DataStream<DefectEvent> defects = lifecycle.getSideOutput(DefectLifecycle.DEFECTS)
+                .union(stall.getSideOutput(DefectLifecycle.DEFECTS));
+
+        DataStream<StreamHealth> health = reKey(stall, byStream)
                 .window(TumblingEventTimeWindows.of(HEALTH_WINDOW))
                 .aggregate(new StreamHealthWindow.Aggregate(), new StreamHealthWindow.Emit(),
                         TypeInformation.of(HealthAccumulator.class), TypeInformation.of(HealthAccumulator.class),

@@ -51,6 +51,8 @@ public class MediaEvent {
     public float framesDropped;
     /** FrameDropDetector: media time (µs) where the first frame lost before this one was due; unknown when none. */
     public long frameDropStartUs = UNKNOWN_MEDIA_TIME;
+    /** BlockCorruptionDetector's measure: share of the picture affected, %; 100 when the share is not measurable. */
+    public float corruptionMeasure;
     /** FrozenFrameDetector's measure: the frame's difference to the previous frame, 8-bit levels. */
     public float frozenMeasure;
     /** AudioSilenceDetector's measure: the block's highest channel peak, dBFS. */
@@ -142,6 +144,7 @@ public class MediaEvent {
             case FROZEN_FRAMES -> frozenMeasure;
             case COLOR_BARS -> colorBarsMeasure;
             case FRAME_DROP -> framesDropped;
+            case BLOCK_CORRUPTION -> corruptionMeasure;
             case AUDIO_SILENCE -> silenceMeasure;
             case AUDIO_CLIPPING -> clippingMeasure;
             case LOUDNESS_VIOLATION -> shortTermLoudnessLufs;

@@ -89,8 +89,8 @@ class AvmonJobTest {
         for (JobVertex v : graph.getJobGraph().getVertices()) vertices.add(v.getName());
         assertThat(vertices).anySatisfy(v -> assertThat(v).contains("Kafka features", "Route dead letters"));
         assertThat(vertices).anySatisfy(v -> assertThat(v).contains(
-                "BlackFrameDetector -> ColorBarsDetector -> FrozenFrameDetector -> FrameDropDetector -> AudioSilenceDetector"
-                + " -> AudioClippingDetector"
-                + " -> AudioChannelLossDetector -> LoudnessDetector -> DefectLifecycle"));
+                "BlackFrameDetector -> ColorBarsDetector -> FrozenFrameDetector -> BlockCorruptionDetector -> FrameDropDetector"
+                + " -> AudioSilenceDetector -> AudioClippingDetector"
+                + " -> AudioChannelLossDetector -> LoudnessDetector -> DefectLifecycle -> StreamStallDetector"));
     }
 }

@@ -15,10 +15,12 @@ import io.avmon.job.detect.AudioChannelLossDetector;
 import io.avmon.job.detect.AudioClippingDetector;
 import io.avmon.job.detect.AudioSilenceDetector;
 import io.avmon.job.detect.BlackFrameDetector;
+import io.avmon.job.detect.BlockCorruptionDetector;
 import io.avmon.job.detect.ColorBarsDetector;
 import io.avmon.job.detect.FrameDropDetector;
 import io.avmon.job.detect.FrozenFrameDetector;
 import io.avmon.job.detect.LoudnessDetector;
+import io.avmon.job.detect.StreamStallDetector;
 import io.avmon.schema.DefectEvent;
 
 /** The topology's keyed operators, each in its own operator harness, fed one after the other. */
@@ -26,12 +28,14 @@ public final class DetectorChain implements AutoCloseable {
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> black;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> colorBars;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> frozen;
+    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> blockCorruption;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> frameDrop;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> silence;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> clipping;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> channelLoss;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> loudness;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> lifecycle;
+    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stall;
     private final List<KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent>> stages;
     private final List<MediaEvent> forwarded = new ArrayList<>();
 
@@ -39,13 +43,15 @@ public final class DetectorChain implements AutoCloseable {
         black = harness(new BlackFrameDetector(profile.black()));
         colorBars = harness(new ColorBarsDetector(profile.colorBars()));
         frozen = harness(new FrozenFrameDetector(profile.frozen(), profile.stateRetention()));
+        blockCorruption = harness(new BlockCorruptionDetector(profile.blockCorruption(), profile.stateRetention()));
         frameDrop = harness(new FrameDropDetector(profile.frameDrop(), profile.stateRetention()));
         silence = harness(new AudioSilenceDetector(profile.silence()));
         clipping = harness(new AudioClippingDetector(profile.clipping()));
         channelLoss = harness(new AudioChannelLossDetector(profile.channelLoss()));
         loudness = harness(new LoudnessDetector(profile.loudness(), profile.stateRetention()));
         lifecycle = harness(new DefectLifecycle(profile));
-        stages = List.of(black, colorBars, frozen, frameDrop, silence, clipping, channelLoss, loudness, lifecycle);
+        stall = harness(new StreamStallDetector(profile));
+        stages = List.of(black, colorBars, frozen, blockCorruption, frameDrop, silence, clipping, channelLoss, loudness, lifecycle, stall);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness(
@@ -84,12 +90,14 @@ public final class DetectorChain implements AutoCloseable {
         }
     }
 
-    /** Every DefectEvent the lifecycle emitted so far, in order. */
+    /** Every DefectEvent the lifecycle emitted so far, in order, then the stall detector's. */
     public List<DefectEvent> defects() {
         List<DefectEvent> defects = new ArrayList<>();
-        var queue = lifecycle.getSideOutput(DefectLifecycle.DEFECTS);
-        if (queue != null) {
-            for (StreamRecord<DefectEvent> record : queue) defects.add(record.getValue());
+        for (var stage : List.of(lifecycle, stall)) {
+            var queue = stage.getSideOutput(DefectLifecycle.DEFECTS);
+            if (queue != null) {
+                for (StreamRecord<DefectEvent> record : queue) defects.add(record.getValue());
+            }
         }
         return defects;
     }

@@ -138,8 +138,9 @@ class DetectorTopologyTest {
         List<String> vertices = new ArrayList<>();
         for (JobVertex v : jobGraph.getVertices()) vertices.add(v.getName());
         assertThat(vertices).filteredOn(name -> name.contains("BlackFrameDetector")).singleElement().satisfies(name ->
-                assertThat(name).contains("ColorBarsDetector", "FrozenFrameDetector", "FrameDropDetector", "AudioSilenceDetector", "AudioClippingDetector",
-                        "AudioChannelLossDetector", "LoudnessDetector", "DefectLifecycle", "StreamHealth"));
+                assertThat(name).contains("ColorBarsDetector", "FrozenFrameDetector", "BlockCorruptionDetector", "FrameDropDetector",
+                        "AudioSilenceDetector", "AudioClippingDetector", "AudioChannelLossDetector", "LoudnessDetector", "DefectLifecycle",
+                        "StreamStallDetector", "StreamHealth"));
         JobVertex keyed = jobGraph.getVerticesSortedTopologicallyFromSources().stream()
                 .filter(v -> v.getName().contains("BlackFrameDetector")).findFirst().orElseThrow();
         assertThat(keyed.getInputs()).as("the keyBy is the only shuffle into the detector chain").singleElement().satisfies(edge ->

@@ -128,6 +128,29 @@ class HardNegativesTest {
         }, programmeAudio())).isEmpty();
     }
 
+    @Test
+    void dipToBlackAndSceneCutsWithTheBlockinessCompressionLeavesRaiseNoCorruption() throws Exception {
+        // Near-black frames read blockiness 3-4 from compression steps over no texture; a key frame after a cut 1.9.
+        byte[][] shots = {Features.texturedLuma(random, 40, 120), Features.texturedLuma(random, 90, 100)};
+        List<SpecificRecord> records = Program.of("s", DURATION_MS, t -> {
+            if (t >= 8000 && t < 9500) return Features.black(random);
+            boolean cut = t % 1500 == 0;
+            return Features.still(shots[(int) (t / 1500 % shots.length)], cut ? 45f : 1.5f + random.nextFloat(), cut);
+        }, programmeAudio());
+        for (SpecificRecord r : records) {
+            if (r instanceof io.avmon.schema.VideoFrameFeatures v) {
+                long t = v.getMediaTimeUs() / 1000;
+                v.setBlockiness(t >= 8000 && t < 9500 ? 3.8f : v.getKeyFrame() ? 1.9f : 1.15f);
+            }
+        }
+        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+            chain.processAll(records);
+            chain.process(Features.ended("s", (DURATION_MS - 40) * 1000));
+            assertThat(chain.defects()).isEmpty();
+            assertThat(chain.keyedStateEntries()).isZero();
+        }
+    }
+
     // ---- positive controls ----------------------------------------------------------------------------
 
     @Test

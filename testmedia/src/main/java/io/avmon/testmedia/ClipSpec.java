@@ -10,11 +10,17 @@ import java.util.List;
  */
 public record ClipSpec(int width, int height, int fps, int sampleRate, int channels, long seed,
                        String format, String videoCodec, String audioCodec, int videoQscale, int audioBitrate,
-                       int gopSize, List<Segment> segments, List<FrameDrop> frameDrops) {
+                       int gopSize, List<Segment> segments, List<FrameDrop> frameDrops,
+                       List<BitstreamDamage> damage, List<StreamGap> gaps) {
 
     public ClipSpec {
         segments = List.copyOf(segments);
         frameDrops = List.copyOf(frameDrops);
+        damage = List.copyOf(damage);
+        gaps = List.copyOf(gaps);
+        if ((!damage.isEmpty() || !gaps.isEmpty()) && !("mpegts".equals(format) && "mpeg2video".equals(videoCodec))) {
+            throw new IllegalArgumentException("bitstream damage and stream gaps are written into MPEG-TS with MPEG-2 video only");
+        }
         if (width <= 0 || height <= 0 || width % 2 != 0 || height % 2 != 0) {
             throw new IllegalArgumentException("width and height must be positive and even: " + width + "x" + height);
         }
@@ -40,6 +46,8 @@ public record ClipSpec(int width, int height, int fps, int sampleRate, int chann
                 .gopSize(gopSize);
         segments.forEach(b::segment);
         frameDrops.forEach(d -> b.dropFrames(d.atSeconds(), d.frames()));
+        damage.forEach(d -> b.damageBitstream(d.atSeconds(), d.durationSeconds()));
+        gaps.forEach(g -> b.streamGap(g.atSeconds(), g.durationSeconds()));
         return b;
     }
 
@@ -58,6 +66,8 @@ public record ClipSpec(int width, int height, int fps, int sampleRate, int chann
         private int gopSize = 12;
         private final List<Segment> segments = new ArrayList<>();
         private final List<FrameDrop> frameDrops = new ArrayList<>();
+        private final List<BitstreamDamage> damage = new ArrayList<>();
+        private final List<StreamGap> gaps = new ArrayList<>();
 
         public Builder size(int width, int height) {
             this.width = width;
@@ -137,9 +147,29 @@ public record ClipSpec(int width, int height, int fps, int sampleRate, int chann
             return this;
         }
 
+        /**
+         * Damages the encoded video of every predicted picture shown in {@code [atSeconds, atSeconds + durationSeconds)}
+         * after writing ({@link BitstreamDamage}). Truth: BLOCK_CORRUPTION from the first damaged picture to the next key
+         * frame after the last one.
+         */
+        public Builder damageBitstream(double atSeconds, double durationSeconds) {
+            damage.add(new BitstreamDamage(atSeconds, durationSeconds));
+            return this;
+        }
+
+        /**
+         * Removes both tracks from the first key frame at or after {@code atSeconds} to the first key frame at or after
+         * {@code atSeconds + durationSeconds} ({@link StreamGap}); the clip is then encoded with closed GOPs. Truth:
+         * STREAM_STALL over the removed stretch.
+         */
+        public Builder streamGap(double atSeconds, double durationSeconds) {
+            gaps.add(new StreamGap(atSeconds, durationSeconds));
+            return this;
+        }
+
         public ClipSpec build() {
             return new ClipSpec(width, height, fps, sampleRate, channels, seed, format, videoCodec, audioCodec,
-                    videoQscale, audioBitrate, gopSize, segments, frameDrops);
+                    videoQscale, audioBitrate, gopSize, segments, frameDrops, damage, gaps);
         }
     }
 }

@@ -51,6 +51,12 @@ public final class ClipWriter {
             if (spec.videoCodec().startsWith("mpeg")) {
                 recorder.setMaxBFrames(2);
             }
+            if (!spec.gaps().isEmpty()) {
+                // Closed GOPs, so a gap cut from key frame to key frame leaves no picture referring to a removed one.
+                recorder.setVideoOption("flags", "+cgop");
+                // The encoder refuses closed GOPs with scene-change I frames: key frames come every gopSize frames.
+                recorder.setVideoOption("sc_threshold", "1000000000");
+            }
             recorder.setAudioCodecName(spec.audioCodec());
             recorder.setSampleRate(spec.sampleRate());
             recorder.setAudioChannels(spec.channels());
@@ -97,7 +103,10 @@ public final class ClipWriter {
                 // already reporting the first failure, or released
             }
         }
-        return new Clip(file, spec, truth(spec, timeline), timeline);
+        List<InjectedDefect> truth = new ArrayList<>(truth(spec, timeline));
+        truth.addAll(TsSurgery.apply(file, spec));
+        truth.sort(java.util.Comparator.comparingDouble(InjectedDefect::startSeconds));
+        return new Clip(file, spec, truth, timeline);
     }
 
     /** Whether frame {@code i} is one of the spec's dropped frames. */

@@ -44,6 +44,8 @@ public final class DefectKinds {
             case LOUDNESS_VIOLATION -> "LUFS";
             case COLOR_BARS -> "bars";
             case FRAME_DROP -> "frames";
+            case BLOCK_CORRUPTION -> "%";
+            case STREAM_STALL -> "s";
             default -> "";
         };
     }
@@ -67,6 +69,7 @@ public final class DefectKinds {
             case AUDIO_CLIPPING, LOUDNESS_VIOLATION -> sum / count;
             case COLOR_BARS -> max;
             case FRAME_DROP -> sum;
+            case BLOCK_CORRUPTION -> sum / count;
             default -> null;
         };
     }
@@ -82,6 +85,8 @@ public final class DefectKinds {
             case LOUDNESS_VIOLATION -> "LoudnessDetector";
             case COLOR_BARS -> "ColorBarsDetector";
             case FRAME_DROP -> "FrameDropDetector";
+            case BLOCK_CORRUPTION -> "BlockCorruptionDetector";
+            case STREAM_STALL -> "StreamStallDetector";
             default -> "DefectLifecycle";
         };
     }

@@ -45,8 +45,9 @@ import io.avmon.schema.StreamStatus;
  *       record's media time (ffmpeg's end).</li>
  *   <li>StreamStatus ENDED closes open defects at the last media time seen and clears the stream's state.</li>
  *   <li>A stream that stops sending without ENDED: a processing-time timer fires {@code stateRetention} after
- *       its last record, closes open defects at the last media time seen and clears the state. (Stall
- *       detection, a later issue, hooks in here with shorter timers.)</li>
+ *       its last record, closes open defects at the last media time seen and clears the state. (A stream that stalls is
+ *       reported by {@link io.avmon.job.detect.StreamStallDetector}, which follows this operator with its own
+ *       watchdog timers and emits STREAM_STALL events itself.)</li>
  * </ul>
  * eventId is the name-based UUID of {@code streamId|defectType|channel|startMediaTimeMs}; OPENED and CLOSED
  * share it. Defects leave on the {@link #DEFECTS} side output. Every MediaEvent is forwarded, annotated with

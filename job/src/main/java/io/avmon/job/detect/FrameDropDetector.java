@@ -28,6 +28,9 @@ import io.avmon.schema.DefectType;
  *   <li>A delta beyond {@code maxGap}, or a timestamp going backwards, is a discontinuity of the stream (a splice,
  *       a restart, a stall: the stream's health, not dropped frames): the history is relearnt.</li>
  * </ul>
+ * A hole right before a frame marked {@link DefectType#BLOCK_CORRUPTION} (a damaged stretch, up to its next clean key
+ * frame) is left to that defect: packet loss that costs the decoder whole pictures is one defect, not two. A hole
+ * before the first damaged frame the decoder flags is still a drop.
  * State per stream: the last media time and the delta history (a Flink POJO), kept with a TTL, cleared on ENDED.
  * Annotates {@link DefectType#FRAME_DROP} on the frame after the hole, {@link MediaEvent#framesDropped} (frames lost
  * in that hole) and {@link MediaEvent#frameDropStartUs} (where the first lost frame should have been, so the defect
@@ -101,6 +104,11 @@ public class FrameDropDetector extends Detector {
     @Override
     protected boolean annotate(MediaEvent event) throws Exception {
         int lost = judge(event.mediaTimeUs);
+        if (lost > 0 && event.hasCondition(DefectType.BLOCK_CORRUPTION)) {
+            // The hole lies inside a stretch the decoder reported damaged (BlockCorruptionDetector runs first): the
+            // pictures were lost to the damage, which BLOCK_CORRUPTION already reports. Not a second defect.
+            lost = 0;
+        }
         event.markCondition(DefectType.FRAME_DROP, lost > 0);
         event.framesDropped = lost;
         event.frameDropStartUs = lost > 0 ? lastHoleStartUs : MediaEvent.UNKNOWN_MEDIA_TIME;

@@ -1,0 +1,167 @@
+package io.avmon.job.detect;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+
+import io.avmon.job.MediaEvent;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.VideoFrameFeatures;
+
+/**
+ * Block corruption (macroblocking, decode corruption) as packet loss leaves it, from two pieces of evidence:
+ * <ul>
+ *   <li><b>The decoder's word.</b> A frame with {@code decodeErrorFlags != 0} (FFmpeg's decode_error_flags, e.g.
+ *       0x4 concealment active, or the corrupt-frame bit) is corrupt, and so is every frame after it until the next
+ *       <em>clean key frame</em>: predicted pictures copy the damaged area forward, while the decoder flags only the
+ *       pictures whose own slices were damaged.</li>
+ *   <li><b>The picture.</b> For damage the decoder cannot see (bit errors that still parse, a decoder that conceals
+ *       silently): the frame's blockiness (gradients across the 8x8 grid over gradients inside blocks, ffmpeg
+ *       blockdetect's measure) at least {@code minBlockiness} and {@code blockinessRatio} x the stream's own recent
+ *       normal, for {@code minBlockyFrames} frames in a row. The normal is an exponential average over
+ *       {@code baselineFrames} clean frames, learnt per stream, because the blockiness a codec leaves at its bit rate
+ *       differs from stream to stream. Only frames with picture content are judged: on near-black or flat frames (a
+ *       fade or dip to black) there is almost no gradient inside the blocks, so the ratio is compression noise over
+ *       nothing and reads high (the trap); {@code minLumaMean} and {@code minLumaStdDev} keep them out, and keep them
+ *       out of the normal too. Graphics whose edges fall on the 8x8 grid (colour bars, slides, tickers) read high
+ *       blockiness with no damage at all, since the inside of their blocks is flat: frames the colour-bars detector
+ *       marked are not judged, and a scene cut (frame difference at least {@code sceneCutDifference}) starts the
+ *       normal afresh, so a cut to such a picture makes it the new normal instead of corruption.</li>
+ * </ul>
+ * The measure is the share of the picture affected, in percent. The per-frame features carry no map of where the
+ * damage is (blockiness and the flags describe the whole frame), so it is 100 on every corrupt frame; a future
+ * per-region blockiness would refine it. Annotates {@link DefectType#BLOCK_CORRUPTION}.
+ *
+ * <p>State per stream: a Flink POJO, kept with a TTL, cleared on ENDED.
+ */
+public class BlockCorruptionDetector extends Detector {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param blockinessRatio  x the stream's normal blockiness (1.6: clean MPEG-2 at broadcast quality swings from
+     *                         about 1.0 on B pictures to 1.6 on key frames, a ratio of 1.6 around a normal of 1.1-1.2)
+     * @param minBlockiness    absolute floor (2.0: visible tiling; clean broadcast-quality frames stay below 1.7)
+     * @param baselineFrames   frames in the exponential average of the normal (50: 2 s at 25 fps)
+     * @param minHistoryFrames clean judged frames learnt before blockiness counts (25: 1 s at 25 fps)
+     * @param minBlockyFrames  blocky frames in a row before they count (3: a single blocky key frame after a cut, or
+     *                         one starved frame, is not corruption)
+     * @param minLumaMean      mean luma, 8-bit levels, below which blockiness is not judged (40: just above
+     *                         limited-range black plus blackdetect's 10% of the range, 16 + 0.10 x 219 = 38)
+     * @param minLumaStdDev    luma standard deviation, 8-bit levels, below which the picture is too flat to judge (8)
+     * @param sceneCutDifference mean absolute luma difference to the previous frame, 8-bit levels, from which a frame
+     *                         is a cut that starts the normal afresh (30: motion, even fast, rarely moves the whole
+     *                         picture's mean that far; a cut between shots changes most of it by more)
+     */
+    public record Thresholds(double blockinessRatio, double minBlockiness, int baselineFrames, int minHistoryFrames,
+            int minBlockyFrames, double minLumaMean, double minLumaStdDev, double sceneCutDifference) implements Serializable {
+        public static final Thresholds DEFAULTS = new Thresholds(1.6, 2.0, 50, 25, 3, 40, 8, 30);
+
+        public Thresholds {
+            if (!(blockinessRatio > 1) || !(minBlockiness > 1) || baselineFrames < 1 || minHistoryFrames < 1 || minHistoryFrames > baselineFrames
+                    || minBlockyFrames < 1 || minLumaMean < 0 || minLumaStdDev < 0 || !(sceneCutDifference > 0)) {
+                throw new IllegalArgumentException("invalid block corruption thresholds");
+            }
+        }
+    }
+
+    /** The per-stream state: a Flink POJO. */
+    public static class Damage {
+        /** A flagged frame was seen and no clean key frame since. */
+        public boolean awaitingKeyFrame;
+        /** The stream's normal blockiness: an exponential average over clean, judged frames. */
+        public double normalBlockiness;
+        public int normalFrames;
+        /** Blocky frames in a row. */
+        public int blockyRun;
+
+        public Damage() {}
+    }
+
+    private static final float WHOLE_PICTURE_PERCENT = 100f;
+
+    private final Thresholds thresholds;
+    private final Duration stateRetention;
+    private transient ValueState<Damage> damage;
+
+    public BlockCorruptionDetector(Thresholds thresholds, Duration stateRetention) {
+        this.thresholds = thresholds;
+        this.stateRetention = stateRetention;
+    }
+
+    @Override
+    protected void openState() {
+        ValueStateDescriptor<Damage> descriptor = new ValueStateDescriptor<>("blockDamage", Types.POJO(Damage.class));
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateRetention)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        damage = getRuntimeContext().getState(descriptor);
+    }
+
+    @Override
+    protected boolean inspects(MediaEvent event) {
+        return event.video != null;
+    }
+
+    @Override
+    protected boolean annotate(MediaEvent event) throws Exception {
+        VideoFrameFeatures frame = event.video;
+        Damage d = damage.value();
+        if (d == null) {
+            d = new Damage();
+        }
+        boolean flagged = frame.getDecodeErrorFlags() != 0;
+        if (flagged) {
+            d.awaitingKeyFrame = true;
+        } else if (frame.getKeyFrame()) {
+            // A clean key frame refers to nothing before it: the damage can no longer propagate.
+            d.awaitingKeyFrame = false;
+        }
+        boolean blocky = !event.hasCondition(DefectType.COLOR_BARS) && judgeBlockiness(frame, d, flagged);
+        boolean corrupt = d.awaitingKeyFrame || blocky;
+        damage.update(d);
+        event.markCondition(DefectType.BLOCK_CORRUPTION, corrupt);
+        event.corruptionMeasure = corrupt ? WHOLE_PICTURE_PERCENT : 0f;
+        return corrupt;
+    }
+
+    /** Whether the frame ends a run of {@code minBlockyFrames} blocky frames; learns the normal from clean ones. */
+    private boolean judgeBlockiness(VideoFrameFeatures frame, Damage d, boolean flagged) {
+        float blockiness = frame.getBlockiness();
+        Float difference = frame.getFrameDifference();
+        if (difference != null && difference >= thresholds.sceneCutDifference()) {
+            // A new shot: what is normal for it is learnt again.
+            d.normalFrames = 0;
+            d.normalBlockiness = 0;
+            d.blockyRun = 0;
+        }
+        boolean judgeable = Float.isFinite(blockiness) && frame.getLumaMean() >= thresholds.minLumaMean()
+                && frame.getLumaStdDev() >= thresholds.minLumaStdDev();
+        if (!judgeable) {
+            // A dark or flat frame says nothing about blocking; it neither extends nor breaks a run.
+            return false;
+        }
+        boolean blocky = d.normalFrames >= thresholds.minHistoryFrames()
+                && blockiness >= thresholds.minBlockiness()
+                && blockiness >= thresholds.blockinessRatio() * d.normalBlockiness;
+        if (blocky) {
+            d.blockyRun++;
+        } else {
+            d.blockyRun = 0;
+            if (!flagged && !d.awaitingKeyFrame) {
+                d.normalFrames = Math.min(d.normalFrames + 1, thresholds.baselineFrames());
+                d.normalBlockiness += (blockiness - d.normalBlockiness) / d.normalFrames;
+            }
+        }
+        return d.blockyRun >= thresholds.minBlockyFrames();
+    }
+
+    @Override
+    protected void forgetStream() {
+        damage.clear();
+    }
+}
