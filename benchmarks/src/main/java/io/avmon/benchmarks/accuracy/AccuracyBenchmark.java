@@ -49,32 +49,12 @@ public final class AccuracyBenchmark {
         System.err.printf(Locale.ROOT, "corpus: %d clips, %.1f s of media in %s, written in %.1f s%n", clips.size(),
                 mediaSeconds, dir, (t1 - t0) / 1e9);
 
-        AnalysisProgress.clear();
-        List<MediaFileSplit> splits = new ArrayList<>();
-        for (AccuracyCorpus.Written w : clips) {
-            String input = w.clip().file().toString();
-            AnalysisProgress.register(w.entry().name(), input, Math.round(w.clip().durationSeconds() * 1e6));
-            splits.add(new MediaFileSplit(input, w.entry().name()));
-        }
-        List<DefectEvent> events = new OfflineAnalysis(profile).run(splits);
-        long t2 = System.nanoTime();
-        List<String> failures = new ArrayList<>();
-        for (MediaFileSplit s : splits) {
-            AnalysisProgress.FileProgress p = AnalysisProgress.register(s.streamId(), s.input(), -1);
-            // register() replaced the entry; the analysis is over, so only our own record is lost.
-            if (p.failure() != null) {
-                failures.add(s.streamId() + ": " + p.failure());
-            }
-        }
-        System.err.printf(Locale.ROOT, "analysis: %d events in %.1f s%n", events.size(), (t2 - t1) / 1e9);
-
-        Map<DefectType, Double> holdOffs = new java.util.EnumMap<>(DefectType.class);
-        for (DefectType type : DefectType.values()) {
-            holdOffs.put(type, profile.policy(type).recoveryHoldOff().toMillis() / 1000.0);
-        }
-        Scorer scorer = new Scorer(tolerance, holdOffs);
-        Scorer.Result result = scorer.score(clips.stream().map(AccuracyCorpus.Written::toClipTruth).toList(),
-                Scorer.finalStates(events));
+        AccuracyRun.Outcome outcome = AccuracyRun.analyseAndScore(profile, clips, tolerance);
+        Scorer.Result result = outcome.result();
+        List<String> failures = outcome.failures();
+        List<DefectEvent> events = outcome.events();
+        long t2 = t1 + Math.round(outcome.analysisSeconds() * 1e9);
+        System.err.printf(Locale.ROOT, "analysis: %d events in %.1f s%n", events.size(), outcome.analysisSeconds());
 
         String report = render(profile, corpus, clips, result, tolerance, dir, mediaSeconds, (t1 - t0) / 1e9,
                 (t2 - t1) / 1e9, events.size(), failures);

@@ -176,7 +176,12 @@ public final class AccuracyCorpus {
 
     /** Writes every clip into {@code dir}, two at a time (encoding is single-threaded). */
     public List<Written> write(Path dir, int threads) throws Exception {
-        List<Entry> entries = entries();
+        return write(dir, threads, entry -> true);
+    }
+
+    /** Writes the entries {@code include} accepts: the test suite runs a slice of the corpus this way. */
+    public List<Written> write(Path dir, int threads, java.util.function.Predicate<Entry> include) throws Exception {
+        List<Entry> entries = entries().stream().filter(include).toList();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
         try {
             List<Future<Written>> futures = new ArrayList<>();
