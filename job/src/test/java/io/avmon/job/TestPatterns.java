@@ -2,6 +2,15 @@ package io.avmon.job;
 
 import java.util.Random;
 
+import static io.avmon.testmedia.TestCard.BLACK;
+import static io.avmon.testmedia.TestCard.BLUE;
+import static io.avmon.testmedia.TestCard.CYAN;
+import static io.avmon.testmedia.TestCard.GREEN;
+import static io.avmon.testmedia.TestCard.RED;
+import static io.avmon.testmedia.TestCard.SEVEN_BARS;
+import static io.avmon.testmedia.TestCard.WHITE;
+import static io.avmon.testmedia.TestCard.YELLOW;
+
 import io.avmon.testmedia.TestCard;
 import io.avmon.testmedia.TestCard.Rgb;
 
@@ -18,16 +27,6 @@ public final class TestPatterns {
     public static final Rgb EBU = TestCard.EBU;
     public static final Rgb ARIB = TestCard.ARIB;
 
-    private static final double[] GREY75 = {0.75, 0.75, 0.75};
-    private static final double[] YELLOW = {0.75, 0.75, 0};
-    private static final double[] CYAN = {0, 0.75, 0.75};
-    private static final double[] GREEN = {0, 0.75, 0};
-    private static final double[] MAGENTA = {0.75, 0, 0.75};
-    private static final double[] RED = {0.75, 0, 0};
-    private static final double[] BLUE = {0, 0, 0.75};
-    private static final double[] BLACK = {0, 0, 0};
-    private static final double[] WHITE = {1, 1, 1};
-    private static final double[][] SEVEN_BARS = {GREY75, YELLOW, CYAN, GREEN, MAGENTA, RED, BLUE};
 
 
 
@@ -76,7 +75,7 @@ public final class TestPatterns {
 
     /** The picture's thumbnails and frame measures, with {@code frameDifference} as given. */
     public static Features.Picture picture(Rgb rgb, float frameDifference) {
-        return picture(rgb, frameDifference, 0.2126, 0.0722);
+        return picture(rgb, frameDifference, TestCard.KR_709, TestCard.KB_709);
     }
 
     /** As {@link #picture(Rgb, float)} with the luma weights kr, kb of the matrix (BT.601: 0.299, 0.114). */
@@ -89,14 +88,12 @@ public final class TestPatterns {
         int black = 0;
         double lumaSum = 0;
         double lumaSq = 0;
-        double kg = 1 - kr - kb;
         for (int sy = 0; sy < sh; sy++) {
             for (int sx = 0; sx < sw; sx++) {
-                double[] p = rgb.at((sx + 0.5) / sw, (sy + 0.5) / sh);
-                double yv = kr * p[0] + kg * p[1] + kb * p[2];
-                double luma = 16 + 219 * yv;
-                double cb = 128 + 224 * (p[2] - yv) / (2 * (1 - kb));
-                double cr = 128 + 224 * (p[0] - yv) / (2 * (1 - kr));
+                double[] yCbCr = TestCard.limitedRangeYCbCr(rgb.at((sx + 0.5) / sw, (sy + 0.5) / sh), kr, kb);
+                double luma = yCbCr[0];
+                double cb = yCbCr[1];
+                double cr = yCbCr[2];
                 ySum[(sy * Features.THUMB_H / sh) * Features.THUMB_W + sx * Features.THUMB_W / sw] += luma;
                 int chroma = (sy * Features.THUMB_H / 2 / sh) * (Features.THUMB_W / 2) + sx * Features.THUMB_W / 2 / sw;
                 cbSum[chroma] += cb;

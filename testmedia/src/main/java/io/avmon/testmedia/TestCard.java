@@ -12,16 +12,32 @@ public final class TestCard {
         double[] at(double x, double y);
     }
 
-    private static final double[] GREY75 = {0.75, 0.75, 0.75};
-    private static final double[] YELLOW = {0.75, 0.75, 0};
-    private static final double[] CYAN = {0, 0.75, 0.75};
-    private static final double[] GREEN = {0, 0.75, 0};
-    private static final double[] MAGENTA = {0.75, 0, 0.75};
-    private static final double[] RED = {0.75, 0, 0};
-    private static final double[] BLUE = {0, 0, 0.75};
-    private static final double[] BLACK = {0, 0, 0};
-    private static final double[] WHITE = {1, 1, 1};
-    private static final double[][] SEVEN_BARS = {GREY75, YELLOW, CYAN, GREEN, MAGENTA, RED, BLUE};
+    // The bar colours, 0-1 per primary (75% amplitude, as in 100/75 and SMPTE bars). Shared with the job's
+    // detector tests, which draw their own pictures in them; never modify the arrays.
+    public static final double[] GREY75 = {0.75, 0.75, 0.75};
+    public static final double[] YELLOW = {0.75, 0.75, 0};
+    public static final double[] CYAN = {0, 0.75, 0.75};
+    public static final double[] GREEN = {0, 0.75, 0};
+    public static final double[] MAGENTA = {0.75, 0, 0.75};
+    public static final double[] RED = {0.75, 0, 0};
+    public static final double[] BLUE = {0, 0, 0.75};
+    public static final double[] BLACK = {0, 0, 0};
+    public static final double[] WHITE = {1, 1, 1};
+    public static final double[][] SEVEN_BARS = {GREY75, YELLOW, CYAN, GREEN, MAGENTA, RED, BLUE};
+
+    /** BT.709 luma weights (kr, kb). */
+    public static final double KR_709 = 0.2126;
+    public static final double KB_709 = 0.0722;
+
+    /**
+     * An RGB colour (0-1 per primary) as limited-range 8-bit Y', Cb, Cr (16-235, 16-240) for the matrix with luma
+     * weights {@code kr} and {@code kb}, unrounded.
+     */
+    public static double[] limitedRangeYCbCr(double[] rgb, double kr, double kb) {
+        double luma = kr * rgb[0] + (1 - kr - kb) * rgb[1] + kb * rgb[2];
+        return new double[] {16 + 219 * luma, 128 + 224 * (rgb[2] - luma) / (2 * (1 - kb)),
+                128 + 224 * (rgb[0] - luma) / (2 * (1 - kr))};
+    }
 
     /** SMPTE EG 1: seven 75% bars over 67% of the height, reverse castellations, then -I, white, +Q, black, PLUGE. */
     public static final Rgb SMPTE = (x, y) -> {
@@ -76,14 +92,10 @@ public final class TestCard {
         int chromaWidth = width / 2;
         int lumaSize = width * height;
         int chromaSize = chromaWidth * (height / 2);
-        double kr = 0.2126;
-        double kb = 0.0722;
-        double kg = 1 - kr - kb;
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                double[] p = rgb.at((x + 0.5) / width, (y + 0.5) / height);
-                double luma = kr * p[0] + kg * p[1] + kb * p[2];
-                frame[y * width + x] = (byte) Math.round(16 + 219 * luma);
+                double[] yCbCr = limitedRangeYCbCr(rgb.at((x + 0.5) / width, (y + 0.5) / height), KR_709, KB_709);
+                frame[y * width + x] = (byte) Math.round(yCbCr[0]);
             }
         }
         for (int y = 0; y < height / 2; y++) {
@@ -93,10 +105,10 @@ public final class TestCard {
                 double cr = 0;
                 for (int dy = 0; dy < 2; dy++) {
                     for (int dx = 0; dx < 2; dx++) {
-                        double[] p = rgb.at((2 * x + dx + 0.5) / width, (2 * y + dy + 0.5) / height);
-                        double luma = kr * p[0] + kg * p[1] + kb * p[2];
-                        cb += 128 + 224 * (p[2] - luma) / (2 * (1 - kb));
-                        cr += 128 + 224 * (p[0] - luma) / (2 * (1 - kr));
+                        double[] yCbCr = limitedRangeYCbCr(
+                                rgb.at((2 * x + dx + 0.5) / width, (2 * y + dy + 0.5) / height), KR_709, KB_709);
+                        cb += yCbCr[1];
+                        cr += yCbCr[2];
                     }
                 }
                 frame[lumaSize + y * chromaWidth + x] = (byte) Math.round(cb / 4);
