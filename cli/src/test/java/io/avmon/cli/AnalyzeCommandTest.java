@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.avmon.schema.DefectEvent;
-import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.testmedia.AudioContent;
 import io.avmon.testmedia.Clip;
@@ -64,18 +62,13 @@ class AnalyzeCommandTest {
                 defects.file().toString(), negatives.file().toString());
 
         assertThat(result.exitCode).as(result.err).isEqualTo(1);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (String line : result.out.strip().split("\n")) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> row = new ObjectMapper().readValue(line, Map.class);
-            assertThat(row).containsKeys("streamId", "defectType", "startMediaTimeMs", "endMediaTimeMs",
-                    "value", "unit", "channel");
-            rows.add(row);
-        }
+        List<Map<String, Object>> rows = AnalyzeJson.rows(result.out);
+        assertThat(rows).allSatisfy(row -> assertThat(row).containsKeys("streamId", "defectType", "startMediaTimeMs",
+                "endMediaTimeMs", "value", "unit", "channel"));
         assertThat(rows).as("nothing reported in the hard-negative clip")
                 .allSatisfy(row -> assertThat(row.get("streamId")).isEqualTo("defects"));
 
-        List<DefectEvent> reported = rows.stream().map(AnalyzeCommandTest::toEvent).toList();
+        List<DefectEvent> reported = rows.stream().map(AnalyzeJson::toEvent).toList();
         TruthMatch match = TruthMatch.of(defects.truth(), reported, 0.5);
         assertThat(match.missed()).isEmpty();
         assertThat(match.falseAlarms()).isEmpty();
@@ -97,13 +90,8 @@ class AnalyzeCommandTest {
         Result result = run("analyze", "--json", "--no-progress", audio.file().toString());
 
         assertThat(result.exitCode).as(result.err).isEqualTo(1);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (String line : result.out.strip().split("\n")) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> row = new ObjectMapper().readValue(line, Map.class);
-            rows.add(row);
-        }
-        TruthMatch match = TruthMatch.of(audio.truth(), rows.stream().map(AnalyzeCommandTest::toEvent).toList(), 0.5);
+        List<Map<String, Object>> rows = AnalyzeJson.rows(result.out);
+        TruthMatch match = TruthMatch.of(audio.truth(), rows.stream().map(AnalyzeJson::toEvent).toList(), 0.5);
         assertThat(match.missed()).isEmpty();
         assertThat(match.falseAlarms()).isEmpty();
         assertThat(match.timingErrors()).isEmpty();
@@ -177,19 +165,6 @@ class AnalyzeCommandTest {
             }
             assertThat(count).isEqualTo(100);
         }
-    }
-
-    private static DefectEvent toEvent(Map<String, Object> row) {
-        Object end = row.get("endMediaTimeMs");
-        return DefectEvent.newBuilder()
-                .setEventId(String.valueOf(row.get("eventId"))).setStreamId(String.valueOf(row.get("streamId")))
-                .setDefectType(DefectType.valueOf(String.valueOf(row.get("defectType"))))
-                .setState(DefectState.valueOf(String.valueOf(row.get("state"))))
-                .setStartMediaTimeMs(((Number) row.get("startMediaTimeMs")).longValue())
-                .setEndMediaTimeMs(end == null ? null : ((Number) end).longValue())
-                .setStartWallClockMs(0).setSeverity(io.avmon.schema.Severity.valueOf(String.valueOf(row.get("severity"))))
-                .setUnit(String.valueOf(row.get("unit"))).setDetector(String.valueOf(row.get("detector")))
-                .build();
     }
 
     record Result(int exitCode, String out, String err) {}

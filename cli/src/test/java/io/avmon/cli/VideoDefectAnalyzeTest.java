@@ -3,17 +3,13 @@ package io.avmon.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.avmon.schema.DefectEvent;
-import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
 import io.avmon.testmedia.AudioContent;
@@ -83,32 +79,6 @@ class VideoDefectAnalyzeTest {
 
     /** Runs analyze --json on the clip and returns its CLOSED defects. */
     static List<DefectEvent> analyze(Clip clip) throws Exception {
-        AnalyzeCommandTest.Result result = AnalyzeCommandTest.run("analyze", "--json", "--no-progress", clip.file().toString());
-        assertThat(result.exitCode()).as(result.err()).isIn(0, 1);
-        List<DefectEvent> events = new ArrayList<>();
-        for (String line : result.out().strip().split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> row = new ObjectMapper().readValue(line, Map.class);
-            events.add(toEvent(row));
-        }
-        return events;
-    }
-
-    private static DefectEvent toEvent(Map<String, Object> row) {
-        Object end = row.get("endMediaTimeMs");
-        Object value = row.get("value");
-        return DefectEvent.newBuilder()
-                .setEventId(String.valueOf(row.get("eventId"))).setStreamId(String.valueOf(row.get("streamId")))
-                .setDefectType(DefectType.valueOf(String.valueOf(row.get("defectType"))))
-                .setState(DefectState.valueOf(String.valueOf(row.get("state"))))
-                .setStartMediaTimeMs(((Number) row.get("startMediaTimeMs")).longValue())
-                .setEndMediaTimeMs(end == null ? null : ((Number) end).longValue())
-                .setStartWallClockMs(0).setSeverity(Severity.valueOf(String.valueOf(row.get("severity"))))
-                .setValue(value == null ? null : ((Number) value).doubleValue())
-                .setUnit(String.valueOf(row.get("unit"))).setDetector(String.valueOf(row.get("detector")))
-                .build();
+        return AnalyzeJson.analyze(clip.file().toString());
     }
 }
