@@ -10,6 +10,7 @@ import io.avmon.job.audio.LoudnessStandard;
 import io.avmon.job.detect.AudioChannelLossDetector;
 import io.avmon.job.detect.AudioClippingDetector;
 import io.avmon.job.detect.AudioSilenceDetector;
+import io.avmon.job.detect.AvSyncDetector;
 import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.job.detect.BlackFrameDetector;
 import io.avmon.job.detect.BlockCorruptionDetector;
@@ -59,13 +60,15 @@ public final class DetectionProfile implements Serializable {
     private final ColorBarsDetector.Thresholds colorBars;
     private final FrameDropDetector.Thresholds frameDrop;
     private final BlockCorruptionDetector.Thresholds blockCorruption;
+    private final AvSyncDetector.Thresholds avSync;
     private final Duration stateRetention;
 
     private DetectionProfile(Map<DefectType, Policy> policies, BlackFrameDetector.Thresholds black,
             FrozenFrameDetector.Thresholds frozen, AudioSilenceDetector.Thresholds silence,
             AudioClippingDetector.Thresholds clipping, AudioChannelLossDetector.Thresholds channelLoss,
             LoudnessDetector.Thresholds loudness, ColorBarsDetector.Thresholds colorBars,
-            FrameDropDetector.Thresholds frameDrop, BlockCorruptionDetector.Thresholds blockCorruption, Duration stateRetention) {
+            FrameDropDetector.Thresholds frameDrop, BlockCorruptionDetector.Thresholds blockCorruption,
+            AvSyncDetector.Thresholds avSync, Duration stateRetention) {
         this.policies = new EnumMap<>(policies);
         for (DefectType type : DefectType.values()) {
             if (!this.policies.containsKey(type)) {
@@ -81,6 +84,7 @@ public final class DetectionProfile implements Serializable {
         this.colorBars = Objects.requireNonNull(colorBars);
         this.frameDrop = Objects.requireNonNull(frameDrop);
         this.blockCorruption = Objects.requireNonNull(blockCorruption);
+        this.avSync = Objects.requireNonNull(avSync);
         this.stateRetention = Objects.requireNonNull(stateRetention);
     }
 
@@ -106,6 +110,10 @@ public final class DetectionProfile implements Serializable {
      *   <li>stream stall: no video and no audio for 2 s (twice TR 101 290's 700 ms PTS-gap limit plus a reconnect
      *       attempt: a feed that stutters for a second is a frame-drop matter, one gone for 2 s is off air); closed by
      *       the first record back, so no hold-off; CRITICAL;</li>
+     *   <li>A/V sync offset: beyond ITU-R BT.1359's acceptability (audio late by more than 185 ms, early by more than
+     *       90 ms; {@link AvSyncDetector.Thresholds#DEFAULTS}) for 3 s, on top of the pairs needed for an estimate (a
+     *       sync error is a steady state, and a few seconds more cost nothing), 2 s to clear; MAJOR: lip sync is off,
+     *       but the programme is on air;</li>
      *   <li>every other type: disabled until its detector exists.</li>
      * </ul>
      * Per-stream state of a stream that stops sending without an ENDED status is dropped after 10 minutes.
@@ -125,11 +133,12 @@ public final class DetectionProfile implements Serializable {
         policies.put(DefectType.FRAME_DROP, new Policy(true, Duration.ZERO, Duration.ofSeconds(1), Severity.MAJOR));
         policies.put(DefectType.BLOCK_CORRUPTION, new Policy(true, Duration.ZERO, Duration.ofSeconds(1), Severity.CRITICAL));
         policies.put(DefectType.STREAM_STALL, new Policy(true, Duration.ofSeconds(2), Duration.ZERO, Severity.CRITICAL));
+        policies.put(DefectType.AV_SYNC_OFFSET, new Policy(true, Duration.ofSeconds(3), Duration.ofSeconds(2), Severity.MAJOR));
         return new DetectionProfile(policies, BlackFrameDetector.Thresholds.DEFAULTS, FrozenFrameDetector.Thresholds.DEFAULTS,
                 AudioSilenceDetector.Thresholds.DEFAULTS, AudioClippingDetector.Thresholds.DEFAULTS,
                 AudioChannelLossDetector.Thresholds.DEFAULTS, LoudnessDetector.Thresholds.DEFAULTS,
                 ColorBarsDetector.Thresholds.DEFAULTS, FrameDropDetector.Thresholds.DEFAULTS,
-                BlockCorruptionDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10));
+                BlockCorruptionDetector.Thresholds.DEFAULTS, AvSyncDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10));
     }
 
     public Policy policy(DefectType type) {
@@ -180,31 +189,31 @@ public final class DetectionProfile implements Serializable {
     public DetectionProfile withPolicy(DefectType type, Policy policy) {
         EnumMap<DefectType, Policy> copy = new EnumMap<>(policies);
         copy.put(type, Objects.requireNonNull(policy));
-        return new DetectionProfile(copy, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, stateRetention);
+        return new DetectionProfile(copy, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, avSync, stateRetention);
     }
 
     public DetectionProfile withBlack(BlackFrameDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, thresholds, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, stateRetention);
+        return new DetectionProfile(policies, thresholds, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, avSync, stateRetention);
     }
 
     public DetectionProfile withFrozen(FrozenFrameDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, thresholds, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, stateRetention);
+        return new DetectionProfile(policies, black, thresholds, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, avSync, stateRetention);
     }
 
     public DetectionProfile withSilence(AudioSilenceDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, thresholds, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, stateRetention);
+        return new DetectionProfile(policies, black, frozen, thresholds, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, avSync, stateRetention);
     }
 
     public DetectionProfile withClipping(AudioClippingDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, silence, thresholds, channelLoss, loudness, colorBars, frameDrop, blockCorruption, stateRetention);
+        return new DetectionProfile(policies, black, frozen, silence, thresholds, channelLoss, loudness, colorBars, frameDrop, blockCorruption, avSync, stateRetention);
     }
 
     public DetectionProfile withChannelLoss(AudioChannelLossDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, silence, clipping, thresholds, loudness, colorBars, frameDrop, blockCorruption, stateRetention);
+        return new DetectionProfile(policies, black, frozen, silence, clipping, thresholds, loudness, colorBars, frameDrop, blockCorruption, avSync, stateRetention);
     }
 
     public DetectionProfile withLoudness(LoudnessDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, thresholds, colorBars, frameDrop, blockCorruption, stateRetention);
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, thresholds, colorBars, frameDrop, blockCorruption, avSync, stateRetention);
     }
 
     /** Holds the channel to another standard's target, keeping the loudness bounds around it. */
@@ -213,22 +222,30 @@ public final class DetectionProfile implements Serializable {
     }
 
     public DetectionProfile withColorBars(ColorBarsDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, thresholds, frameDrop, blockCorruption, stateRetention);
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, thresholds, frameDrop, blockCorruption, avSync, stateRetention);
     }
 
     public DetectionProfile withFrameDrop(FrameDropDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, thresholds, blockCorruption, stateRetention);
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, thresholds, blockCorruption, avSync, stateRetention);
     }
 
     public DetectionProfile withBlockCorruption(BlockCorruptionDetector.Thresholds thresholds) {
-        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, thresholds, stateRetention);
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, thresholds, avSync, stateRetention);
+    }
+
+    public DetectionProfile withAvSync(AvSyncDetector.Thresholds thresholds) {
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, thresholds, stateRetention);
+    }
+
+    public AvSyncDetector.Thresholds avSync() {
+        return avSync;
     }
 
     public DetectionProfile withStateRetention(Duration retention) {
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("state retention must be positive");
         }
-        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, retention);
+        return new DetectionProfile(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, avSync, retention);
     }
 
     @Override
@@ -236,18 +253,18 @@ public final class DetectionProfile implements Serializable {
         return o instanceof DetectionProfile p && policies.equals(p.policies) && black.equals(p.black)
                 && frozen.equals(p.frozen) && silence.equals(p.silence) && clipping.equals(p.clipping)
                 && channelLoss.equals(p.channelLoss) && loudness.equals(p.loudness) && colorBars.equals(p.colorBars) && frameDrop.equals(p.frameDrop)
-                && blockCorruption.equals(p.blockCorruption)
+                && blockCorruption.equals(p.blockCorruption) && avSync.equals(p.avSync)
                 && stateRetention.equals(p.stateRetention);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, stateRetention);
+        return Objects.hash(policies, black, frozen, silence, clipping, channelLoss, loudness, colorBars, frameDrop, blockCorruption, avSync, stateRetention);
     }
 
     @Override
     public String toString() {
         return "DetectionProfile{" + policies + ", " + black + ", " + frozen + ", " + silence + ", " + clipping + ", "
-                + channelLoss + ", " + loudness + ", " + colorBars + ", "  + frameDrop + ", " + blockCorruption + ", retention=" + stateRetention + "}";
+                + channelLoss + ", " + loudness + ", " + colorBars + ", "  + frameDrop + ", " + blockCorruption + ", " + avSync + ", retention=" + stateRetention + "}";
     }
 }

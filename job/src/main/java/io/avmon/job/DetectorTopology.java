@@ -22,6 +22,7 @@ import io.avmon.job.defect.DefectLifecycle;
 import io.avmon.job.detect.AudioChannelLossDetector;
 import io.avmon.job.detect.AudioClippingDetector;
 import io.avmon.job.detect.AudioSilenceDetector;
+import io.avmon.job.detect.AvSyncDetector;
 import io.avmon.job.detect.BlackFrameDetector;
 import io.avmon.job.detect.BlockCorruptionDetector;
 import io.avmon.job.detect.ColorBarsDetector;
@@ -41,7 +42,8 @@ import io.avmon.schema.StreamHealth;
  * <pre>
  * input ─ Route dead letters ─┬─ keyBy(streamId) ─ BlackFrameDetector ─ ColorBarsDetector ─ FrozenFrameDetector
  *                             │     ─ BlockCorruptionDetector ─ FrameDropDetector ─ AudioSilenceDetector ─ AudioClippingDetector
- *                             │     ─ AudioChannelLossDetector ─ LoudnessDetector ─ DefectLifecycle ─ StreamStallDetector
+ *                             │     ─ AudioChannelLossDetector ─ LoudnessDetector ─ AvSyncDetector ─ DefectLifecycle
+ *                             │     ─ StreamStallDetector
  *                             │     ─┬─ StreamHealth (10 s tumbling, ingest time) → health
  *                             │      └─ (side outputs of DefectLifecycle and StreamStallDetector) → defects
  *                             └─ (side output) → deadLetters
@@ -123,7 +125,10 @@ public class DetectorTopology {
         SingleOutputStreamOperator<MediaEvent> loudness = reKey(channelLoss, byStream)
                 .process(new LoudnessDetector(profile.loudness(), profile.stateRetention()), TypeInformation.of(MediaEvent.class))
                 .uid("loudness-detector").name("LoudnessDetector");
-        SingleOutputStreamOperator<MediaEvent> lifecycle = reKey(loudness, byStream)
+        SingleOutputStreamOperator<MediaEvent> avSync = reKey(loudness, byStream)
+                .process(new AvSyncDetector(profile.avSync(), profile.stateRetention()), TypeInformation.of(MediaEvent.class))
+                .uid("av-sync-detector").name("AvSyncDetector");
+        SingleOutputStreamOperator<MediaEvent> lifecycle = reKey(avSync, byStream)
                 .process(new DefectLifecycle(profile), TypeInformation.of(MediaEvent.class))
                 .uid("defect-lifecycle").name("DefectLifecycle");
 

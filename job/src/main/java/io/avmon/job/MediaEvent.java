@@ -70,6 +70,9 @@ public class MediaEvent {
     /** LoudnessDetector: gated integrated loudness of the stream so far, LUFS; NaN while all of it is below -70. */
     public float integratedLoudnessLufs = Float.NaN;
 
+    /** AvSyncDetector's measure: the stream's A/V offset estimate after this record, ms, positive when the audio is late; NaN without one. */
+    public float avSyncOffsetMs = Float.NaN;
+
     /** DefectLifecycle's view after this record: defects OPENED and not yet CLOSED on the stream. */
     public int openDefects;
     /** Types of those open defects, one bit per {@link DefectType} ordinal. */
@@ -148,6 +151,7 @@ public class MediaEvent {
             case AUDIO_SILENCE -> silenceMeasure;
             case AUDIO_CLIPPING -> clippingMeasure;
             case LOUDNESS_VIOLATION -> shortTermLoudnessLufs;
+            case AV_SYNC_OFFSET -> avSyncOffsetMs;
             default -> Double.NaN;
         };
     }

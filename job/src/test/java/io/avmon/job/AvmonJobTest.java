@@ -91,6 +91,6 @@ class AvmonJobTest {
         assertThat(vertices).anySatisfy(v -> assertThat(v).contains(
                 "BlackFrameDetector -> ColorBarsDetector -> FrozenFrameDetector -> BlockCorruptionDetector -> FrameDropDetector"
                 + " -> AudioSilenceDetector -> AudioClippingDetector"
-                + " -> AudioChannelLossDetector -> LoudnessDetector -> DefectLifecycle -> StreamStallDetector"));
+                + " -> AudioChannelLossDetector -> LoudnessDetector -> AvSyncDetector -> DefectLifecycle -> StreamStallDetector"));
     }
 }

@@ -14,6 +14,7 @@ import io.avmon.job.defect.DefectLifecycle;
 import io.avmon.job.detect.AudioChannelLossDetector;
 import io.avmon.job.detect.AudioClippingDetector;
 import io.avmon.job.detect.AudioSilenceDetector;
+import io.avmon.job.detect.AvSyncDetector;
 import io.avmon.job.detect.BlackFrameDetector;
 import io.avmon.job.detect.BlockCorruptionDetector;
 import io.avmon.job.detect.ColorBarsDetector;
@@ -34,6 +35,7 @@ public final class DetectorChain implements AutoCloseable {
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> clipping;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> channelLoss;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> loudness;
+    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> avSync;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> lifecycle;
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stall;
     private final List<KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent>> stages;
@@ -49,9 +51,10 @@ public final class DetectorChain implements AutoCloseable {
         clipping = harness(new AudioClippingDetector(profile.clipping()));
         channelLoss = harness(new AudioChannelLossDetector(profile.channelLoss()));
         loudness = harness(new LoudnessDetector(profile.loudness(), profile.stateRetention()));
+        avSync = harness(new AvSyncDetector(profile.avSync(), profile.stateRetention()));
         lifecycle = harness(new DefectLifecycle(profile));
         stall = harness(new StreamStallDetector(profile));
-        stages = List.of(black, colorBars, frozen, blockCorruption, frameDrop, silence, clipping, channelLoss, loudness, lifecycle, stall);
+        stages = List.of(black, colorBars, frozen, blockCorruption, frameDrop, silence, clipping, channelLoss, loudness, avSync, lifecycle, stall);
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness(

@@ -139,7 +139,7 @@ class DetectorTopologyTest {
         for (JobVertex v : jobGraph.getVertices()) vertices.add(v.getName());
         assertThat(vertices).filteredOn(name -> name.contains("BlackFrameDetector")).singleElement().satisfies(name ->
                 assertThat(name).contains("ColorBarsDetector", "FrozenFrameDetector", "BlockCorruptionDetector", "FrameDropDetector",
-                        "AudioSilenceDetector", "AudioClippingDetector", "AudioChannelLossDetector", "LoudnessDetector", "DefectLifecycle",
+                        "AudioSilenceDetector", "AudioClippingDetector", "AudioChannelLossDetector", "LoudnessDetector", "AvSyncDetector", "DefectLifecycle",
                         "StreamStallDetector", "StreamHealth"));
         JobVertex keyed = jobGraph.getVerticesSortedTopologicallyFromSources().stream()
                 .filter(v -> v.getName().contains("BlackFrameDetector")).findFirst().orElseThrow();

@@ -129,6 +129,17 @@ class HardNegativesTest {
     }
 
     @Test
+    void sceneCutsOverSpeechWithPausesRaiseNoSyncOffset() throws Exception {
+        // Cuts every 1.5 s; phrases of speech every 2.1 s, each after a 400 ms quiet pause: a 20 dB onset, as sharp as
+        // a beep, but at no steady distance from the cuts. The sync detector pairs some of them and finds no offset.
+        byte[][] shots = {Features.texturedLuma(random, 40, 120), Features.texturedLuma(random, 90, 100), Features.texturedLuma(random, 20, 60)};
+        assertThat(run(t -> {
+            boolean cut = t % 1500 == 0;
+            return Features.still(shots[(int) (t / 1500 % shots.length)], cut ? 45f : 1.5f + random.nextFloat(), cut);
+        }, t -> t % 2100 < 400 ? Program.QUIET_PASSAGE : Program.PROGRAMME_AUDIO)).isEmpty();
+    }
+
+    @Test
     void dipToBlackAndSceneCutsWithTheBlockinessCompressionLeavesRaiseNoCorruption() throws Exception {
         // Near-black frames read blockiness 3-4 from compression steps over no texture; a key frame after a cut 1.9.
         byte[][] shots = {Features.texturedLuma(random, 40, 120), Features.texturedLuma(random, 90, 100)};

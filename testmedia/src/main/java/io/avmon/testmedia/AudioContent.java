@@ -2,9 +2,14 @@ package io.avmon.testmedia;
 
 /**
  * A segment's sound: its kind, and for {@link AudioKind#TONE_1K} the sine's peak level in dBFS
- * (a sine whose peak is at -23 dBFS reads -23 LUFS on a stereo BS.1770 meter).
+ * (a sine whose peak is at -23 dBFS reads -23 LUFS on a stereo BS.1770 meter); for {@link AudioKind#SYNC_BEEPS} how
+ * late the beeps sound after their flashes, in ms ({@code audioDelayMs}; negative when the audio is early).
  */
-public record AudioContent(AudioKind kind, double levelDbfs) {
+public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs) {
+    public AudioContent(AudioKind kind, double levelDbfs) {
+        this(kind, levelDbfs, 0);
+    }
+
     public static final AudioContent PROGRAMME = new AudioContent(AudioKind.PROGRAMME, Double.NaN);
     public static final AudioContent SILENCE = new AudioContent(AudioKind.SILENCE, Double.NaN);
     public static final AudioContent QUIET = new AudioContent(AudioKind.QUIET, Double.NaN);
@@ -16,12 +21,25 @@ public record AudioContent(AudioKind kind, double levelDbfs) {
         return new AudioContent(AudioKind.TONE_1K, peakDbfs);
     }
 
+    /**
+     * Beeps for a {@link VideoKind#SYNC_FLASHES} picture, sounding {@code audioDelayMs} after their flashes (positive:
+     * audio late). Use it only in a segment whose picture is SYNC_FLASHES. At most +-500 ms.
+     */
+    public static AudioContent syncBeeps(double audioDelayMs) {
+        if (Math.abs(audioDelayMs) > 500) {
+            throw new IllegalArgumentException("sync pattern shifts up to +-500 ms: " + audioDelayMs);
+        }
+        return new AudioContent(AudioKind.SYNC_BEEPS, SyncPattern.BEEP_PEAK_DBFS, audioDelayMs);
+    }
+
+    /** QUIET, and the sync pattern in sync or within BT.1359's acceptability (looks like a sync test, is no defect). */
     public boolean isHardNegative() {
-        return kind == AudioKind.QUIET;
+        return kind == AudioKind.QUIET || (kind == AudioKind.SYNC_BEEPS && !SyncPattern.beyondAcceptability(audioDelayMs));
     }
 
     @Override
     public String toString() {
-        return kind == AudioKind.TONE_1K ? "TONE_1K(" + levelDbfs + " dBFS)" : kind.name();
+        return kind == AudioKind.TONE_1K ? "TONE_1K(" + levelDbfs + " dBFS)"
+                : kind == AudioKind.SYNC_BEEPS ? "SYNC_BEEPS(" + audioDelayMs + " ms)" : kind.name();
     }
 }

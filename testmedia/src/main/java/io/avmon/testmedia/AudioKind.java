@@ -12,6 +12,12 @@ public enum AudioKind {
     TONE_1K,
     /** The programme on every channel but the last, which carries digital zeros. Defect: AUDIO_CHANNEL_LOSS. */
     DEAD_CHANNEL,
+    /**
+     * A 60 ms 1 kHz beep per flash of {@link VideoKind#SYNC_FLASHES}, shifted by {@link AudioContent#audioDelayMs},
+     * over faint noise (about -55 dBFS RMS: never silence). Defect: AV_SYNC_OFFSET when the shift is beyond BT.1359's
+     * acceptability (audio late over 185 ms or early over 90 ms).
+     */
+    SYNC_BEEPS,
     /** The programme driven about 22 dB hot and hard-clipped at full scale. Defect: AUDIO_CLIPPING. */
     CLIPPED
 }

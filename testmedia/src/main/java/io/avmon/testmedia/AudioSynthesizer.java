@@ -45,6 +45,11 @@ final class AudioSynthesizer {
 
     /** Fills {@code out[channel][0..count)} with samples {@code firstSample..firstSample+count} of {@code content}. */
     void generate(AudioContent content, long firstSample, int count, float[][] out) {
+        generate(content, null, 0, firstSample, count, out);
+    }
+
+    /** As above, for a sound that depends on its segment's place on the timeline ({@link AudioKind#SYNC_BEEPS}). */
+    void generate(AudioContent content, TimedSegment segment, int fps, long firstSample, int count, float[][] out) {
         for (int i = 0; i < count; i++) {
             long n = firstSample + i;
             double t = (double) n / sampleRate;
@@ -59,10 +64,31 @@ final class AudioSynthesizer {
                     case CLIPPED -> Math.max(-1, Math.min(1, programme * CLIPPED_DRIVE));
                     case TONE_1K -> Math.pow(10, content.levelDbfs() / 20)
                             * Math.sin(2 * Math.PI * 1000.0 * (n % sampleRate) / sampleRate);
+                    case SYNC_BEEPS -> syncBeeps(content, segment, fps, n, t, c);
                 };
                 out[c][i] = (float) value;
             }
         }
+    }
+
+    private double syncBeeps(AudioContent content, TimedSegment segment, int fps, long n, double t, int c) {
+        // Faint white noise (uniform, RMS NOISE_RMS) from a hash of sample and channel: a floor that is never silence.
+        long h = (n * 0x9E3779B97F4A7C15L) ^ (c + 1) * 0xC2B2AE3D27D4EB4FL ^ seed;
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        double floor = ((h >>> 11) * 0x1.0p-53 * 2 - 1) * Math.sqrt(3) * SyncPattern.NOISE_RMS;
+        if (segment == null) {
+            return floor;
+        }
+        double into = SyncPattern.beepTime(seed, t, fps, segment.startSeconds(), segment.endSeconds(), content.audioDelayMs());
+        if (into < 0) {
+            return floor;
+        }
+        // A 1 ms raised-cosine ramp at each end: a sharp onset without a click spreading over the block before.
+        double ramp = Math.min(1, Math.min(into, SyncPattern.BEEP_SECONDS - into) / 0.001);
+        double gain = Math.pow(10, content.levelDbfs() / 20) * 0.5 * (1 - Math.cos(Math.PI * ramp));
+        return floor + gain * Math.sin(2 * Math.PI * SyncPattern.BEEP_HZ * into);
     }
 
     private final double[] stereo = new double[2];

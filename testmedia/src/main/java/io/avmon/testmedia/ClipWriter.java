@@ -31,6 +31,7 @@ public final class ClipWriter {
         }
         List<TimedSegment> timeline = timeline(spec);
         FramePainter painter = new FramePainter(spec.width(), spec.height(), spec.seed());
+        painter.frameRate(spec.fps());
         AudioSynthesizer synth = new AudioSynthesizer(spec.sampleRate(), spec.channels(), spec.seed());
         byte[] frame = new byte[painter.frameBytes()];
         ByteBuffer image = ByteBuffer.allocateDirect(frame.length);
@@ -135,7 +136,7 @@ public final class ClipWriter {
             for (int c = 0; c < spec.channels(); c++) {
                 part[c] = new float[run];
             }
-            synth.generate(segment.audio(), n, run, part);
+            synth.generate(segment.audio(), segment, spec.fps(), n, run, part);
             for (int c = 0; c < spec.channels(); c++) {
                 System.arraycopy(part[c], 0, samples[c], done, run);
             }
@@ -188,6 +189,9 @@ public final class ClipWriter {
             };
             if (audio != null) {
                 add(truth, audio);
+            }
+            if (s.audio().kind() == AudioKind.SYNC_BEEPS && SyncPattern.beyondAcceptability(s.audio().audioDelayMs())) {
+                add(truth, new InjectedDefect(DefectType.AV_SYNC_OFFSET, s.startSeconds(), s.endSeconds(), null));
             }
         }
         for (FrameDrop drop : spec.frameDrops()) {

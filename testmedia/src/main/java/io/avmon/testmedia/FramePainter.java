@@ -44,6 +44,8 @@ final class FramePainter {
     /** The still scene STATIC_NOISE adds noise to, and the segment it was painted for. */
     private final byte[] stillBase;
     private double stillSegmentStart = Double.NaN;
+    /** Frames per second of the clip, for the sync pattern's frame-exact flashes. */
+    private int fps = 25;
     private final SplittableRandom frameNoise;
     /** Still pictures painted once (bars, the slide's stripes), by kind. */
     private final java.util.EnumMap<VideoKind, byte[]> stills = new java.util.EnumMap<>(VideoKind.class);
@@ -84,6 +86,10 @@ final class FramePainter {
         }
         this.lastContent = new byte[frameBytes()];
         this.stillBase = new byte[frameBytes()];
+    }
+
+    void frameRate(int fps) {
+        this.fps = fps;
     }
 
     int frameBytes() {
@@ -131,6 +137,7 @@ final class FramePainter {
                 addSensorNoise(stillBase, frame);
             }
             case SCENE_CUTS -> paintShot(frame, local, t, segmentIndex);
+            case SYNC_FLASHES -> paintSyncFlashes(frame, t, segmentStart, segmentDuration);
             case COLOR_BARS -> System.arraycopy(still(kind, TestCard.SMPTE), 0, frame, 0, frame.length);
             case COLOR_BARS_EBU -> System.arraycopy(still(kind, TestCard.EBU), 0, frame, 0, frame.length);
             case RAINBOW_SLIDE -> {
@@ -141,6 +148,20 @@ final class FramePainter {
         }
         System.arraycopy(frame, 0, lastContent, 0, frame.length);
         haveContent = true;
+    }
+
+    /** Dark grey (Y=48) with sensor noise, or white (Y=235) on a flash frame of {@link SyncPattern}. */
+    private void paintSyncFlashes(byte[] frame, double t, double segmentStart, double segmentDuration) {
+        long frameIndex = Math.round(t * fps);
+        if (SyncPattern.flashing(seed, frameIndex, fps, segmentStart, segmentStart + segmentDuration)) {
+            fill(frame, 235, NEUTRAL_C, NEUTRAL_C);
+            return;
+        }
+        if (stillSegmentStart != segmentStart) {
+            fill(stillBase, 48, NEUTRAL_C, NEUTRAL_C);
+            stillSegmentStart = segmentStart;
+        }
+        addSensorNoise(stillBase, frame);
     }
 
     private byte[] still(VideoKind kind, TestCard.Rgb rgb) {

@@ -26,7 +26,13 @@ public enum VideoKind {
      * A still station graphic of saturated vertical stripes in rainbow order (not the bars' order), with a ticker
      * crawling along the bottom tenth: static, colourful and striped, but neither bars nor frozen.
      */
-    RAINBOW_SLIDE(false, true);
+    RAINBOW_SLIDE(false, true),
+    /**
+     * A sync test pattern: a dark grey picture with sensor noise and a white flash of two frames once per second at a
+     * seeded phase within the first 300 ms of each second ({@link SyncPattern}). Pair with
+     * {@link AudioContent#syncBeeps}; the truth (AV_SYNC_OFFSET) comes from the audio's shift.
+     */
+    SYNC_FLASHES(false, false);
 
     private final boolean defect;
     private final boolean hardNegative;

@@ -12,8 +12,9 @@ public final class DefectKinds {
     public static Medium medium(DefectType type) {
         return switch (type) {
             case BLACK_FRAMES, FROZEN_FRAMES, COLOR_BARS, BLOCK_CORRUPTION, FRAME_DROP -> Medium.VIDEO;
-            case AUDIO_SILENCE, AUDIO_CLIPPING, AUDIO_CHANNEL_LOSS, LOUDNESS_VIOLATION -> Medium.AUDIO;
-            case STREAM_STALL, AV_SYNC_OFFSET -> Medium.STREAM;
+            // A/V sync is judged on audio blocks: they come at a steady 10 per second whatever the picture does.
+            case AUDIO_SILENCE, AUDIO_CLIPPING, AUDIO_CHANNEL_LOSS, LOUDNESS_VIOLATION, AV_SYNC_OFFSET -> Medium.AUDIO;
+            case STREAM_STALL -> Medium.STREAM;
         };
     }
 
@@ -46,6 +47,7 @@ public final class DefectKinds {
             case FRAME_DROP -> "frames";
             case BLOCK_CORRUPTION -> "%";
             case STREAM_STALL -> "s";
+            case AV_SYNC_OFFSET -> "ms";
             default -> "";
         };
     }
@@ -56,7 +58,8 @@ public final class DefectKinds {
      * during the defect (how close it came to not being silent); channel loss likewise the lost channel's highest
      * peak; clipping the mean share of full-scale samples in the worst channel, in percent; loudness the mean of
      * the short-term readings (LUFS) during the violation, which says how far off the programme sat; colour bars the
-     * most bar colours found in canonical order (5-6); frame drop the number of frames lost, summed over the event.
+     * most bar colours found in canonical order (5-6); frame drop the number of frames lost, summed over the event;
+     * A/V sync the mean of the offset estimates (ms, positive when the audio is late) while the defect showed.
      */
     public static Double value(DefectType type, double sum, long count, double max) {
         if (count == 0) {
@@ -69,7 +72,7 @@ public final class DefectKinds {
             case AUDIO_CLIPPING, LOUDNESS_VIOLATION -> sum / count;
             case COLOR_BARS -> max;
             case FRAME_DROP -> sum;
-            case BLOCK_CORRUPTION -> sum / count;
+            case BLOCK_CORRUPTION, AV_SYNC_OFFSET -> sum / count;
             default -> null;
         };
     }
@@ -87,6 +90,7 @@ public final class DefectKinds {
             case FRAME_DROP -> "FrameDropDetector";
             case BLOCK_CORRUPTION -> "BlockCorruptionDetector";
             case STREAM_STALL -> "StreamStallDetector";
+            case AV_SYNC_OFFSET -> "AvSyncDetector";
             default -> "DefectLifecycle";
         };
     }

@@ -1,0 +1,275 @@
+package io.avmon.job.detect;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+
+import io.avmon.job.MediaEvent;
+import io.avmon.schema.ChannelLevels;
+import io.avmon.schema.DefectType;
+
+/**
+ * A/V sync offset from content: sharp sound events are paired with sharp picture events (a flash and a beep, a
+ * clapperboard, a cut on a bang), and the offset is how much later the sound comes. Positive: audio late.
+ * <ul>
+ *   <li><b>Picture events</b>: a frame whose mean luma rises by {@code minLumaJump} over the previous frame (a flash),
+ *       or whose difference to it reaches {@code minFrameDifference} (a cut), at least {@code isolation} after the
+ *       previous picture event (so the flash's falling edge is not a second event).</li>
+ *   <li><b>Sound onsets</b>: a 100 ms block whose loudest channel RMS is {@code minOnsetRiseDb} above the loudest of
+ *       the {@code quietBlocks} blocks before it, and at least {@code minOnsetRmsDbfs}, at least {@code isolation}
+ *       after the previous onset. Speech and music rarely rise 20 dB out of 300 ms of near-quiet; a beep over a
+ *       quiet floor always does.</li>
+ *   <li><b>Pairs</b>: an event waits for its pair; the next event of the other kind within {@code maxPairDistance}
+ *       pairs with it (whichever arrives second makes the pair, so audio early and audio late are both seen). A
+ *       pattern needs its events further apart than twice the largest offset it measures, or pairs cross.</li>
+ *   <li><b>Quantisation</b>: the features give the onset only to its 100 ms block, so each pair takes the block's
+ *       middle ({@code block start + 50 ms}) and errs by up to +-50 ms. Events at varying phases of the block grid
+ *       spread those errors evenly, so their mean converges on the true offset (dithering). Flashes on a 25 fps
+ *       frame grid fall at only five phases of the block grid (20 ms apart), which leaves a bias of up to 10 ms.</li>
+ *   <li><b>Estimate</b>: of the last {@code pairs} pairs no older than {@code window}, the median; pairs more than
+ *       {@code inlierRange} from it are outliers; the estimate is the inliers' mean, and exists only when at least
+ *       {@code minPairs} inliers are two thirds of the pairs. Cuts over programme sound pair with chance onsets at
+ *       scattered offsets, so they give no estimate, let alone a consistent one.</li>
+ * </ul>
+ * Verdict: the estimate is beyond the tolerance (audio late by more than {@code maxAudioLate} or early by more than
+ * {@code maxAudioEarly}). Annotated on every record it inspects; the lifecycle judges it on audio blocks, which come
+ * at a steady 10 per second. State per stream (a Flink POJO), kept with a TTL, cleared on ENDED. Annotates
+ * {@link DefectType#AV_SYNC_OFFSET} and {@link MediaEvent#avSyncOffsetMs} (the estimate; NaN without one).
+ */
+public class AvSyncDetector extends Detector {
+    private static final long serialVersionUID = 1L;
+
+    private static final long NONE = Long.MIN_VALUE;
+
+    /**
+     * @param maxAudioLate       tolerance for audio late (ITU-R BT.1359 acceptability: 185 ms)
+     * @param maxAudioEarly      tolerance for audio early (BT.1359 acceptability: 90 ms); EBU R37 would be 40 / 60
+     * @param minLumaJump        8-bit levels of mean luma rise making a flash (a white flash over programme is 100+)
+     * @param minFrameDifference 8-bit levels of frame difference making a cut
+     * @param minOnsetRiseDb     dB over the blocks before that make a sound onset
+     * @param minOnsetRmsDbfs    an onset must reach this RMS, so a rise out of digital silence into hiss is none
+     * @param quietBlocks        blocks before an onset that must all sit {@code minOnsetRiseDb} below it (300 ms)
+     * @param isolation          least spacing of two events of one kind (300 ms: a flash's end, a beep's second block)
+     * @param maxPairDistance    a picture event and a sound onset further apart are not a pair (500 ms)
+     * @param pairs              pairs in the estimate (8: about 8 s of a once-a-second pattern)
+     * @param minPairs           inliers needed for an estimate (5)
+     * @param inlierRange        ms from the median; the block quantisation alone spreads pairs +-50 ms (80)
+     * @param window             pairs older than this (media time) leave the estimate (8 s), so it lapses when the
+     *                           events stop
+     */
+    public record Thresholds(Duration maxAudioLate, Duration maxAudioEarly, double minLumaJump, double minFrameDifference,
+            double minOnsetRiseDb, double minOnsetRmsDbfs, int quietBlocks, Duration isolation, Duration maxPairDistance,
+            int pairs, int minPairs, double inlierRange, Duration window) implements Serializable {
+        public static final Thresholds DEFAULTS = new Thresholds(Duration.ofMillis(185), Duration.ofMillis(90), 40, 40,
+                20, -45, 3, Duration.ofMillis(300), Duration.ofMillis(500), 8, 5, 80, Duration.ofSeconds(8));
+
+        public Thresholds {
+            if (pairs < 1 || minPairs < 1 || minPairs > pairs || quietBlocks < 1 || inlierRange <= 0) {
+                throw new IllegalArgumentException("invalid A/V sync thresholds");
+            }
+        }
+
+        /** The same detector held to other tolerances, e.g. EBU R37's +40 / -60 ms at a programme output. */
+        public Thresholds withTolerance(Duration maxAudioLate, Duration maxAudioEarly) {
+            return new Thresholds(maxAudioLate, maxAudioEarly, minLumaJump, minFrameDifference, minOnsetRiseDb,
+                    minOnsetRmsDbfs, quietBlocks, isolation, maxPairDistance, pairs, minPairs, inlierRange, window);
+        }
+    }
+
+    /** The per-stream state: a Flink POJO. Times are media µs. */
+    public static class Sync {
+        public float lastLumaMean = Float.NaN;
+        public long lastPictureEventUs = NONE;
+        public long lastOnsetUs = NONE;
+        public long lastBlockUs = NONE;
+        public long blockDurationUs = 100_000;
+        /** RMS (dBFS, loudest channel) of the last blocks, ring. */
+        public float[] recentBlocksDb;
+        public int blockCount;
+        public int nextBlock;
+        /** A picture event and a sound onset waiting for their pair; NONE when there is none. */
+        public long pendingPictureUs = NONE;
+        public long pendingOnsetUs = NONE;
+        /** Ring of pair offsets (ms) and the media time of each pair. */
+        public float[] offsetsMs;
+        public long[] pairTimesUs;
+        public int pairCount;
+        public int nextPair;
+
+        public Sync() {}
+    }
+
+    private final Thresholds thresholds;
+    private final Duration stateRetention;
+    private transient ValueState<Sync> sync;
+    private transient float[] scratch;
+
+    public AvSyncDetector(Thresholds thresholds, Duration stateRetention) {
+        this.thresholds = thresholds;
+        this.stateRetention = stateRetention;
+    }
+
+    @Override
+    protected void openState() throws Exception {
+        ValueStateDescriptor<Sync> descriptor = new ValueStateDescriptor<>("avSync", Types.POJO(Sync.class));
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateRetention)
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        sync = getRuntimeContext().getState(descriptor);
+        scratch = new float[thresholds.pairs()];
+    }
+
+    @Override
+    protected boolean inspects(MediaEvent event) {
+        return (event.video != null || event.audio != null) && event.mediaTimeUs != MediaEvent.UNKNOWN_MEDIA_TIME;
+    }
+
+    @Override
+    protected boolean annotate(MediaEvent event) throws Exception {
+        Sync s = sync.value();
+        if (s == null) {
+            s = new Sync();
+        }
+        if (s.offsetsMs == null || s.offsetsMs.length != thresholds.pairs()) {
+            s.offsetsMs = new float[thresholds.pairs()];
+            s.pairTimesUs = new long[thresholds.pairs()];
+            s.pairCount = 0;
+            s.nextPair = 0;
+        }
+        if (s.recentBlocksDb == null || s.recentBlocksDb.length != thresholds.quietBlocks()) {
+            s.recentBlocksDb = new float[thresholds.quietBlocks()];
+            s.blockCount = 0;
+            s.nextBlock = 0;
+        }
+        long now = event.mediaTimeUs;
+        if (event.video != null) {
+            if (pictureEvent(s, event)) {
+                if (pair(s, s.pendingOnsetUs, now)) {
+                    s.pendingOnsetUs = NONE;
+                } else {
+                    s.pendingPictureUs = now;
+                }
+            }
+        } else if (soundOnset(s, event)) {
+            // The onset is known only to its block: take the block's middle (see the class comment on dithering).
+            long onsetUs = now + s.blockDurationUs / 2;
+            if (pair(s, onsetUs, s.pendingPictureUs)) {
+                s.pendingPictureUs = NONE;
+            } else {
+                s.pendingOnsetUs = onsetUs;
+            }
+        }
+        float offsetMs = estimate(s, now);
+        sync.update(s);
+        boolean beyond = !Float.isNaN(offsetMs) && (offsetMs > thresholds.maxAudioLate().toMillis()
+                || offsetMs < -thresholds.maxAudioEarly().toMillis());
+        event.avSyncOffsetMs = offsetMs;
+        event.markCondition(DefectType.AV_SYNC_OFFSET, beyond);
+        return beyond;
+    }
+
+    @Override
+    protected void forgetStream() {
+        sync.clear();
+    }
+
+    private boolean pictureEvent(Sync s, MediaEvent event) {
+        float luma = event.video.getLumaMean();
+        Float difference = event.video.getFrameDifference();
+        boolean jump = (!Float.isNaN(s.lastLumaMean) && luma - s.lastLumaMean >= thresholds.minLumaJump())
+                || (difference != null && difference >= thresholds.minFrameDifference());
+        s.lastLumaMean = luma;
+        if (!jump || (s.lastPictureEventUs != NONE && event.mediaTimeUs - s.lastPictureEventUs < isolationUs())) {
+            return false;
+        }
+        s.lastPictureEventUs = event.mediaTimeUs;
+        return true;
+    }
+
+    private boolean soundOnset(Sync s, MediaEvent event) {
+        List<ChannelLevels> channels = event.audio.getChannels();
+        if (channels.isEmpty()) {
+            return false;
+        }
+        float rms = -Float.MAX_VALUE;
+        for (ChannelLevels channel : channels) {
+            rms = Math.max(rms, channel.getRmsDbfs());
+        }
+        long blockUs = event.mediaTimeUs;
+        if (s.lastBlockUs != NONE) {
+            long delta = blockUs - s.lastBlockUs;
+            if (delta > 0 && delta < 1_000_000) {
+                s.blockDurationUs = delta;
+            }
+        }
+        s.lastBlockUs = blockUs;
+        boolean onset = false;
+        if (s.blockCount >= s.recentBlocksDb.length) {
+            float before = -Float.MAX_VALUE;
+            for (float db : s.recentBlocksDb) {
+                before = Math.max(before, db);
+            }
+            onset = rms - before >= thresholds.minOnsetRiseDb() && rms >= thresholds.minOnsetRmsDbfs()
+                    && (s.lastOnsetUs == NONE || blockUs - s.lastOnsetUs >= isolationUs());
+        }
+        s.recentBlocksDb[s.nextBlock] = rms;
+        s.nextBlock = (s.nextBlock + 1) % s.recentBlocksDb.length;
+        s.blockCount = Math.min(s.blockCount + 1, s.recentBlocksDb.length);
+        if (onset) {
+            s.lastOnsetUs = blockUs;
+        }
+        return onset;
+    }
+
+    /** Records the pair of a sound onset and a picture event if both exist and are within reach of each other. */
+    private boolean pair(Sync s, long soundUs, long pictureUs) {
+        long reachUs = thresholds.maxPairDistance().toNanos() / 1000;
+        if (soundUs == NONE || pictureUs == NONE || Math.abs(soundUs - pictureUs) > reachUs) {
+            return false;
+        }
+        s.offsetsMs[s.nextPair] = (soundUs - pictureUs) / 1000f;
+        s.pairTimesUs[s.nextPair] = Math.max(soundUs, pictureUs);
+        s.nextPair = (s.nextPair + 1) % s.offsetsMs.length;
+        s.pairCount = Math.min(s.pairCount + 1, s.offsetsMs.length);
+        return true;
+    }
+
+    /** The robust mean of the recent pairs (ms), or NaN when they are too few or disagree. */
+    private float estimate(Sync s, long nowUs) {
+        long windowUs = thresholds.window().toNanos() / 1000;
+        int recent = 0;
+        for (int i = 0; i < s.pairCount; i++) {
+            if (nowUs - s.pairTimesUs[i] <= windowUs) {
+                scratch[recent++] = s.offsetsMs[i];
+            }
+        }
+        if (recent < thresholds.minPairs()) {
+            return Float.NaN;
+        }
+        Arrays.sort(scratch, 0, recent);
+        float median = recent % 2 == 1 ? scratch[recent / 2] : (scratch[recent / 2 - 1] + scratch[recent / 2]) / 2;
+        double sum = 0;
+        int inliers = 0;
+        for (int i = 0; i < recent; i++) {
+            if (Math.abs(scratch[i] - median) <= thresholds.inlierRange()) {
+                sum += scratch[i];
+                inliers++;
+            }
+        }
+        if (inliers < thresholds.minPairs() || 3 * inliers < 2 * recent) {
+            return Float.NaN;
+        }
+        return (float) (sum / inliers);
+    }
+
+    private long isolationUs() {
+        return thresholds.isolation().toNanos() / 1000;
+    }
+}
