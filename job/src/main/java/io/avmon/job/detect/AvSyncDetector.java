@@ -7,8 +7,6 @@ import java.util.List;
 
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.ChannelLevels;
@@ -117,12 +115,7 @@ public class AvSyncDetector extends Detector {
 
     @Override
     protected void openState() throws Exception {
-        ValueStateDescriptor<Sync> descriptor = new ValueStateDescriptor<>("avSync", Types.POJO(Sync.class));
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateRetention)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
-        sync = getRuntimeContext().getState(descriptor);
+        sync = streamState("avSync", Sync.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
         scratch = new float[thresholds.pairs()];
     }
 

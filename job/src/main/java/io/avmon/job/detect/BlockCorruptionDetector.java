@@ -5,8 +5,6 @@ import java.time.Duration;
 
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.DefectType;
@@ -94,12 +92,7 @@ public class BlockCorruptionDetector extends Detector {
 
     @Override
     protected void openState() {
-        ValueStateDescriptor<Damage> descriptor = new ValueStateDescriptor<>("blockDamage", Types.POJO(Damage.class));
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateRetention)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
-        damage = getRuntimeContext().getState(descriptor);
+        damage = streamState("blockDamage", Damage.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
     }
 
     @Override

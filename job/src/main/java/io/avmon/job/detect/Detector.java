@@ -1,6 +1,12 @@
 package io.avmon.job.detect;
 
+import java.time.Duration;
+
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -29,6 +35,21 @@ public abstract class Detector extends KeyedProcessFunction<String, MediaEvent, 
 
     /** Creates the detector's keyed state handles and scratch buffers, if it has any. */
     protected void openState() throws Exception {}
+
+    /**
+     * A stream's keyed state (a Flink POJO) that expires {@code retention} after it was last refreshed, so a
+     * stream that vanishes without ENDED does not leak. {@code refreshedOn} says what counts as use: a detector
+     * that may only read its state for a long time (a long freeze) needs OnReadAndWrite.
+     */
+    protected final <T> ValueState<T> streamState(String name, Class<T> type, Duration retention,
+                                                  StateTtlConfig.UpdateType refreshedOn) {
+        ValueStateDescriptor<T> descriptor = new ValueStateDescriptor<>(name, Types.POJO(type));
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(retention)
+                .setUpdateType(refreshedOn)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        return getRuntimeContext().getState(descriptor);
+    }
 
     /** Whether this detector judges the record: video detectors take frames, audio detectors blocks. */
     protected abstract boolean inspects(MediaEvent event);

@@ -6,8 +6,6 @@ import java.util.Arrays;
 
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.DefectType;
@@ -87,12 +85,7 @@ public class FrameDropDetector extends Detector {
 
     @Override
     protected void openState() throws Exception {
-        ValueStateDescriptor<Cadence> descriptor = new ValueStateDescriptor<>("frameCadence", Types.POJO(Cadence.class));
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateRetention)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
-        cadence = getRuntimeContext().getState(descriptor);
+        cadence = streamState("frameCadence", Cadence.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
         scratch = new long[thresholds.historyFrames()];
     }
 

@@ -5,8 +5,6 @@ import java.time.Duration;
 
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.DefectType;
@@ -75,13 +73,8 @@ public class FrozenFrameDetector extends Detector {
 
     @Override
     protected void openState() throws Exception {
-        ValueStateDescriptor<Reference> descriptor = new ValueStateDescriptor<>("freezeReference", Types.POJO(Reference.class));
         // Read-and-write TTL: a long freeze only reads the reference, and must keep it.
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateRetention)
-                .setUpdateType(StateTtlConfig.UpdateType.OnReadAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
-        reference = getRuntimeContext().getState(descriptor);
+        reference = streamState("freezeReference", Reference.class, stateRetention, StateTtlConfig.UpdateType.OnReadAndWrite);
     }
 
     @Override

@@ -5,8 +5,6 @@ import java.time.Duration;
 
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 
 import io.avmon.job.MediaEvent;
 import io.avmon.job.audio.Bs1770;
@@ -85,12 +83,8 @@ public class LoudnessDetector extends Detector {
 
     @Override
     protected void openState() throws Exception {
-        ValueStateDescriptor<LoudnessMeter> descriptor = new ValueStateDescriptor<>("loudnessMeter", Types.POJO(LoudnessMeter.class));
         // Written on every block, so the default update-on-write TTL keeps a live stream's meter.
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(stateRetention)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
-        meter = getRuntimeContext().getState(descriptor);
+        meter = streamState("loudnessMeter", LoudnessMeter.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
     }
 
     @Override
