@@ -50,8 +50,7 @@ public final class DemoAlertLatency {
         DetectionProfile profile = DetectionProfile.defaults();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
-            kafka.createTopics(List.of(Topics.VIDEO_FEATURES, Topics.AUDIO_FEATURES, Topics.STREAM_STATUS,
-                    Topics.DEFECTS, Topics.HEALTH, Topics.DEAD_LETTER), 2);
+            kafka.createTopics(Topics.ALL, 2);
             Configuration conf = new Configuration();
             conf.set(RestOptions.BIND_PORT, "0");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);

@@ -51,8 +51,7 @@ class FlinkRunSubmissionTest {
         assertThat(flinkClasspath).doesNotContain("avro").doesNotContain("kafka").doesNotContain("avmon");
 
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
-            kafka.createTopics(List.of(Topics.VIDEO_FEATURES, Topics.AUDIO_FEATURES, Topics.STREAM_STATUS,
-                    Topics.DEFECTS, Topics.HEALTH, Topics.DEAD_LETTER), 2);
+            kafka.createTopics(Topics.ALL, 2);
             int restPort = EmbeddedKafka.freePort();
 
             Process cluster = java(jvmOptions, flinkClasspath + File.pathSeparator + Path.of("target", "test-classes").toAbsolutePath(),

@@ -43,8 +43,7 @@ class KafkaFlinkEndToEndTest {
     @BeforeAll
     static void startBroker() throws Exception {
         kafka = EmbeddedKafka.startOnFreePort();
-        kafka.createTopics(List.of(Topics.VIDEO_FEATURES, Topics.AUDIO_FEATURES, Topics.STREAM_STATUS,
-                Topics.DEFECTS, Topics.HEALTH, Topics.DEAD_LETTER), 2);
+        kafka.createTopics(Topics.ALL, 2);
     }
 
     @AfterAll

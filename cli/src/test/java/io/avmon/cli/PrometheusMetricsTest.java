@@ -70,8 +70,7 @@ class PrometheusMetricsTest {
         Path configFile = Files.writeString(dir.resolve("prometheus.yml"), scrapeConfig);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
-            kafka.createTopics(List.of(Topics.VIDEO_FEATURES, Topics.AUDIO_FEATURES, Topics.STREAM_STATUS,
-                    Topics.DEFECTS, Topics.HEALTH, Topics.DEAD_LETTER), 1);
+            kafka.createTopics(Topics.ALL, 1);
             Configuration conf = new Configuration();
             conf.set(RestOptions.BIND_PORT, "0");
             // The same keys as deploy/flink/config.yaml, with a free port.

@@ -18,5 +18,9 @@ public final class Topics {
     /** Input records the job could not decode, byte for byte, with the cause in the "avmon.error" header. */
     public static final String DEAD_LETTER = "avmon.dead-letter";
 
+    /** Every topic above, in this order: what a deployment creates before the job starts. */
+    public static final java.util.List<String> ALL =
+            java.util.List.of(VIDEO_FEATURES, AUDIO_FEATURES, STREAM_STATUS, DEFECTS, HEALTH, DEAD_LETTER);
+
     private Topics() {}
 }

@@ -108,8 +108,7 @@ public final class DemoCommand implements Callable<Integer> {
         // From here on there is something to stop; the finally block below always releases the hook.
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            kafka.createTopics(List.of(Topics.VIDEO_FEATURES, Topics.AUDIO_FEATURES, Topics.STREAM_STATUS,
-                    Topics.DEFECTS, Topics.HEALTH, Topics.DEAD_LETTER), 2);
+            kafka.createTopics(Topics.ALL, 2);
 
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, webPort);
