@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,8 +28,18 @@ final class CommittedDefects {
      * that a defect beyond the expected ones (a false alarm) has a chance to show.
      */
     static List<DefectEvent> readClosed(String bootstrapServers, int expected, Duration timeout) {
+        return read(bootstrapServers, expected, timeout, event -> event.getState() == DefectState.CLOSED);
+    }
+
+    /** As {@link #readClosed}, keeping every committed event, OPENED and CLOSED: replays must not double them. */
+    static List<DefectEvent> readAll(String bootstrapServers, int expected, Duration timeout) {
+        return read(bootstrapServers, expected, timeout, event -> true);
+    }
+
+    private static List<DefectEvent> read(String bootstrapServers, int expected, Duration timeout,
+                                          Predicate<DefectEvent> keep) {
         BinaryMessageDecoder<DefectEvent> decoder = RecordCodec.decoder(DefectEvent.class, null);
-        List<DefectEvent> closed = new ArrayList<>();
+        List<DefectEvent> events = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + System.nanoTime(),
@@ -37,23 +48,26 @@ final class CommittedDefects {
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.DEFECTS));
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (closed.size() < expected && System.nanoTime() < deadline) {
-                collect(consumer.poll(Duration.ofMillis(500)), decoder, closed);
+            while (events.size() < expected && System.nanoTime() < deadline) {
+                collect(consumer.poll(Duration.ofMillis(500)), decoder, keep, events);
             }
-            collect(consumer.poll(Duration.ofSeconds(2)), decoder, closed);
+            // Late arrivals (a false alarm, a replayed duplicate) come after the expected set: keep listening.
+            for (int i = 0; i < 6; i++) {
+                collect(consumer.poll(Duration.ofMillis(500)), decoder, keep, events);
+            }
         }
-        return closed;
+        return events;
     }
 
     private static void collect(Iterable<ConsumerRecord<String, byte[]>> records, BinaryMessageDecoder<DefectEvent> decoder,
-                                List<DefectEvent> closed) {
+                                Predicate<DefectEvent> keep, List<DefectEvent> events) {
         for (ConsumerRecord<String, byte[]> record : records) {
             DefectEvent event = RecordCodec.decode(decoder, record.value());
             if (!event.getStreamId().equals(record.key())) {
                 throw new AssertionError("record key " + record.key() + " is not the event's stream " + event.getStreamId());
             }
-            if (event.getState() == DefectState.CLOSED) {
-                closed.add(event);
+            if (keep.test(event)) {
+                events.add(event);
             }
         }
     }

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -19,11 +16,6 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +25,6 @@ import io.avmon.converter.StreamRunner;
 import io.avmon.job.AvmonJob;
 import io.avmon.job.JobOptions;
 import io.avmon.schema.DefectEvent;
-import io.avmon.schema.RecordCodec;
 import io.avmon.schema.Topics;
 import io.avmon.testmedia.AudioContent;
 import io.avmon.testmedia.Clip;
@@ -67,8 +58,7 @@ class FailoverTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort();
              MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
                      .setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build())) {
-            kafka.createTopics(List.of(Topics.VIDEO_FEATURES, Topics.AUDIO_FEATURES, Topics.STREAM_STATUS,
-                    Topics.DEFECTS, Topics.HEALTH, Topics.DEAD_LETTER), 1);
+            kafka.createTopics(Topics.ALL, 1);
             cluster.start();
 
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -91,7 +81,7 @@ class FailoverTest {
             cluster.startTaskManager();
             converter.join(60_000);
 
-            List<DefectEvent> events = readAll(kafka.bootstrapServers(), Duration.ofSeconds(90), 6);
+            List<DefectEvent> events = CommittedDefects.readAll(kafka.bootstrapServers(), 6, Duration.ofSeconds(90));
             long restartedAt = cluster.getExecutionGraph(job).get().getStatusTimestamp(JobStatus.RESTARTING);
             cluster.cancelJob(job).get(30, TimeUnit.SECONDS);
 
@@ -114,26 +104,5 @@ class FailoverTest {
             assertThat(System.nanoTime()).as("job reaches " + wanted).isLessThan(deadline);
             Thread.sleep(100);
         }
-    }
-
-    /** Every committed defect event, until {@code expected} have arrived and none more for a few seconds. */
-    private static List<DefectEvent> readAll(String bootstrap, Duration timeout, int expected) {
-        BinaryMessageDecoder<DefectEvent> decoder = RecordCodec.decoder(DefectEvent.class, null);
-        List<DefectEvent> events = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "failover-check",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.DEFECTS));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (events.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> events.add(RecordCodec.decode(decoder, r.value())));
-            }
-            // Late duplicates from a replay would arrive after the expected set: keep listening a little.
-            for (int i = 0; i < 6; i++) {
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> events.add(RecordCodec.decode(decoder, r.value())));
-            }
-        }
-        return events;
     }
 }
