@@ -118,6 +118,24 @@ public final class DetectorChain implements AutoCloseable {
         return stages.stream().mapToInt(s -> s.numProcessingTimeTimers() + s.numEventTimeTimers()).sum();
     }
 
+    /**
+     * Runs audio blocks of {@code sound} every 100 ms for {@code durationMs} through the default chain, then
+     * ENDED, and returns the defects; asserts that no keyed state or timer is left behind.
+     */
+    public static List<DefectEvent> audioOnly(long durationMs, java.util.function.LongFunction<Program.Levels> sound)
+            throws Exception {
+        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+            for (long seq = 0; seq * 100 < durationMs; seq++) {
+                Program.Levels l = sound.apply(seq * 100);
+                chain.process(Features.block("s", seq, l.rmsDbfs(), l.peakDbfs(), l.nearFullScaleSamples()));
+            }
+            chain.process(Features.ended("s", durationMs * 1000));
+            org.assertj.core.api.Assertions.assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();
+            org.assertj.core.api.Assertions.assertThat(chain.timers()).as("timers after ENDED").isZero();
+            return chain.defects();
+        }
+    }
+
     @Override
     public void close() throws Exception {
         for (KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stage : stages) stage.close();

@@ -115,22 +115,9 @@ class AudioChannelLossDetectorTest {
 
     // ---- through the lifecycle ------------------------------------------------------------------------
 
-    private static List<DefectEvent> audioOnly(long durationMs, LongFunction<Program.Levels> sound) throws Exception {
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
-            for (long seq = 0; seq * 100 < durationMs; seq++) {
-                Program.Levels l = sound.apply(seq * 100);
-                chain.process(Features.block("s", seq, l.rmsDbfs(), l.peakDbfs(), l.nearFullScaleSamples()));
-            }
-            chain.process(Features.ended("s", durationMs * 1000));
-            assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();
-            assertThat(chain.timers()).as("timers after ENDED").isZero();
-            return chain.defects();
-        }
-    }
-
     @Test
     void aLostChannelOpensAfterTwoSecondsAndClosesAfterOneSecondOfRecovery() throws Exception {
-        List<DefectEvent> defects = audioOnly(10_000, t -> t >= 2000 && t < 5000 ? withDead(2, 1) : withDead(2));
+        List<DefectEvent> defects = DetectorChain.audioOnly(10_000, t -> t >= 2000 && t < 5000 ? withDead(2, 1) : withDead(2));
         assertThat(defects).extracting(DefectEvent::getDefectType, DefectEvent::getState, DefectEvent::getChannel).containsExactly(
                 tuple(DefectType.AUDIO_CHANNEL_LOSS, DefectState.OPENED, 1),
                 tuple(DefectType.AUDIO_CHANNEL_LOSS, DefectState.CLOSED, 1));
@@ -146,13 +133,13 @@ class AudioChannelLossDetectorTest {
 
     @Test
     void aLossShorterThanTwoSecondsRaisesNothing() throws Exception {
-        assertThat(audioOnly(8000, t -> t >= 2000 && t < 3900 ? withDead(2, 0) : withDead(2))).isEmpty();
+        assertThat(DetectorChain.audioOnly(8000, t -> t >= 2000 && t < 3900 ? withDead(2, 0) : withDead(2))).isEmpty();
     }
 
     @Test
     void twoChannelsLostAtOnceAreTwoDefectsWithTheirOwnChannelAndId() throws Exception {
         // 5.1 with front left and right dead while the centre carries dialogue; the right comes back first.
-        List<DefectEvent> defects = audioOnly(12_000, t -> {
+        List<DefectEvent> defects = DetectorChain.audioOnly(12_000, t -> {
             if (t >= 2000 && t < 5000) return withDead(6, 0, 1);
             if (t >= 5000 && t < 8000) return withDead(6, 0);
             return withDead(6);
@@ -171,7 +158,7 @@ class AudioChannelLossDetectorTest {
 
     @Test
     void whenEveryChannelFallsSilentTheLossGivesWayToSilence() throws Exception {
-        List<DefectEvent> defects = audioOnly(14_000, t -> {
+        List<DefectEvent> defects = DetectorChain.audioOnly(14_000, t -> {
             if (t >= 2000 && t < 6000) return withDead(2, 1);
             if (t >= 6000 && t < 10_000) return withDead(2, 0, 1);
             return withDead(2);
@@ -186,7 +173,7 @@ class AudioChannelLossDetectorTest {
 
     @Test
     void monoAndAllSilentStreamsNeverRaiseChannelLoss() throws Exception {
-        assertThat(audioOnly(6000, t -> withDead(1, 0))).extracting(DefectEvent::getDefectType).containsOnly(DefectType.AUDIO_SILENCE);
-        assertThat(audioOnly(6000, t -> withDead(2, 0, 1))).extracting(DefectEvent::getDefectType).containsOnly(DefectType.AUDIO_SILENCE);
+        assertThat(DetectorChain.audioOnly(6000, t -> withDead(1, 0))).extracting(DefectEvent::getDefectType).containsOnly(DefectType.AUDIO_SILENCE);
+        assertThat(DetectorChain.audioOnly(6000, t -> withDead(2, 0, 1))).extracting(DefectEvent::getDefectType).containsOnly(DefectType.AUDIO_SILENCE);
     }
 }

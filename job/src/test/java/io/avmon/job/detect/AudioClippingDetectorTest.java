@@ -91,22 +91,9 @@ class AudioClippingDetectorTest {
 
     // ---- through the lifecycle ------------------------------------------------------------------------
 
-    private static List<DefectEvent> audioOnly(long durationMs, LongFunction<Program.Levels> sound) throws Exception {
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
-            for (long seq = 0; seq * 100 < durationMs; seq++) {
-                Program.Levels l = sound.apply(seq * 100);
-                chain.process(Features.block("s", seq, l.rmsDbfs(), l.peakDbfs(), l.nearFullScaleSamples()));
-            }
-            chain.process(Features.ended("s", durationMs * 1000));
-            assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();
-            assertThat(chain.timers()).as("timers after ENDED").isZero();
-            return chain.defects();
-        }
-    }
-
     @Test
     void clippingOpensAfterOneSecondAndClosesAfterOneSecondOfRecovery() throws Exception {
-        List<DefectEvent> defects = audioOnly(8000, t -> t >= 2000 && t < 4000 ? CLIPPED : Program.PROGRAMME_AUDIO);
+        List<DefectEvent> defects = DetectorChain.audioOnly(8000, t -> t >= 2000 && t < 4000 ? CLIPPED : Program.PROGRAMME_AUDIO);
         assertThat(defects).extracting(DefectEvent::getDefectType).containsOnly(DefectType.AUDIO_CLIPPING);
         assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
         DefectEvent closed = defects.get(1);
@@ -133,11 +120,11 @@ class AudioClippingDetectorTest {
 
     @Test
     void aBurstShorterThanOneSecondRaisesNothing() throws Exception {
-        assertThat(audioOnly(5000, t -> t >= 2000 && t < 2900 ? CLIPPED : Program.PROGRAMME_AUDIO)).isEmpty();
+        assertThat(DetectorChain.audioOnly(5000, t -> t >= 2000 && t < 2900 ? CLIPPED : Program.PROGRAMME_AUDIO)).isEmpty();
     }
 
     @Test
     void aLoudButLegalPassageRaisesNothing() throws Exception {
-        assertThat(audioOnly(8000, t -> LOUD_BUT_LEGAL)).isEmpty();
+        assertThat(DetectorChain.audioOnly(8000, t -> LOUD_BUT_LEGAL)).isEmpty();
     }
 }
