@@ -24,8 +24,9 @@ import io.avmon.schema.Severity;
  * What to detect and how strictly: a {@link Policy} per {@link DefectType} (the alarm's raise delay, clear
  * delay and severity, as broadcast monitors set them per channel) plus each detector's thresholds.
  *
- * <p>Immutable and {@link Serializable}: the topology ships it inside its functions today; a later issue loads
- * it from YAML and swaps it at run time through broadcast state, so every operator reads it through one field.
+ * <p>Immutable and {@link Serializable}. A {@link io.avmon.job.profile.ProfileBook} holds one per stream, read
+ * from YAML ({@link io.avmon.job.profile.ProfileYaml}); the job swaps the book at run time through broadcast
+ * state and attaches each record's profile to the record, so detectors read their thresholds from there.
  */
 public final class DetectionProfile implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -179,6 +180,43 @@ public final class DetectionProfile implements Serializable {
 
     public BlockCorruptionDetector.Thresholds blockCorruption() {
         return blockCorruption;
+    }
+
+    /**
+     * The thresholds of the detector reporting {@code type}, or null for a type whose detector has none beyond
+     * its policy (stream stall). Used where the type is data, as in the YAML reader.
+     */
+    public Record thresholds(DefectType type) {
+        return switch (type) {
+            case BLACK_FRAMES -> black;
+            case FROZEN_FRAMES -> frozen;
+            case AUDIO_SILENCE -> silence;
+            case AUDIO_CLIPPING -> clipping;
+            case AUDIO_CHANNEL_LOSS -> channelLoss;
+            case LOUDNESS_VIOLATION -> loudness;
+            case COLOR_BARS -> colorBars;
+            case FRAME_DROP -> frameDrop;
+            case BLOCK_CORRUPTION -> blockCorruption;
+            case AV_SYNC_OFFSET -> avSync;
+            default -> null;
+        };
+    }
+
+    /** This profile with {@code thresholds} (of the record type {@link #thresholds(DefectType)} returns) for {@code type}. */
+    public DetectionProfile withThresholds(DefectType type, Record thresholds) {
+        return switch (type) {
+            case BLACK_FRAMES -> withBlack((BlackFrameDetector.Thresholds) thresholds);
+            case FROZEN_FRAMES -> withFrozen((FrozenFrameDetector.Thresholds) thresholds);
+            case AUDIO_SILENCE -> withSilence((AudioSilenceDetector.Thresholds) thresholds);
+            case AUDIO_CLIPPING -> withClipping((AudioClippingDetector.Thresholds) thresholds);
+            case AUDIO_CHANNEL_LOSS -> withChannelLoss((AudioChannelLossDetector.Thresholds) thresholds);
+            case LOUDNESS_VIOLATION -> withLoudness((LoudnessDetector.Thresholds) thresholds);
+            case COLOR_BARS -> withColorBars((ColorBarsDetector.Thresholds) thresholds);
+            case FRAME_DROP -> withFrameDrop((FrameDropDetector.Thresholds) thresholds);
+            case BLOCK_CORRUPTION -> withBlockCorruption((BlockCorruptionDetector.Thresholds) thresholds);
+            case AV_SYNC_OFFSET -> withAvSync((AvSyncDetector.Thresholds) thresholds);
+            default -> throw new IllegalArgumentException(type + " has no thresholds");
+        };
     }
 
     /** How long per-stream state outlives the stream's last record when no ENDED status arrives. */

@@ -3,11 +3,13 @@ package io.avmon.job;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -32,6 +34,10 @@ import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.job.detect.StreamStallDetector;
 import io.avmon.job.health.HealthAccumulator;
 import io.avmon.job.health.StreamHealthWindow;
+import io.avmon.job.profile.ProfileAttacher;
+import io.avmon.job.profile.ProfileBook;
+import io.avmon.job.profile.ProfileUpdate;
+import io.avmon.job.profile.ProfileUpdateValidator;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.StreamHealth;
 
@@ -40,7 +46,9 @@ import io.avmon.schema.StreamHealth;
  * from the converter (the CLI's analyze) and from test data:
  *
  * <pre>
- * input ─ Route dead letters ─┬─ keyBy(streamId) ─ BlackFrameDetector ─ ColorBarsDetector ─ FrozenFrameDetector
+ * profile updates ─ Check profiles ─┬─ broadcast ─────────┐
+ *                                   └─ (rejected) → deadLetters
+ * input ─ Route dead letters ─┬─ keyBy(streamId) ─ Attach profiles ─ BlackFrameDetector ─ ColorBarsDetector ─ FrozenFrameDetector
  *                             │     ─ BlockCorruptionDetector ─ FrameDropDetector ─ AudioSilenceDetector ─ AudioClippingDetector
  *                             │     ─ AudioChannelLossDetector ─ LoudnessDetector ─ AvSyncDetector ─ DefectLifecycle
  *                             │     ─ StreamStallDetector
@@ -48,8 +56,11 @@ import io.avmon.schema.StreamHealth;
  *                             │      └─ (side outputs of DefectLifecycle and StreamStallDetector) → defects
  *                             └─ (side output) → deadLetters
  * </pre>
- * There is one shuffle, the keyBy; every keyed operator after it is re-interpreted as keyed on the same key
- * ({@link DataStreamUtils#reinterpretAsKeyedStream}), so they chain into one task with no network hop. Enable
+ * There is one shuffle, the keyBy (and the broadcast of profile documents, which are rare); every keyed operator
+ * after it is re-interpreted as keyed on the same key ({@link DataStreamUtils#reinterpretAsKeyedStream}), so they
+ * chain behind the two-input head, {@link ProfileAttacher}, into one task with no network hop. The head gives
+ * every record its stream's profile, which the detectors and the lifecycle read, so a profile sent at run time
+ * takes effect without a restart. Enable
  * {@code pipeline.object-reuse} ({@link #configure}) so the chain hands one instance from detector to detector
  * instead of deep-copying it per operator.
  *
@@ -66,10 +77,16 @@ public class DetectorTopology {
 
     static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
-    private final DetectionProfile profile;
+    private final ProfileBook book;
 
+    /** One profile for every stream. */
     public DetectorTopology(DetectionProfile profile) {
-        this.profile = Objects.requireNonNull(profile, "profile");
+        this(ProfileBook.of(profile));
+    }
+
+    /** Per-stream profiles from {@code book} until a profile update replaces it. */
+    public DetectorTopology(ProfileBook book) {
+        this.book = Objects.requireNonNull(book, "book");
     }
 
     /** The pipeline settings the graph is designed for: object reuse on, Kryo off. */
@@ -85,7 +102,28 @@ public class DetectorTopology {
         env.configure(pipelineConfiguration());
     }
 
+    /** The graph with the start profiles only (offline analysis, tests). */
     public TopologyOutputs build(DataStream<MediaEvent> input) {
+        // Flink has no empty source (fromData fails on an empty list): one number, mapped to nothing.
+        DataStream<ProfileUpdate> none = input.getExecutionEnvironment().fromSequence(0, 0)
+                .uid("no-profile-updates-source").name("No profile updates")
+                .flatMap(new NoProfileUpdates(), TypeInformation.of(ProfileUpdate.class))
+                .uid("no-profile-updates").name("No profile updates");
+        return build(input, none);
+    }
+
+    /** The graph, taking whole profile documents from {@code profileUpdates} (the control topic) at run time. */
+    public TopologyOutputs build(DataStream<MediaEvent> input, DataStream<ProfileUpdate> profileUpdates) {
+        if (!input.getExecutionEnvironment().getConfig().isObjectReuseEnabled()) {
+            // Without it each chained operator gets a copy, and the copy loses the transient profile.
+            throw new IllegalStateException("the detector chain needs pipeline.object-reuse: true (DetectorTopology.configure(env))");
+        }
+        SingleOutputStreamOperator<String> checkedProfiles = profileUpdates
+                .process(new ProfileUpdateValidator(), Types.STRING)
+                .uid("check-profiles").name("Check profiles")
+                .setParallelism(1);
+        BroadcastStream<String> profiles = checkedProfiles.broadcast(ProfileAttacher.PROFILE_STATE);
+
         SingleOutputStreamOperator<MediaEvent> media = input
                 .process(new DeadLetterRouter(), TypeInformation.of(MediaEvent.class))
                 .uid("route-dead-letters").name("Route dead letters")
@@ -96,7 +134,11 @@ public class DetectorTopology {
         KeySelector<MediaEvent, String> byStream = new StreamIdKey();
         KeyedStream<MediaEvent, String> keyed = media.keyBy(byStream, Types.STRING);
 
-        SingleOutputStreamOperator<MediaEvent> black = keyed
+        SingleOutputStreamOperator<MediaEvent> attached = keyed.connect(profiles)
+                .process(new ProfileAttacher(book), TypeInformation.of(MediaEvent.class))
+                .uid("attach-profiles").name("Attach profiles");
+        DetectionProfile profile = book.defaults();
+        SingleOutputStreamOperator<MediaEvent> black = reKey(attached, byStream)
                 .process(new BlackFrameDetector(profile.black()), TypeInformation.of(MediaEvent.class))
                 .uid("black-frame-detector").name("BlackFrameDetector");
         // Bars before frozen: bars are a still picture, and the frozen detector leaves frames marked as bars alone.
@@ -147,11 +189,20 @@ public class DetectorTopology {
                         TypeInformation.of(StreamHealth.class))
                 .uid("stream-health").name("StreamHealth");
 
-        return new TopologyOutputs(defects, health, media.getSideOutput(DEAD_LETTERS));
+        DataStream<DeadLetter> deadLetters = media.getSideOutput(DEAD_LETTERS)
+                .union(checkedProfiles.getSideOutput(ProfileUpdateValidator.REJECTED));
+        return new TopologyOutputs(defects, health, deadLetters);
     }
 
     private static KeyedStream<MediaEvent, String> reKey(DataStream<MediaEvent> stream, KeySelector<MediaEvent, String> key) {
         return DataStreamUtils.reinterpretAsKeyedStream(stream, key, Types.STRING);
+    }
+
+    private static final class NoProfileUpdates implements FlatMapFunction<Long, ProfileUpdate> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void flatMap(Long ignored, Collector<ProfileUpdate> out) {}
     }
 
     /** The one key of the graph. */

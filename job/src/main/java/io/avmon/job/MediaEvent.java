@@ -73,6 +73,13 @@ public class MediaEvent {
     /** AvSyncDetector's measure: the stream's A/V offset estimate after this record, ms, positive when the audio is late; NaN without one. */
     public float avSyncOffsetMs = Float.NaN;
 
+    /**
+     * The stream's profile, attached at the head of the detector chain ({@link io.avmon.job.profile.ProfileAttacher}).
+     * Transient, so Flink never serializes it: it lives only while the record passes the chain, which hands one
+     * instance from operator to operator ({@code pipeline.object-reuse}). Null before the head.
+     */
+    public transient DetectionProfile profile;
+
     /** DefectLifecycle's view after this record: defects OPENED and not yet CLOSED on the stream. */
     public int openDefects;
     /** Types of those open defects, one bit per {@link DefectType} ordinal. */

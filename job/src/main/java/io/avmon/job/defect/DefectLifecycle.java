@@ -60,7 +60,8 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
 
     private static final DefectType[] TYPES = DefectType.values();
 
-    private final DetectionProfile profile;
+    /** The profile for records that carry none, and the state retention, which is fixed when the job starts. */
+    private final DetectionProfile startProfile;
     private transient MapState<Integer, DefectTrack> tracks;
     private transient ValueState<Long> expiryTimer;
     private transient Counter defectsOpened;
@@ -68,7 +69,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
     private transient Counter candidatesDropped;
 
     public DefectLifecycle(DetectionProfile profile) {
-        this.profile = profile;
+        this.startProfile = profile;
     }
 
     @Override
@@ -97,15 +98,18 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             return;
         }
         long mediaMs = Math.floorDiv(event.mediaTimeUs, 1000L);
-        startCandidates(event, medium, mediaMs, ctx);
+        // The stream's profile as of this record: a change at run time applies from the next record on.
+        DetectionProfile profile = event.profile != null ? event.profile : startProfile;
+        startCandidates(event, medium, mediaMs, profile, ctx);
         if (!tracks.isEmpty()) {
-            advance(event, medium, mediaMs, ctx);
+            advance(event, medium, mediaMs, profile, ctx);
         }
         annotateOpenDefects(event);
         out.collect(event);
     }
 
-    private void startCandidates(MediaEvent event, DefectKinds.Medium medium, long mediaMs, Context ctx) throws Exception {
+    private void startCandidates(MediaEvent event, DefectKinds.Medium medium, long mediaMs, DetectionProfile profile,
+                                 Context ctx) throws Exception {
         long conditions = event.conditions;
         while (conditions != 0) {
             int ordinal = Long.numberOfTrailingZeros(conditions);
@@ -147,7 +151,8 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
     }
 
     /** Moves every track of the stream forward by one record. */
-    private void advance(MediaEvent event, DefectKinds.Medium medium, long mediaMs, Context ctx) throws Exception {
+    private void advance(MediaEvent event, DefectKinds.Medium medium, long mediaMs, DetectionProfile profile,
+                         Context ctx) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         int remaining = 0;
         Iterator<Map.Entry<Integer, DefectTrack>> it = tracks.iterator();
@@ -190,11 +195,12 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             }
             if (!track.open && !track.clearing() && track.latestMediaMs - track.startMediaMs >= minDurationMs) {
                 track.open = true;
-                emit(ctx, track, DefectState.OPENED, policy);
+                track.severity = policy.severity();
+                emit(ctx, track, DefectState.OPENED);
             }
             if (track.open && recovered) {
                 track.open = false;
-                emit(ctx, track, DefectState.CLOSED, policy);
+                emit(ctx, track, DefectState.CLOSED);
                 it.remove();
                 continue;
             }
@@ -251,7 +257,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
         if (!any) {
             return;
         }
-        long retentionMs = profile.stateRetention().toMillis();
+        long retentionMs = startProfile.stateRetention().toMillis();
         if (timestamp - lastActivity < retentionMs) {
             long next = lastActivity + retentionMs;
             ctx.timerService().registerProcessingTimeTimer(next);
@@ -273,12 +279,12 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             track.clearSinceWallMs = endWallMs;
         }
         track.open = false;
-        emit(ctx, track, DefectState.CLOSED, profile.policy(track.defectType));
+        emit(ctx, track, DefectState.CLOSED);
     }
 
     private void ensureExpiryTimer(Context ctx) throws Exception {
         if (expiryTimer.value() == null) {
-            long at = ctx.timerService().currentProcessingTime() + profile.stateRetention().toMillis();
+            long at = ctx.timerService().currentProcessingTime() + startProfile.stateRetention().toMillis();
             ctx.timerService().registerProcessingTimeTimer(at);
             expiryTimer.update(at);
         }
@@ -307,7 +313,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
         event.openDefectTypes = types;
     }
 
-    private void emit(Context ctx, DefectTrack track, DefectState state, DetectionProfile.Policy policy) {
+    private void emit(Context ctx, DefectTrack track, DefectState state) {
         String streamId = ctx.getCurrentKey();
         boolean closed = state == DefectState.CLOSED;
         DefectEvent defect = DefectEvent.newBuilder()
@@ -319,7 +325,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
                 .setEndMediaTimeMs(closed ? track.clearSinceMediaMs : null)
                 .setStartWallClockMs(track.startWallMs)
                 .setEndWallClockMs(closed ? track.clearSinceWallMs : null)
-                .setSeverity(policy.severity())
+                .setSeverity(track.severity)
                 .setValue(DefectKinds.value(track.defectType, track.measureSum, track.measureCount, track.measureMax))
                 .setUnit(DefectKinds.unit(track.defectType))
                 .setChannel(track.channel < 0 ? null : track.channel)

@@ -1,6 +1,7 @@
 package io.avmon.job.defect;
 
 import io.avmon.schema.DefectType;
+import io.avmon.schema.Severity;
 
 /**
  * One defect (a candidate, then an open defect) of one type on one channel of one stream: the lifecycle's
@@ -18,6 +19,8 @@ public class DefectTrack {
     public long latestMediaMs;
     public long latestWallMs;
     public boolean open;
+    /** The severity the defect OPENED with; its CLOSED carries the same, whatever the profile says by then. */
+    public Severity severity;
     /** Media time of the first healthy record after the last defective one; NONE while defective. */
     public long clearSinceMediaMs = NONE;
     public long clearSinceWallMs = NONE;

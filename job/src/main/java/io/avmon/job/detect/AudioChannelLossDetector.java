@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 
 
+import io.avmon.job.DetectionProfile;
 import io.avmon.job.MediaEvent;
 import io.avmon.job.audio.ChannelLayout;
 import io.avmon.schema.ChannelLevels;
@@ -41,10 +42,15 @@ public class AudioChannelLossDetector extends Detector {
         public static final Thresholds DEFAULTS = new Thresholds(-60.0, -50.0, false);
     }
 
-    private final Thresholds thresholds;
+    private Thresholds thresholds;
 
     public AudioChannelLossDetector(Thresholds thresholds) {
         this.thresholds = thresholds;
+    }
+
+    @Override
+    protected void useProfile(DetectionProfile profile) {
+        thresholds = profile.channelLoss();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 
 
+import io.avmon.job.DetectionProfile;
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
@@ -37,10 +38,15 @@ public class AudioClippingDetector extends Detector {
         public static final Thresholds DEFAULTS = new Thresholds(0.001, 3, -0.1);
     }
 
-    private final Thresholds thresholds;
+    private Thresholds thresholds;
 
     public AudioClippingDetector(Thresholds thresholds) {
         this.thresholds = thresholds;
+    }
+
+    @Override
+    protected void useProfile(DetectionProfile profile) {
+        thresholds = profile.clipping();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 
 
+import io.avmon.job.DetectionProfile;
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
@@ -25,10 +26,15 @@ public class AudioSilenceDetector extends Detector {
         public static final Thresholds DEFAULTS = new Thresholds(-60.0);
     }
 
-    private final Thresholds thresholds;
+    private Thresholds thresholds;
 
     public AudioSilenceDetector(Thresholds thresholds) {
         this.thresholds = thresholds;
+    }
+
+    @Override
+    protected void useProfile(DetectionProfile profile) {
+        thresholds = profile.silence();
     }
 
     @Override

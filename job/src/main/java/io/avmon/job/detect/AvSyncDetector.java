@@ -8,6 +8,7 @@ import java.util.List;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 
+import io.avmon.job.DetectionProfile;
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
@@ -103,7 +104,7 @@ public class AvSyncDetector extends Detector {
         public Sync() {}
     }
 
-    private final Thresholds thresholds;
+    private Thresholds thresholds;
     private final Duration stateRetention;
     private transient ValueState<Sync> sync;
     private transient float[] scratch;
@@ -117,6 +118,14 @@ public class AvSyncDetector extends Detector {
     protected void openState() throws Exception {
         sync = streamState("avSync", Sync.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
         scratch = new float[thresholds.pairs()];
+    }
+
+    @Override
+    protected void useProfile(DetectionProfile profile) {
+        thresholds = profile.avSync();
+        if (scratch != null && scratch.length != thresholds.pairs()) {
+            scratch = new float[thresholds.pairs()];
+        }
     }
 
     @Override

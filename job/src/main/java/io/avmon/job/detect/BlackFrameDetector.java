@@ -3,6 +3,7 @@ package io.avmon.job.detect;
 import java.io.Serializable;
 
 
+import io.avmon.job.DetectionProfile;
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.VideoFrameFeatures;
@@ -41,7 +42,7 @@ public class BlackFrameDetector extends Detector {
         public static final Thresholds DEFAULTS = new Thresholds(0.95, 6, 5, 0.98);
     }
 
-    private final Thresholds thresholds;
+    private Thresholds thresholds;
     private transient int[] histogram;
 
     public BlackFrameDetector(Thresholds thresholds) {
@@ -51,6 +52,11 @@ public class BlackFrameDetector extends Detector {
     @Override
     protected void openState() throws Exception {
         histogram = new int[256];
+    }
+
+    @Override
+    protected void useProfile(DetectionProfile profile) {
+        thresholds = profile.black();
     }
 
     @Override

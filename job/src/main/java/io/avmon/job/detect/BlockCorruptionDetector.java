@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 
+import io.avmon.job.DetectionProfile;
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.VideoFrameFeatures;
@@ -81,7 +82,7 @@ public class BlockCorruptionDetector extends Detector {
 
     private static final float WHOLE_PICTURE_PERCENT = 100f;
 
-    private final Thresholds thresholds;
+    private Thresholds thresholds;
     private final Duration stateRetention;
     private transient ValueState<Damage> damage;
 
@@ -93,6 +94,11 @@ public class BlockCorruptionDetector extends Detector {
     @Override
     protected void openState() {
         damage = streamState("blockDamage", Damage.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
+    }
+
+    @Override
+    protected void useProfile(DetectionProfile profile) {
+        thresholds = profile.blockCorruption();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 
 
+import io.avmon.job.DetectionProfile;
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.VideoFrameFeatures;
@@ -57,7 +58,7 @@ public class ColorBarsDetector extends Detector {
     /** Hues of the six saturated bars in canonical order, atan2(Cr-128, Cb-128) in degrees, per matrix. */
     static final double[][] BAR_HUES = {barHues(0.2126, 0.0722), barHues(0.299, 0.114)};
 
-    private final Thresholds thresholds;
+    private Thresholds thresholds;
     private transient int[] barClass;
     private transient int[] barLuma;
     private transient int[] sequenceLength;
@@ -76,6 +77,11 @@ public class ColorBarsDetector extends Detector {
         barClass = new int[64];
         barLuma = new int[64];
         sequenceLength = new int[64];
+    }
+
+    @Override
+    protected void useProfile(DetectionProfile profile) {
+        thresholds = profile.colorBars();
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
+import io.avmon.job.DetectionProfile;
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.InputState;
 
@@ -19,12 +20,17 @@ import io.avmon.schema.InputState;
  * each in place, counts them ({@code recordsInspected}, {@code defectiveRecords}), forgets a stream's state when
  * the stream ends, and forwards every record, so the next detector in the chain sees it. A subclass says only
  * which records it judges, how, and what state it keeps.
+ *
+ * <p>Thresholds come from the record's stream profile ({@link MediaEvent#profile}), which can change at run time
+ * and differ per stream; a detector keeps the ones it was built with for records that carry none (a detector
+ * run on its own, as in the harness tests).
  */
 public abstract class Detector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
     private static final long serialVersionUID = 1L;
 
     private transient Counter recordsInspected;
     private transient Counter defectiveRecords;
+    private transient DetectionProfile appliedProfile;
 
     @Override
     public final void open(OpenContext openContext) throws Exception {
@@ -51,6 +57,12 @@ public abstract class Detector extends KeyedProcessFunction<String, MediaEvent, 
         return getRuntimeContext().getState(descriptor);
     }
 
+    /**
+     * Takes the thresholds of {@code profile} for the records that follow. Called when a record's profile differs
+     * from the previous record's (a reference check: the book hands out one instance per stream and revision).
+     */
+    protected abstract void useProfile(DetectionProfile profile);
+
     /** Whether this detector judges the record: video detectors take frames, audio detectors blocks. */
     protected abstract boolean inspects(MediaEvent event);
 
@@ -63,6 +75,11 @@ public abstract class Detector extends KeyedProcessFunction<String, MediaEvent, 
     @Override
     public final void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) throws Exception {
         if (inspects(event)) {
+            DetectionProfile profile = event.profile;
+            if (profile != null && profile != appliedProfile) {
+                appliedProfile = profile;
+                useProfile(profile);
+            }
             recordsInspected.inc();
             if (annotate(event)) {
                 defectiveRecords.inc();

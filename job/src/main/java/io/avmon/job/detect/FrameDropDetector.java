@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 
+import io.avmon.job.DetectionProfile;
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.DefectType;
 
@@ -71,7 +72,7 @@ public class FrameDropDetector extends Detector {
         public Cadence() {}
     }
 
-    private final Thresholds thresholds;
+    private Thresholds thresholds;
     private final Duration stateRetention;
     private transient ValueState<Cadence> cadence;
     private transient long[] scratch;
@@ -87,6 +88,14 @@ public class FrameDropDetector extends Detector {
     protected void openState() throws Exception {
         cadence = streamState("frameCadence", Cadence.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
         scratch = new long[thresholds.historyFrames()];
+    }
+
+    @Override
+    protected void useProfile(DetectionProfile profile) {
+        thresholds = profile.frameDrop();
+        if (scratch != null && scratch.length != thresholds.historyFrames()) {
+            scratch = new long[thresholds.historyFrames()];
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 
+import io.avmon.job.DetectionProfile;
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.PictureType;
@@ -62,7 +63,7 @@ public class FrozenFrameDetector extends Detector {
         public Reference() {}
     }
 
-    private final Thresholds thresholds;
+    private Thresholds thresholds;
     private final Duration stateRetention;
     private transient ValueState<Reference> reference;
 
@@ -75,6 +76,11 @@ public class FrozenFrameDetector extends Detector {
     protected void openState() throws Exception {
         // Read-and-write TTL: a long freeze only reads the reference, and must keep it.
         reference = streamState("freezeReference", Reference.class, stateRetention, StateTtlConfig.UpdateType.OnReadAndWrite);
+    }
+
+    @Override
+    protected void useProfile(DetectionProfile profile) {
+        thresholds = profile.frozen();
     }
 
     @Override

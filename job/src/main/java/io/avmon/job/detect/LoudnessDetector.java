@@ -6,6 +6,7 @@ import java.time.Duration;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 
+import io.avmon.job.DetectionProfile;
 import io.avmon.job.MediaEvent;
 import io.avmon.job.audio.Bs1770;
 import io.avmon.job.audio.LoudnessMeter;
@@ -72,7 +73,7 @@ public class LoudnessDetector extends Detector {
         }
     }
 
-    private final Thresholds thresholds;
+    private Thresholds thresholds;
     private final Duration stateRetention;
     private transient ValueState<LoudnessMeter> meter;
 
@@ -85,6 +86,11 @@ public class LoudnessDetector extends Detector {
     protected void openState() throws Exception {
         // Written on every block, so the default update-on-write TTL keeps a live stream's meter.
         meter = streamState("loudnessMeter", LoudnessMeter.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
+    }
+
+    @Override
+    protected void useProfile(DetectionProfile profile) {
+        thresholds = profile.loudness();
     }
 
     @Override

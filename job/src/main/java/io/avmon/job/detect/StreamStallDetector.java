@@ -19,6 +19,7 @@ import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.InputState;
+import io.avmon.schema.Severity;
 import io.avmon.schema.StreamStatus;
 
 /**
@@ -69,23 +70,27 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
         public boolean open;
         public long startMediaMs;
         public long startWallMs;
+        /** The stream's policy as of its last record: the watchdog fires when no record is at hand. */
+        public long minDurationMs;
+        public Severity severity;
 
         public Stall() {}
     }
 
-    private final DetectionProfile profile;
+    /** The policy for records that carry no profile, and the state retention, fixed when the job starts. */
+    private final DetectionProfile startProfile;
     private transient ValueState<Stall> stall;
     private transient Counter defectsOpened;
     private transient Counter defectsClosed;
 
     public StreamStallDetector(DetectionProfile profile) {
-        this.profile = profile;
+        this.startProfile = profile;
     }
 
     @Override
     public void open(OpenContext openContext) {
         ValueStateDescriptor<Stall> descriptor = new ValueStateDescriptor<>("streamStall", Types.POJO(Stall.class));
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(profile.stateRetention())
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(startProfile.stateRetention())
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build());
@@ -94,22 +99,23 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
         defectsClosed = getRuntimeContext().getMetricGroup().counter("defectsClosed");
     }
 
-    private DetectionProfile.Policy policy() {
-        return profile.policy(DefectType.STREAM_STALL);
-    }
-
     @Override
     public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) throws Exception {
-        if (!policy().enabled()) {
+        DetectionProfile.Policy policy = (event.profile != null ? event.profile : startProfile).policy(DefectType.STREAM_STALL);
+        Stall s = stall.value();
+        if (!policy.enabled()) {
+            if (s != null) {
+                // Switched off at run time: end what the watchdog holds for the stream.
+                forget(ctx, s, Math.max(s.lastIngestMs, event.ingestTimeMs));
+            }
             out.collect(event);
             return;
         }
         long now = ctx.timerService().currentProcessingTime();
-        Stall s = stall.value();
         if (event.video != null || event.audio != null) {
-            s = media(event, s == null ? new Stall() : s, now, ctx);
+            s = media(event, withPolicy(s == null ? new Stall() : s, policy), now, ctx);
         } else if (event.status != null) {
-            s = status(event.status, s, now, ctx);
+            s = status(event.status, s == null ? null : withPolicy(s, policy), policy, now, ctx);
         }
         if (s != null && s.open) {
             event.openDefects++;
@@ -118,8 +124,17 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
         out.collect(event);
     }
 
+    private static Stall withPolicy(Stall s, DetectionProfile.Policy policy) {
+        s.minDurationMs = policy.minDuration().toMillis();
+        if (!s.open) {
+            // An open stall closes with the severity it opened with.
+            s.severity = policy.severity();
+        }
+        return s;
+    }
+
     private Stall media(MediaEvent event, Stall s, long now, Context ctx) throws Exception {
-        long minDurationUs = policy().minDuration().toNanos() / 1000;
+        long minDurationUs = s.minDurationMs * 1000;
         long mediaUs = event.mediaTimeUs;
         if (mediaUs != MediaEvent.UNKNOWN_MEDIA_TIME) {
             if (s.open) {
@@ -142,7 +157,7 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
         s.lastIngestMs = Math.max(s.lastIngestMs, event.ingestTimeMs);
         s.lastRecordProcessingMs = now;
         if (s.live && s.timerAt == NONE) {
-            register(ctx, s, now + policy().minDuration().toMillis());
+            register(ctx, s, now + s.minDurationMs);
         }
         stall.update(s);
         return s;
@@ -165,18 +180,11 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
         return duration;
     }
 
-    private Stall status(StreamStatus status, Stall s, long now, Context ctx) throws Exception {
+    private Stall status(StreamStatus status, Stall s, DetectionProfile.Policy policy, long now, Context ctx) throws Exception {
         InputState state = status.getState();
         if (state == InputState.ENDED) {
             if (s != null) {
-                if (s.open) {
-                    long lastMs = s.lastMediaEndUs == NONE ? s.startMediaMs : Math.floorDiv(s.lastMediaEndUs, 1000L);
-                    close(ctx, s, lastMs, Math.max(s.lastIngestMs, status.getIngestTimeMs()));
-                }
-                if (s.timerAt != NONE) {
-                    ctx.timerService().deleteProcessingTimeTimer(s.timerAt);
-                }
-                stall.clear();
+                forget(ctx, s, Math.max(s.lastIngestMs, status.getIngestTimeMs()));
             }
             return null;
         }
@@ -184,7 +192,7 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
             return s;
         }
         if (s == null) {
-            s = new Stall();
+            s = withPolicy(new Stall(), policy);
         }
         s.live = true;
         if (s.lastRecordProcessingMs == NONE) {
@@ -195,12 +203,12 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
                 s.lastMediaEndUs = status.getLastMediaTimeUs();
             }
         }
-        if (state == InputState.RECONNECTING && !s.open && now - s.lastRecordProcessingMs >= policy().minDuration().toMillis()) {
+        if (state == InputState.RECONNECTING && !s.open && now - s.lastRecordProcessingMs >= s.minDurationMs) {
             open(ctx, s);
         }
         if (s.timerAt == NONE) {
-            register(ctx, s, s.open ? s.lastRecordProcessingMs + profile.stateRetention().toMillis()
-                    : Math.max(now, s.lastRecordProcessingMs + policy().minDuration().toMillis()));
+            register(ctx, s, s.open ? s.lastRecordProcessingMs + startProfile.stateRetention().toMillis()
+                    : Math.max(now, s.lastRecordProcessingMs + s.minDurationMs));
         }
         stall.update(s);
         return s;
@@ -214,18 +222,30 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
         }
         s.timerAt = NONE;
         long silentMs = timestamp - s.lastRecordProcessingMs;
-        long retentionMs = profile.stateRetention().toMillis();
+        long retentionMs = startProfile.stateRetention().toMillis();
         if (s.open && silentMs >= retentionMs) {
             // Gone for good without ENDED: close where it was last seen, and forget the stream.
             close(ctx, s, s.startMediaMs, s.lastIngestMs);
             stall.clear();
             return;
         }
-        if (!s.open && silentMs >= policy().minDuration().toMillis()) {
+        if (!s.open && silentMs >= s.minDurationMs) {
             open(ctx, s);
         }
-        register(ctx, s, s.lastRecordProcessingMs + (s.open ? retentionMs : policy().minDuration().toMillis()));
+        register(ctx, s, s.lastRecordProcessingMs + (s.open ? retentionMs : s.minDurationMs));
         stall.update(s);
+    }
+
+    /** Closes an open stall at the last media time seen, cancels the watchdog and drops the stream's state. */
+    private void forget(Context ctx, Stall s, long endWallMs) {
+        if (s.open) {
+            long lastMs = s.lastMediaEndUs == NONE ? s.startMediaMs : Math.floorDiv(s.lastMediaEndUs, 1000L);
+            close(ctx, s, lastMs, endWallMs);
+        }
+        if (s.timerAt != NONE) {
+            ctx.timerService().deleteProcessingTimeTimer(s.timerAt);
+        }
+        stall.clear();
     }
 
     private void open(Context ctx, Stall s) {
@@ -262,7 +282,7 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
                 .setEndMediaTimeMs(endMediaMs)
                 .setStartWallClockMs(s.startWallMs)
                 .setEndWallClockMs(endWallMs)
-                .setSeverity(policy().severity())
+                .setSeverity(s.severity)
                 .setValue(value)
                 .setUnit(DefectKinds.unit(DefectType.STREAM_STALL))
                 .setChannel(null)

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.avmon.job.DetectionProfile;
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
 import io.avmon.job.MediaEvent;
@@ -61,6 +62,23 @@ class AudioSilenceDetectorTest {
         MediaEvent event = judge(Features.block("s", 0, new float[] {-20f, -120f}, new float[] {-6f, -120f}));
         assertThat(event.hasCondition(DefectType.AUDIO_SILENCE)).isFalse();
         assertThat(event.silentChannels).isEqualTo(0b10);
+    }
+
+    @Test
+    void judgesByTheProfileTheRecordCarries() throws Exception {
+        MediaEvent quiet = MediaEvent.of(Features.block("s", 0, -55f, -50f));
+        quiet.profile = DetectionProfile.defaults().withSilence(new AudioSilenceDetector.Thresholds(-40.0));
+        harness.processElement(quiet, 0);
+        assertThat(quiet.hasCondition(DefectType.AUDIO_SILENCE))
+                .as("-50 dBFS peaks are silence under a -40 dBFS threshold").isTrue();
+
+        assertThat(judge(Features.block("s", 1, -55f, -50f)).hasCondition(DefectType.AUDIO_SILENCE))
+                .as("a record without a profile keeps the last thresholds applied").isTrue();
+        MediaEvent again = MediaEvent.of(Features.block("s", 2, -55f, -50f));
+        again.profile = DetectionProfile.defaults();
+        harness.processElement(again, 0);
+        assertThat(again.hasCondition(DefectType.AUDIO_SILENCE))
+                .as("back to the default -60 dBFS").isFalse();
     }
 
     @Test

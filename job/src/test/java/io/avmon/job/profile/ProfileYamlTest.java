@@ -1,0 +1,200 @@
+package io.avmon.job.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.avmon.job.DetectionProfile;
+import io.avmon.job.audio.LoudnessStandard;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.Severity;
+
+class ProfileYamlTest {
+
+    private static final String NEWSROOM = """
+            description: news channels
+            defaults:
+              black-frames:
+                min-duration: 5s
+                min-black-pixel-share: 0.9
+              loudness-violation:
+                standard: ATSC_A85
+            streams:
+              news-1:
+                frozen-frames: { enabled: false }
+                av-sync-offset: { max-audio-late: 40ms, max-audio-early: 60ms, severity: critical }
+              sport-2:
+                black-frames: { recovery-hold-off: 2.5s }
+            """;
+
+    @Test
+    void defaultsApplyOverTheBuiltInProfileAndStreamsOverTheDefaults() {
+        ProfileBook book = ProfileYaml.parse(NEWSROOM);
+
+        DetectionProfile defaults = book.defaults();
+        assertThat(defaults.policy(DefectType.BLACK_FRAMES).minDuration()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.black().minBlackPixelShare()).isEqualTo(0.9);
+        assertThat(defaults.loudness().targetLufs()).isEqualTo(LoudnessStandard.ATSC_A85.targetLufs());
+        assertThat(defaults.policy(DefectType.FROZEN_FRAMES)).isEqualTo(DetectionProfile.defaults().policy(DefectType.FROZEN_FRAMES));
+
+        DetectionProfile news = book.forStream("news-1");
+        assertThat(news.policy(DefectType.FROZEN_FRAMES).enabled()).isFalse();
+        assertThat(news.avSync().maxAudioLate()).isEqualTo(Duration.ofMillis(40));
+        assertThat(news.avSync().maxAudioEarly()).isEqualTo(Duration.ofMillis(60));
+        assertThat(news.policy(DefectType.AV_SYNC_OFFSET).severity()).isEqualTo(Severity.CRITICAL);
+        assertThat(news.policy(DefectType.BLACK_FRAMES).minDuration()).as("inherits the defaults section").isEqualTo(Duration.ofSeconds(5));
+
+        DetectionProfile sport = book.forStream("sport-2");
+        assertThat(sport.policy(DefectType.BLACK_FRAMES).recoveryHoldOff()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(sport.policy(DefectType.BLACK_FRAMES).minDuration()).isEqualTo(Duration.ofSeconds(5));
+
+        assertThat(book.forStream("anything-else")).isSameAs(defaults);
+        assertThat(book.overriddenStreams()).containsExactly("news-1", "sport-2");
+    }
+
+    @Test
+    void formattedDefaultsReadBackAsTheBuiltInProfile() {
+        String document = ProfileYaml.format(DetectionProfile.defaults());
+
+        assertThat(ProfileYaml.parse(document).defaults()).isEqualTo(DetectionProfile.defaults());
+        for (DefectType type : DefectType.values()) {
+            assertThat(document).contains("  " + ProfileYaml.typeKey(type) + ":\n");
+        }
+    }
+
+    @Test
+    void shippedSampleProfileParses() throws Exception {
+        Path sample = Path.of("..", "deploy", "profiles", "avmon-profile.yaml");
+        ProfileBook book = ProfileYaml.read(sample);
+        assertThat(book.defaults()).isNotNull();
+    }
+
+    @Test
+    void everyThresholdCanBeSetFromYaml() {
+        DetectionProfile defaults = DetectionProfile.defaults();
+        for (DefectType type : DefectType.values()) {
+            Record thresholds = defaults.thresholds(type);
+            if (thresholds == null) {
+                continue;
+            }
+            for (var component : thresholds.getClass().getRecordComponents()) {
+                // Each component restated at its default value must read back unchanged: every type has a YAML form.
+                String value = ProfileYaml.format(defaults).lines()
+                        .dropWhile(line -> !line.equals("  " + ProfileYaml.typeKey(type) + ":"))
+                        .filter(line -> line.startsWith("    " + ProfileYaml.kebab(component.getName()) + ":"))
+                        .findFirst().orElseThrow();
+                String document = "defaults:\n  " + ProfileYaml.typeKey(type) + ":\n" + value + "\n";
+                assertThat(ProfileYaml.parse(document).defaults()).as(document).isEqualTo(defaults);
+            }
+        }
+    }
+
+    @Test
+    void aStandardMovesTheTargetAndExplicitThresholdsStillWin() {
+        ProfileBook book = ProfileYaml.parse("""
+                defaults:
+                  loudness-violation: { standard: atsc-a85, target-lufs: -27 }
+                """);
+        assertThat(book.defaults().loudness().targetLufs()).isEqualTo(-27.0);
+    }
+
+    @Test
+    void rejectsAMisspelledSettingNamingItsPathAndTheKnownOnes() {
+        assertThatThrownBy(() -> ProfileYaml.parse("""
+                streams:
+                  news-1:
+                    frozen-frames: { min-durration: 3s }
+                """))
+                .isInstanceOf(InvalidProfileException.class)
+                .hasMessageStartingWith("streams.news-1.frozen-frames.min-durration: unknown setting")
+                .hasMessageContaining("min-duration")
+                .hasMessageContaining("max-frame-difference");
+    }
+
+    @Test
+    void rejectsAnUnknownDefectType() {
+        assertThatThrownBy(() -> ProfileYaml.parse("defaults:\n  black-frame: { enabled: false }\n"))
+                .hasMessageStartingWith("defaults.black-frame: unknown defect type")
+                .hasMessageContaining("black-frames");
+    }
+
+    @Test
+    void rejectsADurationWithoutAUnit() {
+        assertThatThrownBy(() -> ProfileYaml.parse("defaults:\n  black-frames: { min-duration: 3 }\n"))
+                .hasMessage("defaults.black-frames.min-duration: must be a duration with a unit (500ms, 3s, 2min, 1h), not \"3\"");
+    }
+
+    @Test
+    void rejectsAFractionWhereAWholeNumberIsNeeded() {
+        assertThatThrownBy(() -> ProfileYaml.parse("defaults:\n  frame-drop: { history-frames: 12.5 }\n"))
+                .hasMessage("defaults.frame-drop.history-frames: must be a whole number, not 12.5");
+    }
+
+    @Test
+    void rejectsThresholdsTheirDetectorRefuses() {
+        assertThatThrownBy(() -> ProfileYaml.parse("defaults:\n  av-sync-offset: { min-pairs: 50 }\n"))
+                .hasMessage("defaults.av-sync-offset: invalid A/V sync thresholds");
+        assertThatThrownBy(() -> ProfileYaml.parse("defaults:\n  black-frames: { min-duration: -1s }\n"))
+                .isInstanceOf(InvalidProfileException.class);
+    }
+
+    @Test
+    void rejectsAnUnknownSeverityListingTheKnownOnes() {
+        assertThatThrownBy(() -> ProfileYaml.parse("defaults:\n  black-frames: { severity: urgent }\n"))
+                .hasMessage("defaults.black-frames.severity: must be one of MINOR, MAJOR, CRITICAL, not \"urgent\"");
+    }
+
+    @Test
+    void rejectsBrokenYamlWithItsLineAndColumn() {
+        assertThatThrownBy(() -> ProfileYaml.parse("defaults:\n  black-frames:\n    enabled: false\n   min-duration: 3s\n"))
+                .isInstanceOf(InvalidProfileException.class)
+                .hasMessageStartingWith("not valid YAML at line 4, column ")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void rejectsADuplicatedStream() {
+        assertThatThrownBy(() -> ProfileYaml.parse("streams:\n  a: {}\n  a: {}\n"))
+                .hasMessageStartingWith("not valid YAML at line 3")
+                .hasMessageContaining("duplicate key a");
+    }
+
+    @Test
+    void rejectsAnEmptyDocumentAndNamesTheWayToRestoreDefaults() {
+        assertThatThrownBy(() -> ProfileYaml.parse("  \n# nothing\n"))
+                .hasMessageContaining("the profile is empty")
+                .hasMessageContaining("defaults: {}");
+        assertThat(ProfileYaml.parse("defaults: {}").defaults()).isEqualTo(DetectionProfile.defaults());
+    }
+
+    @Test
+    void rejectsAListWhereSettingsBelong() {
+        assertThatThrownBy(() -> ProfileYaml.parse("streams:\n  - news-1\n"))
+                .hasMessage("streams: must be a mapping of settings, not a list");
+    }
+
+    @Test
+    void aMissingFileIsNamed(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.yaml");
+        assertThatThrownBy(() -> ProfileYaml.read(missing)).hasMessage(missing + ": no such profile file");
+    }
+
+    @Test
+    void errorsInAFileLeadWithTheFileName(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("p.yaml"), "defaults:\n  av-sync-offset: { max-audio-late: soon }\n");
+        assertThatThrownBy(() -> ProfileYaml.read(file))
+                .hasMessageStartingWith(file + ": defaults.av-sync-offset.max-audio-late: must be a duration");
+    }
+
+    @Test
+    void theRevisionNamesTheDocument() {
+        assertThat(ProfileYaml.parse(NEWSROOM).revision()).hasSize(12).isEqualTo(ProfileYaml.parse(NEWSROOM).revision());
+        assertThat(ProfileYaml.parse("defaults: {}").revision()).isNotEqualTo(ProfileYaml.parse(NEWSROOM).revision());
+    }
+}
