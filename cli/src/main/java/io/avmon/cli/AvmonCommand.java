@@ -4,13 +4,15 @@ import java.io.PrintWriter;
 
 import io.avmon.cli.analyze.AnalyzeCommand;
 import io.avmon.cli.demo.DemoCommand;
+import io.avmon.cli.profile.ProfileCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code bin/avmon}: the demo, offline analysis, and a look at the converter's features. */
+/** {@code bin/avmon}: the demo, offline analysis, a look at the converter's features, and detection profiles. */
 @Command(name = "avmon", mixinStandardHelpOptions = true, versionProvider = AvmonCommand.Version.class,
         description = "Live video and audio defect monitor.",
-        subcommands = {DemoCommand.class, AnalyzeCommand.class, FeaturesCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, AnalyzeCommand.class, FeaturesCommand.class, ConvertCommand.class, ProfileCommand.class,
+                CommandLine.HelpCommand.class})
 public final class AvmonCommand implements Runnable {
 
     /** Exit codes shared by every subcommand; documented in README.md and in each command's help. */

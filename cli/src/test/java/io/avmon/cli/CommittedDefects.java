@@ -59,6 +59,51 @@ final class CommittedDefects {
         return events;
     }
 
+    /**
+     * A consumer that stays subscribed while a test acts on a running job: each {@link #awaitFirst} picks up where
+     * the last one stopped, and everything seen is kept in {@link #seen()}.
+     */
+    static final class Watch implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final BinaryMessageDecoder<DefectEvent> decoder = RecordCodec.decoder(DefectEvent.class, null);
+        private final List<DefectEvent> seen = new ArrayList<>();
+
+        Watch(String bootstrapServers) {
+            consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    ConsumerConfig.GROUP_ID_CONFIG, "watch-" + System.nanoTime(),
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                    new StringDeserializer(), new ByteArrayDeserializer());
+            consumer.subscribe(List.of(Topics.DEFECTS));
+        }
+
+        /** Polls until an event matching {@code wanted} arrives; throws AssertionError naming {@code what} on timeout. */
+        DefectEvent awaitFirst(Predicate<DefectEvent> wanted, Duration timeout, String what) {
+            int from = 0;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (int i = from; i < seen.size(); i++) {
+                    if (wanted.test(seen.get(i))) {
+                        return seen.get(i);
+                    }
+                }
+                from = seen.size();
+                collect(consumer.poll(Duration.ofMillis(300)), decoder, event -> true, seen);
+            }
+            throw new AssertionError("no " + what + " within " + timeout.toSeconds() + " s; seen: " + seen);
+        }
+
+        List<DefectEvent> seen() {
+            return seen;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+
     private static void collect(Iterable<ConsumerRecord<String, byte[]>> records, BinaryMessageDecoder<DefectEvent> decoder,
                                 Predicate<DefectEvent> keep, List<DefectEvent> events) {
         for (ConsumerRecord<String, byte[]> record : records) {

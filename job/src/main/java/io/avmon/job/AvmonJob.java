@@ -1,9 +1,11 @@
 package io.avmon.job;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -21,6 +23,10 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import io.avmon.job.kafka.AvroRecordSerializer;
 import io.avmon.job.kafka.DeadLetterSerializer;
 import io.avmon.job.kafka.MediaEventDeserializer;
+import io.avmon.job.kafka.ProfileUpdateDeserializer;
+import io.avmon.job.profile.ProfileBook;
+import io.avmon.job.profile.ProfileUpdate;
+import io.avmon.job.profile.ProfileYaml;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.StreamHealth;
 
@@ -30,6 +36,10 @@ import io.avmon.schema.StreamHealth;
  * <ul>
  *   <li>In: one KafkaSource over the video-features, audio-features and stream-status topics; values that
  *       cannot be decoded become dead letters, never failures.</li>
+ *   <li>Profiles: the {@code --profile} file (read where the job is submitted) until a document arrives on the
+ *       control topic, then the last good document there. The control topic is read from its start on a fresh
+ *       start, and from the checkpoint on a restore, so a restarted job keeps the profile it had. A malformed
+ *       document goes to the dead-letter topic with its cause.</li>
  *   <li>Out: defects and health exactly-once (Kafka transactions committed on checkpoints: read them with
  *       isolation.level=read_committed), key = streamId, Avro single-object encoding; dead letters
  *       at-least-once, byte for byte, with the cause in the {@code avmon.error} header.</li>
@@ -52,10 +62,22 @@ public final class AvmonJob {
 
     /** Wires the job into {@code env} without executing it (the caller executes, e.g. on a local MiniCluster). */
     public static void define(StreamExecutionEnvironment env, JobOptions options) {
-        define(env, options, DetectionProfile.defaults());
+        define(env, options, startBook(options));
     }
 
-    public static void define(StreamExecutionEnvironment env, JobOptions options, DetectionProfile profile) {
+    /** The {@code --profile} file's book, or the built-in defaults without one. */
+    static ProfileBook startBook(JobOptions options) {
+        if (options.profile() == null) {
+            return ProfileBook.of(DetectionProfile.defaults());
+        }
+        try {
+            return ProfileYaml.read(Path.of(options.profile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read profile " + options.profile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static void define(StreamExecutionEnvironment env, JobOptions options, ProfileBook book) {
         env.configure(jobConfiguration(options));
         if (options.parallelism() > 0) {
             env.setParallelism(options.parallelism());
@@ -64,7 +86,11 @@ public final class AvmonJob {
         DataStream<MediaEvent> input = env.fromSource(source(options), MediaEventWatermarks.strategy(), "Kafka features")
                 .uid("kafka-features-source").name("Kafka features");
 
-        DetectorTopology.TopologyOutputs outputs = new DetectorTopology(profile).build(input);
+        DataStream<ProfileUpdate> profileUpdates = env.fromSource(controlSource(options), MediaEventWatermarks.neverHoldingBack(), "Kafka control")
+                .uid("kafka-control-source").name("Kafka control")
+                .setParallelism(1);
+
+        DetectorTopology.TopologyOutputs outputs = new DetectorTopology(book).build(input, profileUpdates);
 
         outputs.defects().sinkTo(exactlyOnceSink(options, options.defectsTopic(), "defects", new AvroRecordSerializer<DefectEvent>(options.defectsTopic())))
                 .uid("kafka-defects-sink").name("Kafka defects");
@@ -107,6 +133,17 @@ public final class AvmonJob {
                 // Resume from the group's offsets (committed on checkpoints); the option applies to a new group.
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
                 .setDeserializer(new MediaEventDeserializer(options.videoTopic(), options.audioTopic(), options.statusTopic()))
+                .build();
+    }
+
+    /** Every profile document from the control topic's start: the last good one wins. */
+    static KafkaSource<ProfileUpdate> controlSource(JobOptions options) {
+        return KafkaSource.<ProfileUpdate>builder()
+                .setBootstrapServers(options.bootstrapServers())
+                .setTopics(options.controlTopic())
+                .setGroupId(options.groupId() + "-control")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new ProfileUpdateDeserializer())
                 .build();
     }
 

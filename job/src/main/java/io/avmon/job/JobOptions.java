@@ -20,6 +20,8 @@ import io.avmon.schema.Topics;
  * --defects-topic            avmon.defects
  * --health-topic             avmon.health
  * --dead-letter-topic        avmon.dead-letter
+ * --control-topic            avmon.control   (profile documents, applied at run time; read from its start)
+ * --profile                  (none: built-in defaults) a YAML profile file, read where the job is submitted
  * --group-id                 avmon-job
  * --checkpoint-interval-ms   10000
  * --checkpoint-dir           (none: the cluster's execution.checkpointing.dir, else JobManager memory)
@@ -36,6 +38,8 @@ public record JobOptions(
         String defectsTopic,
         String healthTopic,
         String deadLetterTopic,
+        String controlTopic,
+        String profile,
         String groupId,
         Duration checkpointInterval,
         String checkpointDir,
@@ -50,7 +54,7 @@ public record JobOptions(
     public static final int DEFAULT_PARALLELISM = -1;
 
     private static final Set<String> FLAGS = Set.of("bootstrap-servers", "video-topic", "audio-topic", "status-topic",
-            "defects-topic", "health-topic", "dead-letter-topic", "group-id", "checkpoint-interval-ms", "checkpoint-dir",
+            "defects-topic", "health-topic", "dead-letter-topic", "control-topic", "profile", "group-id", "checkpoint-interval-ms", "checkpoint-dir",
             "starting-offsets", "transactional-id-prefix", "parallelism");
 
     public JobOptions {
@@ -89,6 +93,8 @@ public record JobOptions(
                 params.get("defects-topic", Topics.DEFECTS),
                 params.get("health-topic", Topics.HEALTH),
                 params.get("dead-letter-topic", Topics.DEAD_LETTER),
+                params.get("control-topic", Topics.CONTROL),
+                params.get("profile", null),
                 params.get("group-id", "avmon-job"),
                 Duration.ofMillis(params.getLong("checkpoint-interval-ms", 10_000L)),
                 params.get("checkpoint-dir", null),
@@ -99,21 +105,26 @@ public record JobOptions(
 
     public JobOptions withBootstrapServers(String servers) {
         return new JobOptions(servers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
-                groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
+                controlTopic, profile, groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
     }
 
     public JobOptions withCheckpointDir(String dir) {
         return new JobOptions(bootstrapServers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
-                groupId, checkpointInterval, dir, startingOffsets, transactionalIdPrefix, parallelism);
+                controlTopic, profile, groupId, checkpointInterval, dir, startingOffsets, transactionalIdPrefix, parallelism);
     }
 
     public JobOptions withCheckpointInterval(Duration interval) {
         return new JobOptions(bootstrapServers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
-                groupId, interval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
+                controlTopic, profile, groupId, interval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
+    }
+
+    public JobOptions withProfile(String profileFile) {
+        return new JobOptions(bootstrapServers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
+                controlTopic, profileFile, groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
     }
 
     public JobOptions withStartingOffsets(StartingOffsets offsets) {
         return new JobOptions(bootstrapServers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
-                groupId, checkpointInterval, checkpointDir, offsets, transactionalIdPrefix, parallelism);
+                controlTopic, profile, groupId, checkpointInterval, checkpointDir, offsets, transactionalIdPrefix, parallelism);
     }
 }

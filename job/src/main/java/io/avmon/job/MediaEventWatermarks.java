@@ -2,6 +2,9 @@ package io.avmon.job;
 
 import java.time.Duration;
 
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 /**
@@ -21,5 +24,24 @@ public final class MediaEventWatermarks {
         return WatermarkStrategy.<MediaEvent>forBoundedOutOfOrderness(MAX_OUT_OF_ORDERNESS)
                 .withTimestampAssigner((event, recordTimestamp) -> event.ingestTimeMs)
                 .withIdleness(IDLENESS);
+    }
+
+    /**
+     * For an input that carries no media, such as the control topic: its watermark is always the end of time, so
+     * where it joins the media (a two-input operator takes the lower of its inputs' watermarks) it never holds the
+     * media's event time back. noWatermarks() would hold it at the start of time forever, and no window would fire.
+     */
+    public static <T> WatermarkStrategy<T> neverHoldingBack() {
+        return WatermarkStrategy.forGenerator(context -> new EndOfTime<>());
+    }
+
+    private static final class EndOfTime<T> implements WatermarkGenerator<T> {
+        @Override
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
     }
 }

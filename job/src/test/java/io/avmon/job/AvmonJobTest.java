@@ -31,6 +31,8 @@ class AvmonJobTest {
         assertThat(options.defectsTopic()).isEqualTo(Topics.DEFECTS);
         assertThat(options.healthTopic()).isEqualTo(Topics.HEALTH);
         assertThat(options.deadLetterTopic()).isEqualTo(Topics.DEAD_LETTER);
+        assertThat(options.controlTopic()).isEqualTo(Topics.CONTROL);
+        assertThat(options.profile()).isNull();
         assertThat(options.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(options.checkpointDir()).isNull();
         assertThat(options.startingOffsets()).isEqualTo(JobOptions.StartingOffsets.LATEST);
@@ -64,6 +66,18 @@ class AvmonJobTest {
     }
 
     @Test
+    void theProfileFileIsReadWhenTheJobIsDefinedAndABadOneStopsIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("good.yaml"), "streams:\n  slate: { frozen-frames: { enabled: false } }\n");
+        assertThat(AvmonJob.startBook(JobOptions.fromArgs(new String[] {"--profile", good.toString()})).overriddenStreams()).containsExactly("slate");
+        assertThat(AvmonJob.startBook(JobOptions.defaults()).defaults()).isEqualTo(DetectionProfile.defaults());
+
+        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad.yaml"), "defaults:\n  black-frames: { enabled: maybe }\n");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(new Configuration());
+        assertThatThrownBy(() -> AvmonJob.define(env, JobOptions.fromArgs(new String[] {"--profile", bad.toString()})))
+                .hasMessage(bad + ": defaults.black-frames.enabled: must be true or false, not \"maybe\"");
+    }
+
+    @Test
     void defineWiresKafkaAroundTheTopologyWithExactlyOnceCheckpointing() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(new Configuration());
         AvmonJob.define(env, JobOptions.fromArgs(new String[] {"--checkpoint-interval-ms", "5000", "--parallelism", "2",
@@ -84,12 +98,13 @@ class AvmonJobTest {
             names.add(node.getOperatorName());
             assertThat(node.getTransformationUID()).as("uid of %s", node.getOperatorName()).isNotBlank();
         }
-        assertThat(String.join(",", names)).contains("Kafka features", "Kafka defects", "Kafka health", "Kafka dead letters");
+        assertThat(String.join(",", names)).contains("Kafka features", "Kafka control", "Check profiles", "Kafka defects",
+                "Kafka health", "Kafka dead letters");
         List<String> vertices = new ArrayList<>();
         for (JobVertex v : graph.getJobGraph().getVertices()) vertices.add(v.getName());
         assertThat(vertices).anySatisfy(v -> assertThat(v).contains("Kafka features", "Route dead letters"));
         assertThat(vertices).anySatisfy(v -> assertThat(v).contains(
-                "BlackFrameDetector -> ColorBarsDetector -> FrozenFrameDetector -> BlockCorruptionDetector -> FrameDropDetector"
+                "Attach profiles -> BlackFrameDetector -> ColorBarsDetector -> FrozenFrameDetector -> BlockCorruptionDetector -> FrameDropDetector"
                 + " -> AudioSilenceDetector -> AudioClippingDetector"
                 + " -> AudioChannelLossDetector -> LoudnessDetector -> AvSyncDetector -> DefectLifecycle -> StreamStallDetector"));
     }

@@ -18,9 +18,15 @@ public final class Topics {
     /** Input records the job could not decode, byte for byte, with the cause in the "avmon.error" header. */
     public static final String DEAD_LETTER = "avmon.dead-letter";
 
+    /**
+     * Profile documents (YAML text, UTF-8), each a whole profile that replaces the one in force; the job reads the
+     * topic from its start, so the last good document published is in force. One partition, compacted, key "profile".
+     */
+    public static final String CONTROL = "avmon.control";
+
     /** Every topic above, in this order: what a deployment creates before the job starts. */
     public static final java.util.List<String> ALL =
-            java.util.List.of(VIDEO_FEATURES, AUDIO_FEATURES, STREAM_STATUS, DEFECTS, HEALTH, DEAD_LETTER);
+            java.util.List.of(VIDEO_FEATURES, AUDIO_FEATURES, STREAM_STATUS, DEFECTS, HEALTH, DEAD_LETTER, CONTROL);
 
     private Topics() {}
 }

@@ -12,17 +12,20 @@ import java.util.concurrent.Callable;
 import io.avmon.cli.AvmonCommand;
 import io.avmon.cli.Errors;
 import io.avmon.cli.StreamIds;
+import io.avmon.cli.profile.ProfileOption;
 import io.avmon.converter.ConverterOptions;
 import io.avmon.converter.MediaConverter;
 import io.avmon.converter.MediaInfo;
 import io.avmon.converter.MediaInputException;
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.profile.InvalidProfileException;
+import io.avmon.job.profile.ProfileBook;
 import io.avmon.schema.DefectEvent;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -35,7 +38,7 @@ import picocli.CommandLine.Model.CommandSpec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every file was analysed and no defect was found",
                 "1:every file was analysed and at least one defect was found",
-                "2:a file could not be analysed (missing, not media, unreadable) or the arguments are wrong",
+                "2:a file could not be analysed (missing, not media, unreadable), the profile does not read, or the arguments are wrong",
                 "3:an internal error"})
 public final class AnalyzeCommand implements Callable<Integer> {
 
@@ -48,6 +51,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Media files (anything FFmpeg reads).")
     List<String> inputs;
 
+    @Mixin
+    ProfileOption profile;
+
     @Option(names = "--json", description = "One JSON object per defect per line instead of a table.")
     boolean json;
 
@@ -59,6 +65,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+
+        ProfileBook book;
+        try {
+            book = profile.book();
+        } catch (InvalidProfileException e) {
+            err.println("avmon: " + e.getMessage());
+            err.flush();
+            return AvmonCommand.EXIT_BAD_INPUT;
+        }
 
         List<MediaFileSplit> splits = new ArrayList<>();
         boolean badInput = false;
@@ -92,7 +107,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         try (ProgressBar bar = progress && totalDurationUs >= PROGRESS_MIN_DURATION_US ? progressBar(totalDurationUs) : null) {
             ProgressPoller poller = bar == null ? null : ProgressPoller.start(bar);
             try {
-                events = new OfflineAnalysis(DetectionProfile.defaults()).run(splits);
+                events = new OfflineAnalysis(book).run(splits);
             } finally {
                 if (poller != null) {
                     poller.stop();

@@ -10,6 +10,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 
 import io.avmon.job.DetectionProfile;
+import io.avmon.job.profile.ProfileBook;
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.MediaEvent;
 import io.avmon.job.MediaEventWatermarks;
@@ -21,10 +22,15 @@ import io.avmon.schema.DefectEvent;
  */
 public final class OfflineAnalysis {
 
-    private final DetectionProfile profile;
+    private final ProfileBook book;
 
     public OfflineAnalysis(DetectionProfile profile) {
-        this.profile = profile;
+        this(ProfileBook.of(profile));
+    }
+
+    /** Each file's stream (named after the file) gets its profile from {@code book}. */
+    public OfflineAnalysis(ProfileBook book) {
+        this.book = book;
     }
 
     /** Analyses the files and returns every DefectEvent the job emitted (OPENED and CLOSED). */
@@ -39,7 +45,7 @@ public final class OfflineAnalysis {
         DataStream<MediaEvent> features = env
                 .fromSource(new MediaFileSource(files), MediaEventWatermarks.strategy(), "Media files (converter)")
                 .uid("media-file-source");
-        DataStream<DefectEvent> defects = new DetectorTopology(profile).build(features).defects();
+        DataStream<DefectEvent> defects = new DetectorTopology(book).build(features).defects();
 
         List<DefectEvent> events = new ArrayList<>();
         try (CloseableIterator<DefectEvent> results = defects.executeAndCollect("avmon analyze")) {

@@ -18,15 +18,18 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import io.avmon.cli.AvmonCommand;
 import io.avmon.cli.kafka.EmbeddedKafka;
+import io.avmon.cli.profile.ProfileOption;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.converter.StreamRunner;
 import io.avmon.job.AvmonJob;
 import io.avmon.job.JobOptions;
+import io.avmon.job.profile.InvalidProfileException;
 import io.avmon.schema.Topics;
 import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.DemoClip;
 import io.avmon.testmedia.InjectedDefect;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,6 +67,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--run-for", paramLabel = "SECONDS", description = "Stop by itself after this many seconds (default: run until Ctrl-C).")
     long runForSeconds;
 
+    @Mixin
+    ProfileOption profile;
+
     @Option(names = "--checkpoint-interval-ms", defaultValue = "1000",
             description = "Defects reach read_committed consumers at each checkpoint (default: ${DEFAULT-VALUE}).")
     long checkpointIntervalMs;
@@ -72,6 +78,13 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        try {
+            profile.book();
+        } catch (InvalidProfileException e) {
+            err.println("avmon: " + e.getMessage());
+            err.flush();
+            return AvmonCommand.EXIT_BAD_INPUT;
+        }
         Path workDir = Files.createTempDirectory("avmon-demo");
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -113,11 +126,12 @@ public final class DemoCommand implements Callable<Integer> {
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, webPort);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-            AvmonJob.define(env, JobOptions.fromArgs(new String[] {
+            JobOptions jobOptions = JobOptions.fromArgs(new String[] {
                     "--bootstrap-servers", kafka.bootstrapServers(),
                     "--checkpoint-interval-ms", String.valueOf(checkpointIntervalMs),
                     "--starting-offsets", "earliest",
-                    "--parallelism", "1"}));
+                    "--parallelism", "1"});
+            AvmonJob.define(env, profile.file() == null ? jobOptions : jobOptions.withProfile(profile.file().toString()));
             job = env.executeAsync("avmon demo");
 
             printer = new DefectPrinter(kafka.bootstrapServers(), Topics.DEFECTS, Topics.HEALTH, printHealth, out);
