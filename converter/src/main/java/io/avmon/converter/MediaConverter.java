@@ -51,6 +51,13 @@ public final class MediaConverter implements AutoCloseable {
     private final VideoFeatureExtractor videoExtractor;
     private final DecodedPicture picture = new DecodedPicture();
     private AudioBlockAccumulator audio;
+    /** Media time of the latest video frame decoded, for the blocks' track skew; MIN_VALUE before the first. */
+    private long lastVideoTimeUs = Long.MIN_VALUE;
+    /** Beyond this the audio is not skewed against the video: the video has stopped arriving. */
+    private static final long MAX_TRACK_SKEW_US = 1_000_000;
+    /** The audio frame being added: its time minus {@link #lastVideoTimeUs}, in ms; null without video yet. */
+    private Float currentTrackSkewMs;
+    private final java.util.function.Consumer<AudioBlockFeatures> emitBlock = this::emitBlock;
     private final ArrayDeque<SpecificRecord> pending = new ArrayDeque<>();
     private final List<String> warnings = new ArrayList<>();
     private int suppressedWarnings;
@@ -176,7 +183,7 @@ public final class MediaConverter implements AutoCloseable {
             if (frame == null) {
                 ended = true;
                 if (audio != null) {
-                    audio.flush(pending::add);
+                    audio.flush(emitBlock);
                 }
                 continue;
             }
@@ -193,6 +200,7 @@ public final class MediaConverter implements AutoCloseable {
 
     private VideoFrameFeatures video(Frame frame, AVFrame decoded) {
         long timeUs = relative(frame.timestamp);
+        lastVideoTimeUs = timeUs;
         try {
             picture.load(decoded);
         } catch (DecodedPicture.UnsupportedFormatException e) {
@@ -223,16 +231,25 @@ public final class MediaConverter implements AutoCloseable {
         int rate = frame.sampleRate > 0 ? frame.sampleRate : info.sampleRate();
         if (audio == null || audio.channels() != channels || audio.sampleRate() != rate) {
             if (audio != null) {
-                audio.flush(pending::add);
+                audio.flush(emitBlock);
                 warn(String.format(Locale.ROOT, "audio format changed at %.2f s: %d channels at %d Hz",
                         positionUs / 1e6, channels, rate));
             }
             audio = new AudioBlockAccumulator(options.streamId(), rate, channels, audio == null ? 0 : audio.nextSequence());
         }
         long timeUs = relative(frame.timestamp);
-        audio.add(frame.samples, timeUs, pending::add);
+        // Over a second past the latest frame, the video is not flowing (ended, stalled): there is nothing to skew against.
+        long skewUs = timeUs - lastVideoTimeUs;
+        currentTrackSkewMs = lastVideoTimeUs == Long.MIN_VALUE || skewUs > MAX_TRACK_SKEW_US ? null : skewUs / 1000f;
+        audio.add(frame.samples, timeUs, emitBlock);
         int samples = frame.samples.length > 1 ? frame.samples[0].remaining() : frame.samples[0].remaining() / channels;
         positionUs = Math.max(positionUs, timeUs + samples * 1_000_000L / rate);
+    }
+
+    /** A block completed by the current audio frame: it carries that frame's skew against the video. */
+    private void emitBlock(AudioBlockFeatures block) {
+        block.setTrackSkewMs(currentTrackSkewMs);
+        pending.add(block);
     }
 
     private long relative(long timestampUs) {

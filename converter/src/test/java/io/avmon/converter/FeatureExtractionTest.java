@@ -165,6 +165,19 @@ class FeatureExtractionTest {
     }
 
     @Test
+    void audioBlocksCarryASteadyTrackSkewWhileTheVideoFlows() {
+        List<AudioBlockFeatures> blocks = decoded.blocks();
+        // All but the last second, where the video may end before the audio does.
+        List<Float> skews = blocks.subList(1, blocks.size() - 10).stream().map(AudioBlockFeatures::getTrackSkewMs).toList();
+        assertThat(skews).doesNotContainNull();
+        List<Float> sorted = skews.stream().sorted().toList();
+        float median = sorted.get(sorted.size() / 2);
+        // The muxer's interleave is steady; the frame grids (40 ms video, 21.3 ms AAC) jitter it by tens of ms.
+        assertThat(skews).allSatisfy(skew -> assertThat((double) skew).isCloseTo(median, within(45.0)));
+        assertThat((double) median).isBetween(-500.0, 500.0);
+    }
+
+    @Test
     void silentBlocksPeakAtTheFloorWhileQuietBlocksStayAudible() {
         List<AudioBlockFeatures> silent = decoded.blocks(s -> s.audio().kind() == AudioKind.SILENCE, 0.1);
         List<AudioBlockFeatures> quiet = decoded.blocks(s -> s.audio().kind() == AudioKind.QUIET, 0.1);

@@ -40,6 +40,28 @@ public final class RecordCodec {
         }
     }
 
+    /**
+     * The writer schemas of earlier avmon releases (resources under {@code io/avmon/schema/history/}), so a reader
+     * of this release still decodes what an older converter wrote during a rolling upgrade.
+     */
+    public static SchemaStore earlierWriterSchemas() {
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        for (String name : EARLIER_SCHEMAS) {
+            try (java.io.InputStream in = RecordCodec.class.getResourceAsStream("history/" + name)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing schema resource history/" + name);
+                }
+                store.addSchema(new Schema.Parser().parse(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read schema history/" + name, e);
+            }
+        }
+        return store;
+    }
+
+    /** Every schema a released writer used that differs from this release's. */
+    private static final java.util.List<String> EARLIER_SCHEMAS = java.util.List.of("AudioBlockFeatures-1.avsc");
+
     /** A decoder for one record class that also accepts the writer schemas found in {@code writerSchemas}. */
     public static <T extends SpecificRecord> BinaryMessageDecoder<T> decoder(Class<T> type, SchemaStore writerSchemas) {
         Schema readerSchema = SpecificData.get().getSchema(type);

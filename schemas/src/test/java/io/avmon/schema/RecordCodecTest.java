@@ -66,6 +66,37 @@ class RecordCodecTest {
     }
 
     @Test
+    void readsAudioBlocksFromAConverterOfTheFirstRelease() throws Exception {
+        Schema first;
+        try (var in = RecordCodec.class.getResourceAsStream("history/AudioBlockFeatures-1.avsc")) {
+            first = new Schema.Parser().parse(in);
+        }
+        assertThat(first.getField("trackSkewMs")).isNull();
+        GenericRecord channel = new GenericData.Record(first.getField("channels").schema().getElementType());
+        channel.put("rmsDbfs", -20f);
+        channel.put("peakDbfs", -6f);
+        channel.put("nearFullScaleSamples", 0);
+        channel.put("kWeightedMeanSquare", 0.01);
+        GenericRecord block = new GenericData.Record(first);
+        block.put("streamId", "old");
+        block.put("sequence", 4L);
+        block.put("mediaTimeUs", 400_000L);
+        block.put("ingestTimeMs", 1L);
+        block.put("sampleRate", 48_000);
+        block.put("sampleCount", 4_800);
+        block.put("channelCount", 1);
+        block.put("channels", java.util.List.of(channel));
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), first).encode(block).array();
+
+        assertThatThrownBy(() -> RecordCodec.decode(RecordCodec.decoder(AudioBlockFeatures.class, null), bytes))
+                .hasMessageStartingWith("unknown writer schema fingerprint");
+        AudioBlockFeatures read = RecordCodec.decode(RecordCodec.decoder(AudioBlockFeatures.class, RecordCodec.earlierWriterSchemas()), bytes);
+        assertThat(read.getMediaTimeUs()).isEqualTo(400_000L);
+        assertThat(read.getChannels().get(0).getPeakDbfs()).isEqualTo(-6f);
+        assertThat(read.getTrackSkewMs()).isNull();
+    }
+
+    @Test
     void unknownFingerprintIsNamedInOneLine() {
         byte[] bytes = RecordCodec.encode(sampleDefect());
         bytes[5] ^= 0x5A;

@@ -14,7 +14,9 @@ import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
 
 /**
- * A/V sync offset from content: sharp sound events are paired with sharp picture events (a flash and a beep, a
+ * A/V sync offset, from content and from the tracks' timestamps.
+ *
+ * <p>From content: sharp sound events are paired with sharp picture events (a flash and a beep, a
  * clapperboard, a cut on a bang), and the offset is how much later the sound comes. Positive: audio late.
  * <ul>
  *   <li><b>Picture events</b>: a frame whose mean luma rises by {@code minLumaJump} over the previous frame (a flash),
@@ -36,7 +38,16 @@ import io.avmon.schema.DefectType;
  *       {@code minPairs} inliers are two thirds of the pairs. Cuts over programme sound pair with chance onsets at
  *       scattered offsets, so they give no estimate, let alone a consistent one.</li>
  * </ul>
- * Verdict: the estimate is beyond the tolerance (audio late by more than {@code maxAudioLate} or early by more than
+ * From timestamps: {@link TrackSkew}, the change in how far the audio's timestamps run ahead of the video's since the
+ * stream began ({@code skewBaselineBlocks} to learn it, the median of {@code skewWindowBlocks} to follow it). It
+ * needs no particular content, but it cannot see an offset that was there from the start, or one baked into the
+ * content before encoding.
+ *
+ * <p>The content estimate, where there is one, is what the viewer sees and wins: a track re-stamped on purpose to
+ * correct an upstream delay moves the timestamps and puts the content in sync. Without one, the timestamp offset
+ * stands.
+ *
+ * <p>Verdict: the offset is beyond the tolerance (audio late by more than {@code maxAudioLate} or early by more than
  * {@code maxAudioEarly}). Annotated on every record it inspects; the lifecycle judges it on audio blocks, which come
  * at a steady 10 per second. State per stream (a Flink POJO), kept with a TTL, cleared on ENDED. Annotates
  * {@link DefectType#AV_SYNC_OFFSET} and {@link MediaEvent#avSyncOffsetMs} (the estimate; NaN without one).
@@ -61,15 +72,20 @@ public class AvSyncDetector extends Detector {
      * @param inlierRange        ms from the median; the block quantisation alone spreads pairs +-50 ms (80)
      * @param window             pairs older than this (media time) leave the estimate (8 s), so it lapses when the
      *                           events stop
+     * @param skewBaselineBlocks audio blocks whose median track skew is the stream's normal (50: 5 s)
+     * @param skewWindowBlocks   recent blocks whose median track skew is compared with it (5: a step shows within 0.3 s,
+     *                           while the frame grids' jitter of +-20 ms stays out of the median)
      */
     public record Thresholds(Duration maxAudioLate, Duration maxAudioEarly, double minLumaJump, double minFrameDifference,
             double minOnsetRiseDb, double minOnsetRmsDbfs, int quietBlocks, Duration isolation, Duration maxPairDistance,
-            int pairs, int minPairs, double inlierRange, Duration window) implements Serializable {
+            int pairs, int minPairs, double inlierRange, Duration window, int skewBaselineBlocks, int skewWindowBlocks)
+            implements Serializable {
         public static final Thresholds DEFAULTS = new Thresholds(Duration.ofMillis(185), Duration.ofMillis(90), 40, 40,
-                20, -45, 3, Duration.ofMillis(300), Duration.ofMillis(500), 8, 5, 80, Duration.ofSeconds(8));
+                20, -45, 3, Duration.ofMillis(300), Duration.ofMillis(500), 8, 5, 80, Duration.ofSeconds(8), 50, 5);
 
         public Thresholds {
-            if (pairs < 1 || minPairs < 1 || minPairs > pairs || quietBlocks < 1 || inlierRange <= 0) {
+            if (pairs < 1 || minPairs < 1 || minPairs > pairs || quietBlocks < 1 || inlierRange <= 0
+                    || skewBaselineBlocks < 1 || skewWindowBlocks < 1) {
                 throw new IllegalArgumentException("invalid A/V sync thresholds");
             }
         }
@@ -77,7 +93,8 @@ public class AvSyncDetector extends Detector {
         /** The same detector held to other tolerances, e.g. EBU R37's +40 / -60 ms at a programme output. */
         public Thresholds withTolerance(Duration maxAudioLate, Duration maxAudioEarly) {
             return new Thresholds(maxAudioLate, maxAudioEarly, minLumaJump, minFrameDifference, minOnsetRiseDb,
-                    minOnsetRmsDbfs, quietBlocks, isolation, maxPairDistance, pairs, minPairs, inlierRange, window);
+                    minOnsetRmsDbfs, quietBlocks, isolation, maxPairDistance, pairs, minPairs, inlierRange, window,
+                    skewBaselineBlocks, skewWindowBlocks);
         }
     }
 
@@ -100,6 +117,9 @@ public class AvSyncDetector extends Detector {
         public long[] pairTimesUs;
         public int pairCount;
         public int nextPair;
+        /** The timestamp path, and its latest offset (ms; NaN while it learns the stream's normal). */
+        public TrackSkew trackSkew = new TrackSkew();
+        public float timestampOffsetMs = Float.NaN;
 
         public Sync() {}
     }
@@ -117,15 +137,19 @@ public class AvSyncDetector extends Detector {
     @Override
     protected void openState() throws Exception {
         sync = streamState("avSync", Sync.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
-        scratch = new float[thresholds.pairs()];
+        scratch = new float[scratchSize()];
     }
 
     @Override
     protected void useProfile(DetectionProfile profile) {
         thresholds = profile.avSync();
-        if (scratch != null && scratch.length != thresholds.pairs()) {
-            scratch = new float[thresholds.pairs()];
+        if (scratch != null && scratch.length != scratchSize()) {
+            scratch = new float[scratchSize()];
         }
+    }
+
+    private int scratchSize() {
+        return Math.max(thresholds.pairs(), Math.max(thresholds.skewBaselineBlocks(), thresholds.skewWindowBlocks()));
     }
 
     @Override
@@ -159,16 +183,24 @@ public class AvSyncDetector extends Detector {
                     s.pendingPictureUs = now;
                 }
             }
-        } else if (soundOnset(s, event)) {
-            // The onset is known only to its block: take the block's middle (see the class comment on dithering).
-            long onsetUs = now + s.blockDurationUs / 2;
-            if (pair(s, onsetUs, s.pendingPictureUs)) {
-                s.pendingPictureUs = NONE;
-            } else {
-                s.pendingOnsetUs = onsetUs;
+        } else {
+            Float skewMs = event.audio.getTrackSkewMs();
+            if (skewMs != null) {
+                s.timestampOffsetMs = s.trackSkew.add(skewMs, now, thresholds.skewBaselineBlocks(),
+                        thresholds.skewWindowBlocks(), scratch);
+            }
+            if (soundOnset(s, event)) {
+                // The onset is known only to its block: take the block's middle (see the class comment on dithering).
+                long onsetUs = now + s.blockDurationUs / 2;
+                if (pair(s, onsetUs, s.pendingPictureUs)) {
+                    s.pendingPictureUs = NONE;
+                } else {
+                    s.pendingOnsetUs = onsetUs;
+                }
             }
         }
-        float offsetMs = estimate(s, now);
+        float contentMs = estimate(s, now);
+        float offsetMs = Float.isNaN(contentMs) ? s.timestampOffsetMs : contentMs;
         sync.update(s);
         boolean beyond = !Float.isNaN(offsetMs) && (offsetMs > thresholds.maxAudioLate().toMillis()
                 || offsetMs < -thresholds.maxAudioEarly().toMillis());

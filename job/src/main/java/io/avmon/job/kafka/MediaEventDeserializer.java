@@ -41,9 +41,11 @@ public class MediaEventDeserializer implements KafkaRecordDeserializationSchema<
     }
 
     private void createDecoders() {
-        videoDecoder = RecordCodec.decoder(VideoFrameFeatures.class, null);
-        audioDecoder = RecordCodec.decoder(AudioBlockFeatures.class, null);
-        statusDecoder = RecordCodec.decoder(StreamStatus.class, null);
+        // Earlier releases' schemas too: converters and the job are upgraded one at a time.
+        org.apache.avro.message.SchemaStore earlier = RecordCodec.earlierWriterSchemas();
+        videoDecoder = RecordCodec.decoder(VideoFrameFeatures.class, earlier);
+        audioDecoder = RecordCodec.decoder(AudioBlockFeatures.class, earlier);
+        statusDecoder = RecordCodec.decoder(StreamStatus.class, earlier);
     }
 
     @Override

@@ -172,4 +172,74 @@ class AvSyncDetectorTest {
             assertThat(chain.forwarded()).allSatisfy(e -> assertThat(e.avSyncOffsetMs).isNaN());
         }
     }
+
+    /** The frame grids' jitter on the converter's track skew, as measured on a 25 fps H.264 + AAC MPEG-TS clip. */
+    private static final float[] SKEW_JITTER = {-13f, 13.7f, 0.3f, 5.7f, -7.7f, 19f, -15.7f, 11f, -2.3f, 3f, -10.3f, 16.3f, -18.3f, 8.3f, -5f};
+
+    /** Stamps each audio block with the track skew: a 77 ms interleave with its jitter, plus {@code restampMs} inside [from, to). */
+    private static List<SpecificRecord> withSkew(List<SpecificRecord> records, long fromMs, long toMs, float restampMs) {
+        int i = 0;
+        for (SpecificRecord r : records) {
+            if (r instanceof io.avmon.schema.AudioBlockFeatures block) {
+                long ms = block.getMediaTimeUs() / 1000;
+                block.setTrackSkewMs(77f + SKEW_JITTER[i++ % SKEW_JITTER.length] + (ms >= fromMs && ms < toMs ? restampMs : 0f));
+            }
+        }
+        return records;
+    }
+
+    /** Moving pictures and programme sound: nothing the content path can pair. */
+    private List<SpecificRecord> programme(long durationMs) {
+        List<SpecificRecord> records = new ArrayList<>();
+        for (long ms = 0; ms < durationMs; ms += 40) {
+            records.add(frame(ms, 110f + random.nextFloat() * 4, 6f + random.nextFloat() * 3));
+        }
+        for (long ms = 0; ms < durationMs; ms += 100) {
+            float rms = -26f + random.nextFloat() * 6;
+            records.add(Features.block("s", ms / 100, rms, rms + 12));
+        }
+        return records;
+    }
+
+    @Test
+    void aRestampedAudioTrackIsMeasuredFromTimestampsWhateverTheContent() throws Exception {
+        List<SpecificRecord> records = withSkew(programme(30_000), 10_000, 20_000, 220f);
+        try (DetectorChain chain = run(DetectionProfile.defaults(), sorted(records), 29_960_000)) {
+            assertThat(chain.defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+            DefectEvent closed = chain.defects().get(1);
+            assertThat(closed.getValue()).isCloseTo(220.0, Offset.offset(15.0));
+            assertThat(closed.getStartMediaTimeMs()).as("within the 5-block window of the step").isBetween(10_000L, 10_500L);
+            assertThat(closed.getEndMediaTimeMs()).isBetween(20_000L, 20_500L);
+        }
+    }
+
+    @Test
+    void audioRestampedEarlyIsANegativeOffset() throws Exception {
+        List<SpecificRecord> records = withSkew(programme(24_000), 8_000, 16_000, -130f);
+        try (DetectorChain chain = run(DetectionProfile.defaults(), sorted(records), 23_960_000)) {
+            assertThat(chain.defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+            assertThat(chain.defects().get(1).getValue()).isCloseTo(-130.0, Offset.offset(15.0));
+        }
+    }
+
+    @Test
+    void aSteadyInterleaveWithFrameGridJitterIsInSync() throws Exception {
+        List<SpecificRecord> records = withSkew(programme(30_000), 0, 0, 0f);
+        try (DetectorChain chain = run(DetectionProfile.defaults(), sorted(records), 29_960_000)) {
+            assertThat(chain.defects()).isEmpty();
+            List<MediaEvent> audio = chain.forwarded().stream().filter(e -> e.audio != null).toList();
+            assertThat(audio.subList(0, 50)).as("learning the stream's normal").allSatisfy(e -> assertThat(e.avSyncOffsetMs).isNaN());
+            assertThat(audio.subList(50, audio.size())).allSatisfy(e -> assertThat((double) e.avSyncOffsetMs).isCloseTo(0.0, Offset.offset(20.0)));
+        }
+    }
+
+    @Test
+    void theContentEstimateWinsOverTheTimestamps() throws Exception {
+        // Re-stamped on purpose to correct an upstream delay: the timestamps move, the flashes and beeps stay in sync.
+        List<SpecificRecord> records = withSkew(pattern(0, 20_000, 0, new ArrayList<>()), 6_000, 20_000, 220f);
+        try (DetectorChain chain = run(DetectionProfile.defaults(), sorted(records), 19_960_000)) {
+            assertThat(chain.defects()).isEmpty();
+            assertThat(lastEstimate(chain)).isCloseTo(0.0, Offset.offset(40.0));
+        }
+    }
 }
