@@ -9,9 +9,9 @@ import java.nio.ByteBuffer;
  * 2nd row and every 2nd column (a quarter of the samples) gives mean, standard deviation, min, max, the black share,
  * the difference to the previous frame and the 32x18 thumbnail; at 640x360 that is still 57,600 samples per frame,
  * and it is what the tests measure against. Min and max are those of the grid, so a single odd pixel can be missed.
- * Blockiness compares luma gradients across the 8x8 grid with gradients in mid-block (offset 4), horizontally on
- * every 2nd row and vertically on every 2nd column. Buffers are reused; per frame only the record and its three
- * thumbnail arrays are allocated.
+ * Blockiness ({@link BlockinessMap}) compares luma gradients across the 8x8 grid with gradients in mid-block, for the
+ * whole picture and for a 4x4 grid of cells. Buffers are reused; per frame only the record, its three thumbnail
+ * arrays and the 16 bytes of the blockiness grid are allocated.
  */
 final class VideoFeatureExtractor {
     static final int THUMB_WIDTH = 32;
@@ -25,10 +25,9 @@ final class VideoFeatureExtractor {
     static final int BLACK_THRESHOLD_FULL = (int) (0.10 * 255);
     /** Decode-error bit added when the AVFrame is flagged corrupt. */
     static final int CORRUPT_FLAG = 0x100;
-    /** Below this mean gradient (in levels) a frame is too flat to say anything about blocking. */
-    private static final double FLAT_GRADIENT = 0.05;
 
     private final String streamId;
+    private final BlockinessMap blockinessMap = new BlockinessMap();
     private long sequence;
     private int gridWidth = -1;
     private int gridHeight = -1;
@@ -130,7 +129,8 @@ final class VideoFeatureExtractor {
         features.setLumaMax(max);
         features.setBlackPixelShare((float) black / samples);
         features.setFrameDifference(havePrevious ? (float) ((double) differenceSum / samples) : null);
-        features.setBlockiness((float) blockiness(luma, w, h));
+        features.setBlockiness((float) blockinessMap.measure(luma, w, h));
+        features.setBlockinessGrid(ByteBuffer.wrap(blockinessMap.cells()));
         features.setThumbWidth(THUMB_WIDTH);
         features.setThumbHeight(THUMB_HEIGHT);
         features.setThumbLuma(ByteBuffer.wrap(averages(lumaThumbSum, lumaThumbCount, 16)));
@@ -138,45 +138,6 @@ final class VideoFeatureExtractor {
         features.setThumbCr(ByteBuffer.wrap(chromaThumbnail(picture.cr, picture.chromaWidth, picture.chromaHeight)));
         havePrevious = true;
         return features;
-    }
-
-    /**
-     * Mean |gradient| across 8x8 block boundaries over mean |gradient| at mid-block (between offsets 3 and 4),
-     * horizontally (columns 8k-1|8k) on every 2nd row and vertically (rows 8k-1|8k) on every 2nd column.
-     * About 1 means no blocking; a flat picture reports 1.
-     */
-    static double blockiness(byte[] luma, int w, int h) {
-        long boundary = 0;
-        long inner = 0;
-        long count = 0;
-        for (int y = 0; y < h; y += STEP) {
-            int row = y * w;
-            for (int x = 8; x + 4 < w; x += 8) {
-                boundary += Math.abs((luma[row + x] & 0xFF) - (luma[row + x - 1] & 0xFF));
-                inner += Math.abs((luma[row + x + 4] & 0xFF) - (luma[row + x + 3] & 0xFF));
-                count++;
-            }
-        }
-        for (int y = 8; y + 4 < h; y += 8) {
-            int row = y * w;
-            int above = row - w;
-            int mid = row + 4 * w;
-            int midAbove = row + 3 * w;
-            for (int x = 0; x < w; x += STEP) {
-                boundary += Math.abs((luma[row + x] & 0xFF) - (luma[above + x] & 0xFF));
-                inner += Math.abs((luma[mid + x] & 0xFF) - (luma[midAbove + x] & 0xFF));
-                count++;
-            }
-        }
-        if (count == 0) {
-            return 1;
-        }
-        double boundaryMean = (double) boundary / count;
-        double innerMean = (double) inner / count;
-        if (boundaryMean < FLAT_GRADIENT && innerMean < FLAT_GRADIENT) {
-            return 1;
-        }
-        return boundaryMean / Math.max(innerMean, FLAT_GRADIENT);
     }
 
     private byte[] chromaThumbnail(byte[] plane, int cw, int ch) {

@@ -60,7 +60,8 @@ public final class RecordCodec {
     }
 
     /** Every schema a released writer used that differs from this release's. */
-    private static final java.util.List<String> EARLIER_SCHEMAS = java.util.List.of("AudioBlockFeatures-1.avsc");
+    private static final java.util.List<String> EARLIER_SCHEMAS = java.util.List.of(
+            "AudioBlockFeatures-1.avsc", "VideoFrameFeatures-1.avsc");
 
     /** A decoder for one record class that also accepts the writer schemas found in {@code writerSchemas}. */
     public static <T extends SpecificRecord> BinaryMessageDecoder<T> decoder(Class<T> type, SchemaStore writerSchemas) {

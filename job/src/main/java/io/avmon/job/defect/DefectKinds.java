@@ -59,11 +59,13 @@ public final class DefectKinds {
      * peak; clipping the mean share of full-scale samples in the worst channel, in percent; loudness the mean of
      * the short-term readings (LUFS) during the violation, which says how far off the programme sat; colour bars the
      * most bar colours found in canonical order (5-6); frame drop the number of frames lost, summed over the event;
-     * A/V sync the mean of the offset estimates (ms, positive when the audio is late) while the defect showed.
+     * A/V sync the mean of the offset estimates (ms, positive when the audio is late) while the defect showed; block
+     * corruption the mean share of the picture tiling (%) over the frames whose grid showed where, or 100 when none did.
      */
     public static Double value(DefectType type, double sum, long count, double max) {
         if (count == 0) {
-            return null;
+            // Corruption is measured only on frames that show where it is; with none, prediction can have carried it anywhere.
+            return type == DefectType.BLOCK_CORRUPTION ? 100.0 : null;
         }
         return switch (type) {
             case BLACK_FRAMES -> 100.0 * sum / count;

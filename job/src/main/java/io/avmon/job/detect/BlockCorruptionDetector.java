@@ -31,9 +31,11 @@ import io.avmon.schema.VideoFrameFeatures;
  *       marked are not judged, and a scene cut (frame difference at least {@code sceneCutDifference}) starts the
  *       normal afresh, so a cut to such a picture makes it the new normal instead of corruption.</li>
  * </ul>
- * The measure is the share of the picture affected, in percent. The per-frame features carry no map of where the
- * damage is (blockiness and the flags describe the whole frame), so it is 100 on every corrupt frame; a future
- * per-region blockiness would refine it. Annotates {@link DefectType#BLOCK_CORRUPTION}.
+ * The measure is the share of the picture affected, in percent, where it can be measured: of the 16 cells of the
+ * converter's blockiness grid, those blocky against their own normal (learnt like the whole picture's, cell by cell,
+ * since a sky and a crowd block differently). A corrupt frame with no blocky cell (the decoder concealed the damage
+ * smoothly, or the normal is still being learnt) has no measure (NaN), and a defect none of whose frames had one is
+ * reported as 100: prediction can have carried the damage anywhere. Annotates {@link DefectType#BLOCK_CORRUPTION}.
  *
  * <p>State per stream: a Flink POJO, kept with a TTL, cleared on ENDED.
  */
@@ -76,11 +78,15 @@ public class BlockCorruptionDetector extends Detector {
         public int normalFrames;
         /** Blocky frames in a row. */
         public int blockyRun;
+        /** Each grid cell's normal blockiness, learnt alongside {@link #normalBlockiness}; null before the first grid. */
+        public float[] normalCells;
 
         public Damage() {}
     }
 
-    private static final float WHOLE_PICTURE_PERCENT = 100f;
+    private static final int GRID_CELLS = 16;
+    /** The converter's encoding of a grid cell: 32 x its blockiness. */
+    private static final float CELL_SCALE = 32f;
 
     private Thresholds thresholds;
     private final Duration stateRetention;
@@ -124,8 +130,39 @@ public class BlockCorruptionDetector extends Detector {
         boolean corrupt = d.awaitingKeyFrame || blocky;
         damage.update(d);
         event.markCondition(DefectType.BLOCK_CORRUPTION, corrupt);
-        event.corruptionMeasure = corrupt ? WHOLE_PICTURE_PERCENT : 0f;
+        event.corruptionMeasure = corrupt ? affectedPercent(frame, d) : 0f;
         return corrupt;
+    }
+
+    private static void learnCells(VideoFrameFeatures frame, Damage d) {
+        java.nio.ByteBuffer grid = frame.getBlockinessGrid();
+        if (grid == null || grid.remaining() != GRID_CELLS) {
+            return;
+        }
+        if (d.normalCells == null || d.normalFrames == 1) {
+            d.normalCells = new float[GRID_CELLS];
+        }
+        int base = grid.position();
+        for (int cell = 0; cell < GRID_CELLS; cell++) {
+            d.normalCells[cell] += ((grid.get(base + cell) & 0xFF) / CELL_SCALE - d.normalCells[cell]) / d.normalFrames;
+        }
+    }
+
+    /** Percent of the grid's cells blocky against their own normal; NaN when none is, or there is no grid or normal yet. */
+    private float affectedPercent(VideoFrameFeatures frame, Damage d) {
+        java.nio.ByteBuffer grid = frame.getBlockinessGrid();
+        if (grid == null || grid.remaining() != GRID_CELLS || d.normalCells == null || d.normalFrames < thresholds.minHistoryFrames()) {
+            return Float.NaN;
+        }
+        int base = grid.position();
+        int blocky = 0;
+        for (int cell = 0; cell < GRID_CELLS; cell++) {
+            float value = (grid.get(base + cell) & 0xFF) / CELL_SCALE;
+            if (value >= thresholds.minBlockiness() && value >= thresholds.blockinessRatio() * d.normalCells[cell]) {
+                blocky++;
+            }
+        }
+        return blocky == 0 ? Float.NaN : 100f * blocky / GRID_CELLS;
     }
 
     /** Whether the frame ends a run of {@code minBlockyFrames} blocky frames; learns the normal from clean ones. */
@@ -154,6 +191,7 @@ public class BlockCorruptionDetector extends Detector {
             if (!flagged && !d.awaitingKeyFrame) {
                 d.normalFrames = Math.min(d.normalFrames + 1, thresholds.baselineFrames());
                 d.normalBlockiness += (blockiness - d.normalBlockiness) / d.normalFrames;
+                learnCells(frame, d);
             }
         }
         return d.blockyRun >= thresholds.minBlockyFrames();

@@ -26,8 +26,23 @@ class BlockCorruptionDetectorTest {
     private static final long GOP_MS = 480;
     private final Random random = new Random(29);
 
-    /** How one frame at media ms t looks to the detector. */
-    private record Look(int decodeErrorFlags, float blockiness, Features.Picture picture) {}
+    /**
+     * How one frame at media ms t looks to the detector: its first {@code blockyCells} grid cells read a blockiness
+     * of 3 (tiling), the rest the frame's own.
+     */
+    private record Look(int decodeErrorFlags, float blockiness, Features.Picture picture, int blockyCells) {
+        Look(int decodeErrorFlags, float blockiness, Features.Picture picture) {
+            this(decodeErrorFlags, blockiness, picture, 0);
+        }
+
+        java.nio.ByteBuffer grid() {
+            byte[] cells = new byte[16];
+            for (int i = 0; i < cells.length; i++) {
+                cells[i] = (byte) Math.round(32 * (i < blockyCells ? 3.0f : blockiness));
+            }
+            return java.nio.ByteBuffer.wrap(cells);
+        }
+    }
 
     private Look clean(long t) {
         return new Look(0, t % GOP_MS == 0 ? 1.45f : 1.1f + 0.1f * random.nextFloat(), Features.moving(random));
@@ -45,6 +60,7 @@ class BlockCorruptionDetectorTest {
                 frame.setKeyFrame(t % GOP_MS == 0);
                 frame.setDecodeErrorFlags(l.decodeErrorFlags());
                 frame.setBlockiness(l.blockiness());
+                frame.setBlockinessGrid(l.grid());
                 records.add(frame);
             } else {
                 records.add(r);
@@ -135,5 +151,16 @@ class BlockCorruptionDetectorTest {
         List<DefectEvent> defects = run(programme(t -> t >= 4080 && t <= 4120 ? new Look(0x4, 1.3f, Features.moving(random)) : clean(t),
                 t -> t == 4160 || t == 4200));
         assertThat(defects).extracting(DefectEvent::getDefectType).containsOnly(DefectType.BLOCK_CORRUPTION);
+    }
+
+    @Test
+    void theValueIsTheShareOfThePictureTilingWhereTheGridShowsIt() throws Exception {
+        // A lost slice tiles the top quarter (4 of 16 cells) until the next key frame.
+        List<DefectEvent> defects = run(programme(t -> t >= 4080 && t < 4320 ? new Look(t == 4080 ? 0x4 : 0, 1.6f, Features.moving(random), 4)
+                : clean(t), t -> false));
+        assertThat(defects).filteredOn(d -> d.getState() == DefectState.CLOSED).singleElement().satisfies(d -> {
+            assertThat(d.getStartMediaTimeMs()).isEqualTo(4080);
+            assertThat(d.getValue()).isEqualTo(25.0);
+        });
     }
 }
