@@ -23,7 +23,14 @@ final class AnalyzeJson {
 
     /** Runs {@code avmon analyze --json} on one file and returns the defects it printed. */
     static List<DefectEvent> analyze(String file) throws JsonProcessingException {
-        AnalyzeCommandTest.Result result = AnalyzeCommandTest.run("analyze", "--json", "--no-progress", file);
+        return analyzeWithProfile(null, file);
+    }
+
+    /** As {@link #analyze(String)}, with {@code --profile profile} unless it is null. */
+    static List<DefectEvent> analyzeWithProfile(java.nio.file.Path profile, String file) throws JsonProcessingException {
+        AnalyzeCommandTest.Result result = profile == null
+                ? AnalyzeCommandTest.run("analyze", "--json", "--no-progress", file)
+                : AnalyzeCommandTest.run("analyze", "--json", "--no-progress", "--profile", profile.toString(), file);
         assertThat(result.exitCode()).as(result.err()).isIn(0, 1);
         return rows(result.out()).stream().map(AnalyzeJson::toEvent).toList();
     }

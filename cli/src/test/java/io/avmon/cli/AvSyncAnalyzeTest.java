@@ -2,19 +2,16 @@ package io.avmon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.avmon.cli.analyze.MediaFileSplit;
-import io.avmon.cli.analyze.OfflineAnalysis;
-import io.avmon.job.DetectionProfile;
 import io.avmon.schema.DefectEvent;
-import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
 import io.avmon.testmedia.AudioContent;
@@ -26,16 +23,20 @@ import io.avmon.testmedia.VideoKind;
 /**
  * A/V sync offset on generated flash-and-beep patterns (AAC audio in MPEG-TS, as the other clips), through the
  * converter and the whole detection graph. {@code avmon analyze} holds the stream to BT.1359's acceptability
- * (+185 / -90 ms); to read offsets inside it (the issue's +160 and -80 ms) the same analysis runs with EBU R37's
- * tolerances (+40 / -60 ms), so the measured value comes out as the defect's value.
+ * (+185 / -90 ms) by default; to read offsets inside it (the issue's +160 and -80 ms) it runs with a profile holding
+ * the stream to EBU R37's tolerances (+40 / -60 ms), so the measured value comes out as the defect's value.
  */
 class AvSyncAnalyzeTest {
 
     @TempDir
     static Path dir;
 
-    private static final DetectionProfile R37 = DetectionProfile.defaults().withAvSync(DetectionProfile.defaults().avSync()
-            .withTolerance(Duration.ofMillis(40), Duration.ofMillis(60)));
+    private static Path r37;
+
+    @BeforeAll
+    static void writeR37Profile() throws Exception {
+        r37 = Files.writeString(dir.resolve("r37.yaml"), "defaults:\n  av-sync-offset: { max-audio-late: 40ms, max-audio-early: 60ms }\n");
+    }
 
     @Test
     void readsAudio160MsLateAsPlus160() throws Exception {
@@ -43,8 +44,7 @@ class AvSyncAnalyzeTest {
                 .segment(16, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(160))
                 .build(), dir.resolve("late160.ts"));
 
-        DefectEvent sync = singleSyncDefect(analyze(clip, R37));
-        System.out.println("late 160: " + sync);
+        DefectEvent sync = singleSyncDefect(analyze(clip, r37));
         assertThat(sync.getValue()).isCloseTo(160.0, Offset.offset(40.0));
         assertThat(AnalyzeJson.analyze(clip.file().toString())).as("inside BT.1359 acceptability: no alarm by default").isEmpty();
     }
@@ -55,8 +55,7 @@ class AvSyncAnalyzeTest {
                 .segment(16, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(-80))
                 .build(), dir.resolve("early80.ts"));
 
-        DefectEvent sync = singleSyncDefect(analyze(clip, R37));
-        System.out.println("early 80: " + sync);
+        DefectEvent sync = singleSyncDefect(analyze(clip, r37));
         assertThat(sync.getValue()).isCloseTo(-80.0, Offset.offset(40.0));
         assertThat(AnalyzeJson.analyze(clip.file().toString())).as("inside BT.1359 acceptability: no alarm by default").isEmpty();
     }
@@ -68,7 +67,7 @@ class AvSyncAnalyzeTest {
                 .build(), dir.resolve("insync.ts"));
 
         assertThat(clip.truth()).isEmpty();
-        assertThat(analyze(clip, R37)).isEmpty();
+        assertThat(analyze(clip, r37)).isEmpty();
     }
 
     @Test
@@ -81,7 +80,6 @@ class AvSyncAnalyzeTest {
                 .build(), dir.resolve("late250.ts"));
 
         List<DefectEvent> reported = AnalyzeJson.analyze(clip.file().toString());
-        System.out.println("late 250: " + reported);
 
         assertThat(clip.truth()).extracting(t -> t.defectType()).containsExactly(DefectType.AV_SYNC_OFFSET);
         // Loose timing: an estimate needs five flash-beep pairs (about 5 s), and lapses only once fewer than five of
@@ -93,9 +91,9 @@ class AvSyncAnalyzeTest {
         assertThat(singleSyncDefect(reported).getValue()).isCloseTo(250.0, Offset.offset(40.0));
     }
 
-    static List<DefectEvent> analyze(Clip clip, DetectionProfile profile) throws Exception {
-        return new OfflineAnalysis(profile).run(List.of(new MediaFileSplit(clip.file().toString(), "clip")))
-                .stream().filter(d -> d.getState() == DefectState.CLOSED).toList();
+    /** {@code avmon analyze --json --profile profile}: the CLOSED events, one per defect. */
+    static List<DefectEvent> analyze(Clip clip, Path profile) throws Exception {
+        return AnalyzeJson.analyzeWithProfile(profile, clip.file().toString());
     }
 
     static DefectEvent singleSyncDefect(List<DefectEvent> reported) {
