@@ -91,6 +91,32 @@ class AvSyncAnalyzeTest {
         assertThat(singleSyncDefect(reported).getValue()).isCloseTo(250.0, Offset.offset(40.0));
     }
 
+    @Test
+    void analyzeReadsARestampedAudioTrackOverProgrammeFromTheTimestamps() throws Exception {
+        // No flashes, no beeps: only the timestamps can tell. The audio PTS move 300 ms late for 12 s, packets in place.
+        Clip clip = ClipWriter.write(ClipSpec.builder().seed(55)
+                .segment(30, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .shiftAudio(10, 12, 300)
+                .build(), dir.resolve("restamped-late.ts"));
+
+        DefectEvent sync = singleSyncDefect(AnalyzeJson.analyze(clip.file().toString()));
+        assertThat(sync.getValue()).isCloseTo(300.0, Offset.offset(40.0));
+        assertThat(sync.getStartMediaTimeMs()).as("onset").isBetween(10_000L, 10_500L);
+        assertThat(sync.getEndMediaTimeMs()).as("end").isBetween(22_000L, 22_700L);
+    }
+
+    @Test
+    void analyzeReadsAudioRestampedEarlyAsANegativeOffset() throws Exception {
+        Clip clip = ClipWriter.write(ClipSpec.builder().seed(56)
+                .segment(24, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .shiftAudio(8, 10, -150)
+                .build(), dir.resolve("restamped-early.ts"));
+
+        DefectEvent sync = singleSyncDefect(AnalyzeJson.analyze(clip.file().toString()));
+        assertThat(sync.getValue()).isCloseTo(-150.0, Offset.offset(40.0));
+        assertThat(sync.getStartMediaTimeMs()).as("onset").isBetween(8_000L, 8_500L);
+    }
+
     /** {@code avmon analyze --json --profile profile}: the CLOSED events, one per defect. */
     static List<DefectEvent> analyze(Clip clip, Path profile) throws Exception {
         return AnalyzeJson.analyzeWithProfile(profile, clip.file().toString());

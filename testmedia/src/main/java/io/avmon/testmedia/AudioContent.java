@@ -2,7 +2,8 @@ package io.avmon.testmedia;
 
 /**
  * A segment's sound: its kind, and for {@link AudioKind#TONE_1K} the sine's peak level in dBFS
- * (a sine whose peak is at -23 dBFS reads -23 LUFS on a stereo BS.1770 meter); for {@link AudioKind#SYNC_BEEPS} how
+ * (a sine whose peak is at -23 dBFS reads -23 LUFS on a stereo BS.1770 meter), for {@link AudioKind#PROGRAMME_GAIN}
+ * the gain in dB applied to the programme; for {@link AudioKind#SYNC_BEEPS} how
  * late the beeps sound after their flashes, in ms ({@code audioDelayMs}; negative when the audio is early).
  */
 public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs) {
@@ -19,6 +20,11 @@ public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs
     /** A 1 kHz sine on every channel with its peak at {@code peakDbfs}. */
     public static AudioContent tone1k(double peakDbfs) {
         return new AudioContent(AudioKind.TONE_1K, peakDbfs);
+    }
+
+    /** The programme with {@code gainDb} of gain: about -23 + gainDb LUFS. */
+    public static AudioContent programme(double gainDb) {
+        return new AudioContent(AudioKind.PROGRAMME_GAIN, gainDb);
     }
 
     /**
@@ -40,6 +46,7 @@ public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs
     @Override
     public String toString() {
         return kind == AudioKind.TONE_1K ? "TONE_1K(" + levelDbfs + " dBFS)"
+                : kind == AudioKind.PROGRAMME_GAIN ? String.format(java.util.Locale.ROOT, "PROGRAMME(%+.1f dB)", levelDbfs)
                 : kind == AudioKind.SYNC_BEEPS ? "SYNC_BEEPS(" + audioDelayMs + " ms)" : kind.name();
     }
 }

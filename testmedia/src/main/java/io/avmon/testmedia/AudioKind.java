@@ -8,6 +8,11 @@ public enum AudioKind {
     SILENCE,
     /** The programme 19 dB down (about -45 dBFS RMS): a quiet passage, not silence. Hard negative. */
     QUIET,
+    /**
+     * The programme with a gain of {@link AudioContent#levelDbfs} dB on every channel (it sits near -23 LUFS at 0 dB): a
+     * mix sent too hot or too low, or a loud passage still inside the limits. No truth of its own.
+     */
+    PROGRAMME_GAIN,
     /** A pure 1 kHz sine with its peak at the given dBFS on every channel (EBU Tech 3341 test signals). */
     TONE_1K,
     /** The programme on every channel but the last, which carries digital zeros. Defect: AUDIO_CHANNEL_LOSS. */

@@ -60,6 +60,7 @@ final class AudioSynthesizer {
                     case PROGRAMME -> programme;
                     case SILENCE -> 0;
                     case QUIET -> programme * QUIET_GAIN;
+                    case PROGRAMME_GAIN -> programme * Math.pow(10, content.levelDbfs() / 20);
                     case DEAD_CHANNEL -> c == channels - 1 ? 0 : programme;
                     case CLIPPED -> Math.max(-1, Math.min(1, programme * CLIPPED_DRIVE));
                     case TONE_1K -> Math.pow(10, content.levelDbfs() / 20)

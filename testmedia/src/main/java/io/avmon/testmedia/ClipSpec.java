@@ -6,20 +6,32 @@ import java.util.List;
 /**
  * What to write: picture and sound format, container and codecs, a seed, and the ordered segments.
  * The defaults make a broadcast-like MPEG-TS clip (MPEG-2 video at qscale 3, GOP 12 with B-frames, AAC 192 kb/s),
- * which the plain {@code org.bytedeco:ffmpeg} artifact can encode without extra native libraries.
+ * which the plain {@code org.bytedeco:ffmpeg} artifact can encode without extra native libraries. That artifact also
+ * carries OpenH264 ({@link #H264}): Constrained Baseline H.264, I and P pictures only, at a target bit rate.
  */
 public record ClipSpec(int width, int height, int fps, int sampleRate, int channels, long seed,
                        String format, String videoCodec, String audioCodec, int videoQscale, int audioBitrate,
-                       int gopSize, List<Segment> segments, List<FrameDrop> frameDrops,
-                       List<BitstreamDamage> damage, List<StreamGap> gaps) {
+                       int gopSize, int videoBitrate, List<Segment> segments, List<FrameDrop> frameDrops,
+                       List<BitstreamDamage> damage, List<StreamGap> gaps, List<AudioShift> audioShifts) {
+
+    /** FFmpeg's MPEG-2 video encoder: the default. */
+    public static final String MPEG2 = "mpeg2video";
+    /** FFmpeg's wrapper of Cisco's OpenH264 encoder. */
+    public static final String H264 = "libopenh264";
 
     public ClipSpec {
         segments = List.copyOf(segments);
         frameDrops = List.copyOf(frameDrops);
         damage = List.copyOf(damage);
         gaps = List.copyOf(gaps);
-        if ((!damage.isEmpty() || !gaps.isEmpty()) && !("mpegts".equals(format) && "mpeg2video".equals(videoCodec))) {
-            throw new IllegalArgumentException("bitstream damage and stream gaps are written into MPEG-TS with MPEG-2 video only");
+        audioShifts = List.copyOf(audioShifts);
+        boolean surgery = !damage.isEmpty() || !gaps.isEmpty() || !audioShifts.isEmpty();
+        if (surgery && !("mpegts".equals(format) && (MPEG2.equals(videoCodec) || H264.equals(videoCodec)))) {
+            throw new IllegalArgumentException(
+                    "bitstream damage, stream gaps and audio shifts are written into MPEG-TS with MPEG-2 or H.264 video only");
+        }
+        if (videoBitrate < 0) {
+            throw new IllegalArgumentException("video bit rate must be >= 0: " + videoBitrate);
         }
         if (width <= 0 || height <= 0 || width % 2 != 0 || height % 2 != 0) {
             throw new IllegalArgumentException("width and height must be positive and even: " + width + "x" + height);
@@ -30,6 +42,10 @@ public record ClipSpec(int width, int height, int fps, int sampleRate, int chann
         if (segments.isEmpty()) {
             throw new IllegalArgumentException("a clip needs at least one segment");
         }
+    }
+
+    public boolean isH264() {
+        return H264.equals(videoCodec);
     }
 
     public double durationSeconds() {
@@ -43,11 +59,12 @@ public record ClipSpec(int width, int height, int fps, int sampleRate, int chann
     public Builder toBuilder() {
         Builder b = new Builder().size(width, height).fps(fps).sampleRate(sampleRate).channels(channels).seed(seed)
                 .container(format, videoCodec, audioCodec).videoQscale(videoQscale).audioBitrate(audioBitrate)
-                .gopSize(gopSize);
+                .gopSize(gopSize).videoBitrate(videoBitrate);
         segments.forEach(b::segment);
         frameDrops.forEach(d -> b.dropFrames(d.atSeconds(), d.frames()));
         damage.forEach(d -> b.damageBitstream(d.atSeconds(), d.durationSeconds()));
         gaps.forEach(g -> b.streamGap(g.atSeconds(), g.durationSeconds()));
+        audioShifts.forEach(s -> b.shiftAudio(s.atSeconds(), s.durationSeconds(), s.offsetMs()));
         return b;
     }
 
@@ -64,10 +81,12 @@ public record ClipSpec(int width, int height, int fps, int sampleRate, int chann
         private int videoQscale = 3;
         private int audioBitrate = 192_000;
         private int gopSize = 12;
+        private int videoBitrate;
         private final List<Segment> segments = new ArrayList<>();
         private final List<FrameDrop> frameDrops = new ArrayList<>();
         private final List<BitstreamDamage> damage = new ArrayList<>();
         private final List<StreamGap> gaps = new ArrayList<>();
+        private final List<AudioShift> audioShifts = new ArrayList<>();
 
         public Builder size(int width, int height) {
             this.width = width;
@@ -110,6 +129,15 @@ public record ClipSpec(int width, int height, int fps, int sampleRate, int chann
             this.format = format;
             this.videoCodec = videoCodec;
             this.audioCodec = audioCodec;
+            return this;
+        }
+
+        /**
+         * Target video bit rate in bit/s, for encoders with rate control ({@link #H264}); 0 leaves MPEG-2 at its
+         * constant quantiser ({@link #videoQscale}) and H.264 at 4 Mb/s.
+         */
+        public Builder videoBitrate(int videoBitrate) {
+            this.videoBitrate = videoBitrate;
             return this;
         }
 
@@ -167,9 +195,20 @@ public record ClipSpec(int width, int height, int fps, int sampleRate, int chann
             return this;
         }
 
+        /**
+         * Shifts the audio track's timestamps by {@code offsetMs} (positive: audio late) from {@code atSeconds} for
+         * {@code durationSeconds} ({@link AudioShift}), as a delay switched into one track's path does; to the end of
+         * the clip when the stretch reaches it. Truth: AV_SYNC_OFFSET over the stretch where a sync pattern
+         * ({@link AudioKind#SYNC_BEEPS}) plays, when the resulting offset is beyond BT.1359's acceptability.
+         */
+        public Builder shiftAudio(double atSeconds, double durationSeconds, double offsetMs) {
+            audioShifts.add(new AudioShift(atSeconds, durationSeconds, offsetMs));
+            return this;
+        }
+
         public ClipSpec build() {
             return new ClipSpec(width, height, fps, sampleRate, channels, seed, format, videoCodec, audioCodec,
-                    videoQscale, audioBitrate, gopSize, segments, frameDrops, damage, gaps);
+                    videoQscale, audioBitrate, gopSize, videoBitrate, segments, frameDrops, damage, gaps, audioShifts);
         }
     }
 }

@@ -21,6 +21,8 @@ import org.bytedeco.javacv.Frame;
  * content.
  */
 public final class ClipWriter {
+    /** H.264 bit rate when the spec names none: about what a 720p contribution feed gets. */
+    static final int DEFAULT_H264_BITRATE = 4_000_000;
 
     private ClipWriter() {}
 
@@ -46,14 +48,23 @@ public final class ClipWriter {
             recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
             recorder.setFrameRate(spec.fps());
             recorder.setGopSize(spec.gopSize());
-            recorder.setVideoQuality(spec.videoQscale());
-            recorder.setVideoBitrate(20_000_000);
             recorder.setVideoOption("threads", "1");
+            if (spec.isH264()) {
+                // One slice per picture and bit-rate control: what a contribution encoder sends. OpenH264 adds an
+                // IDR picture at a scene change of its own accord, as broadcast encoders do.
+                recorder.setVideoBitrate(spec.videoBitrate() > 0 ? spec.videoBitrate() : DEFAULT_H264_BITRATE);
+                recorder.setVideoOption("rc_mode", "bitrate");
+                recorder.setVideoOption("slices", "1");
+            } else {
+                recorder.setVideoQuality(spec.videoQscale());
+                recorder.setVideoBitrate(spec.videoBitrate() > 0 ? spec.videoBitrate() : 20_000_000);
+            }
             if (spec.videoCodec().startsWith("mpeg")) {
                 recorder.setMaxBFrames(2);
             }
-            if (!spec.gaps().isEmpty()) {
-                // Closed GOPs, so a gap cut from key frame to key frame leaves no picture referring to a removed one.
+            if (!spec.gaps().isEmpty() && !spec.isH264()) {
+                // Closed GOPs, so a gap cut from key frame to key frame leaves no picture referring to a removed one
+                // (OpenH264's GOPs start at IDR pictures, closed already).
                 recorder.setVideoOption("flags", "+cgop");
                 // The encoder refuses closed GOPs with scene-change I frames: key frames come every gopSize frames.
                 recorder.setVideoOption("sc_threshold", "1000000000");
@@ -104,10 +115,13 @@ public final class ClipWriter {
                 // already reporting the first failure, or released
             }
         }
-        List<InjectedDefect> truth = new ArrayList<>(truth(spec, timeline));
+        // The picture and the sound were made from the spec's timeline; truth and hard negatives are what plays after
+        // the injections, when a track was shifted.
+        List<TimedSegment> heard = AudioShift.heard(timeline, spec.audioShifts());
+        List<InjectedDefect> truth = new ArrayList<>(truth(spec, heard));
         truth.addAll(TsSurgery.apply(file, spec));
         truth.sort(java.util.Comparator.comparingDouble(InjectedDefect::startSeconds));
-        return new Clip(file, spec, truth, timeline);
+        return new Clip(file, spec, truth, heard);
     }
 
     /** Whether frame {@code i} is one of the spec's dropped frames. */

@@ -11,6 +11,8 @@ final class FramePainter {
     private static final int NEUTRAL_C = 128;
     private static final int NOISE_TABLE_BITS = 20;
     private static final int NOISE_MASK = (1 << NOISE_TABLE_BITS) - 1;
+    /** Longest leg of a photograph's pan before it turns back, seconds: keeps the pan visibly moving. */
+    private static final double PHOTO_LEG_SECONDS = 6;
     /** Sensor noise of the STATIC_NOISE kind, in 8-bit luma levels. */
     static final double SENSOR_NOISE_SIGMA = 2.5;
     private static final int LETTERBOX_BAR_ALIGN = 2;
@@ -121,6 +123,20 @@ final class FramePainter {
                         : local < 1.0 + hold ? (local - 0.5 - hold) / 0.5 : 1;
                 fade(frame, gain);
             }
+            case FADE_THROUGH_BLACK -> {
+                double hold = Math.max(0, Math.min(0.5, segmentDuration - 3.0));
+                double fadeOut = Math.min(1.5, segmentDuration / 2);
+                if (local < fadeOut + hold / 2) {
+                    paintMotion(frame, t, 0, height);
+                } else {
+                    paintShot(frame, local, t, segmentIndex);
+                }
+                double gain = local < fadeOut ? 1 - local / fadeOut
+                        : local < fadeOut + hold ? 0
+                        : Math.min(1, (local - fadeOut - hold) / 1.5);
+                fade(frame, gain);
+            }
+            case PHOTO_PAN -> paintPhoto(frame, local, segmentDuration, segmentIndex);
             case DARK_SCENE -> paintNight(frame, t);
             case LETTERBOX -> {
                 int active = (int) Math.round(width / 2.39);
@@ -194,6 +210,67 @@ final class FramePainter {
         paintTexture(frame, dayTexture, ox, oy, zoom, rowFrom, rowTo);
         for (MovingObject object : objects) {
             object.draw(frame, t, width, height, rowFrom, rowTo, identity);
+        }
+    }
+
+    /**
+     * A photograph under a view that pans at a steady pace between two opposite sides of the photograph, turning
+     * back without stopping when a leg takes longer than {@link #PHOTO_LEG_SECONDS}, and zooms steadily over the
+     * segment (the rostrum camera's move); sampled nearest-neighbour as the textures are; the procedural texture
+     * when there is no photograph. Steady, because a move that eases to a stop leaves a noiseless still picture,
+     * which is a freeze to any detector.
+     */
+    private void paintPhoto(byte[] frame, double local, double segmentDuration, int segmentIndex) {
+        PhotoLibrary.PhotoTexture photo = PhotoLibrary.texture(seed * 31 + segmentIndex, width, height);
+        if (photo == null) {
+            paintMotion(frame, local, 0, height);
+            return;
+        }
+        SplittableRandom move = new SplittableRandom(seed * 7_919L + segmentIndex * 131L + 17);
+        double zoomFrom = 0.85 + 0.3 * move.nextDouble();
+        double zoomTo = zoomFrom + (move.nextBoolean() ? 0.15 : -0.15) * (0.5 + 0.5 * move.nextDouble());
+        double zoom = zoomFrom + (zoomTo - zoomFrom) * Math.min(1, local / segmentDuration);
+        double viewWidth = width * zoom;
+        double viewHeight = height * zoom;
+        double leg = Math.min(PHOTO_LEG_SECONDS, segmentDuration);
+        double phase = (local / leg) % 2;
+        double along = phase < 1 ? phase : 2 - phase;
+        double side = move.nextBoolean() ? 1 : -1;
+        double fromY = move.nextDouble();
+        double u = 0.5 + side * 0.4 * (1 - 2 * along);
+        double v = fromY + (1 - 2 * fromY) * along;
+        double centreX = viewWidth / 2 + (photo.width - viewWidth) * u;
+        double centreY = viewHeight / 2 + (photo.height - viewHeight) * v;
+        double left = centreX - viewWidth / 2;
+        double top = centreY - viewHeight / 2;
+        int chromaWidthOfPhoto = photo.width / 2;
+        for (int x = 0; x < width; x++) {
+            xIndex[x] = NoiseTexture.clamp((int) Math.floor(left + x * zoom), 0, photo.width - 1);
+        }
+        for (int y = 0; y < height; y++) {
+            yIndex[y] = NoiseTexture.clamp((int) Math.floor(top + y * zoom), 0, photo.height - 1) * photo.width;
+        }
+        for (int x = 0; x < chromaWidth; x++) {
+            cxIndex[x] = NoiseTexture.clamp((int) Math.floor((left + 2 * x * zoom) / 2), 0, chromaWidthOfPhoto - 1);
+        }
+        for (int y = 0; y < chromaHeight; y++) {
+            cyIndex[y] = NoiseTexture.clamp((int) Math.floor((top + 2 * y * zoom) / 2), 0, photo.height / 2 - 1)
+                    * chromaWidthOfPhoto;
+        }
+        for (int y = 0; y < height; y++) {
+            int row = yIndex[y];
+            int out = y * width;
+            for (int x = 0; x < width; x++) {
+                frame[out + x] = photo.luma[row + xIndex[x]];
+            }
+        }
+        for (int y = 0; y < chromaHeight; y++) {
+            int row = cyIndex[y];
+            int out = y * chromaWidth;
+            for (int x = 0; x < chromaWidth; x++) {
+                frame[lumaSize + out + x] = photo.cb[row + cxIndex[x]];
+                frame[lumaSize + chromaSize + out + x] = photo.cr[row + cxIndex[x]];
+            }
         }
     }
 

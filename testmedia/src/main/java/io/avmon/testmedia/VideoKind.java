@@ -4,6 +4,11 @@ package io.avmon.testmedia;
 public enum VideoKind {
     /** Photograph-like multi-octave coloured noise, panned and zoomed, with moving striped objects. Normal programme. */
     MOTION(false, false),
+    /**
+     * A photograph panned and zoomed at a steady pace across the segment (zoom between 0.7 and 1.3), a different one per segment, from
+     * {@link PhotoLibrary}; where the machine has no photographs, the procedural texture of MOTION. Normal programme.
+     */
+    PHOTO_PAN(false, false),
     /** Y=16, Cb=Cr=128 (limited-range black), as a broken chain emits. Defect: BLACK_FRAMES. */
     BLACK(true, false),
     /** Exact repeat of the last content frame, as a stuck encoder or decoder emits. Defect: FROZEN_FRAMES. */
@@ -14,6 +19,11 @@ public enum VideoKind {
     COLOR_BARS_EBU(true, false),
     /** Fade to black over 0.5 s, hold black for at most 1 s, fade back, then motion: a normal programme junction. */
     DIP_TO_BLACK(false, true),
+    /**
+     * A slow fade: the programme fades to black over 1.5 s, black holds for at most 0.5 s, and a new scene fades up
+     * over 1.5 s: the end of a programme, slower than a dip.
+     */
+    FADE_THROUGH_BLACK(false, true),
     /** Textured, moving night scene tinted blue, mean luma about 28 with structure and a few moving lights. */
     DARK_SCENE(false, true),
     /** 2.39:1 film in a 16:9 frame: moving content between black bars top and bottom. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.avmon.cli.analyze.AnalysisProgress;
 import io.avmon.cli.analyze.MediaFileSplit;
@@ -20,6 +21,9 @@ public final class AccuracyRun {
 
     /** The scores, the raw events, files that could not be analysed, and how long the analysis took. */
     public record Outcome(Scorer.Result result, List<DefectEvent> events, List<String> failures, double analysisSeconds) {}
+
+    /** Classes whose reports pair anywhere within their truth (see {@link Scorer#Scorer(double, Map, Set)}). */
+    public static final Set<DefectType> ESTIMATED_CLASSES = Set.of(DefectType.AV_SYNC_OFFSET, DefectType.LOUDNESS_VIOLATION);
 
     private AccuracyRun() {}
 
@@ -48,7 +52,9 @@ public final class AccuracyRun {
         for (DefectType type : DefectType.values()) {
             holdOffs.put(type, profile.policy(type).recoveryHoldOff().toMillis() / 1000.0);
         }
-        Scorer.Result result = new Scorer(toleranceSeconds, holdOffs)
+        // An A/V offset is measured from several flash-beep pairs, and loudness over a 3 s window, so their reports
+        // can come seconds into the truth.
+        Scorer.Result result = new Scorer(toleranceSeconds, holdOffs, ESTIMATED_CLASSES)
                 .score(clips.stream().map(AccuracyCorpus.Written::toClipTruth).toList(), Scorer.finalStates(events));
         return new Outcome(result, events, failures, analysisSeconds);
     }

@@ -22,8 +22,9 @@ import io.avmon.testmedia.TimedSegment;
  *
  * <p>Matching, per stream and class: a report and a truth entry are a candidate pair when they are the same
  * {@link DefectType}, their channels agree (only checked when the truth names a channel), and the report's onset
- * lies within {@code onsetToleranceSeconds} of the truth's onset. Candidate pairs are then assigned one-to-one,
- * greedily by largest overlap first and, at equal overlap, by smallest onset error. Unpaired truth entries are
+ * lies within {@code onsetToleranceSeconds} of the truth's onset (for an <em>estimated</em> class, anywhere from that
+ * tolerance before the truth to that tolerance after its end: see {@link #Scorer(double, Map, Set)}). Candidate pairs
+ * are then assigned one-to-one, greedily by largest overlap first and, at equal overlap, by smallest onset error. Unpaired truth entries are
  * false negatives, unpaired reports false positives. A report still OPENED at the end is taken to run to the end
  * of its clip.
  *
@@ -92,22 +93,32 @@ public final class Scorer {
 
     private final double onsetToleranceSeconds;
     private final Map<DefectType, Double> mergeGapSeconds;
+    private final Set<DefectType> estimatedClasses;
 
     public Scorer(double onsetToleranceSeconds) {
-        this(onsetToleranceSeconds, Map.of());
+        this(onsetToleranceSeconds, Map.of(), Set.of());
+    }
+
+    public Scorer(double onsetToleranceSeconds, Map<DefectType, Double> mergeGapSeconds) {
+        this(onsetToleranceSeconds, mergeGapSeconds, Set.of());
     }
 
     /**
      * @param mergeGapSeconds per class, truth entries (same stream and channel) separated by less than this gap are
      *                        scored as one defect: a detector whose clear delay is that long cannot tell them apart
      *                        (pass each class's recovery hold-off). Classes not in the map are never merged.
+     * @param estimatedClasses classes a detector can only see after it has gathered evidence for a while (an A/V
+     *                        offset over several flash-beep pairs, loudness over a 3 s window): a report pairs with their truth when its
+     *                        onset lies anywhere in the truth interval, widened by the onset tolerance on both sides.
+     *                        The onset error is still measured from the truth's start, so the delay shows.
      */
-    public Scorer(double onsetToleranceSeconds, Map<DefectType, Double> mergeGapSeconds) {
+    public Scorer(double onsetToleranceSeconds, Map<DefectType, Double> mergeGapSeconds, Set<DefectType> estimatedClasses) {
         if (!(onsetToleranceSeconds >= 0)) {
             throw new IllegalArgumentException("onset tolerance must be >= 0");
         }
         this.onsetToleranceSeconds = onsetToleranceSeconds;
         this.mergeGapSeconds = Map.copyOf(mergeGapSeconds);
+        this.estimatedClasses = Set.copyOf(estimatedClasses);
     }
 
     /** Merges truth entries of a class that lie closer together than the class's merge gap. */
@@ -185,7 +196,11 @@ public final class Scorer {
                         continue;
                     }
                     double onset = Math.abs(rep.startSeconds() - d.startSeconds());
-                    if (onset > onsetToleranceSeconds + 1e-9) {
+                    boolean inReach = estimatedClasses.contains(d.defectType())
+                            ? rep.startSeconds() >= d.startSeconds() - onsetToleranceSeconds - 1e-9
+                                    && rep.startSeconds() <= d.endSeconds() + onsetToleranceSeconds + 1e-9
+                            : onset <= onsetToleranceSeconds + 1e-9;
+                    if (!inReach) {
                         continue;
                     }
                     double end = rep.effectiveEnd(clipEnd);

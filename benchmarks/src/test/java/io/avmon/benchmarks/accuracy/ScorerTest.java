@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -200,6 +202,34 @@ class ScorerTest {
         assertThat(s.tp()).isEqualTo(2);
         assertThat(s.neverClosed()).isEqualTo(1);
         assertThat(s.meanAbsEndError()).isZero();
+    }
+
+    @Test
+    void estimatedClassPairsAReportAnywhereInItsTruthAndStillCountsTheOnsetFromTheTruthStart() {
+        List<Scorer.ClipTruth> truth = List.of(clip("a", 30, new InjectedDefect(DefectType.AV_SYNC_OFFSET, 5.0, 17.0, null)));
+        List<Scorer.Reported> late = List.of(report("a", DefectType.AV_SYNC_OFFSET, 10.0, 19.0, null));
+
+        Scorer.ClassScore estimated = new Scorer(1.0, Map.of(), Set.of(DefectType.AV_SYNC_OFFSET)).score(truth, late)
+                .perClass().get(DefectType.AV_SYNC_OFFSET);
+        Scorer.ClassScore plain = scorer.score(truth, late).perClass().get(DefectType.AV_SYNC_OFFSET);
+
+        assertThat(estimated.tp()).isEqualTo(1);
+        assertThat(estimated.maxAbsOnsetError()).isCloseTo(5.0, within(1e-9));
+        assertThat(plain.tp()).as("5 s late is beyond the onset tolerance of a plain class").isZero();
+        assertThat(plain.fn()).isEqualTo(1);
+        assertThat(plain.fp()).isEqualTo(1);
+    }
+
+    @Test
+    void estimatedClassReportAfterItsTruthAndToleranceIsAFalsePositive() {
+        Scorer.Result r = new Scorer(1.0, Map.of(), Set.of(DefectType.LOUDNESS_VIOLATION)).score(
+                List.of(clip("a", 40, new InjectedDefect(DefectType.LOUDNESS_VIOLATION, 5.0, 17.0, null))),
+                List.of(report("a", DefectType.LOUDNESS_VIOLATION, 18.5, 30.0, null)));
+
+        Scorer.ClassScore s = r.perClass().get(DefectType.LOUDNESS_VIOLATION);
+        assertThat(s.tp()).isZero();
+        assertThat(s.fn()).isEqualTo(1);
+        assertThat(s.fp()).isEqualTo(1);
     }
 
     private static DefectEvent event(String id, DefectState state, long startMs, Long endMs) {
