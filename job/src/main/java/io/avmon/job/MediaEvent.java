@@ -65,6 +65,8 @@ public class MediaEvent {
     public int lostChannels;
     /** LoudnessDetector's measure: BS.1770 short-term (3 s) loudness after this block, LUFS; NaN before 3 s of audio. */
     public float shortTermLoudnessLufs = Float.NaN;
+    /** LoudnessDetector: media time (µs) where the violation this block shows began; unknown when none. */
+    public long loudnessViolationStartUs = UNKNOWN_MEDIA_TIME;
     /** LoudnessDetector: momentary (400 ms) loudness after this block, LUFS; NaN before 400 ms of audio. */
     public float momentaryLoudnessLufs = Float.NaN;
     /** LoudnessDetector: gated integrated loudness of the stream so far, LUFS; NaN while all of it is below -70. */
@@ -72,6 +74,8 @@ public class MediaEvent {
 
     /** AvSyncDetector's measure: the stream's A/V offset estimate after this record, ms, positive when the audio is late; NaN without one. */
     public float avSyncOffsetMs = Float.NaN;
+    /** AvSyncDetector: media time (µs) from which the evidence for the offset beyond tolerance runs; unknown when none. */
+    public long avSyncStartUs = UNKNOWN_MEDIA_TIME;
 
     /**
      * The stream's profile, attached at the head of the detector chain ({@link io.avmon.job.profile.ProfileAttacher}).
@@ -165,11 +169,18 @@ public class MediaEvent {
 
     /**
      * Media time (µs) at which the condition of {@code type} shown by this record began: the record's own media time,
-     * except for a frame drop, which began where the first lost frame was due, before this frame.
+     * except where the detector dates it earlier: a frame drop where the first lost frame was due, a loudness
+     * violation where the momentary reading crossed the bound, an A/V offset where its evidence begins.
      */
     public long conditionStartUs(DefectType type) {
         if (type == DefectType.FRAME_DROP && frameDropStartUs != UNKNOWN_MEDIA_TIME) {
             return frameDropStartUs;
+        }
+        if (type == DefectType.LOUDNESS_VIOLATION && loudnessViolationStartUs != UNKNOWN_MEDIA_TIME) {
+            return loudnessViolationStartUs;
+        }
+        if (type == DefectType.AV_SYNC_OFFSET && avSyncStartUs != UNKNOWN_MEDIA_TIME) {
+            return avSyncStartUs;
         }
         return mediaTimeUs;
     }

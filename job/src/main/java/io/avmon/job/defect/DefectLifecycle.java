@@ -142,6 +142,9 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             track.channel = channel;
             // Most conditions start at the record showing them; a frame drop starts where the first lost frame was due.
             track.startMediaMs = Math.min(mediaMs, Math.floorDiv(event.conditionStartUs(type), 1000L));
+            // The raise delay counts from the first record showing the condition: a detector that dates a
+            // condition back (loudness to its momentary crossing) says where it began, not that it lasted longer.
+            track.raiseFromMediaMs = mediaMs;
             track.startWallMs = event.ingestTimeMs;
             track.latestMediaMs = mediaMs;
             track.latestWallMs = event.ingestTimeMs;
@@ -193,7 +196,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
                 it.remove();
                 continue;
             }
-            if (!track.open && !track.clearing() && track.latestMediaMs - track.startMediaMs >= minDurationMs) {
+            if (!track.open && !track.clearing() && track.latestMediaMs - Math.max(track.startMediaMs, track.raiseFromMediaMs) >= minDurationMs) {
                 track.open = true;
                 track.severity = policy.severity();
                 emit(ctx, track, DefectState.OPENED);

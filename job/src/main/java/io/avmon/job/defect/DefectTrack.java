@@ -14,6 +14,8 @@ public class DefectTrack {
     /** Audio channel from 0, or -1 for defects of the whole stream. */
     public int channel = -1;
     public long startMediaMs;
+    /** Media time of the first record that showed the condition, from which the raise delay counts. */
+    public long raiseFromMediaMs = NONE;
     public long startWallMs;
     /** Latest media time seen on the stream while this track existed (time advances on every record). */
     public long latestMediaMs;

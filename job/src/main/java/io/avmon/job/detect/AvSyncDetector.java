@@ -202,9 +202,15 @@ public class AvSyncDetector extends Detector {
         float contentMs = estimate(s, now);
         float offsetMs = Float.isNaN(contentMs) ? s.timestampOffsetMs : contentMs;
         sync.update(s);
-        boolean beyond = !Float.isNaN(offsetMs) && (offsetMs > thresholds.maxAudioLate().toMillis()
-                || offsetMs < -thresholds.maxAudioEarly().toMillis());
+        double limitMs = offsetMs > 0 ? thresholds.maxAudioLate().toMillis() : thresholds.maxAudioEarly().toMillis();
+        boolean beyond = !Float.isNaN(offsetMs) && Math.abs(offsetMs) > limitMs;
         event.avSyncOffsetMs = offsetMs;
+        // An estimate crosses the tolerance only once enough evidence agrees: date the offset from its first evidence.
+        event.avSyncStartUs = !beyond ? MediaEvent.UNKNOWN_MEDIA_TIME
+                : Float.isNaN(contentMs) ? s.trackSkew.stepStartUs(offsetMs, limitMs) : contentStartUs(s, now, offsetMs, limitMs);
+        if (event.avSyncStartUs == NONE) {
+            event.avSyncStartUs = MediaEvent.UNKNOWN_MEDIA_TIME;
+        }
         event.markCondition(DefectType.AV_SYNC_OFFSET, beyond);
         return beyond;
     }
@@ -301,6 +307,24 @@ public class AvSyncDetector extends Detector {
             return Float.NaN;
         }
         return (float) (sum / inliers);
+    }
+
+    /**
+     * Where the pairs behind an estimate beyond {@code limitMs} begin: the earlier event (picture or sound) of the
+     * earliest pair in the window beyond the limit on the estimate's side.
+     */
+    private long contentStartUs(Sync s, long nowUs, float offsetMs, double limitMs) {
+        long windowUs = thresholds.window().toNanos() / 1000;
+        long start = NONE;
+        for (int i = 0; i < s.pairCount; i++) {
+            float own = s.offsetsMs[i];
+            boolean beyond = offsetMs > 0 ? own > limitMs : own < -limitMs;
+            if (beyond && nowUs - s.pairTimesUs[i] <= windowUs) {
+                long earlierEventUs = s.pairTimesUs[i] - (long) (Math.abs(own) * 1000);
+                start = start == NONE ? earlierEventUs : Math.min(start, earlierEventUs);
+            }
+        }
+        return start;
     }
 
     private long isolationUs() {

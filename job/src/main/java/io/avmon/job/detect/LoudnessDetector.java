@@ -30,6 +30,9 @@ import io.avmon.schema.DefectType;
  *       rather than a quiet scene.</li>
  * </ul>
  * Short-term loudness of programme swings over seconds, so the lifecycle's default raise delay is long (10 s).
+ * The short-term reading crosses a bound up to 3 s after the programme did, so a violation is dated from where the
+ * momentary (400 ms) reading crossed it on the same side ({@link LoudnessWatch}), and the raise delay counts from
+ * there: a passage too quiet for 11 s is raised, and its onset is not 3 s late.
  * No verdict before 3 s of audio (the short-term window must be full), and none below the -70 LUFS absolute gate:
  * silence has no loudness, it is AUDIO_SILENCE.
  *
@@ -73,9 +76,12 @@ public class LoudnessDetector extends Detector {
         }
     }
 
+    /** How far back a short-term reading reaches: its 3 s window, less the block that ends it. */
+    private static final long SHORT_TERM_REACH_US = (Bs1770.SHORT_TERM_BLOCKS - 1) * 100_000L;
+
     private Thresholds thresholds;
     private final Duration stateRetention;
-    private transient ValueState<LoudnessMeter> meter;
+    private transient ValueState<LoudnessWatch> watch;
 
     public LoudnessDetector(Thresholds thresholds, Duration stateRetention) {
         this.thresholds = thresholds;
@@ -85,7 +91,7 @@ public class LoudnessDetector extends Detector {
     @Override
     protected void openState() throws Exception {
         // Written on every block, so the default update-on-write TTL keeps a live stream's meter.
-        meter = streamState("loudnessMeter", LoudnessMeter.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
+        watch = streamState("loudnessWatch", LoudnessWatch.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
     }
 
     @Override
@@ -107,25 +113,31 @@ public class LoudnessDetector extends Detector {
 
     @Override
     protected void forgetStream() {
-        meter.clear();
+        watch.clear();
     }
 
     private boolean judge(MediaEvent event) throws Exception {
         if (event.audio.getChannels().isEmpty()) {
             return false; // malformed, not silent and not loud: leave the meter alone
         }
-        LoudnessMeter m = meter.value();
-        if (m == null) {
-            m = new LoudnessMeter();
+        LoudnessWatch w = watch.value();
+        if (w == null) {
+            w = new LoudnessWatch();
         }
+        LoudnessMeter m = w.meter;
         m.add(Bs1770.weightedMeanSquare(event.audio.getChannels()));
-        meter.update(m);
+        double momentary = m.momentaryLufs();
+        w.follow(momentary, event.mediaTimeUs, thresholds.minLufs(), thresholds.maxLufs());
+        watch.update(w);
         double shortTerm = m.shortTermLufs();
         event.shortTermLoudnessLufs = (float) shortTerm;
-        event.momentaryLoudnessLufs = (float) m.momentaryLufs();
+        event.momentaryLoudnessLufs = (float) momentary;
         event.integratedLoudnessLufs = (float) m.integratedLufs();
         // NaN (window not yet full) compares false; -infinity (digital silence) is below the gate.
-        return shortTerm > Bs1770.ABSOLUTE_GATE_LUFS
-                && (shortTerm > thresholds.maxLufs() || shortTerm < thresholds.minLufs());
+        boolean above = shortTerm > thresholds.maxLufs();
+        boolean violation = shortTerm > Bs1770.ABSOLUTE_GATE_LUFS && (above || shortTerm < thresholds.minLufs());
+        event.loudnessViolationStartUs = violation
+                ? w.violationStartUs(above, event.mediaTimeUs, SHORT_TERM_REACH_US) : MediaEvent.UNKNOWN_MEDIA_TIME;
+        return violation;
     }
 }

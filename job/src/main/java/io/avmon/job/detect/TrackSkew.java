@@ -27,6 +27,8 @@ public class TrackSkew {
     public int baselineCount;
     public float baselineMedianMs = Float.NaN;
     public float[] windowMs;
+    /** Media µs of each block in {@link #windowMs}. */
+    public long[] windowTimesUs;
     public int windowCount;
     public int nextInWindow;
     public long lastBlockUs = NONE;
@@ -40,9 +42,10 @@ public class TrackSkew {
     float add(float skewMs, long blockUs, int baselineBlocks, int windowBlocks, float[] scratch) {
         boolean newSession = lastBlockUs != NONE && (blockUs < lastBlockUs || blockUs - lastBlockUs > MAX_BLOCK_STEP_US);
         if (baselineMs == null || baselineMs.length != baselineBlocks || windowMs == null || windowMs.length != windowBlocks
-                || newSession) {
+                || windowTimesUs == null || newSession) {
             baselineMs = new float[baselineBlocks];
             windowMs = new float[windowBlocks];
+            windowTimesUs = new long[windowBlocks];
             baselineCount = 0;
             windowCount = 0;
             nextInWindow = 0;
@@ -57,9 +60,26 @@ public class TrackSkew {
             return Float.NaN;
         }
         windowMs[nextInWindow] = skewMs;
+        windowTimesUs[nextInWindow] = blockUs;
         nextInWindow = (nextInWindow + 1) % windowMs.length;
         windowCount = Math.min(windowCount + 1, windowMs.length);
         return median(windowMs, windowCount, scratch) - baselineMedianMs;
+    }
+
+    /**
+     * The media time of the earliest block in the window whose own offset lies beyond {@code limitMs} on the side of
+     * {@code offsetMs} (where the step began), or NONE.
+     */
+    long stepStartUs(float offsetMs, double limitMs) {
+        long start = NONE;
+        for (int i = 0; i < windowCount; i++) {
+            float own = windowMs[i] - baselineMedianMs;
+            boolean beyond = offsetMs > 0 ? own > limitMs : own < -limitMs;
+            if (beyond && (start == NONE || windowTimesUs[i] < start)) {
+                start = windowTimesUs[i];
+            }
+        }
+        return start;
     }
 
     private static float median(float[] values, int count, float[] scratch) {

@@ -101,9 +101,10 @@ class LoudnessDetectorTest {
         DefectEvent closed = defects.get(1);
         // Short-term (3 s) passes -18 LUFS once 6 of its 30 blocks are loud (a -12 block carries 12.6 times the
         // power of a -23 one: (24 + 6 * 12.6) / 30 > 10^0.5), at 5.5 s; it falls back with 5 loud blocks left, at 27.4 s.
-        assertThat(closed.getStartMediaTimeMs()).isEqualTo(5500);
+        // The violation is dated from the momentary (400 ms) crossing, in the first loud block: (3 + 12.6) / 4 > 10^0.5.
+        assertThat(closed.getStartMediaTimeMs()).isEqualTo(5000);
         assertThat(closed.getEndMediaTimeMs()).isEqualTo(27_400);
-        assertThat(opened.getStartMediaTimeMs()).isEqualTo(5500);
+        assertThat(opened.getStartMediaTimeMs()).isEqualTo(5000);
         assertThat(opened.getSeverity()).isEqualTo(Severity.MINOR);
         assertThat(closed.getUnit()).isEqualTo("LUFS");
         assertThat(closed.getValue()).as("mean short-term loudness while violating").isBetween(-14.0, -12.0);
@@ -114,6 +115,17 @@ class LoudnessDetectorTest {
     @Test
     void opensOnlyOnceTheViolationHasLastedTenSeconds() throws Exception {
         assertThat(run(25_000, t -> t >= 5000 && t < 13_000 ? -12.0 : -23.0)).as("8 s too loud").isEmpty();
+    }
+
+    @Test
+    void aTooQuietPassageIsDatedFromItsStartWhileTheRaiseDelayCountsShortTermReadings() throws Exception {
+        // A gain fault: -55 LUFS from 5 s to 20 s. Short-term falls under -48 only once its window has emptied of the
+        // programme, near 7.9 s, and stays there until programme returns at 20 s: 12 s, over the 10 s raise delay.
+        List<DefectEvent> defects = run(30_000, t -> t >= 5000 && t < 20_000 ? -55.0 : -23.0);
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        assertThat(defects.get(1).getStartMediaTimeMs()).as("the momentary crossing").isBetween(5000L, 5400L);
+        // 11 s too quiet is only about 8 s of short-term readings under the bound: not raised.
+        assertThat(run(30_000, t -> t >= 5000 && t < 16_000 ? -55.0 : -23.0)).isEmpty();
     }
 
     @Test
