@@ -33,6 +33,9 @@ final class VideoFeatureExtractor {
     private int gridHeight = -1;
     private byte[] previousGrid = new byte[0];
     private boolean havePrevious;
+    /** The last key frame's grid, for {@code keyFrameDifference}. */
+    private byte[] keyGrid = new byte[0];
+    private boolean haveKey;
     // Thumbnail bins as runs of grid samples, worked out once per picture size: the hot loops then sum each run
     // into a local, with no per-sample bin lookup, counter or division.
     private int[] lumaColumnStarts = new int[0];
@@ -68,6 +71,8 @@ final class VideoFeatureExtractor {
             gridHeight = gh;
             previousGrid = new byte[gw * gh];
             havePrevious = false;
+            keyGrid = new byte[gw * gh];
+            haveKey = false;
             lumaColumnStarts = binStarts(gw, STEP, w, THUMB_WIDTH);
             lumaRowStarts = binStarts(gh, STEP, h, THUMB_HEIGHT);
             binCounts(lumaRowStarts, lumaColumnStarts, lumaThumbCount);
@@ -129,6 +134,7 @@ final class VideoFeatureExtractor {
         features.setLumaMax(max);
         features.setBlackPixelShare((float) black / samples);
         features.setFrameDifference(havePrevious ? (float) ((double) differenceSum / samples) : null);
+        features.setKeyFrameDifference(keyFrame ? keyFrameDifference(samples) : null);
         features.setBlockiness((float) blockinessMap.measure(luma, w, h));
         features.setBlockinessGrid(ByteBuffer.wrap(blockinessMap.cells()));
         features.setThumbWidth(THUMB_WIDTH);
@@ -138,6 +144,25 @@ final class VideoFeatureExtractor {
         features.setThumbCr(ByteBuffer.wrap(chromaThumbnail(picture.cr, picture.chromaWidth, picture.chromaHeight)));
         havePrevious = true;
         return features;
+    }
+
+    /**
+     * Mean |difference| of this key frame's grid (in {@code previousGrid} by now) to the last key frame's, which it
+     * then replaces; null for the first. Two key frames coded from one unchanged source picture decode alike, while
+     * a live still scene's key frames each carry fresh sensor noise, which low-rate P pictures code away.
+     */
+    private Float keyFrameDifference(int samples) {
+        Float difference = null;
+        if (haveKey) {
+            long sum = 0;
+            for (int i = 0; i < samples; i++) {
+                sum += Math.abs((previousGrid[i] & 0xFF) - (keyGrid[i] & 0xFF));
+            }
+            difference = (float) ((double) sum / samples);
+        }
+        System.arraycopy(previousGrid, 0, keyGrid, 0, samples);
+        haveKey = true;
+        return difference;
     }
 
     private byte[] chromaThumbnail(byte[] plane, int cw, int ch) {

@@ -31,6 +31,17 @@ import io.avmon.schema.VideoFrameFeatures;
  * freeze may jump up to {@code maxKeyFrameDifference}. The reference-thumbnail test applies throughout, so the
  * looser bounds cannot hide a real change of picture.
  *
+ * <p>Low-rate codecs (H.264 at a few Mb/s) code a still scene's sensor noise away in P pictures, which then repeat
+ * as exactly as a frozen source does; only key frames carry fresh noise. So key frames are compared with the
+ * previous key frame ({@code keyFrameDifference}, full resolution): two key frames coded from one unchanged source
+ * picture decode alike (0.0-0.5 levels measured), a live still's differ by its noise (1.7-2.2). The comparison
+ * counts when both key frames show the same scene: the earlier one lies in the current still run, or its thumbnail
+ * matches. A key frame over {@code maxKeyToKeyDifference} proves the still alive: it is not frozen, and the frames
+ * after it are not either (however exactly they repeat) until the picture moves or a later key frame matches its
+ * predecessor, which is where a freeze in a live still shows. A freeze that begins mid-GOP inside a live still is
+ * therefore found at the next key frame. A still shorter than two GOPs, with no key frame to compare, is judged as
+ * before.
+ *
  * <p>Black frames and colour bars (the verdicts of the BlackFrameDetector and the ColorBarsDetector, which run
  * first) are not frozen: each is its own defect, and both are still pictures by nature.
  * Frames without a thumbnail are judged on {@code frameDifference} alone.
@@ -48,10 +59,13 @@ public class FrozenFrameDetector extends Detector {
      * @param maxFrozenFrameDifference 8-bit levels, the same measure for a freeze to continue (codec breathing)
      * @param maxReferenceDifference   8-bit levels, mean |difference| of thumbnail cells to the reference
      * @param maxKeyFrameDifference    8-bit levels, tolerated jump of a key frame inside a freeze
+     * @param maxKeyToKeyDifference    8-bit levels, how far a key frame may differ from the previous key frame of the
+     *                                 same still and still be a freeze (1.0: re-coded freezes measured 0.0-0.5, live
+     *                                 stills 1.7-2.2)
      */
     public record Thresholds(double maxFrameDifference, double maxFrozenFrameDifference, double maxReferenceDifference,
-                             double maxKeyFrameDifference) implements Serializable {
-        public static final Thresholds DEFAULTS = new Thresholds(0.5, 1.2, 1.0, 3.0);
+                             double maxKeyFrameDifference, double maxKeyToKeyDifference) implements Serializable {
+        public static final Thresholds DEFAULTS = new Thresholds(0.5, 1.2, 1.0, 3.0, 1.0);
     }
 
     /** The per-stream state: a Flink POJO. */
@@ -59,6 +73,12 @@ public class FrozenFrameDetector extends Detector {
         /** Luma thumbnail of the last frame that was not frozen; null before the first frame with a thumbnail. */
         public byte[] thumbnail;
         public boolean previousFrozen;
+        /** Luma thumbnail of the last key frame; null before one. */
+        public byte[] keyThumbnail;
+        /** The last key frame fell inside the current still run (frozen, or a live still). */
+        public boolean keyInRun;
+        /** A key frame proved the current still alive: its repeats are not frozen. */
+        public boolean liveStill;
 
         public Reference() {}
     }
@@ -117,6 +137,17 @@ public class FrozenFrameDetector extends Detector {
                     || (ref.previousFrozen && isKeyFrame(frame) && difference <= thresholds.maxKeyFrameDifference()))
                 && (!hasThumbnail || ref.thumbnail == null || ref.thumbnail.length != cells
                     || Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.thumbnail) <= thresholds.maxReferenceDifference());
+        if (frozen || ref.liveStill) {
+            frozen = judgeStillAgainstKeyFrames(frame, ref, hasThumbnail, cells);
+        } else {
+            ref.keyInRun = false;
+        }
+        if (isKeyFrame(frame) && hasThumbnail) {
+            if (ref.keyThumbnail == null || ref.keyThumbnail.length != cells) {
+                ref.keyThumbnail = new byte[cells];
+            }
+            Thumbnail.copy(frame.getThumbLuma(), ref.keyThumbnail);
+        }
         // A frame that matched only because there was no reference yet to compare with is frozen against the
         // previous frame; it still becomes the reference below.
         if (!frozen && hasThumbnail) {
@@ -131,6 +162,36 @@ public class FrozenFrameDetector extends Detector {
         ref.previousFrozen = frozen;
         reference.update(ref);
         return frozen;
+    }
+
+    /**
+     * A frame that repeats like a freeze (or continues a live still): frozen unless the still is alive. Key frames
+     * decide: one unlike its predecessor of the same scene proves the still alive, one like it proves it frozen.
+     */
+    private boolean judgeStillAgainstKeyFrames(VideoFrameFeatures frame, Reference ref, boolean hasThumbnail, int cells) {
+        boolean repeats = ref.previousFrozen || ref.liveStill;
+        Float difference = frame.getFrameDifference();
+        // A key frame's jump is its fresh noise, not movement; the key-to-key comparison below judges it.
+        double maxStep = isKeyFrame(frame) ? thresholds.maxKeyFrameDifference() : thresholds.maxFrozenFrameDifference();
+        if (ref.liveStill && (difference == null || difference > maxStep
+                || (hasThumbnail && ref.thumbnail != null && ref.thumbnail.length == cells
+                    && Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.thumbnail) > thresholds.maxReferenceDifference()))) {
+            // The picture moved: the live still is over.
+            ref.liveStill = false;
+            ref.keyInRun = false;
+            return false;
+        }
+        Float keyToKey = frame.getKeyFrameDifference();
+        if (isKeyFrame(frame) && keyToKey != null) {
+            boolean sameScene = (ref.keyInRun && repeats) || (hasThumbnail && ref.keyThumbnail != null
+                    && ref.keyThumbnail.length == cells
+                    && Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.keyThumbnail) <= thresholds.maxReferenceDifference());
+            ref.keyInRun = true;
+            if (sameScene) {
+                ref.liveStill = keyToKey > thresholds.maxKeyToKeyDifference();
+            }
+        }
+        return !ref.liveStill;
     }
 
     private static boolean isKeyFrame(VideoFrameFeatures frame) {

@@ -145,4 +145,60 @@ class FrozenFrameDetectorTest {
             assertThat(harness.extractOutputValues().get(0).hasCondition(DefectType.FROZEN_FRAMES)).as("frame %d", i).isFalse();
         }
     }
+
+    /** A frame as a low-rate H.264 stream decodes it: P pictures repeat within 0.3 levels, every 50th is a key frame. */
+    private boolean lowRateFrame(byte[] still, int i, float keyJump, float keyToKey) throws Exception {
+        boolean key = i % 50 == 0;
+        harness.getOutput().clear();
+        io.avmon.schema.VideoFrameFeatures frame = Features.frame("s", sequence++, Features.still(still, key ? keyJump : 0.3f, key));
+        frame.setKeyFrameDifference(key ? keyToKey : null);
+        MediaEvent event = MediaEvent.of(frame);
+        harness.processElement(event, event.ingestTimeMs);
+        return harness.extractOutputValues().get(0).hasCondition(DefectType.FROZEN_FRAMES);
+    }
+
+    @Test
+    void aLiveStillWhoseNoiseOnlyKeyFramesCarryIsNotFrozenOnceTwoKeyFramesDiffer() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        frozen(Features.moving(random));
+        List<Boolean> verdicts = new ArrayList<>();
+        // The cut to the still is a key frame (an encoder's scene-cut I picture); then two GOPs of 2 s at 25 fps.
+        for (int i = 0; i < 200; i++) verdicts.add(lowRateFrame(still, i, i == 0 ? 60f : 2.2f, 2.0f));
+        assertThat(verdicts.subList(1, 50)).as("before a second key frame, repeats look frozen").containsOnly(true);
+        assertThat(verdicts.subList(50, 200)).as("the key frame at 2 s carries fresh noise: alive").containsOnly(false);
+    }
+
+    @Test
+    void aFreezeCodedAtLowRateStaysFrozenThroughKeyFramesThatMatch() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        frozen(Features.moving(random));
+        List<Boolean> verdicts = new ArrayList<>();
+        for (int i = 1; i < 200; i++) verdicts.add(lowRateFrame(still, i, 0.4f, 0.05f));
+        assertThat(verdicts.subList(1, verdicts.size())).containsOnly(true);
+    }
+
+    @Test
+    void aFreezeInsideALiveStillShowsAtTheFirstKeyFrameThatMatchesItsPredecessor() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        frozen(Features.moving(random));
+        List<Boolean> verdicts = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            // Live until 4 s, frozen from 4.4 s (mid-GOP): the key frame at 6 s matches the one at 4 s.
+            float keyToKey = i < 110 ? 2.0f : (i == 150 ? 1.6f : 0.05f);
+            verdicts.add(lowRateFrame(still, i, i == 0 ? 60f : 2.2f, keyToKey));
+        }
+        assertThat(verdicts.subList(50, 200)).containsOnly(false);
+        assertThat(verdicts.subList(200, 300)).containsOnly(true);
+    }
+
+    @Test
+    void thePictureMovingEndsALiveStill() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        frozen(Features.moving(random));
+        for (int i = 0; i < 120; i++) lowRateFrame(still, i, i == 0 ? 60f : 2.2f, 2.0f);
+        assertThat(frozen(Features.moving(random))).isFalse();
+        byte[] other = Features.texturedLuma(random, 40, 160);
+        frozen(Features.still(other, 40f, false));
+        assertThat(verdicts(20, i -> Features.still(other, 0.0f, false))).as("a new still repeats: frozen again").containsOnly(true);
+    }
 }
