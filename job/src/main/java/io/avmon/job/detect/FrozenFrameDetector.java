@@ -35,8 +35,8 @@ import io.avmon.schema.VideoFrameFeatures;
  * as exactly as a frozen source does; only key frames carry fresh noise. So key frames are compared with the
  * previous key frame ({@code keyFrameDifference}, full resolution): two key frames coded from one unchanged source
  * picture decode alike (0.0-0.5 levels measured), a live still's differ by its noise (1.7-2.2). The comparison
- * counts when both key frames show the same scene: the earlier one lies in the current still run, or its thumbnail
- * matches. A key frame over {@code maxKeyToKeyDifference} proves the still alive: it is not frozen, and the frames
+ * counts when both key frames show the same still: the earlier one lies in the current still run, or it began the
+ * still (the frame after it repeated it) and its thumbnail matches. A key frame over {@code maxKeyToKeyDifference} proves the still alive: it is not frozen, and the frames
  * after it are not either (however exactly they repeat) until the picture moves or a later key frame matches its
  * predecessor, which is where a freeze in a live still shows. A freeze that begins mid-GOP inside a live still is
  * therefore found at the next key frame. A still shorter than two GOPs, with no key frame to compare, is judged as
@@ -79,6 +79,10 @@ public class FrozenFrameDetector extends Detector {
         public boolean keyInRun;
         /** A key frame proved the current still alive: its repeats are not frozen. */
         public boolean liveStill;
+        /** The last key frame is the previous frame (whether it led a still is decided on this one). */
+        public boolean keyPending;
+        /** The frame after the last key frame repeated it (within maxFrameDifference): that key began a still. */
+        public boolean keyLedStill;
 
         public Reference() {}
     }
@@ -137,6 +141,10 @@ public class FrozenFrameDetector extends Detector {
                     || (ref.previousFrozen && isKeyFrame(frame) && difference <= thresholds.maxKeyFrameDifference()))
                 && (!hasThumbnail || ref.thumbnail == null || ref.thumbnail.length != cells
                     || Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.thumbnail) <= thresholds.maxReferenceDifference());
+        if (ref.keyPending) {
+            ref.keyLedStill = difference != null && difference <= thresholds.maxFrameDifference();
+            ref.keyPending = false;
+        }
         if (frozen || ref.liveStill) {
             frozen = judgeStillAgainstKeyFrames(frame, ref, hasThumbnail, cells);
         } else {
@@ -147,6 +155,8 @@ public class FrozenFrameDetector extends Detector {
                 ref.keyThumbnail = new byte[cells];
             }
             Thumbnail.copy(frame.getThumbLuma(), ref.keyThumbnail);
+            ref.keyPending = true;
+            ref.keyLedStill = false;
         }
         // A frame that matched only because there was no reference yet to compare with is frozen against the
         // previous frame; it still becomes the reference below.
@@ -183,7 +193,10 @@ public class FrozenFrameDetector extends Detector {
         }
         Float keyToKey = frame.getKeyFrameDifference();
         if (isKeyFrame(frame) && keyToKey != null) {
-            boolean sameScene = (ref.keyInRun && repeats) || (hasThumbnail && ref.keyThumbnail != null
+            // The earlier key frame shows this still if it fell inside the run, or if it began the still: the frame
+            // after it repeated it, and it looks the same. A key frame of the moving picture just before a freeze
+            // looks the same too, but differs at full resolution by that motion, and must not count.
+            boolean sameScene = (ref.keyInRun && repeats) || (ref.keyLedStill && hasThumbnail && ref.keyThumbnail != null
                     && ref.keyThumbnail.length == cells
                     && Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.keyThumbnail) <= thresholds.maxReferenceDifference());
             ref.keyInRun = true;
