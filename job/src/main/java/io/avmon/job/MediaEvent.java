@@ -53,6 +53,8 @@ public class MediaEvent {
     public long frameDropStartUs = UNKNOWN_MEDIA_TIME;
     /** BlockCorruptionDetector's measure: share of the picture affected, %; 100 when the share is not measurable. */
     public float corruptionMeasure;
+    /** FrozenFrameDetector: media time (µs) from which a freeze found at this key frame is proven; unknown when none. */
+    public long frozenStartUs = UNKNOWN_MEDIA_TIME;
     /** FrozenFrameDetector's measure: the frame's difference to the previous frame, 8-bit levels. */
     public float frozenMeasure;
     /** AudioSilenceDetector's measure: the block's highest channel peak, dBFS. */
@@ -175,6 +177,9 @@ public class MediaEvent {
     public long conditionStartUs(DefectType type) {
         if (type == DefectType.FRAME_DROP && frameDropStartUs != UNKNOWN_MEDIA_TIME) {
             return frameDropStartUs;
+        }
+        if (type == DefectType.FROZEN_FRAMES && frozenStartUs != UNKNOWN_MEDIA_TIME) {
+            return frozenStartUs;
         }
         if (type == DefectType.LOUDNESS_VIOLATION && loudnessViolationStartUs != UNKNOWN_MEDIA_TIME) {
             return loudnessViolationStartUs;

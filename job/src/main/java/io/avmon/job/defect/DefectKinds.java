@@ -53,6 +53,16 @@ public final class DefectKinds {
     }
 
     /**
+     * Whether a start the detector dates back ({@link io.avmon.job.MediaEvent#conditionStartUs}) proves the condition
+     * held since then, so the raise delay counts from it: a freeze (the picture is known unchanged since the key
+     * frame it matched) and a frame drop (an instant). Loudness and A/V sync date where their evidence begins, but
+     * the raise delay counts the readings that show the condition.
+     */
+    public static boolean provenFromDatedStart(DefectType type) {
+        return type == DefectType.FROZEN_FRAMES || type == DefectType.FRAME_DROP;
+    }
+
+    /**
      * The event's value from the per-record measures: black is the mean black pixel share in percent; frozen
      * the mean frame-to-frame difference in 8-bit luma levels; silence the highest channel peak in dBFS seen
      * during the defect (how close it came to not being silent); channel loss likewise the lost channel's highest

@@ -142,9 +142,10 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             track.channel = channel;
             // Most conditions start at the record showing them; a frame drop starts where the first lost frame was due.
             track.startMediaMs = Math.min(mediaMs, Math.floorDiv(event.conditionStartUs(type), 1000L));
-            // The raise delay counts from the first record showing the condition: a detector that dates a
-            // condition back (loudness to its momentary crossing) says where it began, not that it lasted longer.
-            track.raiseFromMediaMs = mediaMs;
+            // The raise delay counts from the first record showing the condition, unless the dated start is
+            // proven (a freeze: the picture is known unchanged since then); a loudness violation dated back to its
+            // momentary crossing says where it began, not that the short-term reading was outside for longer.
+            track.raiseFromMediaMs = DefectKinds.provenFromDatedStart(type) ? track.startMediaMs : mediaMs;
             track.startWallMs = event.ingestTimeMs;
             track.latestMediaMs = mediaMs;
             track.latestWallMs = event.ingestTimeMs;

@@ -72,7 +72,8 @@ public class AvSyncDetector extends Detector {
      * @param inlierRange        ms from the median; the block quantisation alone spreads pairs +-50 ms (80)
      * @param window             pairs older than this (media time) leave the estimate (8 s), so it lapses when the
      *                           events stop
-     * @param skewBaselineBlocks audio blocks whose median track skew is the stream's normal (50: 5 s)
+     * @param skewBaselineBlocks audio blocks whose median track skew is the stream's normal (20: 2 s; the median of
+     *                           the frame grids' +-20 ms jitter settles well within that, and a move after it is seen)
      * @param skewWindowBlocks   recent blocks whose median track skew is compared with it (5: a step shows within 0.3 s,
      *                           while the frame grids' jitter of +-20 ms stays out of the median)
      */
@@ -81,7 +82,7 @@ public class AvSyncDetector extends Detector {
             int pairs, int minPairs, double inlierRange, Duration window, int skewBaselineBlocks, int skewWindowBlocks)
             implements Serializable {
         public static final Thresholds DEFAULTS = new Thresholds(Duration.ofMillis(185), Duration.ofMillis(90), 40, 40,
-                20, -45, 3, Duration.ofMillis(300), Duration.ofMillis(500), 8, 5, 80, Duration.ofSeconds(8), 50, 5);
+                20, -45, 3, Duration.ofMillis(300), Duration.ofMillis(500), 8, 5, 80, Duration.ofSeconds(8), 20, 5);
 
         public Thresholds {
             if (pairs < 1 || minPairs < 1 || minPairs > pairs || quietBlocks < 1 || inlierRange <= 0

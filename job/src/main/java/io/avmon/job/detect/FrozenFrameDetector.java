@@ -38,8 +38,8 @@ import io.avmon.schema.VideoFrameFeatures;
  * counts when both key frames show the same still: the earlier one lies in the current still run, or it began the
  * still (the frame after it repeated it) and its thumbnail matches. A key frame over {@code maxKeyToKeyDifference} proves the still alive: it is not frozen, and the frames
  * after it are not either (however exactly they repeat) until the picture moves or a later key frame matches its
- * predecessor, which is where a freeze in a live still shows. A freeze that begins mid-GOP inside a live still is
- * therefore found at the next key frame. A still shorter than two GOPs, with no key frame to compare, is judged as
+ * predecessor, which is where a freeze in a live still shows: it is dated from that predecessor, the earliest frame
+ * proven unchanged, so a freeze that begins mid-GOP inside a live still is dated up to a GOP late. A still shorter than two GOPs, with no key frame to compare, is judged as
  * before.
  *
  * <p>Black frames and colour bars (the verdicts of the BlackFrameDetector and the ColorBarsDetector, which run
@@ -81,6 +81,8 @@ public class FrozenFrameDetector extends Detector {
         public boolean liveStill;
         /** The last key frame is the previous frame (whether it led a still is decided on this one). */
         public boolean keyPending;
+        /** Media µs of the last key frame; Long.MIN_VALUE before one. */
+        public long keyTimeUs = Long.MIN_VALUE;
         /** The frame after the last key frame repeated it (within maxFrameDifference): that key began a still. */
         public boolean keyLedStill;
 
@@ -146,7 +148,7 @@ public class FrozenFrameDetector extends Detector {
             ref.keyPending = false;
         }
         if (frozen || ref.liveStill) {
-            frozen = judgeStillAgainstKeyFrames(frame, ref, hasThumbnail, cells);
+            frozen = judgeStillAgainstKeyFrames(event, ref, hasThumbnail, cells);
         } else {
             ref.keyInRun = false;
         }
@@ -155,6 +157,7 @@ public class FrozenFrameDetector extends Detector {
                 ref.keyThumbnail = new byte[cells];
             }
             Thumbnail.copy(frame.getThumbLuma(), ref.keyThumbnail);
+            ref.keyTimeUs = event.mediaTimeUs;
             ref.keyPending = true;
             ref.keyLedStill = false;
         }
@@ -178,7 +181,8 @@ public class FrozenFrameDetector extends Detector {
      * A frame that repeats like a freeze (or continues a live still): frozen unless the still is alive. Key frames
      * decide: one unlike its predecessor of the same scene proves the still alive, one like it proves it frozen.
      */
-    private boolean judgeStillAgainstKeyFrames(VideoFrameFeatures frame, Reference ref, boolean hasThumbnail, int cells) {
+    private boolean judgeStillAgainstKeyFrames(MediaEvent event, Reference ref, boolean hasThumbnail, int cells) {
+        VideoFrameFeatures frame = event.video;
         boolean repeats = ref.previousFrozen || ref.liveStill;
         Float difference = frame.getFrameDifference();
         // A key frame's jump is its fresh noise, not movement; the key-to-key comparison below judges it.
@@ -201,7 +205,13 @@ public class FrozenFrameDetector extends Detector {
                     && Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.keyThumbnail) <= thresholds.maxReferenceDifference());
             ref.keyInRun = true;
             if (sameScene) {
+                boolean wasLive = ref.liveStill;
                 ref.liveStill = keyToKey > thresholds.maxKeyToKeyDifference();
+                if (wasLive && !ref.liveStill && ref.keyTimeUs != Long.MIN_VALUE) {
+                    // A freeze inside a live still: this key frame matches the last one, so the picture has not
+                    // changed since that one; when it stopped before it, the repeats cannot tell.
+                    event.frozenStartUs = ref.keyTimeUs;
+                }
             }
         }
         return !ref.liveStill;
