@@ -233,8 +233,7 @@ public final class AccuracyBenchmark {
             for (Scorer.ClassScore c : r.perClass().values()) {
                 String why = DIAGNOSES.get(c.type());
                 if (why != null && !missedTargets(c).isEmpty()) {
-                    md.append(diagnosed ? "" : "Why, as diagnosed from the converter's features when this corpus was first run "
-                            + "(2026-11-26, job at 2450f16):\n");
+                    md.append(diagnosed ? "" : "Why, as diagnosed from the converter's features on this corpus:\n");
                     md.append(why);
                     diagnosed = true;
                 }
@@ -248,14 +247,14 @@ public final class AccuracyBenchmark {
     /** What makes a class miss its targets on this corpus, shown while it does. */
     static final Map<DefectType, String> DIAGNOSES = Map.of(
             DefectType.FROZEN_FRAMES, """
-            - **FROZEN_FRAMES: still scenes under low-rate H.264 read as frozen.** OpenH264 (1.2-4 Mb/s) codes the
-              static scene's sensor noise (sigma 2.5) away: decoded P pictures repeat within 0.0-0.4 levels, under the
-              0.5 a freeze starts at, and only each key frame refreshes the noise, by 2.9-3.8 levels, about half the
-              time inside the 3.0 allowed to a key frame in a freeze. MPEG-2 keeps the noise (1.8+ levels): no false
-              alarm there. The sync pattern's grey field is the same still (sync-05, sync-14); once open, flashes about
-              1 s apart never give the 1 s clear the hold-off needs. Key frames inside the real freezes under H.264 jump
-              0.3-1.6 levels, so the key-frame allowance is where the two differ. A freeze next to such a still merges
-              with it: one report over both, so the other freeze is missed or the report starts over 2 s early.
+            - **FROZEN_FRAMES: a live still under low-rate H.264 looks frozen until its second key frame.** OpenH264
+              (1.2-4 Mb/s) codes a still scene's sensor noise away: P pictures repeat within 0.0-0.4 levels, as a frozen
+              source does. Only key frames carry fresh noise, so the detector compares each key frame with the previous
+              one of the same still (live stills 1.7-2.2 levels apart, re-coded freezes 0.0-0.5). A still that does not
+              begin on a key frame has no such pair until its second key frame; with a 2 s GOP that comes after the 2 s
+              raise delay (bars-04, black-04, block-12). MPEG-2 keeps the noise in every picture: no false alarm there.
+            - **FROZEN_FRAMES: a freeze right after a live still** (frozen-06, GOP 2 s) is proven only by two key frames
+              inside it; a 2.3 s freeze holds one.
             - **FROZEN_FRAMES: the dark scene at 50 fps continues a freeze** (frozen-03): its frame difference is
               0.65-0.72 levels (contrast about 7 levels, 1.4 px of pan per frame), under the 1.2 a running freeze
               allows, and its thumbnail drifts less than 1.0 level from the reference, so the first freeze never clears
@@ -276,13 +275,11 @@ public final class AccuracyBenchmark {
               6-7 LU, +0.8-1.6 s at 2-5 LU (hot programme, modest tones). The same remedy applies.
             """,
             DefectType.AV_SYNC_OFFSET, """
-            - **AV_SYNC_OFFSET: found every time, seconds after the offset starts.** From content the estimate needs
-              five agreeing flash-beep pairs of a once-a-second pattern, so content delays and offsets present from
-              the stream's start are raised 4.4-5.6 s in. The timestamp path raises audio timestamps moved mid-stream
-              within 0.5 s when the move comes after its first 5 s (the skew it learns as normal), at about 5 s of
-              media time when the move comes at 2.6-3.8 s (+1.3 to +2.5 s), and not at all when the move comes at
-              2.4 s, inside what it learns (sync-01: the content path finds it at +5.3 s). A 0.5 s onset from content
-              would need the report to start where the run of pairs that crossed the tolerance began.
+            - **AV_SYNC_OFFSET: found every time, dated from its first evidence, about 1 s late.** From content there is
+              no evidence before the first flash after the offset begins, and the pattern flashes once a second at a
+              phase of up to 300 ms, so an offset is dated 1.1-1.5 s after it starts; 0.5 s is out of reach of a
+              once-a-second pattern. The timestamp path dates a move of the audio timestamps within 0.3 s once it has
+              learnt the stream's normal skew (its first 2 s).
             """);
 
     /** The corpus's known limits, kept with the code that makes the corpus. */
