@@ -55,8 +55,8 @@ public final class MediaConverter implements AutoCloseable {
     private long lastVideoTimeUs = Long.MIN_VALUE;
     /** Beyond this the audio is not skewed against the video: the video has stopped arriving. */
     private static final long MAX_TRACK_SKEW_US = 1_000_000;
-    /** The audio frame being added: its time minus {@link #lastVideoTimeUs}, in ms; null without video yet. */
-    private Float currentTrackSkewMs;
+    /** The audio frame being added: its time minus {@link #lastVideoTimeUs}, in ms; NaN without flowing video. */
+    private float currentTrackSkewMs = Float.NaN;
     private final java.util.function.Consumer<AudioBlockFeatures> emitBlock = this::emitBlock;
     private final ArrayDeque<SpecificRecord> pending = new ArrayDeque<>();
     private final List<String> warnings = new ArrayList<>();
@@ -240,7 +240,7 @@ public final class MediaConverter implements AutoCloseable {
         long timeUs = relative(frame.timestamp);
         // Over a second past the latest frame, the video is not flowing (ended, stalled): there is nothing to skew against.
         long skewUs = timeUs - lastVideoTimeUs;
-        currentTrackSkewMs = lastVideoTimeUs == Long.MIN_VALUE || skewUs > MAX_TRACK_SKEW_US ? null : skewUs / 1000f;
+        currentTrackSkewMs = lastVideoTimeUs == Long.MIN_VALUE || skewUs > MAX_TRACK_SKEW_US ? Float.NaN : skewUs / 1000f;
         audio.add(frame.samples, timeUs, emitBlock);
         int samples = frame.samples.length > 1 ? frame.samples[0].remaining() : frame.samples[0].remaining() / channels;
         positionUs = Math.max(positionUs, timeUs + samples * 1_000_000L / rate);
@@ -248,7 +248,8 @@ public final class MediaConverter implements AutoCloseable {
 
     /** A block completed by the current audio frame: it carries that frame's skew against the video. */
     private void emitBlock(AudioBlockFeatures block) {
-        block.setTrackSkewMs(currentTrackSkewMs);
+        // Boxed here, once per block, not once per decoded audio frame.
+        block.setTrackSkewMs(Float.isNaN(currentTrackSkewMs) ? null : currentTrackSkewMs);
         pending.add(block);
     }
 

@@ -55,7 +55,8 @@ import io.avmon.schema.DefectType;
 public class AvSyncDetector extends Detector {
     private static final long serialVersionUID = 1L;
 
-    private static final long NONE = Long.MIN_VALUE;
+    /** No such time: the same value as {@link MediaEvent#UNKNOWN_MEDIA_TIME}, so either can be annotated as is. */
+    private static final long NONE = MediaEvent.UNKNOWN_MEDIA_TIME;
 
     /**
      * @param maxAudioLate       tolerance for audio late (ITU-R BT.1359 acceptability: 185 ms)
@@ -209,9 +210,6 @@ public class AvSyncDetector extends Detector {
         // An estimate crosses the tolerance only once enough evidence agrees: date the offset from its first evidence.
         event.avSyncStartUs = !beyond ? MediaEvent.UNKNOWN_MEDIA_TIME
                 : Float.isNaN(contentMs) ? s.trackSkew.stepStartUs(offsetMs, limitMs) : contentStartUs(s, now, offsetMs, limitMs);
-        if (event.avSyncStartUs == NONE) {
-            event.avSyncStartUs = MediaEvent.UNKNOWN_MEDIA_TIME;
-        }
         event.markCondition(DefectType.AV_SYNC_OFFSET, beyond);
         return beyond;
     }
