@@ -1,6 +1,7 @@
 package io.avmon.job.detect;
 
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -13,72 +14,102 @@ import io.avmon.schema.PictureType;
 import io.avmon.schema.VideoFrameFeatures;
 
 /**
- * Frozen picture, as ffmpeg freezedetect: compare with the last frame that was NOT frozen (the reference), not
- * only with the previous frame, so a slow drift (a slow pan, a fade) keeps resetting the reference and is
- * never taken for a freeze. A frame is frozen when both hold:
+ * Frozen picture, as ffmpeg freezedetect: compare with the last frame that was NOT part of the still (the reference),
+ * not only with the previous frame, so a slow drift (a slow pan, a fade) keeps resetting the reference and is never
+ * taken for a freeze. A frame belongs to a still when both hold:
  * <ul>
  *   <li>its full-resolution {@code frameDifference} to the previous frame is at most {@code maxFrameDifference}.
- *       Sensor noise on a static scene keeps it at 1-3 levels, so a static shot with noise is not frozen;</li>
+ *       Sensor noise on a static scene keeps it at 1-3 levels, so a static shot with noise is no still;</li>
  *   <li>its luma thumbnail differs from the reference thumbnail by at most {@code maxReferenceDifference}
  *       (mean absolute difference of cells). Area averaging removes noise and coding error, so drift shows
  *       here even when each frame-to-frame step is tiny.</li>
  * </ul>
  * Re-encoded freezes are not bit-exact: the encoder keeps refining the still picture, so P and B frames inside a
  * freeze "breathe" by a few tenths of a level (up to 0.8 measured with MPEG-2 at q3), and a key frame jumps by a
- * level or two. So the frame-difference test has hysteresis: a freeze starts only on a near-exact repeat
- * ({@code maxFrameDifference}); once frozen, a frame stays frozen up to {@code maxFrozenFrameDifference}, which
- * is still below the 1.8 levels that sensor noise on a static scene never went under; and a key frame inside a
- * freeze may jump up to {@code maxKeyFrameDifference}. The reference-thumbnail test applies throughout, so the
- * looser bounds cannot hide a real change of picture.
+ * level or two. So the frame-difference test has hysteresis: a still starts only on a near-exact repeat
+ * ({@code maxFrameDifference}); once in a still, a frame stays in it up to {@code maxFrozenFrameDifference}, which
+ * is still below the 1.8 levels that sensor noise on a static scene never went under; and a key frame may jump up to
+ * {@code maxKeyFrameDifference}. The reference-thumbnail test applies throughout, so the looser bounds cannot hide a
+ * real change of picture.
+ *
+ * <p>A still is reported frozen only once it has lasted {@code minStill}, and is then dated from its first frame. A
+ * slow movement in a dark, low-contrast picture (a pan at night) pauses into such stills for a few frames at a time
+ * before its drift from the reference shows; reported, those flickers would keep an open freeze from ever clearing.
+ * At that point the still's own picture becomes the reference: the last frames of a movement slowing into a freeze
+ * already repeat, and must not leave a reference that the frozen picture, shifted by a key frame's re-coding, drifts
+ * out of.
  *
  * <p>Low-rate codecs (H.264 at a few Mb/s) code a still scene's sensor noise away in P pictures, which then repeat
- * as exactly as a frozen source does; only key frames carry fresh noise. So key frames are compared with the
- * previous key frame ({@code keyFrameDifference}, full resolution): two key frames coded from one unchanged source
- * picture decode alike (0.0-0.5 levels measured), a live still's differ by its noise (1.7-2.2). The comparison
- * counts when both key frames show the same still: the earlier one lies in the current still run, or it began the
- * still (the frame after it repeated it) and its thumbnail matches. A key frame over {@code maxKeyToKeyDifference} proves the still alive: it is not frozen, and the frames
- * after it are not either (however exactly they repeat) until the picture moves or a later key frame matches its
- * predecessor, which is where a freeze in a live still shows: it is dated from that predecessor, the earliest frame
- * proven unchanged, so a freeze that begins mid-GOP inside a live still is dated up to a GOP late. A still shorter than two GOPs, with no key frame to compare, is judged as
- * before.
+ * as exactly as a frozen source does; only key frames carry fresh noise. So key frames are compared with the previous
+ * key frame ({@code keyFrameDifference}, full resolution): two key frames coded from one unchanged source picture
+ * decode alike (0.0-0.5 levels measured), a live still's differ by its noise (1.7-2.2). The comparison counts when
+ * both key frames show the same still: the earlier one lies in the current still, or it began the still (the frame
+ * after it repeated it) and its thumbnail matches.
+ * <ul>
+ *   <li>A key frame over {@code maxKeyToKeyDifference} proves the still alive: its frames are not frozen, however
+ *       exactly they repeat, until the picture moves or a later key frame matches its predecessor. That is where a
+ *       freeze in a live still shows; it is dated from that predecessor, the earliest frame proven unchanged.</li>
+ *   <li>A key frame with nothing to compare, that jumps by more than a freeze breathes ({@code
+ *       maxFrozenFrameDifference}), leaves the still unproven: a live still whose noise the codec removed looks just
+ *       so, as does a freeze whose picture the key frame re-coded. Its frames are not reported until the next key frame
+ *       decides; one that matches dates the freeze from the still's first frame. With no key frame within {@code
+ *       keyFrameWait}, the repeats alone decide. So a live still is never reported while the GOP is no longer than the
+ *       raise delay, and a freeze with a single such key frame inside it, shorter than two GOPs, is missed.</li>
+ * </ul>
  *
  * <p>Black frames and colour bars (the verdicts of the BlackFrameDetector and the ColorBarsDetector, which run
  * first) are not frozen: each is its own defect, and both are still pictures by nature.
  * Frames without a thumbnail are judged on {@code frameDifference} alone.
  *
- * <p>State per stream: the reference thumbnail and whether the previous frame was frozen, kept with a TTL so a
- * stream that vanishes without ENDED does not leak; cleared on ENDED. Annotates {@link DefectType#FROZEN_FRAMES}
- * and {@link MediaEvent#frozenMeasure} (the frame difference, levels).
+ * <p>State per stream: the reference thumbnail and the still under way, kept with a TTL so a stream that vanishes
+ * without ENDED does not leak; cleared on ENDED. Annotates {@link DefectType#FROZEN_FRAMES},
+ * {@link MediaEvent#frozenStartUs} and {@link MediaEvent#frozenMeasure} (the frame difference, levels).
  */
 public class FrozenFrameDetector extends Detector {
     private static final long serialVersionUID = 1L;
 
     /**
      * @param maxFrameDifference       8-bit levels, full-resolution mean |difference| to the previous frame
-     *                                 for a freeze to start
-     * @param maxFrozenFrameDifference 8-bit levels, the same measure for a freeze to continue (codec breathing)
+     *                                 for a still to start
+     * @param maxFrozenFrameDifference 8-bit levels, the same measure for a still to continue (codec breathing)
      * @param maxReferenceDifference   8-bit levels, mean |difference| of thumbnail cells to the reference
-     * @param maxKeyFrameDifference    8-bit levels, tolerated jump of a key frame inside a freeze
+     * @param maxKeyFrameDifference    8-bit levels, tolerated jump of a key frame inside a still
      * @param maxKeyToKeyDifference    8-bit levels, how far a key frame may differ from the previous key frame of the
      *                                 same still and still be a freeze (1.0: re-coded freezes measured 0.0-0.5, live
      *                                 stills 1.7-2.2)
+     * @param minStill                 how long a still lasts before it is reported (0.5 s: a quarter of the raise
+     *                                 delay; a pan's pauses last a few frames)
+     * @param keyFrameWait             how long an unproven still waits for a key frame to decide (4 s: longer than
+     *                                 the GOP of most live streams)
      */
     public record Thresholds(double maxFrameDifference, double maxFrozenFrameDifference, double maxReferenceDifference,
-                             double maxKeyFrameDifference, double maxKeyToKeyDifference) implements Serializable {
-        public static final Thresholds DEFAULTS = new Thresholds(0.5, 1.2, 1.0, 3.0, 1.0);
+                             double maxKeyFrameDifference, double maxKeyToKeyDifference, Duration minStill,
+                             Duration keyFrameWait) implements Serializable {
+        public static final Thresholds DEFAULTS = new Thresholds(0.5, 1.2, 1.0, 3.0, 1.0, Duration.ofMillis(500),
+                Duration.ofSeconds(4));
     }
 
-    /** The per-stream state: a Flink POJO. */
+    /** The per-stream state: a Flink POJO. Times are media µs. */
     public static class Reference {
-        /** Luma thumbnail of the last frame that was not frozen; null before the first frame with a thumbnail. */
+        /** Luma thumbnail of the last frame before the still (or of the still once it lasted minStill). */
         public byte[] thumbnail;
-        public boolean previousFrozen;
+        /** The previous frame belonged to a still. */
+        public boolean inStill;
+        /** The first frame of the still under way. */
+        public long stillStartUs;
+        /** Where a freeze in the still under way is dated from: its first frame, or a key frame that proved it. */
+        public long frozenSinceUs;
+        /** The still has lasted minStill (and its own picture is the reference). */
+        public boolean settled;
+        /** A key frame proved the still alive: its repeats are not frozen. */
+        public boolean liveStill;
+        /** A key frame with nothing to compare jumped: the still waits for the next key frame to decide. */
+        public boolean unproven;
+        public long unprovenSinceUs;
         /** Luma thumbnail of the last key frame; null before one. */
         public byte[] keyThumbnail;
-        /** The last key frame fell inside the current still run (frozen, or a live still). */
+        /** The last key frame fell inside the still under way. */
         public boolean keyInRun;
-        /** A key frame proved the current still alive: its repeats are not frozen. */
-        public boolean liveStill;
         /** The last key frame is the previous frame (whether it led a still is decided on this one). */
         public boolean keyPending;
         /** Media µs of the last key frame; Long.MIN_VALUE before one. */
@@ -134,87 +165,110 @@ public class FrozenFrameDetector extends Detector {
         if (ref == null) {
             ref = new Reference();
         }
+        long now = event.mediaTimeUs;
+        boolean key = isKeyFrame(frame);
         int cells = frame.getThumbWidth() * frame.getThumbHeight();
         boolean hasThumbnail = Thumbnail.isComplete(frame.getThumbLuma(), cells);
-        boolean frozen = difference != null && !event.hasCondition(DefectType.BLACK_FRAMES)
-                && !event.hasCondition(DefectType.COLOR_BARS)
-                && (difference <= thresholds.maxFrameDifference()
-                    || (ref.previousFrozen && difference <= thresholds.maxFrozenFrameDifference())
-                    || (ref.previousFrozen && isKeyFrame(frame) && difference <= thresholds.maxKeyFrameDifference()))
-                && (!hasThumbnail || ref.thumbnail == null || ref.thumbnail.length != cells
-                    || Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.thumbnail) <= thresholds.maxReferenceDifference());
         if (ref.keyPending) {
             ref.keyLedStill = difference != null && difference <= thresholds.maxFrameDifference();
             ref.keyPending = false;
         }
-        if (frozen || ref.liveStill) {
-            frozen = judgeStillAgainstKeyFrames(event, ref, hasThumbnail, cells);
+        double maxStep = !ref.inStill ? thresholds.maxFrameDifference()
+                : key ? thresholds.maxKeyFrameDifference() : thresholds.maxFrozenFrameDifference();
+        boolean still = difference != null && difference <= maxStep
+                && !event.hasCondition(DefectType.BLACK_FRAMES) && !event.hasCondition(DefectType.COLOR_BARS)
+                && (!hasThumbnail || !matchesLength(ref.thumbnail, cells)
+                    || Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.thumbnail) <= thresholds.maxReferenceDifference());
+        boolean frozen = false;
+        if (!still) {
+            ref.inStill = false;
         } else {
-            ref.keyInRun = false;
-        }
-        if (isKeyFrame(frame) && hasThumbnail) {
-            if (ref.keyThumbnail == null || ref.keyThumbnail.length != cells) {
-                ref.keyThumbnail = new byte[cells];
+            if (!ref.inStill) {
+                startStill(ref, now);
             }
-            Thumbnail.copy(frame.getThumbLuma(), ref.keyThumbnail);
-            ref.keyTimeUs = event.mediaTimeUs;
+            if (key) {
+                judgeKeyFrame(ref, frame, now, hasThumbnail, cells);
+            }
+            if (ref.unproven && now - ref.unprovenSinceUs >= micros(thresholds.keyFrameWait())) {
+                ref.unproven = false;
+            }
+            if (!ref.settled && now - ref.stillStartUs >= micros(thresholds.minStill())) {
+                ref.settled = true;
+                if (hasThumbnail) {
+                    ref.thumbnail = copy(frame.getThumbLuma(), ref.thumbnail, cells);
+                }
+            }
+            frozen = ref.settled && !ref.liveStill && !ref.unproven;
+            if (frozen) {
+                event.frozenStartUs = ref.frozenSinceUs;
+            }
+        }
+        if (key && hasThumbnail) {
+            ref.keyThumbnail = copy(frame.getThumbLuma(), ref.keyThumbnail, cells);
+            ref.keyTimeUs = now;
             ref.keyPending = true;
             ref.keyLedStill = false;
         }
-        // A frame that matched only because there was no reference yet to compare with is frozen against the
-        // previous frame; it still becomes the reference below.
-        if (!frozen && hasThumbnail) {
-            if (ref.thumbnail == null || ref.thumbnail.length != cells) {
-                ref.thumbnail = new byte[cells];
-            }
-            Thumbnail.copy(frame.getThumbLuma(), ref.thumbnail);
-        } else if (frozen && hasThumbnail && ref.thumbnail == null) {
-            ref.thumbnail = new byte[cells];
-            Thumbnail.copy(frame.getThumbLuma(), ref.thumbnail);
+        // The reference is the last frame before the still; the first frame seen, if a still is all there is yet.
+        if (hasThumbnail && (!still || !matchesLength(ref.thumbnail, cells))) {
+            ref.thumbnail = copy(frame.getThumbLuma(), ref.thumbnail, cells);
         }
-        ref.previousFrozen = frozen;
         reference.update(ref);
         return frozen;
     }
 
+    private static void startStill(Reference ref, long now) {
+        ref.inStill = true;
+        ref.stillStartUs = now;
+        ref.frozenSinceUs = now;
+        ref.settled = false;
+        ref.liveStill = false;
+        ref.unproven = false;
+        ref.keyInRun = false;
+    }
+
     /**
-     * A frame that repeats like a freeze (or continues a live still): frozen unless the still is alive. Key frames
-     * decide: one unlike its predecessor of the same scene proves the still alive, one like it proves it frozen.
+     * A key frame inside a still: one unlike its predecessor of the same still proves the still alive, one like it
+     * proves it frozen, and one that jumps with nothing to compare leaves it unproven.
      */
-    private boolean judgeStillAgainstKeyFrames(MediaEvent event, Reference ref, boolean hasThumbnail, int cells) {
-        VideoFrameFeatures frame = event.video;
-        boolean repeats = ref.previousFrozen || ref.liveStill;
-        Float difference = frame.getFrameDifference();
-        // A key frame's jump is its fresh noise, not movement; the key-to-key comparison below judges it.
-        double maxStep = isKeyFrame(frame) ? thresholds.maxKeyFrameDifference() : thresholds.maxFrozenFrameDifference();
-        if (ref.liveStill && (difference == null || difference > maxStep
-                || (hasThumbnail && ref.thumbnail != null && ref.thumbnail.length == cells
-                    && Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.thumbnail) > thresholds.maxReferenceDifference()))) {
-            // The picture moved: the live still is over.
-            ref.liveStill = false;
-            ref.keyInRun = false;
-            return false;
-        }
+    private void judgeKeyFrame(Reference ref, VideoFrameFeatures frame, long now, boolean hasThumbnail, int cells) {
         Float keyToKey = frame.getKeyFrameDifference();
-        if (isKeyFrame(frame) && keyToKey != null) {
-            // The earlier key frame shows this still if it fell inside the run, or if it began the still: the frame
-            // after it repeated it, and it looks the same. A key frame of the moving picture just before a freeze
-            // looks the same too, but differs at full resolution by that motion, and must not count.
-            boolean sameScene = (ref.keyInRun && repeats) || (ref.keyLedStill && hasThumbnail && ref.keyThumbnail != null
-                    && ref.keyThumbnail.length == cells
-                    && Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.keyThumbnail) <= thresholds.maxReferenceDifference());
-            ref.keyInRun = true;
-            if (sameScene) {
-                boolean wasLive = ref.liveStill;
-                ref.liveStill = keyToKey > thresholds.maxKeyToKeyDifference();
-                if (wasLive && !ref.liveStill && ref.keyTimeUs != Long.MIN_VALUE) {
-                    // A freeze inside a live still: this key frame matches the last one, so the picture has not
-                    // changed since that one; when it stopped before it, the repeats cannot tell.
-                    event.frozenStartUs = ref.keyTimeUs;
-                }
+        // The earlier key frame shows this still if it fell inside it, or if it began the still: the frame after it
+        // repeated it, and it looks the same. A key frame of the moving picture just before a freeze looks the same
+        // too, but differs at full resolution by that motion, and must not count.
+        boolean comparable = keyToKey != null && (ref.keyInRun || (ref.keyLedStill && hasThumbnail
+                && matchesLength(ref.keyThumbnail, cells)
+                && Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.keyThumbnail) <= thresholds.maxReferenceDifference()));
+        ref.keyInRun = true;
+        if (comparable) {
+            boolean alive = keyToKey > thresholds.maxKeyToKeyDifference();
+            if (!alive && ref.liveStill && ref.keyTimeUs != Long.MIN_VALUE) {
+                // A freeze inside a live still: this key frame matches the last one, so the picture has not changed
+                // since that one; when it stopped before it, the repeats cannot tell.
+                ref.frozenSinceUs = Math.max(ref.stillStartUs, ref.keyTimeUs);
             }
+            ref.liveStill = alive;
+            ref.unproven = false;
+        } else if (keyToKey != null && !ref.liveStill && frame.getFrameDifference() > thresholds.maxFrozenFrameDifference()) {
+            // Without a key-to-key measure at all (an older converter), nothing would ever decide: the jump is judged
+            // as any other step of the still.
+            ref.unproven = true;
+            ref.unprovenSinceUs = now;
         }
-        return !ref.liveStill;
+    }
+
+    private static boolean matchesLength(byte[] thumbnail, int cells) {
+        return thumbnail != null && thumbnail.length == cells;
+    }
+
+    private static byte[] copy(ByteBuffer luma, byte[] into, int cells) {
+        byte[] target = matchesLength(into, cells) ? into : new byte[cells];
+        Thumbnail.copy(luma, target);
+        return target;
+    }
+
+    private static long micros(Duration duration) {
+        return duration.toNanos() / 1000;
     }
 
     private static boolean isKeyFrame(VideoFrameFeatures frame) {

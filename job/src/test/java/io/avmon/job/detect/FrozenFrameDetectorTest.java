@@ -20,6 +20,9 @@ import io.avmon.job.MediaEvent;
 import io.avmon.schema.DefectType;
 
 class FrozenFrameDetectorTest {
+    /** Frames a still lasts before it is reported: the default half second at 25 fps. */
+    private static final int SETTLE = (int) Math.ceil(
+            FrozenFrameDetector.Thresholds.DEFAULTS.minStill().toNanos() / 1000.0 / Features.FRAME_US);
     private final Random random = new Random(13);
     private KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness;
     private long sequence;
@@ -61,7 +64,8 @@ class FrozenFrameDetectorTest {
         frozen(Features.moving(random));
         List<Boolean> verdicts = verdicts(50, i -> Features.still(still, 0.0f, false));
         assertThat(verdicts.get(0)).as("the cut to the still picture differs from the reference").isFalse();
-        assertThat(verdicts.subList(1, 50)).containsOnly(true);
+        assertThat(verdicts.subList(1, 1 + SETTLE)).as("shorter than half a second").containsOnly(false);
+        assertThat(verdicts.subList(1 + SETTLE, 50)).containsOnly(true);
     }
 
     @Test
@@ -88,7 +92,7 @@ class FrozenFrameDetectorTest {
         frozen(Features.moving(random));
         List<Boolean> verdicts = verdicts(100, i -> Features.still(still, breathing[i % breathing.length], false));
         assertThat(verdicts.get(0)).as("the cut to the still picture differs from the reference").isFalse();
-        assertThat(verdicts.subList(1, 100)).containsOnly(true);
+        assertThat(verdicts.subList(1 + SETTLE, 100)).containsOnly(true);
     }
 
     @Test
@@ -117,9 +121,9 @@ class FrozenFrameDetectorTest {
 
     @Test
     void blackFramesAreNotFrozen() throws Exception {
-        List<Boolean> withoutBlackVerdict = verdicts(30, i -> Features.black(random));
+        List<Boolean> withoutBlackVerdict = verdicts(50, i -> Features.black(random));
         assertThat(withoutBlackVerdict.stream().filter(v -> v).count())
-                .as("flat black alone would look frozen, so the black verdict matters").isGreaterThan(20);
+                .as("flat black alone would look frozen, so the black verdict matters").isGreaterThan(30);
         for (int i = 0; i < 30; i++) {
             assertThat(frozen(Features.black(random), true)).isFalse();
         }
@@ -164,7 +168,7 @@ class FrozenFrameDetectorTest {
         List<Boolean> verdicts = new ArrayList<>();
         // The cut to the still is a key frame (an encoder's scene-cut I picture); then two GOPs of 2 s at 25 fps.
         for (int i = 0; i < 200; i++) verdicts.add(lowRateFrame(still, i, i == 0 ? 60f : 2.2f, 2.0f));
-        assertThat(verdicts.subList(1, 50)).as("before a second key frame, repeats look frozen").containsOnly(true);
+        assertThat(verdicts.subList(1 + SETTLE, 50)).as("before a second key frame, repeats look frozen").containsOnly(true);
         assertThat(verdicts.subList(50, 200)).as("the key frame at 2 s carries fresh noise: alive").containsOnly(false);
     }
 
@@ -174,7 +178,7 @@ class FrozenFrameDetectorTest {
         frozen(Features.moving(random));
         List<Boolean> verdicts = new ArrayList<>();
         for (int i = 1; i < 200; i++) verdicts.add(lowRateFrame(still, i, 0.4f, 0.05f));
-        assertThat(verdicts.subList(1, verdicts.size())).containsOnly(true);
+        assertThat(verdicts.subList(1 + SETTLE, verdicts.size())).containsOnly(true);
     }
 
     @Test
@@ -199,6 +203,112 @@ class FrozenFrameDetectorTest {
         assertThat(frozen(Features.moving(random))).isFalse();
         byte[] other = Features.texturedLuma(random, 40, 160);
         frozen(Features.still(other, 40f, false));
-        assertThat(verdicts(20, i -> Features.still(other, 0.0f, false))).as("a new still repeats: frozen again").containsOnly(true);
+        assertThat(verdicts(40, i -> Features.still(other, 0.0f, false)).subList(SETTLE, 40)).as("a new still repeats: frozen again")
+                .containsOnly(true);
+    }
+
+    /** Runs one frame through the detector and returns it as annotated. */
+    private MediaEvent judged(Features.Picture picture, Float keyToKey) throws Exception {
+        harness.getOutput().clear();
+        io.avmon.schema.VideoFrameFeatures frame = Features.frame("s", sequence++, picture);
+        frame.setKeyFrameDifference(keyToKey);
+        MediaEvent event = MediaEvent.of(frame);
+        harness.processElement(event, event.ingestTimeMs);
+        return harness.extractOutputValues().get(0);
+    }
+
+    @Test
+    void aStillIsReportedOnceItLastsHalfASecondAndDatedFromItsFirstFrame() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        frozen(Features.moving(random));
+        frozen(Features.still(still, 40f, false));
+        long firstStillUs = sequence * Features.FRAME_US;
+        MediaEvent first = null;
+        for (int i = 0; i < 40 && first == null; i++) {
+            MediaEvent e = judged(Features.still(still, 0.0f, false), null);
+            if (e.hasCondition(DefectType.FROZEN_FRAMES)) first = e;
+        }
+        assertThat(first).isNotNull();
+        assertThat(first.mediaTimeUs - firstStillUs).as("reported after").isBetween(500_000L, 500_000L + Features.FRAME_US);
+        assertThat(first.conditionStartUs(DefectType.FROZEN_FRAMES)).as("dated from").isEqualTo(firstStillUs);
+    }
+
+    @Test
+    void aDarkPanPausingForAFewFramesAtATimeIsNeverFrozen() throws Exception {
+        // Measured on a dark, low-contrast pan at 50 fps under MPEG-2: B pictures dip under the start threshold,
+        // the others stay under the breathing bound, and the thumbnail drifts 0.15 levels a frame.
+        float[] steps = {0.47f, 0.68f, 0.68f, 0.68f, 0.69f};
+        byte[] base = Features.texturedLuma(random, 30, 20);
+        frozen(Features.moving(random));
+        List<Boolean> verdicts = verdicts(150, i -> {
+            byte[] luma = base.clone();
+            int brighter = (int) (luma.length * ((i * 0.15) % 1.0));
+            for (int c = 0; c < luma.length; c++) luma[c] = (byte) ((luma[c] & 0xFF) + (int) (i * 0.15) + (c < brighter ? 1 : 0));
+            return Features.still(luma, steps[i % steps.length], false);
+        });
+        assertThat(verdicts).containsOnly(false);
+    }
+
+    @Test
+    void aFreezeEnteredFromASlowingMovementSurvivesTheKeyFramesThatReCodeIt() throws Exception {
+        byte[] base = Features.texturedLuma(random, 60, 120);
+        // The frozen picture sits 0.9 levels from the last moving frame; a key frame re-codes it 0.3 further.
+        byte[] frozenPicture = base.clone();
+        for (int c = 0; c < frozenPicture.length * 9 / 10; c++) frozenPicture[c]++;
+        byte[] keyPicture = frozenPicture.clone();
+        for (int c = 0; c < keyPicture.length * 3 / 10; c++) keyPicture[c]++;
+        frozen(Features.moving(random));
+        frozen(Features.still(base, 40f, false));
+        List<Boolean> verdicts = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            boolean key = i % 40 == 39;
+            verdicts.add(frozen(Features.still(key || i > 39 ? keyPicture : frozenPicture, key ? 1.0f : 0.3f, key)));
+        }
+        assertThat(verdicts.subList(SETTLE, 100)).containsOnly(true);
+    }
+
+    /** A still entered mid-GOP, as low-rate H.264 codes it: repeats of 0.02, a key frame at frame 30 and at 80. */
+    private List<MediaEvent> stillWithKeyFrames(byte[] still, float secondKeyToKey) throws Exception {
+        List<MediaEvent> out = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            boolean key = i == 30 || i == 80;
+            Float keyToKey = i == 30 ? Float.valueOf(35f) : i == 80 ? Float.valueOf(secondKeyToKey) : null;
+            out.add(judged(Features.still(still, key ? 2.2f : 0.02f, key), keyToKey));
+        }
+        return out;
+    }
+
+    @Test
+    void aKeyFrameThatJumpsWithNothingToCompareLeavesALiveStillUnreported() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        frozen(Features.moving(random));
+        List<MediaEvent> frames = stillWithKeyFrames(still, 2.0f);
+        assertThat(frames.subList(30, 120)).noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
+    }
+
+    @Test
+    void aKeyFrameThatJumpsWithNothingToCompareLeavesAFreezeForTheNextKeyFrameToProve() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        frozen(Features.moving(random));
+        frozen(Features.still(still, 40f, false));
+        long firstStillUs = sequence * Features.FRAME_US;
+        List<MediaEvent> frames = stillWithKeyFrames(still, 0.1f);
+        assertThat(frames.subList(30, 80)).as("undecided").noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
+        assertThat(frames.subList(80, 120)).as("proven by the second key frame").allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
+                && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstStillUs);
+    }
+
+    @Test
+    void anUndecidedStillIsJudgedOnItsRepeatsOnceNoKeyFrameCameWithinTheWait() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        frozen(Features.moving(random));
+        long waitFrames = FrozenFrameDetector.Thresholds.DEFAULTS.keyFrameWait().toNanos() / 1000 / Features.FRAME_US;
+        List<Boolean> verdicts = new ArrayList<>();
+        for (int i = 0; i < 30 + waitFrames + 20; i++) {
+            verdicts.add(judged(Features.still(still, i == 30 ? 2.2f : 0.02f, i == 30), i == 30 ? Float.valueOf(35f) : null)
+                    .hasCondition(DefectType.FROZEN_FRAMES));
+        }
+        assertThat(verdicts.subList(30, (int) (30 + waitFrames))).containsOnly(false);
+        assertThat(verdicts.subList((int) (30 + waitFrames), verdicts.size())).containsOnly(true);
     }
 }
