@@ -118,7 +118,7 @@ public final class ClipWriter {
         // The picture and the sound were made from the spec's timeline; truth and hard negatives are what plays after
         // the injections, when a track was shifted.
         List<TimedSegment> heard = AudioShift.heard(timeline, spec.audioShifts());
-        List<InjectedDefect> truth = new ArrayList<>(truth(spec, heard));
+        List<InjectedDefect> truth = new ArrayList<>(truth(spec, timeline, heard));
         truth.addAll(TsSurgery.apply(file, spec));
         truth.sort(java.util.Comparator.comparingDouble(InjectedDefect::startSeconds));
         return new Clip(file, spec, truth, heard);
@@ -181,10 +181,14 @@ public final class ClipWriter {
         return timeline;
     }
 
-    /** One truth entry per run of consecutive segments with the same defect; hard negatives get none. */
-    static List<InjectedDefect> truth(ClipSpec spec, List<TimedSegment> timeline) {
+    /**
+     * One truth entry per run of consecutive segments of {@code heard} (the timeline after the injections) with the
+     * same defect; hard negatives get none. An A/V sync offset starts where it can first be known (see
+     * {@link #observableSyncOffset}).
+     */
+    static List<InjectedDefect> truth(ClipSpec spec, List<TimedSegment> timeline, List<TimedSegment> heard) {
         List<InjectedDefect> truth = new ArrayList<>();
-        for (TimedSegment s : timeline) {
+        for (TimedSegment s : heard) {
             DefectType video = switch (s.video()) {
                 case BLACK -> DefectType.BLACK_FRAMES;
                 case FROZEN -> DefectType.FROZEN_FRAMES;
@@ -216,8 +220,31 @@ public final class ClipWriter {
             }
             truth.add(new InjectedDefect(DefectType.FRAME_DROP, (double) first / spec.fps(), (double) next / spec.fps(), null));
         }
+        truth.replaceAll(t -> t.defectType() == DefectType.AV_SYNC_OFFSET ? observableSyncOffset(spec, timeline, heard, t) : t);
         truth.sort(java.util.Comparator.comparingDouble(InjectedDefect::startSeconds));
         return truth;
+    }
+
+    /**
+     * An A/V sync offset from where a monitor can first know of it. Audio timestamps moved mid-stream show the
+     * offset from the first moved packet. An offset in the sound itself, or one the timestamps have had from the
+     * stream's first packet, shows only in content: from the first flash-and-beep pair under it (the beep, when the
+     * audio is early), since between the pattern's events the picture and the sound carry nothing to line up.
+     */
+    static InjectedDefect observableSyncOffset(ClipSpec spec, List<TimedSegment> timeline, List<TimedSegment> heard,
+            InjectedDefect offset) {
+        double start = offset.startSeconds();
+        boolean timestampsMoved = spec.audioShifts().stream()
+                .anyMatch(shift -> shift.atSeconds() > 0 && shift.atSeconds() <= start + 1e-9 && start < shift.endSeconds());
+        if (timestampsMoved) {
+            return offset;
+        }
+        TimedSegment pattern = timeline.stream().filter(s -> s.contains(start + 1e-9)).findFirst().orElseThrow();
+        TimedSegment sound = heard.stream().filter(s -> s.contains(start + 1e-9)).findFirst().orElseThrow();
+        double firstPair = SyncPattern.firstPairAfter(spec.seed(), spec.fps(), pattern.startSeconds(),
+                pattern.endSeconds(), start, sound.audio().audioDelayMs());
+        return Double.isNaN(firstPair) || firstPair >= offset.endSeconds() ? offset
+                : new InjectedDefect(offset.defectType(), firstPair, offset.endSeconds(), offset.channel());
     }
 
     private static void add(List<InjectedDefect> truth, InjectedDefect next) {

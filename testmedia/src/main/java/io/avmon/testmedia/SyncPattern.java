@@ -42,6 +42,20 @@ public final class SyncPattern {
         return t >= start + EDGE_SECONDS && t < end - EDGE_SECONDS;
     }
 
+    /**
+     * Clip time of the earlier event (the flash, or the beep when the audio is early) of the first flash-and-beep pair
+     * of the SYNC_FLASHES segment [start, end) whose flash comes at or after {@code from}; NaN when none is shown.
+     */
+    static double firstPairAfter(long seed, int fps, double start, double end, double from, double audioDelayMs) {
+        for (long k = Math.max(0, (long) Math.floor(from) - 1); k <= (long) Math.ceil(end); k++) {
+            double flash = (double) flashFrame(seed, k, fps) / fps;
+            if (flash >= from && shown(seed, k, fps, start, end)) {
+                return flash + Math.min(0, audioDelayMs) / 1000.0;
+            }
+        }
+        return Double.NaN;
+    }
+
     /** Whether frame {@code frameIndex} of a SYNC_FLASHES segment [start, end) is white. */
     static boolean flashing(long seed, long frameIndex, int fps, double start, double end) {
         long k = Math.floorDiv(frameIndex, fps);

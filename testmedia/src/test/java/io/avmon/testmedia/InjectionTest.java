@@ -106,4 +106,29 @@ class InjectionTest {
         assertThat(heard.get(2).audio().audioDelayMs()).as("its own delay plus the shift").isEqualTo(-130.0);
         assertThat(heard.get(3).audio().audioDelayMs()).isEqualTo(20.0);
     }
+
+    @Test
+    void anOffsetInTheSoundIsTruthFromItsFirstFlashAndBeepPair() {
+        for (double delayMs : new double[] {300, -150}) {
+            ClipSpec spec = ClipSpec.builder().size(320, 180).fps(25).seed(9)
+                    .segment(3, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0))
+                    .segment(8, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(delayMs))
+                    .segment(4, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0))
+                    .build();
+            List<TimedSegment> timeline = ClipWriter.timeline(spec);
+
+            List<InjectedDefect> truth = ClipWriter.truth(spec, timeline, timeline);
+
+            // The pattern shows no flash within 0.5 s of a segment's edge: the first one under the offset is the
+            // first shown frame of a flash at or after 3.5 s.
+            long firstFlash = java.util.stream.LongStream.range(75, 275)
+                    .filter(i -> SyncPattern.flashing(9, i, 25, 3, 11)).findFirst().orElseThrow();
+            assertThat(truth).singleElement().satisfies(t -> {
+                assertThat(t.startSeconds()).as("delay %s ms", delayMs)
+                        .isCloseTo(firstFlash / 25.0 + Math.min(0, delayMs) / 1000, within(1e-9));
+                assertThat(t.startSeconds()).isBetween(3.35, 4.85);
+                assertThat(t.endSeconds()).isEqualTo(11.0);
+            });
+        }
+    }
 }
