@@ -99,7 +99,7 @@ public final class DetectionProfile implements Serializable {
      *       limiter let through), 1 s to clear, MAJOR (audible distortion, but the programme is on air);</li>
      *   <li>channel loss: 2 s to raise (as silence: ffmpeg silencedetect mono=1 d=2), 1 s to clear, MAJOR; one
      *       defect per lost channel;</li>
-     *   <li>loudness: EBU R128 (-23 LUFS), short-term within +5 / -20 LU; 10 s to raise, because short-term
+     *   <li>loudness: EBU R128 (-23 LUFS), short-term within +5 / -25 LU; 10 s to raise, because short-term
      *       loudness of programme swings over seconds; 3 s to clear (one short-term window back inside the
      *       bounds, so a reading hovering at a bound does not flap); MINOR: a compliance matter, not an outage;</li>
      *   <li>colour bars: 2 s to raise (a test pattern flashed during a switch-over is not an outage), 1 s to clear,
