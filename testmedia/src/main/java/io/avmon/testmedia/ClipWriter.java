@@ -192,7 +192,7 @@ public final class ClipWriter {
             DefectType video = switch (s.video()) {
                 case BLACK -> DefectType.BLACK_FRAMES;
                 case FROZEN -> DefectType.FROZEN_FRAMES;
-                case COLOR_BARS, COLOR_BARS_EBU -> DefectType.COLOR_BARS;
+                case COLOR_BARS, COLOR_BARS_EBU, COLOR_BARS_HD -> DefectType.COLOR_BARS;
                 default -> null;
             };
             if (video != null) {

@@ -156,6 +156,7 @@ final class FramePainter {
             case SYNC_FLASHES -> paintSyncFlashes(frame, t, segmentStart, segmentDuration);
             case COLOR_BARS -> System.arraycopy(still(kind, TestCard.SMPTE), 0, frame, 0, frame.length);
             case COLOR_BARS_EBU -> System.arraycopy(still(kind, TestCard.EBU), 0, frame, 0, frame.length);
+            case COLOR_BARS_HD -> System.arraycopy(still(kind, TestCard.ARIB), 0, frame, 0, frame.length);
             case RAINBOW_SLIDE -> {
                 System.arraycopy(still(kind, TestCard.RAINBOW), 0, frame, 0, frame.length);
                 paintTicker(frame, tickerFrame++);

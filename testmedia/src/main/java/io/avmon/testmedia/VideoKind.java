@@ -17,6 +17,8 @@ public enum VideoKind {
     COLOR_BARS(true, false),
     /** EBU 100/75 colour bars, full height, still. Defect: COLOR_BARS. */
     COLOR_BARS_EBU(true, false),
+    /** ARIB STD-B28 / SMPTE RP 219 HD bars (grey pillars, seven 75% bars, a ramp), still. Defect: COLOR_BARS. */
+    COLOR_BARS_HD(true, false),
     /** Fade to black over 0.5 s, hold black for at most 1 s, fade back, then motion: a normal programme junction. */
     DIP_TO_BLACK(false, true),
     /**

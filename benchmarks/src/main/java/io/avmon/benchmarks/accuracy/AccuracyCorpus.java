@@ -158,7 +158,7 @@ public final class AccuracyCorpus {
             ClipPlan c = plan(DefectType.COLOR_BARS, i, CorpusFormat.PICTURE);
             lead(c, PROGRAMME_PICTURES);
             for (double length : nearAndAbove(c, min, 0.2, 0.6, 1, 4)) {
-                VideoKind bars = c.random.nextBoolean() ? VideoKind.COLOR_BARS : VideoKind.COLOR_BARS_EBU;
+                VideoKind bars = c.pick(List.of(VideoKind.COLOR_BARS, VideoKind.COLOR_BARS_EBU, VideoKind.COLOR_BARS_HD));
                 // Line-up tone at -20 dBFS: 2 LU under the loudness bound (EBU's -18 dBFS alignment level sits on it).
                 c.then(length, bars, c.pick(List.of(AudioContent.tone1k(-20), P, AudioContent.SILENCE)));
                 lead(c, PROGRAMME_PICTURES);
