@@ -250,8 +250,8 @@ public class FrozenFrameDetector extends Detector {
             ref.liveStill = alive;
             ref.unproven = false;
         } else if (keyToKey != null && !ref.liveStill && frame.getFrameDifference() > thresholds.maxFrozenFrameDifference()) {
-            // Without a key-to-key measure at all (an older converter), nothing would ever decide: the jump is judged
-            // as any other step of the still.
+            // Only where the converter measures key-to-key differences: from an older one, with no measure at all,
+            // nothing would ever decide, so there the jump is judged as any other step of the still.
             ref.unproven = true;
             ref.unprovenSinceUs = now;
         }
