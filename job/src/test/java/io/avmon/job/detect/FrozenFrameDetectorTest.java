@@ -153,12 +153,8 @@ class FrozenFrameDetectorTest {
     /** A frame as a low-rate H.264 stream decodes it: P pictures repeat within 0.3 levels, every 50th is a key frame. */
     private boolean lowRateFrame(byte[] still, int i, float keyJump, float keyToKey) throws Exception {
         boolean key = i % 50 == 0;
-        harness.getOutput().clear();
-        io.avmon.schema.VideoFrameFeatures frame = Features.frame("s", sequence++, Features.still(still, key ? keyJump : 0.3f, key));
-        frame.setKeyFrameDifference(key ? keyToKey : null);
-        MediaEvent event = MediaEvent.of(frame);
-        harness.processElement(event, event.ingestTimeMs);
-        return harness.extractOutputValues().get(0).hasCondition(DefectType.FROZEN_FRAMES);
+        return judged(Features.still(still, key ? keyJump : 0.3f, key), key ? Float.valueOf(keyToKey) : null)
+                .hasCondition(DefectType.FROZEN_FRAMES);
     }
 
     @Test
@@ -217,12 +213,17 @@ class FrozenFrameDetectorTest {
         return harness.extractOutputValues().get(0);
     }
 
+    /** Motion, then a cut to {@code still}: returns the media time of the first frame that repeats it. */
+    private long cutTo(byte[] still) throws Exception {
+        frozen(Features.moving(random));
+        frozen(Features.still(still, 40f, false));
+        return sequence * Features.FRAME_US;
+    }
+
     @Test
     void aStillIsReportedOnceItLastsHalfASecondAndDatedFromItsFirstFrame() throws Exception {
         byte[] still = Features.texturedLuma(random, 60, 120);
-        frozen(Features.moving(random));
-        frozen(Features.still(still, 40f, false));
-        long firstStillUs = sequence * Features.FRAME_US;
+        long firstStillUs = cutTo(still);
         MediaEvent first = null;
         for (int i = 0; i < 40 && first == null; i++) {
             MediaEvent e = judged(Features.still(still, 0.0f, false), null);
@@ -289,9 +290,7 @@ class FrozenFrameDetectorTest {
     @Test
     void aKeyFrameThatJumpsWithNothingToCompareLeavesAFreezeForTheNextKeyFrameToProve() throws Exception {
         byte[] still = Features.texturedLuma(random, 60, 120);
-        frozen(Features.moving(random));
-        frozen(Features.still(still, 40f, false));
-        long firstStillUs = sequence * Features.FRAME_US;
+        long firstStillUs = cutTo(still);
         List<MediaEvent> frames = stillWithKeyFrames(still, 0.1f);
         assertThat(frames.subList(30, 80)).as("undecided").noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
         assertThat(frames.subList(80, 120)).as("proven by the second key frame").allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
