@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -125,45 +126,37 @@ public final class AccuracyCorpus {
 
     /** Black held near and well above the raise delay, sometimes with the sound gone too. */
     private void blackFrames(List<Entry> e, int clips) {
-        double min = minSeconds(DefectType.BLACK_FRAMES);
-        for (int i = 0; i < clips; i++) {
-            ClipPlan c = plan(DefectType.BLACK_FRAMES, i, CorpusFormat.PICTURE);
-            lead(c, PROGRAMME_PICTURES);
-            for (double length : nearAndAbove(c, min, 0.2, 0.6, 1, 4)) {
-                c.then(length, VideoKind.BLACK, c.random.nextInt(4) == 0 ? AudioContent.SILENCE : programmeSound(c));
-                lead(c, PROGRAMME_PICTURES);
-            }
-            add(e, DefectType.BLACK_FRAMES, i, c);
-        }
+        pictureDefects(e, DefectType.BLACK_FRAMES, clips, (c, length) -> c.then(length, VideoKind.BLACK,
+                c.random.nextInt(4) == 0 ? AudioContent.SILENCE : programmeSound(c)));
     }
 
     /** The last picture repeated while the sound plays on. */
     private void frozenFrames(List<Entry> e, int clips) {
-        double min = minSeconds(DefectType.FROZEN_FRAMES);
-        for (int i = 0; i < clips; i++) {
-            ClipPlan c = plan(DefectType.FROZEN_FRAMES, i, CorpusFormat.PICTURE);
-            lead(c, PROGRAMME_PICTURES);
-            for (double length : nearAndAbove(c, min, 0.2, 0.6, 1, 4)) {
-                c.then(length, VideoKind.FROZEN, programmeSound(c));
-                lead(c, PROGRAMME_PICTURES);
-            }
-            add(e, DefectType.FROZEN_FRAMES, i, c);
-        }
+        pictureDefects(e, DefectType.FROZEN_FRAMES, clips, (c, length) -> c.then(length, VideoKind.FROZEN, programmeSound(c)));
     }
 
-    /** SMPTE or EBU bars, with line-up tone, programme or nothing under them. */
+    /** SMPTE, EBU or HD bars, with line-up tone, programme or nothing under them. */
     private void colourBars(List<Entry> e, int clips) {
-        double min = minSeconds(DefectType.COLOR_BARS);
+        // Line-up tone at -20 dBFS: 2 LU under the loudness bound (EBU's -18 dBFS alignment level sits on it).
+        pictureDefects(e, DefectType.COLOR_BARS, clips, (c, length) -> c.then(length,
+                c.pick(List.of(VideoKind.COLOR_BARS, VideoKind.COLOR_BARS_EBU, VideoKind.COLOR_BARS_HD)),
+                c.pick(List.of(AudioContent.tone1k(-20), P, AudioContent.SILENCE))));
+    }
+
+    /**
+     * Clips of a picture defect, each holding it twice between programme pictures: once near the class's raise
+     * delay and once well above it. {@code defect} adds one of them, of the given length.
+     */
+    private void pictureDefects(List<Entry> e, DefectType type, int clips, BiConsumer<ClipPlan, Double> defect) {
+        double min = minSeconds(type);
         for (int i = 0; i < clips; i++) {
-            ClipPlan c = plan(DefectType.COLOR_BARS, i, CorpusFormat.PICTURE);
+            ClipPlan c = plan(type, i, CorpusFormat.PICTURE);
             lead(c, PROGRAMME_PICTURES);
             for (double length : nearAndAbove(c, min, 0.2, 0.6, 1, 4)) {
-                VideoKind bars = c.pick(List.of(VideoKind.COLOR_BARS, VideoKind.COLOR_BARS_EBU, VideoKind.COLOR_BARS_HD));
-                // Line-up tone at -20 dBFS: 2 LU under the loudness bound (EBU's -18 dBFS alignment level sits on it).
-                c.then(length, bars, c.pick(List.of(AudioContent.tone1k(-20), P, AudioContent.SILENCE)));
+                defect.accept(c, length);
                 lead(c, PROGRAMME_PICTURES);
             }
-            add(e, DefectType.COLOR_BARS, i, c);
+            add(e, type, i, c);
         }
     }
 
