@@ -25,6 +25,7 @@ import io.avmon.converter.StreamRunner;
 import io.avmon.job.AvmonJob;
 import io.avmon.job.DetectionProfile;
 import io.avmon.job.JobOptions;
+import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.RecordCodec;
@@ -47,7 +48,7 @@ public final class DemoAlertLatency {
         int loops = args.length > 0 ? Integer.parseInt(args[0]) : 1;
         Path dir = Files.createTempDirectory("avmon-latency");
         Clip clip = DemoClip.write(dir);
-        DetectionProfile profile = DetectionProfile.defaults();
+        DetectionProfile profile = DefectKind.defaultProfile();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
             kafka.createTopics(Topics.ALL, 2);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.defect.DefectKind;
 import io.avmon.job.profile.ProfileYaml;
 import io.avmon.testmedia.AudioContent;
 import io.avmon.testmedia.Clip;
@@ -58,7 +58,7 @@ class ProfileCommandTest {
     void defaultsPrintsEverySettingAndReadsBackAsTheBuiltInProfile() {
         AnalyzeCommandTest.Result result = AnalyzeCommandTest.run("profile", "defaults");
         assertThat(result.exitCode()).isZero();
-        assertThat(ProfileYaml.parse(result.out()).defaults()).isEqualTo(DetectionProfile.defaults());
+        assertThat(ProfileYaml.parse(result.out()).defaults()).isEqualTo(DefectKind.defaultProfile());
     }
 
     @Test

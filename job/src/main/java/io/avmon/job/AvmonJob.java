@@ -20,6 +20,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
+import io.avmon.job.defect.DefectKind;
 import io.avmon.job.kafka.AvroRecordSerializer;
 import io.avmon.job.kafka.DeadLetterSerializer;
 import io.avmon.job.kafka.MediaEventDeserializer;
@@ -68,7 +69,7 @@ public final class AvmonJob {
     /** The {@code --profile} file's book, or the built-in defaults without one. */
     static ProfileBook startBook(JobOptions options) {
         if (options.profile() == null) {
-            return ProfileBook.of(DetectionProfile.defaults());
+            return ProfileBook.of(DefectKind.defaultProfile());
         }
         try {
             return ProfileYaml.read(Path.of(options.profile()));

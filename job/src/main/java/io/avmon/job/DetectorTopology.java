@@ -15,23 +15,14 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
+import io.avmon.job.defect.DefectKind;
 import io.avmon.job.defect.DefectLifecycle;
-import io.avmon.job.detect.AudioChannelLossDetector;
-import io.avmon.job.detect.AudioClippingDetector;
-import io.avmon.job.detect.AudioSilenceDetector;
-import io.avmon.job.detect.AvSyncDetector;
-import io.avmon.job.detect.BlackFrameDetector;
-import io.avmon.job.detect.BlockCorruptionDetector;
-import io.avmon.job.detect.ColorBarsDetector;
-import io.avmon.job.detect.FrameDropDetector;
-import io.avmon.job.detect.FrozenFrameDetector;
-import io.avmon.job.detect.LoudnessDetector;
-import io.avmon.job.detect.StreamStallDetector;
 import io.avmon.job.health.HealthAccumulator;
 import io.avmon.job.health.StreamHealthWindow;
 import io.avmon.job.profile.ProfileAttacher;
@@ -48,10 +39,9 @@ import io.avmon.schema.StreamHealth;
  * <pre>
  * profile updates ─ Check profiles ─┬─ broadcast ─────────┐
  *                                   └─ (rejected) → deadLetters
- * input ─ Route dead letters ─┬─ keyBy(streamId) ─ Attach profiles ─ BlackFrameDetector ─ ColorBarsDetector ─ FrozenFrameDetector
- *                             │     ─ BlockCorruptionDetector ─ FrameDropDetector ─ AudioSilenceDetector ─ AudioClippingDetector
- *                             │     ─ AudioChannelLossDetector ─ LoudnessDetector ─ AvSyncDetector ─ DefectLifecycle
- *                             │     ─ StreamStallDetector
+ * input ─ Route dead letters ─┬─ keyBy(streamId) ─ Attach profiles ─ one detector per {@link DefectKind} row, in its
+ *                             │     order (BlackFrameDetector ─ ColorBarsDetector ─ ... ─ AvSyncDetector) ─ DefectLifecycle
+ *                             │     ─ the rows placed after it (StreamStallDetector)
  *                             │     ─┬─ StreamHealth (10 s tumbling, ingest time) → health
  *                             │      └─ (side outputs of DefectLifecycle and StreamStallDetector) → defects
  *                             └─ (side output) → deadLetters
@@ -60,9 +50,9 @@ import io.avmon.schema.StreamHealth;
  * after it is re-interpreted as keyed on the same key ({@link DataStreamUtils#reinterpretAsKeyedStream}), so they
  * chain behind the two-input head, {@link ProfileAttacher}, into one task with no network hop. The head gives
  * every record its stream's profile, which the detectors and the lifecycle read, so a profile sent at run time
- * takes effect without a restart. Enable
- * {@code pipeline.object-reuse} ({@link #configure}) so the chain hands one instance from detector to detector
- * instead of deep-copying it per operator.
+ * takes effect without a restart. The profile travels in the record ({@link MediaEvent#profile}), so this holds with
+ * chaining or object reuse switched off too; enable {@code pipeline.object-reuse} ({@link #configure}) so the chain
+ * hands one instance from detector to detector instead of deep-copying it per operator.
  *
  * <p>The input must carry event timestamps and watermarks from {@link MediaEventWatermarks#strategy()} (given
  * to {@code env.fromSource} or {@code assignTimestampsAndWatermarks}).
@@ -114,10 +104,6 @@ public class DetectorTopology {
 
     /** The graph, taking whole profile documents from {@code profileUpdates} (the control topic) at run time. */
     public TopologyOutputs build(DataStream<MediaEvent> input, DataStream<ProfileUpdate> profileUpdates) {
-        if (!input.getExecutionEnvironment().getConfig().isObjectReuseEnabled()) {
-            // Without it each chained operator gets a copy, and the copy loses the transient profile.
-            throw new IllegalStateException("the detector chain needs pipeline.object-reuse: true (DetectorTopology.configure(env))");
-        }
         SingleOutputStreamOperator<String> checkedProfiles = profileUpdates
                 .process(new ProfileUpdateValidator(), Types.STRING)
                 .uid("check-profiles").name("Check profiles")
@@ -138,51 +124,25 @@ public class DetectorTopology {
                 .process(new ProfileAttacher(book), TypeInformation.of(MediaEvent.class))
                 .uid("attach-profiles").name("Attach profiles");
         DetectionProfile profile = book.defaults();
-        SingleOutputStreamOperator<MediaEvent> black = reKey(attached, byStream)
-                .process(new BlackFrameDetector(profile.black()), TypeInformation.of(MediaEvent.class))
-                .uid("black-frame-detector").name("BlackFrameDetector");
-        // Bars before frozen: bars are a still picture, and the frozen detector leaves frames marked as bars alone.
-        SingleOutputStreamOperator<MediaEvent> colorBars = reKey(black, byStream)
-                .process(new ColorBarsDetector(profile.colorBars()), TypeInformation.of(MediaEvent.class))
-                .uid("color-bars-detector").name("ColorBarsDetector");
-        SingleOutputStreamOperator<MediaEvent> frozen = reKey(colorBars, byStream)
-                .process(new FrozenFrameDetector(profile.frozen(), profile.stateRetention()), TypeInformation.of(MediaEvent.class))
-                .uid("frozen-frame-detector").name("FrozenFrameDetector");
-        // Corruption before frame drops: a hole inside a damaged stretch is the damage's, not a second defect.
-        SingleOutputStreamOperator<MediaEvent> corruption = reKey(frozen, byStream)
-                .process(new BlockCorruptionDetector(profile.blockCorruption(), profile.stateRetention()), TypeInformation.of(MediaEvent.class))
-                .uid("block-corruption-detector").name("BlockCorruptionDetector");
-        SingleOutputStreamOperator<MediaEvent> frameDrop = reKey(corruption, byStream)
-                .process(new FrameDropDetector(profile.frameDrop(), profile.stateRetention()), TypeInformation.of(MediaEvent.class))
-                .uid("frame-drop-detector").name("FrameDropDetector");
-        SingleOutputStreamOperator<MediaEvent> silence = reKey(frameDrop, byStream)
-                .process(new AudioSilenceDetector(profile.silence()), TypeInformation.of(MediaEvent.class))
-                .uid("audio-silence-detector").name("AudioSilenceDetector");
-        SingleOutputStreamOperator<MediaEvent> clipping = reKey(silence, byStream)
-                .process(new AudioClippingDetector(profile.clipping()), TypeInformation.of(MediaEvent.class))
-                .uid("audio-clipping-detector").name("AudioClippingDetector");
-        SingleOutputStreamOperator<MediaEvent> channelLoss = reKey(clipping, byStream)
-                .process(new AudioChannelLossDetector(profile.channelLoss()), TypeInformation.of(MediaEvent.class))
-                .uid("audio-channel-loss-detector").name("AudioChannelLossDetector");
-        SingleOutputStreamOperator<MediaEvent> loudness = reKey(channelLoss, byStream)
-                .process(new LoudnessDetector(profile.loudness(), profile.stateRetention()), TypeInformation.of(MediaEvent.class))
-                .uid("loudness-detector").name("LoudnessDetector");
-        SingleOutputStreamOperator<MediaEvent> avSync = reKey(loudness, byStream)
-                .process(new AvSyncDetector(profile.avSync(), profile.stateRetention()), TypeInformation.of(MediaEvent.class))
-                .uid("av-sync-detector").name("AvSyncDetector");
-        SingleOutputStreamOperator<MediaEvent> lifecycle = reKey(avSync, byStream)
-                .process(new DefectLifecycle(profile), TypeInformation.of(MediaEvent.class))
-                .uid("defect-lifecycle").name("DefectLifecycle");
+        // One operator per row, in the table's chain order (its javadoc says why the order matters).
+        SingleOutputStreamOperator<MediaEvent> detected = attached;
+        for (DefectKind kind : DefectKind.values()) {
+            if (!kind.has(DefectKind.Trait.AFTER_LIFECYCLE)) {
+                detected = operator(detected, byStream, kind.operator(profile), kind.uid(), kind.operatorName());
+            }
+        }
+        SingleOutputStreamOperator<MediaEvent> lifecycle =
+                operator(detected, byStream, new DefectLifecycle(profile), "defect-lifecycle", "DefectLifecycle");
+        DataStream<DefectEvent> defects = lifecycle.getSideOutput(DefectEvents.DEFECTS);
+        SingleOutputStreamOperator<MediaEvent> judged = lifecycle;
+        for (DefectKind kind : DefectKind.values()) {
+            if (kind.has(DefectKind.Trait.AFTER_LIFECYCLE)) {
+                judged = operator(judged, byStream, kind.operator(profile), kind.uid(), kind.operatorName());
+                defects = defects.union(judged.getSideOutput(DefectEvents.DEFECTS));
+            }
+        }
 
-        // After the lifecycle: a stall is the absence of records, so it keeps its own timers and emits its own events.
-        SingleOutputStreamOperator<MediaEvent> stall = reKey(lifecycle, byStream)
-                .process(new StreamStallDetector(profile), TypeInformation.of(MediaEvent.class))
-                .uid("stream-stall-detector").name("StreamStallDetector");
-
-        DataStream<DefectEvent> defects = lifecycle.getSideOutput(DefectLifecycle.DEFECTS)
-                .union(stall.getSideOutput(DefectLifecycle.DEFECTS));
-
-        DataStream<StreamHealth> health = reKey(stall, byStream)
+        DataStream<StreamHealth> health = reKey(judged, byStream)
                 .window(TumblingEventTimeWindows.of(HEALTH_WINDOW))
                 .aggregate(new StreamHealthWindow.Aggregate(), new StreamHealthWindow.Emit(),
                         TypeInformation.of(HealthAccumulator.class), TypeInformation.of(HealthAccumulator.class),
@@ -192,6 +152,12 @@ public class DetectorTopology {
         DataStream<DeadLetter> deadLetters = media.getSideOutput(DEAD_LETTERS)
                 .union(checkedProfiles.getSideOutput(ProfileUpdateValidator.REJECTED));
         return new TopologyOutputs(defects, health, deadLetters);
+    }
+
+    private static SingleOutputStreamOperator<MediaEvent> operator(DataStream<MediaEvent> input,
+            KeySelector<MediaEvent, String> byStream, KeyedProcessFunction<String, MediaEvent, MediaEvent> function,
+            String uid, String name) {
+        return reKey(input, byStream).process(function, TypeInformation.of(MediaEvent.class)).uid(uid).name(name);
     }
 
     private static KeyedStream<MediaEvent, String> reKey(DataStream<MediaEvent> stream, KeySelector<MediaEvent, String> key) {

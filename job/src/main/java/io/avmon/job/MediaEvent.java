@@ -5,29 +5,29 @@ import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
 
 import io.avmon.schema.AudioBlockFeatures;
-import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.StreamStatus;
 import io.avmon.schema.VideoFrameFeatures;
 
 /**
- * The job's internal element: exactly one payload ({@link #video}, {@link #audio}, {@link #status},
- * {@link #defect} or {@link #deadLetter}) plus the detectors' verdicts on it.
+ * The job's internal element: exactly one payload ({@link #video}, {@link #audio}, {@link #status} or
+ * {@link #deadLetter}) plus the detectors' verdicts on it.
  *
  * <p>A Flink POJO: public no-arg constructor and public fields; the Avro payloads travel with Flink's Avro
  * serializer, so nothing here falls back to Kryo ({@code pipeline.generic-types: false} holds).
  *
  * <p>Annotations: each detector sets the bit of its {@link DefectType} (by ordinal) in {@link #conditions}
- * when the record shows the condition, and stores its measure for the record in its own field. Primitive
- * fields, so annotating allocates nothing. With {@code pipeline.object-reuse} on, chained detectors annotate
+ * when the record shows the condition, and stores its measure for the record under its type ({@link #measure}).
+ * No field belongs to one detector, so a new detector adds none. With {@code pipeline.object-reuse} on, chained detectors annotate
  * the same instance in place; no operator may keep a reference to an element after emitting it.
  */
 public class MediaEvent {
 
     /** What the element carries. */
-    public enum Kind { VIDEO, AUDIO, STATUS, DEFECT, DEAD_LETTER, EMPTY }
+    public enum Kind { VIDEO, AUDIO, STATUS, DEAD_LETTER, EMPTY }
 
     public static final long UNKNOWN_MEDIA_TIME = Long.MIN_VALUE;
+    private static final int TYPE_COUNT = DefectType.values().length;
 
     public String streamId;
     /** The converter's wall clock (epoch ms) at decode: the job's event time, shared by all streams. */
@@ -38,53 +38,36 @@ public class MediaEvent {
     public VideoFrameFeatures video;
     public AudioBlockFeatures audio;
     public StreamStatus status;
-    public DefectEvent defect;
     public DeadLetter deadLetter;
 
     /** Detector verdicts: bit {@code 1L << type.ordinal()} is set when the record shows that defect. */
     public long conditions;
-    /** BlackFrameDetector's measure: the frame's black pixel share, 0-1. */
-    public float blackMeasure;
-    /** ColorBarsDetector's measure: how many bar colours (of yellow, cyan, green, magenta, red, blue) it found in order. */
-    public float colorBarsMeasure;
-    /** FrameDropDetector's measure: frames lost in the hole right before this frame; 0 when none. */
-    public float framesDropped;
-    /** FrameDropDetector: media time (µs) where the first frame lost before this one was due; unknown when none. */
-    public long frameDropStartUs = UNKNOWN_MEDIA_TIME;
-    /** BlockCorruptionDetector's measure: share of the picture affected, %; 100 when the share is not measurable. */
-    public float corruptionMeasure;
-    /** FrozenFrameDetector: media time (µs) from which a freeze found at this key frame is proven; unknown when none. */
-    public long frozenStartUs = UNKNOWN_MEDIA_TIME;
-    /** FrozenFrameDetector's measure: the frame's difference to the previous frame, 8-bit levels. */
-    public float frozenMeasure;
-    /** AudioSilenceDetector's measure: the block's highest channel peak, dBFS. */
-    public float silenceMeasure;
-    /** AudioSilenceDetector's per-channel verdict: bit c set when channel c is silent (for channel loss). */
-    public int silentChannels;
-    /** AudioClippingDetector's measure: the worst channel's share of samples at full scale in the block, %. */
-    public float clippingMeasure;
-    /** AudioChannelLossDetector's per-channel verdict: bit c set when channel c is lost (silent while others sound). */
-    public int lostChannels;
-    /** LoudnessDetector's measure: BS.1770 short-term (3 s) loudness after this block, LUFS; NaN before 3 s of audio. */
-    public float shortTermLoudnessLufs = Float.NaN;
-    /** LoudnessDetector: media time (µs) where the violation this block shows began; unknown when none. */
-    public long loudnessViolationStartUs = UNKNOWN_MEDIA_TIME;
-    /** LoudnessDetector: momentary (400 ms) loudness after this block, LUFS; NaN before 400 ms of audio. */
-    public float momentaryLoudnessLufs = Float.NaN;
-    /** LoudnessDetector: gated integrated loudness of the stream so far, LUFS; NaN while all of it is below -70. */
-    public float integratedLoudnessLufs = Float.NaN;
-
-    /** AvSyncDetector's measure: the stream's A/V offset estimate after this record, ms, positive when the audio is late; NaN without one. */
-    public float avSyncOffsetMs = Float.NaN;
-    /** AvSyncDetector: media time (µs) from which the evidence for the offset beyond tolerance runs; unknown when none. */
-    public long avSyncStartUs = UNKNOWN_MEDIA_TIME;
+    /**
+     * Each detector's measure for the record, by {@link DefectType} ordinal, in the unit of its kind's value
+     * ({@code DefectKind}); NaN where no detector measured. Allocated by the first measure, so a record no detector
+     * judges (a status) carries none.
+     */
+    public float[] measures;
+    /**
+     * Media time (µs) from which a detector dates the condition this record shows, by {@link DefectType} ordinal,
+     * where it dates it before the record (a frame drop where the first lost frame was due, a freeze from its still's
+     * first frame, a loudness violation where the momentary reading crossed, an A/V offset where its evidence
+     * begins); {@link #UNKNOWN_MEDIA_TIME} elsewhere. Allocated only when a detector dates a start.
+     */
+    public long[] conditionStartsUs;
+    /**
+     * Per-channel verdicts of a per-channel kind (channel loss), by {@link DefectType} ordinal: bit c set when
+     * channel c shows it. Allocated only when a channel shows one.
+     */
+    public int[] channelConditions;
 
     /**
      * The stream's profile, attached at the head of the detector chain ({@link io.avmon.job.profile.ProfileAttacher}).
-     * Transient, so Flink never serializes it: it lives only while the record passes the chain, which hands one
-     * instance from operator to operator ({@code pipeline.object-reuse}). Null before the head.
+     * Within a fused chain it is handed on as the same immutable instance; across an unchained hop it is written
+     * compactly ({@link DetectionProfileSerializer}), so per-stream profiles hold however the job is chained. Null
+     * before the head.
      */
-    public transient DetectionProfile profile;
+    public DetectionProfile profile;
 
     /** DefectLifecycle's view after this record: defects OPENED and not yet CLOSED on the stream. */
     public int openDefects;
@@ -93,7 +76,7 @@ public class MediaEvent {
 
     public MediaEvent() {}
 
-    /** Wraps a converter record: {@link VideoFrameFeatures}, {@link AudioBlockFeatures}, {@link StreamStatus}, or a {@link DefectEvent}. */
+    /** Wraps a converter record: {@link VideoFrameFeatures}, {@link AudioBlockFeatures} or {@link StreamStatus}. */
     public static MediaEvent of(SpecificRecord record) {
         Objects.requireNonNull(record, "record");
         MediaEvent event = new MediaEvent();
@@ -112,10 +95,6 @@ public class MediaEvent {
             event.streamId = s.getStreamId();
             event.ingestTimeMs = s.getIngestTimeMs();
             event.mediaTimeUs = s.getLastMediaTimeUs() == null ? UNKNOWN_MEDIA_TIME : s.getLastMediaTimeUs();
-        } else if (record instanceof DefectEvent d) {
-            event.defect = d;
-            event.streamId = d.getStreamId();
-            event.ingestTimeMs = d.getEndWallClockMs() != null ? d.getEndWallClockMs() : d.getStartWallClockMs();
         } else {
             throw new IllegalArgumentException("not an avmon input record: " + record.getSchema().getFullName());
         }
@@ -135,7 +114,6 @@ public class MediaEvent {
         if (video != null) return Kind.VIDEO;
         if (audio != null) return Kind.AUDIO;
         if (status != null) return Kind.STATUS;
-        if (defect != null) return Kind.DEFECT;
         if (deadLetter != null) return Kind.DEAD_LETTER;
         return Kind.EMPTY;
     }
@@ -153,49 +131,55 @@ public class MediaEvent {
         }
     }
 
-    /** The measure a detector stored for {@code type}, or NaN for types without one. */
+    /** The measure a detector stored for {@code type} on this record, or NaN when none did. */
     public double measure(DefectType type) {
-        return switch (type) {
-            case BLACK_FRAMES -> blackMeasure;
-            case FROZEN_FRAMES -> frozenMeasure;
-            case COLOR_BARS -> colorBarsMeasure;
-            case FRAME_DROP -> framesDropped;
-            case BLOCK_CORRUPTION -> corruptionMeasure;
-            case AUDIO_SILENCE -> silenceMeasure;
-            case AUDIO_CLIPPING -> clippingMeasure;
-            case LOUDNESS_VIOLATION -> shortTermLoudnessLufs;
-            case AV_SYNC_OFFSET -> avSyncOffsetMs;
-            default -> Double.NaN;
-        };
+        return measures == null ? Double.NaN : measures[type.ordinal()];
+    }
+
+    /** Stores a detector's measure for {@code type}: NaN says the record gave none. */
+    public void setMeasure(DefectType type, double measure) {
+        if (measures == null) {
+            measures = new float[TYPE_COUNT];
+            java.util.Arrays.fill(measures, Float.NaN);
+        }
+        measures[type.ordinal()] = (float) measure;
     }
 
     /**
      * Media time (µs) at which the condition of {@code type} shown by this record began: the record's own media time,
-     * except where the detector dates it earlier: a frame drop where the first lost frame was due, a loudness
-     * violation where the momentary reading crossed the bound, an A/V offset where its evidence begins.
+     * except where the detector dated it earlier ({@link #setConditionStart}).
      */
     public long conditionStartUs(DefectType type) {
-        if (type == DefectType.FRAME_DROP && frameDropStartUs != UNKNOWN_MEDIA_TIME) {
-            return frameDropStartUs;
-        }
-        if (type == DefectType.FROZEN_FRAMES && frozenStartUs != UNKNOWN_MEDIA_TIME) {
-            return frozenStartUs;
-        }
-        if (type == DefectType.LOUDNESS_VIOLATION && loudnessViolationStartUs != UNKNOWN_MEDIA_TIME) {
-            return loudnessViolationStartUs;
-        }
-        if (type == DefectType.AV_SYNC_OFFSET && avSyncStartUs != UNKNOWN_MEDIA_TIME) {
-            return avSyncStartUs;
-        }
-        return mediaTimeUs;
+        long dated = conditionStartsUs == null ? UNKNOWN_MEDIA_TIME : conditionStartsUs[type.ordinal()];
+        return dated != UNKNOWN_MEDIA_TIME ? dated : mediaTimeUs;
     }
 
-    /**
-     * Per-channel verdicts of a per-channel type ({@link io.avmon.job.defect.DefectKinds#perChannel}): bit c set
-     * when channel c shows it. 0 for other types.
-     */
+    /** Dates the condition of {@code type} this record shows from {@code startUs}; {@link #UNKNOWN_MEDIA_TIME} undoes it. */
+    public void setConditionStart(DefectType type, long startUs) {
+        if (conditionStartsUs == null) {
+            if (startUs == UNKNOWN_MEDIA_TIME) {
+                return;
+            }
+            conditionStartsUs = new long[TYPE_COUNT];
+            java.util.Arrays.fill(conditionStartsUs, UNKNOWN_MEDIA_TIME);
+        }
+        conditionStartsUs[type.ordinal()] = startUs;
+    }
+
+    /** Per-channel verdicts of a per-channel type: bit c set when channel c shows it. 0 for other types. */
     public int channelConditions(DefectType type) {
-        return type == DefectType.AUDIO_CHANNEL_LOSS ? lostChannels : 0;
+        return channelConditions == null ? 0 : channelConditions[type.ordinal()];
+    }
+
+    /** Records a per-channel detector's verdicts: bit c set when channel c shows the condition. */
+    public void markChannels(DefectType type, int channels) {
+        if (channelConditions == null) {
+            if (channels == 0) {
+                return;
+            }
+            channelConditions = new int[TYPE_COUNT];
+        }
+        channelConditions[type.ordinal()] = channels;
     }
 
     /**

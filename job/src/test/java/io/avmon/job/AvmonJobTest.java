@@ -18,6 +18,7 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 
+import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.Topics;
 
 class AvmonJobTest {
@@ -69,7 +70,7 @@ class AvmonJobTest {
     void theProfileFileIsReadWhenTheJobIsDefinedAndABadOneStopsIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("good.yaml"), "streams:\n  slate: { frozen-frames: { enabled: false } }\n");
         assertThat(AvmonJob.startBook(JobOptions.fromArgs(new String[] {"--profile", good.toString()})).overriddenStreams()).containsExactly("slate");
-        assertThat(AvmonJob.startBook(JobOptions.defaults()).defaults()).isEqualTo(DetectionProfile.defaults());
+        assertThat(AvmonJob.startBook(JobOptions.defaults()).defaults()).isEqualTo(DefectKind.defaultProfile());
 
         java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad.yaml"), "defaults:\n  black-frames: { enabled: maybe }\n");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(new Configuration());

@@ -10,51 +10,42 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
+import io.avmon.job.defect.DefectKind;
 import io.avmon.job.defect.DefectLifecycle;
-import io.avmon.job.detect.AudioChannelLossDetector;
-import io.avmon.job.detect.AudioClippingDetector;
-import io.avmon.job.detect.AudioSilenceDetector;
-import io.avmon.job.detect.AvSyncDetector;
-import io.avmon.job.detect.BlackFrameDetector;
-import io.avmon.job.detect.BlockCorruptionDetector;
-import io.avmon.job.detect.ColorBarsDetector;
-import io.avmon.job.detect.FrameDropDetector;
-import io.avmon.job.detect.FrozenFrameDetector;
-import io.avmon.job.detect.LoudnessDetector;
-import io.avmon.job.detect.StreamStallDetector;
 import io.avmon.schema.DefectEvent;
 
-/** The topology's keyed operators, each in its own operator harness, fed one after the other. */
+/**
+ * The topology's keyed operators, each in its own operator harness, fed one after the other: one per
+ * {@link DefectKind} row in the table's order, the lifecycle, then the rows placed after it, as
+ * {@link DetectorTopology} wires them.
+ */
 public final class DetectorChain implements AutoCloseable {
-    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> black;
-    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> colorBars;
-    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> frozen;
-    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> blockCorruption;
-    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> frameDrop;
-    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> silence;
-    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> clipping;
-    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> channelLoss;
-    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> loudness;
-    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> avSync;
-    public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> lifecycle;
+    /** The stream stall detector's harness (its watchdog timers are asserted on). */
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stall;
-    private final List<KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent>> stages;
+    private final List<KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent>> stages = new ArrayList<>();
+    /** The stages that emit defects: the lifecycle, then the rows after it. */
+    private final List<KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent>> emitters = new ArrayList<>();
     private final List<MediaEvent> forwarded = new ArrayList<>();
 
     public DetectorChain(DetectionProfile profile) throws Exception {
-        black = harness(new BlackFrameDetector(profile.black()));
-        colorBars = harness(new ColorBarsDetector(profile.colorBars()));
-        frozen = harness(new FrozenFrameDetector(profile.frozen(), profile.stateRetention()));
-        blockCorruption = harness(new BlockCorruptionDetector(profile.blockCorruption(), profile.stateRetention()));
-        frameDrop = harness(new FrameDropDetector(profile.frameDrop(), profile.stateRetention()));
-        silence = harness(new AudioSilenceDetector(profile.silence()));
-        clipping = harness(new AudioClippingDetector(profile.clipping()));
-        channelLoss = harness(new AudioChannelLossDetector(profile.channelLoss()));
-        loudness = harness(new LoudnessDetector(profile.loudness(), profile.stateRetention()));
-        avSync = harness(new AvSyncDetector(profile.avSync(), profile.stateRetention()));
-        lifecycle = harness(new DefectLifecycle(profile));
-        stall = harness(new StreamStallDetector(profile));
-        stages = List.of(black, colorBars, frozen, blockCorruption, frameDrop, silence, clipping, channelLoss, loudness, avSync, lifecycle, stall);
+        for (DefectKind kind : DefectKind.values()) {
+            if (!kind.has(DefectKind.Trait.AFTER_LIFECYCLE)) {
+                stages.add(harness(kind.operator(profile)));
+            }
+        }
+        emitters.add(harness(new DefectLifecycle(profile)));
+        KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stallStage = null;
+        for (DefectKind kind : DefectKind.values()) {
+            if (kind.has(DefectKind.Trait.AFTER_LIFECYCLE)) {
+                KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stage = harness(kind.operator(profile));
+                emitters.add(stage);
+                if (kind == DefectKind.STREAM_STALL) {
+                    stallStage = stage;
+                }
+            }
+        }
+        stages.addAll(emitters);
+        stall = stallStage;
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness(
@@ -96,8 +87,8 @@ public final class DetectorChain implements AutoCloseable {
     /** Every DefectEvent the lifecycle emitted so far, in order, then the stall detector's. */
     public List<DefectEvent> defects() {
         List<DefectEvent> defects = new ArrayList<>();
-        for (var stage : List.of(lifecycle, stall)) {
-            var queue = stage.getSideOutput(DefectLifecycle.DEFECTS);
+        for (var stage : emitters) {
+            var queue = stage.getSideOutput(DefectEvents.DEFECTS);
             if (queue != null) {
                 for (StreamRecord<DefectEvent> record : queue) defects.add(record.getValue());
             }
@@ -124,7 +115,7 @@ public final class DetectorChain implements AutoCloseable {
      */
     public static List<DefectEvent> audioOnly(long durationMs, java.util.function.LongFunction<Program.Levels> sound)
             throws Exception {
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             for (long seq = 0; seq * 100 < durationMs; seq++) {
                 Program.Levels l = sound.apply(seq * 100);
                 chain.process(Features.block("s", seq, l.rmsDbfs(), l.peakDbfs(), l.nearFullScaleSamples()));

@@ -24,6 +24,7 @@ import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
@@ -74,7 +75,7 @@ class DetectorTopologyTest {
         assertThat(env.getConfig().isObjectReuseEnabled()).isTrue();
         assertThat(env.getConfiguration().get(PipelineOptions.GENERIC_TYPES)).isFalse();
 
-        DetectorTopology.TopologyOutputs outputs = new DetectorTopology(DetectionProfile.defaults()).build(source(env, twoInterleavedStreams()));
+        DetectorTopology.TopologyOutputs outputs = new DetectorTopology(DefectKind.defaultProfile()).build(source(env, twoInterleavedStreams()));
         CloseableIterator<DefectEvent> defectsIt = outputs.defects().collectAsync();
         CloseableIterator<StreamHealth> healthIt = outputs.health().collectAsync();
         CloseableIterator<DeadLetter> deadIt = outputs.deadLetters().collectAsync();
@@ -125,7 +126,7 @@ class DetectorTopologyTest {
     @Test
     void detectorsLifecycleAndHealthShareOneChainedVertexAndEveryOperatorHasAUid() {
         StreamExecutionEnvironment env = environment();
-        DetectorTopology.TopologyOutputs outputs = new DetectorTopology(DetectionProfile.defaults()).build(source(env, twoInterleavedStreams()));
+        DetectorTopology.TopologyOutputs outputs = new DetectorTopology(DefectKind.defaultProfile()).build(source(env, twoInterleavedStreams()));
         outputs.defects().sinkTo(new DiscardingSink<>()).uid("defects-sink").name("Defects");
         outputs.health().sinkTo(new DiscardingSink<>()).uid("health-sink").name("Health");
         outputs.deadLetters().sinkTo(new DiscardingSink<>()).uid("dead-letter-sink").name("Dead letters");

@@ -9,6 +9,7 @@ import java.util.function.LongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
+import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
@@ -22,7 +23,7 @@ class HardNegativesTest {
     private final Random random = new Random(42);
 
     private List<DefectEvent> run(LongFunction<Features.Picture> picture, LongFunction<Program.Levels> sound) throws Exception {
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             List<SpecificRecord> records = Program.of("s", DURATION_MS, picture, sound);
             chain.processAll(records);
             chain.process(Features.ended("s", (DURATION_MS - 40) * 1000));
@@ -154,7 +155,7 @@ class HardNegativesTest {
                 v.setBlockiness(t >= 8000 && t < 9500 ? 3.8f : v.getKeyFrame() ? 1.9f : 1.15f);
             }
         }
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             chain.processAll(records);
             chain.process(Features.ended("s", (DURATION_MS - 40) * 1000));
             assertThat(chain.defects()).isEmpty();

@@ -41,7 +41,7 @@ class MediaEventTest {
 
         MediaEvent video = MediaEvent.of(Features.frame("s", 3, Features.black(new Random(1))));
         video.markCondition(DefectType.BLACK_FRAMES, true);
-        video.blackMeasure = 0.99f;
+        video.setMeasure(DefectType.BLACK_FRAMES, 0.99f);
         video.openDefects = 1;
         MediaEvent copy = roundTrip(type, video);
         assertThat(copy.video).isEqualTo(video.video);

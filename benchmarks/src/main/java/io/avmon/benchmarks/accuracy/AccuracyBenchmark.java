@@ -14,8 +14,10 @@ import java.util.stream.Collectors;
 
 import io.avmon.cli.analyze.OfflineAnalysis;
 import io.avmon.job.DetectionProfile;
-import io.avmon.schema.DefectType;
+import io.avmon.job.defect.DefectKind;
+import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectType;
 import io.avmon.testmedia.PhotoLibrary;
 import io.avmon.testmedia.TimedSegment;
 
@@ -38,7 +40,7 @@ public final class AccuracyBenchmark {
         Path out = Path.of(System.getProperty("out", "benchmarks/results/accuracy.md"));
         Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("avmon-accuracy");
         Files.createDirectories(dir);
-        DetectionProfile profile = DetectionProfile.defaults();
+        DetectionProfile profile = DefectKind.defaultProfile();
         AccuracyCorpus corpus = new AccuracyCorpus(profile);
 
         long t0 = System.nanoTime();
@@ -80,7 +82,7 @@ public final class AccuracyBenchmark {
         md.append(String.format(Locale.ROOT,
                 "Corpus: %d clips (%d hard-negative), %.1f s (%.1f min) of media, %d injected defects after merging, written "
                         + "in %.1f s on %d threads. Photographs: %s. Analysis: one `OfflineAnalysis` run "
-                        + "(`DetectionProfile.defaults()`, parallelism %d) over all files, %d defect events, %.1f s "
+                        + "(`DefectKind.defaultProfile()`, parallelism %d) over all files, %d defect events, %.1f s "
                         + "(%.1fx real time).%n%n",
                 clips.size(), clips.stream().filter(w -> AccuracyCorpus.HARD_NEGATIVE.equals(w.entry().group())).count(),
                 mediaSeconds, mediaSeconds / 60, defects, writeSeconds, Runtime.getRuntime().availableProcessors(),
@@ -171,8 +173,7 @@ public final class AccuracyBenchmark {
                 + "testmedia's `Clip.truth()`; LOUDNESS_VIOLATION truth is added by the harness for 1 kHz tone and programme "
                 + String.format(Locale.ROOT, "segments outside the profile's bounds (%.0f / %.0f LUFS) held for at least the "
                         + "raise delay (testmedia gives no loudness truth itself).%n%n",
-                        profile.loudness().targetLufs() + profile.loudness().maxAboveTargetLu(),
-                        profile.loudness().targetLufs() - profile.loudness().maxBelowTargetLu()));
+                        loudness(profile).maxLufs(), loudness(profile).minLufs()));
         md.append("<details><summary>").append(clips.size()).append(" clips</summary>\n\n");
         md.append("| clip | group | duration | format: content (video+audio per segment); injections | truth |\n|---|---|---|---|---|\n");
         for (AccuracyCorpus.Written w : clips) {
@@ -413,5 +414,9 @@ public final class AccuracyBenchmark {
         return String.format(Locale.ROOT, "%d vCPU %s, %d GB, %s %s, %s", Runtime.getRuntime().availableProcessors(), cpu,
                 Math.round(mem / 1e9), System.getProperty("java.vm.name"), System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    }
+
+    private static LoudnessDetector.Thresholds loudness(DetectionProfile profile) {
+        return profile.thresholds(DefectType.LOUDNESS_VIOLATION, LoudnessDetector.Thresholds.class);
     }
 }

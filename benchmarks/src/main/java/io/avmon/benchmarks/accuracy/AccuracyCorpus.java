@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import io.avmon.job.DetectionProfile;
+import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.schema.DefectType;
 import io.avmon.testmedia.AudioContent;
 import io.avmon.testmedia.Clip;
@@ -103,8 +104,9 @@ public final class AccuracyCorpus {
 
     public AccuracyCorpus(DetectionProfile profile) {
         this.profile = profile;
-        this.upperLufs = profile.loudness().targetLufs() + profile.loudness().maxAboveTargetLu();
-        this.lowerLufs = profile.loudness().targetLufs() - profile.loudness().maxBelowTargetLu();
+        LoudnessDetector.Thresholds loudness = profile.thresholds(DefectType.LOUDNESS_VIOLATION, LoudnessDetector.Thresholds.class);
+        this.upperLufs = loudness.maxLufs();
+        this.lowerLufs = loudness.minLufs();
     }
 
     public List<Entry> entries() {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.avmon.job.DetectionProfile;
+import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.DefectType;
 import io.avmon.testmedia.InjectedDefect;
 
@@ -33,7 +34,7 @@ class AccuracySliceTest {
 
     @Test
     void everyClassMeetsTheTargetAndNoHardNegativeRaisesAnything() throws Exception {
-        DetectionProfile profile = DetectionProfile.defaults();
+        DetectionProfile profile = DefectKind.defaultProfile();
         List<AccuracyCorpus.Written> clips = new AccuracyCorpus(profile).write(dir, 2, AccuracyCorpus.Entry::inSlice);
         Set<DefectType> injected = clips.stream().flatMap(c -> c.truth().stream()).map(InjectedDefect::defectType)
                 .collect(Collectors.toSet());
@@ -68,8 +69,8 @@ class AccuracySliceTest {
 
     @Test
     void corpusIsTheSameOnEveryRunAndHasTenOrMoreClipsOfEveryClass() {
-        List<AccuracyCorpus.Entry> entries = new AccuracyCorpus(DetectionProfile.defaults()).entries();
-        List<AccuracyCorpus.Entry> again = new AccuracyCorpus(DetectionProfile.defaults()).entries();
+        List<AccuracyCorpus.Entry> entries = new AccuracyCorpus(DefectKind.defaultProfile()).entries();
+        List<AccuracyCorpus.Entry> again = new AccuracyCorpus(DefectKind.defaultProfile()).entries();
 
         assertThat(again).extracting(AccuracyCorpus.Entry::spec).as("seeded: the same specs on every run")
                 .isEqualTo(entries.stream().map(AccuracyCorpus.Entry::spec).toList());

@@ -21,7 +21,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import io.avmon.cli.AvmonCommand;
 import io.avmon.cli.Errors;
 import io.avmon.converter.FeaturePublisher;
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.defect.DefectKind;
 import io.avmon.job.profile.InvalidProfileException;
 import io.avmon.job.profile.ProfileBook;
 import io.avmon.job.profile.ProfileYaml;
@@ -67,7 +67,7 @@ public final class ProfileCommand {
     @Command(name = "defaults", description = "Print every setting with its built-in value, as a profile's defaults section.")
     int defaults() {
         PrintWriter out = spec.commandLine().getOut();
-        out.print(ProfileYaml.format(DetectionProfile.defaults()));
+        out.print(ProfileYaml.format(DefectKind.defaultProfile()));
         out.flush();
         return AvmonCommand.EXIT_OK;
     }

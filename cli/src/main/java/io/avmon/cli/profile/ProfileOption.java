@@ -3,7 +3,7 @@ package io.avmon.cli.profile;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.defect.DefectKind;
 import io.avmon.job.profile.ProfileBook;
 import io.avmon.job.profile.ProfileYaml;
 import picocli.CommandLine.Option;
@@ -17,7 +17,7 @@ public final class ProfileOption {
 
     /** The file's book, or the built-in profile; throws InvalidProfileException with the cause in one line. */
     public ProfileBook book() throws IOException {
-        return file == null ? ProfileBook.of(DetectionProfile.defaults()) : ProfileYaml.read(file);
+        return file == null ? ProfileBook.of(DefectKind.defaultProfile()) : ProfileYaml.read(file);
     }
 
     /** The file given, or null. */

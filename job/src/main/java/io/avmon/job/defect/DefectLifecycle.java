@@ -1,22 +1,19 @@
 package io.avmon.job.defect;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.UUID;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
+import io.avmon.job.DefectEvents;
 import io.avmon.job.DetectionProfile;
 import io.avmon.job.MediaEvent;
 import io.avmon.schema.DefectEvent;
@@ -29,7 +26,7 @@ import io.avmon.schema.StreamStatus;
  * Turns the detectors' per-record verdicts into defects: OPENED once a condition has lasted its minimum
  * duration, CLOSED once it has been absent for its recovery hold-off. Keyed by stream; one {@link DefectTrack}
  * per (type, channel) while a candidate or defect exists, and no state at all for a healthy stream. Per-channel
- * types ({@link DefectKinds#perChannel}, channel loss) get a track per channel from the record's channel
+ * types ({@link DefectKind.Trait#PER_CHANNEL}, channel loss) get a track per channel from the record's channel
  * verdicts, so two channels lost at once are two defects, each with its channel and its own eventId.
  *
  * <ul>
@@ -50,13 +47,11 @@ import io.avmon.schema.StreamStatus;
  *       watchdog timers and emits STREAM_STALL events itself.)</li>
  * </ul>
  * eventId is the name-based UUID of {@code streamId|defectType|channel|startMediaTimeMs}; OPENED and CLOSED
- * share it. Defects leave on the {@link #DEFECTS} side output. Every MediaEvent is forwarded, annotated with
+ * share it. Defects leave on the {@link DefectEvents#DEFECTS} side output. Every MediaEvent is forwarded, annotated with
  * the stream's open defects after it ({@link MediaEvent#openDefects}, {@link MediaEvent#openDefectTypes}).
  */
 public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
     private static final long serialVersionUID = 1L;
-
-    public static final OutputTag<DefectEvent> DEFECTS = new OutputTag<>("defects", TypeInformation.of(DefectEvent.class));
 
     private static final DefectType[] TYPES = DefectType.values();
 
@@ -84,11 +79,11 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
 
     @Override
     public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) throws Exception {
-        DefectKinds.Medium medium;
+        DefectKind.Medium medium;
         if (event.video != null) {
-            medium = DefectKinds.Medium.VIDEO;
+            medium = DefectKind.Medium.VIDEO;
         } else if (event.audio != null) {
-            medium = DefectKinds.Medium.AUDIO;
+            medium = DefectKind.Medium.AUDIO;
         } else {
             if (event.status != null && event.status.getState() == InputState.ENDED) {
                 endStream(event.status, ctx);
@@ -108,7 +103,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
         out.collect(event);
     }
 
-    private void startCandidates(MediaEvent event, DefectKinds.Medium medium, long mediaMs, DetectionProfile profile,
+    private void startCandidates(MediaEvent event, DefectKind.Medium medium, long mediaMs, DetectionProfile profile,
                                  Context ctx) throws Exception {
         long conditions = event.conditions;
         while (conditions != 0) {
@@ -118,10 +113,10 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
                 continue;
             }
             DefectType type = TYPES[ordinal];
-            if (DefectKinds.medium(type) != medium || !profile.policy(type).enabled()) {
+            if (DefectKind.of(type).medium() != medium || !profile.policy(type).enabled()) {
                 continue;
             }
-            if (DefectKinds.perChannel(type)) {
+            if (DefectKind.of(type).has(DefectKind.Trait.PER_CHANNEL)) {
                 int channels = event.channelConditions(type);
                 while (channels != 0) {
                     int channel = Integer.numberOfTrailingZeros(channels);
@@ -145,7 +140,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             // The raise delay counts from the first record showing the condition, unless the dated start is
             // proven (a freeze: the picture is known unchanged since then); a loudness violation dated back to its
             // momentary crossing says where it began, not that the short-term reading was outside for longer.
-            track.raiseFromMediaMs = DefectKinds.provenFromDatedStart(type) ? track.startMediaMs : mediaMs;
+            track.raiseFromMediaMs = DefectKind.of(type).has(DefectKind.Trait.PROVEN_FROM_DATED_START) ? track.startMediaMs : mediaMs;
             track.startWallMs = event.ingestTimeMs;
             track.latestMediaMs = mediaMs;
             track.latestWallMs = event.ingestTimeMs;
@@ -155,7 +150,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
     }
 
     /** Moves every track of the stream forward by one record. */
-    private void advance(MediaEvent event, DefectKinds.Medium medium, long mediaMs, DetectionProfile profile,
+    private void advance(MediaEvent event, DefectKind.Medium medium, long mediaMs, DetectionProfile profile,
                          Context ctx) throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         int remaining = 0;
@@ -169,7 +164,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             track.lastActivityProcessingMs = now;
             long minDurationMs = policy.minDuration().toMillis();
 
-            if (DefectKinds.medium(track.defectType) == medium) {
+            if (DefectKind.of(track.defectType).medium() == medium) {
                 if (shows(event, track)) {
                     track.clearSinceMediaMs = DefectTrack.NONE;
                     track.clearSinceWallMs = DefectTrack.NONE;
@@ -178,7 +173,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
                     track.addMeasure(event.measure(track.defectType, track.channel));
                 } else if (!track.clearing()) {
                     // An instant (a frame drop) was over at the record that showed it: the frame after the hole.
-                    boolean instant = DefectKinds.instantaneous(track.defectType) && track.lastShownMediaMs != DefectTrack.NONE;
+                    boolean instant = DefectKind.of(track.defectType).has(DefectKind.Trait.INSTANTANEOUS) && track.lastShownMediaMs != DefectTrack.NONE;
                     track.clearSinceMediaMs = instant ? track.lastShownMediaMs : mediaMs;
                     track.clearSinceWallMs = instant ? track.lastShownWallMs : event.ingestTimeMs;
                 }
@@ -190,7 +185,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             // few frames). An audio verdict judges 100 ms of a signal whose defects are intermittent at that
             // scale (clipping shows only on the peaks), so audio candidates bridge gaps up to the hold-off.
             boolean candidateOver = track.clearing()
-                    && (DefectKinds.medium(track.defectType) != DefectKinds.Medium.AUDIO || recovered);
+                    && (DefectKind.of(track.defectType).medium() != DefectKind.Medium.AUDIO || recovered);
             if (!track.open && candidateOver) {
                 // Cleared before lasting its minimum duration: a dip, not a defect.
                 candidatesDropped.inc();
@@ -321,7 +316,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
         String streamId = ctx.getCurrentKey();
         boolean closed = state == DefectState.CLOSED;
         DefectEvent defect = DefectEvent.newBuilder()
-                .setEventId(eventId(streamId, track.defectType, track.channel, track.startMediaMs))
+                .setEventId(DefectEvents.eventId(streamId, track.defectType, track.channel, track.startMediaMs))
                 .setStreamId(streamId)
                 .setDefectType(track.defectType)
                 .setState(state)
@@ -330,18 +325,12 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
                 .setStartWallClockMs(track.startWallMs)
                 .setEndWallClockMs(closed ? track.clearSinceWallMs : null)
                 .setSeverity(track.severity)
-                .setValue(DefectKinds.value(track.defectType, track.measureSum, track.measureCount, track.measureMax))
-                .setUnit(DefectKinds.unit(track.defectType))
+                .setValue(DefectKind.of(track.defectType).value(track.measureSum, track.measureCount, track.measureMax))
+                .setUnit(DefectKind.of(track.defectType).unit())
                 .setChannel(track.channel < 0 ? null : track.channel)
-                .setDetector(DefectKinds.detector(track.defectType))
+                .setDetector(DefectKind.of(track.defectType).operatorName())
                 .build();
         (closed ? defectsClosed : defectsOpened).inc();
-        ctx.output(DEFECTS, defect);
-    }
-
-    /** Name-based (v3) UUID of streamId|defectType|channel|startMediaTimeMs; channel is empty for whole-stream defects. */
-    public static String eventId(String streamId, DefectType type, int channel, long startMediaTimeMs) {
-        String name = streamId + "|" + type.name() + "|" + (channel < 0 ? "" : Integer.toString(channel)) + "|" + startMediaTimeMs;
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+        ctx.output(DefectEvents.DEFECTS, defect);
     }
 }

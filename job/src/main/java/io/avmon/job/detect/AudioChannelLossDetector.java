@@ -1,11 +1,11 @@
 package io.avmon.job.detect;
 
-import java.io.Serializable;
 import java.util.List;
 
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorThresholds;
 import io.avmon.job.MediaEvent;
+import io.avmon.job.Range;
 import io.avmon.job.audio.ChannelLayout;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
@@ -26,10 +26,10 @@ import io.avmon.schema.DefectType;
  * Each lost channel is its own defect: the lifecycle keeps one track per (type, channel).
  *
  * <p>State: none. Annotates {@link DefectType#AUDIO_CHANNEL_LOSS} (set when any channel is lost) and
- * {@link MediaEvent#lostChannels} (one bit per lost channel, up to 32 channels). The defect's measure is the lost
+ * its channel verdicts ({@link MediaEvent#markChannels}, one bit per lost channel, up to 32 channels). The defect's measure is the lost
  * channel's peak, read from the block.
  */
-public class AudioChannelLossDetector extends Detector {
+public class AudioChannelLossDetector extends Detector<AudioChannelLossDetector.Thresholds> {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -37,21 +37,18 @@ public class AudioChannelLossDetector extends Detector {
      * @param minSoundingPeakDbfs  dBFS; a channel whose sample peak is above this carries sound
      * @param judgeLfeAndSurrounds whether the LFE and surround channels of 5.0/5.1/7.1 can be reported lost
      */
-    public record Thresholds(double maxSilentPeakDbfs, double minSoundingPeakDbfs, boolean judgeLfeAndSurrounds)
-            implements Serializable {
+    public record Thresholds(
+            @Range(min = -150, max = 0) double maxSilentPeakDbfs,
+            @Range(min = -150, max = 0) double minSoundingPeakDbfs,
+            boolean judgeLfeAndSurrounds) implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(-60.0, -50.0, false);
     }
 
-    private Thresholds thresholds;
 
     public AudioChannelLossDetector(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(DefectType.AUDIO_CHANNEL_LOSS, thresholds);
     }
 
-    @Override
-    protected void useProfile(DetectionProfile profile) {
-        thresholds = profile.channelLoss();
-    }
 
     @Override
     protected boolean inspects(MediaEvent event) {
@@ -61,7 +58,7 @@ public class AudioChannelLossDetector extends Detector {
     @Override
     protected boolean annotate(MediaEvent event) throws Exception {
         int lost = lostChannels(event.audio.getChannels());
-        event.lostChannels = lost;
+        event.markChannels(type, lost);
         event.markCondition(DefectType.AUDIO_CHANNEL_LOSS, lost != 0);
         return lost != 0;
     }

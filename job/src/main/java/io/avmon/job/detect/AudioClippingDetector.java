@@ -1,11 +1,11 @@
 package io.avmon.job.detect;
 
-import java.io.Serializable;
 import java.util.List;
 
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorThresholds;
 import io.avmon.job.MediaEvent;
+import io.avmon.job.Range;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
 
@@ -23,10 +23,10 @@ import io.avmon.schema.DefectType;
  * (peaks at -1 dBFS) has none. The lifecycle's minimum duration (default 1 s) turns blocks into a defect, so
  * only clipping that goes on is reported, as astats' flat factor would show it.
  *
- * <p>State: none. Annotates {@link DefectType#AUDIO_CLIPPING} and {@link MediaEvent#clippingMeasure}: the worst
+ * <p>State: none. Annotates {@link DefectType#AUDIO_CLIPPING} and its measure: the worst
  * channel's share of full-scale samples, in percent.
  */
-public class AudioClippingDetector extends Detector {
+public class AudioClippingDetector extends Detector<AudioClippingDetector.Thresholds> {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -34,20 +34,18 @@ public class AudioClippingDetector extends Detector {
      * @param minFullScaleSamples samples, the least count that can be clipping whatever the block length
      * @param minPeakDbfs         dBFS, the channel's sample peak must reach this
      */
-    public record Thresholds(double minFullScaleShare, int minFullScaleSamples, double minPeakDbfs) implements Serializable {
+    public record Thresholds(
+            @Range(min = 0, max = 1) double minFullScaleShare,
+            @Range(min = 1, max = 1_000_000) int minFullScaleSamples,
+            @Range(min = -60, max = 0) double minPeakDbfs) implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(0.001, 3, -0.1);
     }
 
-    private Thresholds thresholds;
 
     public AudioClippingDetector(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(DefectType.AUDIO_CLIPPING, thresholds);
     }
 
-    @Override
-    protected void useProfile(DetectionProfile profile) {
-        thresholds = profile.clipping();
-    }
 
     @Override
     protected boolean inspects(MediaEvent event) {
@@ -70,7 +68,7 @@ public class AudioClippingDetector extends Detector {
                 clipping = true;
             }
         }
-        event.clippingMeasure = (float) (100.0 * worstShare);
+        event.setMeasure(type, (float) (100.0 * worstShare));
         event.markCondition(DefectType.AUDIO_CLIPPING, clipping);
         return clipping;
     }

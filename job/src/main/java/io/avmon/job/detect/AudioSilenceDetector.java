@@ -1,11 +1,11 @@
 package io.avmon.job.detect;
 
-import java.io.Serializable;
 import java.util.List;
 
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorThresholds;
 import io.avmon.job.MediaEvent;
+import io.avmon.job.Range;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
 
@@ -14,28 +14,23 @@ import io.avmon.schema.DefectType;
  * of every channel is below {@code maxPeakDbfs}. The peak, not the RMS, so a quiet passage (-45 dBFS RMS,
  * peaks far above -60) is never silence.
  *
- * <p>State: none. Annotates {@link DefectType#AUDIO_SILENCE}, {@link MediaEvent#silenceMeasure} (the block's
- * highest channel peak, dBFS) and {@link MediaEvent#silentChannels} (one bit per silent channel), from which a
- * later channel-loss verdict (one dead channel of a pair, ffmpeg's mono=1) can be made.
+ * <p>State: none. Annotates {@link DefectType#AUDIO_SILENCE}, and its measure (the block's
+ * highest channel peak, dBFS). One dead channel of a pair (ffmpeg's mono=1) is {@link AudioChannelLossDetector}'s.
  */
-public class AudioSilenceDetector extends Detector {
+public class AudioSilenceDetector extends Detector<AudioSilenceDetector.Thresholds> {
     private static final long serialVersionUID = 1L;
 
     /** @param maxPeakDbfs dBFS; a channel is silent while its sample peak stays below this */
-    public record Thresholds(double maxPeakDbfs) implements Serializable {
+    public record Thresholds(
+            @Range(min = -150, max = 0) double maxPeakDbfs) implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(-60.0);
     }
 
-    private Thresholds thresholds;
 
     public AudioSilenceDetector(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(DefectType.AUDIO_SILENCE, thresholds);
     }
 
-    @Override
-    protected void useProfile(DetectionProfile profile) {
-        thresholds = profile.silence();
-    }
 
     @Override
     protected boolean inspects(MediaEvent event) {
@@ -56,8 +51,7 @@ public class AudioSilenceDetector extends Detector {
         }
         // A block without channels is malformed, not silent.
         boolean silent = !channels.isEmpty() && loudestPeak < thresholds.maxPeakDbfs();
-        event.silentChannels = silentMask;
-        event.silenceMeasure = channels.isEmpty() ? Float.NaN : loudestPeak;
+        event.setMeasure(type, channels.isEmpty() ? Float.NaN : loudestPeak);
         event.markCondition(DefectType.AUDIO_SILENCE, silent);
         return silent;
     }

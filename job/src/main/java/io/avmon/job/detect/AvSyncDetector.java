@@ -1,6 +1,5 @@
 package io.avmon.job.detect;
 
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -8,8 +7,9 @@ import java.util.List;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorThresholds;
 import io.avmon.job.MediaEvent;
+import io.avmon.job.Range;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
 
@@ -50,9 +50,9 @@ import io.avmon.schema.DefectType;
  * <p>Verdict: the offset is beyond the tolerance (audio late by more than {@code maxAudioLate} or early by more than
  * {@code maxAudioEarly}). Annotated on every record it inspects; the lifecycle judges it on audio blocks, which come
  * at a steady 10 per second. State per stream (a Flink POJO), kept with a TTL, cleared on ENDED. Annotates
- * {@link DefectType#AV_SYNC_OFFSET} and {@link MediaEvent#avSyncOffsetMs} (the estimate; NaN without one).
+ * {@link DefectType#AV_SYNC_OFFSET} and its measure (the estimate, ms; NaN without one), dated from its evidence ({@link MediaEvent#setConditionStart}).
  */
-public class AvSyncDetector extends Detector {
+public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
     private static final long serialVersionUID = 1L;
 
     /** No such time: the same value as {@link MediaEvent#UNKNOWN_MEDIA_TIME}, so either can be annotated as is. */
@@ -78,10 +78,22 @@ public class AvSyncDetector extends Detector {
      * @param skewWindowBlocks   recent blocks whose median track skew is compared with it (5: a step shows within 0.3 s,
      *                           while the frame grids' jitter of +-20 ms stays out of the median)
      */
-    public record Thresholds(Duration maxAudioLate, Duration maxAudioEarly, double minLumaJump, double minFrameDifference,
-            double minOnsetRiseDb, double minOnsetRmsDbfs, int quietBlocks, Duration isolation, Duration maxPairDistance,
-            int pairs, int minPairs, double inlierRange, Duration window, int skewBaselineBlocks, int skewWindowBlocks)
-            implements Serializable {
+    public record Thresholds(
+            @Range(min = 0, max = 10_000) Duration maxAudioLate,
+            @Range(min = 0, max = 10_000) Duration maxAudioEarly,
+            @Range(min = 0, max = 255) double minLumaJump,
+            @Range(min = 0, max = 255) double minFrameDifference,
+            @Range(min = 0, max = 120) double minOnsetRiseDb,
+            @Range(min = -150, max = 0) double minOnsetRmsDbfs,
+            @Range(min = 1, max = 100) int quietBlocks,
+            @Range(min = 0, max = 10_000) Duration isolation,
+            @Range(min = 0, max = 10_000) Duration maxPairDistance,
+            @Range(min = 1, max = 1_000) int pairs,
+            @Range(min = 1, max = 1_000) int minPairs,
+            @Range(min = 1, max = 10_000) double inlierRange,
+            @Range(min = 0, max = 600_000) Duration window,
+            @Range(min = 1, max = 10_000) int skewBaselineBlocks,
+            @Range(min = 1, max = 10_000) int skewWindowBlocks) implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(Duration.ofMillis(185), Duration.ofMillis(90), 40, 40,
                 20, -45, 3, Duration.ofMillis(300), Duration.ofMillis(500), 8, 5, 80, Duration.ofSeconds(8), 20, 5);
 
@@ -126,13 +138,12 @@ public class AvSyncDetector extends Detector {
         public Sync() {}
     }
 
-    private Thresholds thresholds;
     private final Duration stateRetention;
     private transient ValueState<Sync> sync;
     private transient float[] scratch;
 
     public AvSyncDetector(Thresholds thresholds, Duration stateRetention) {
-        this.thresholds = thresholds;
+        super(DefectType.AV_SYNC_OFFSET, thresholds);
         this.stateRetention = stateRetention;
     }
 
@@ -143,8 +154,7 @@ public class AvSyncDetector extends Detector {
     }
 
     @Override
-    protected void useProfile(DetectionProfile profile) {
-        thresholds = profile.avSync();
+    protected void thresholdsChanged() {
         if (scratch != null && scratch.length != scratchSize()) {
             scratch = new float[scratchSize()];
         }
@@ -206,10 +216,10 @@ public class AvSyncDetector extends Detector {
         sync.update(s);
         double limitMs = offsetMs > 0 ? thresholds.maxAudioLate().toMillis() : thresholds.maxAudioEarly().toMillis();
         boolean beyond = !Float.isNaN(offsetMs) && Math.abs(offsetMs) > limitMs;
-        event.avSyncOffsetMs = offsetMs;
+        event.setMeasure(type, offsetMs);
         // An estimate crosses the tolerance only once enough evidence agrees: date the offset from its first evidence.
-        event.avSyncStartUs = !beyond ? MediaEvent.UNKNOWN_MEDIA_TIME
-                : Float.isNaN(contentMs) ? s.trackSkew.stepStartUs(offsetMs, limitMs) : contentStartUs(s, now, offsetMs, limitMs);
+        event.setConditionStart(type, !beyond ? MediaEvent.UNKNOWN_MEDIA_TIME
+                : Float.isNaN(contentMs) ? s.trackSkew.stepStartUs(offsetMs, limitMs) : contentStartUs(s, now, offsetMs, limitMs));
         event.markCondition(DefectType.AV_SYNC_OFFSET, beyond);
         return beyond;
     }

@@ -1,10 +1,10 @@
 package io.avmon.job.detect;
 
-import java.io.Serializable;
 
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorThresholds;
 import io.avmon.job.MediaEvent;
+import io.avmon.job.Range;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.VideoFrameFeatures;
 
@@ -25,10 +25,10 @@ import io.avmon.schema.VideoFrameFeatures;
  * Without a usable thumbnail the frame is judged on {@code blackPixelShare >= minBlackPixelShareWithoutThumbnail}
  * alone (ffmpeg's 98%).
  *
- * <p>State: none. Annotates {@link DefectType#BLACK_FRAMES} and {@link MediaEvent#blackMeasure} (the share).
+ * <p>State: none. Annotates {@link DefectType#BLACK_FRAMES} and its measure (the share).
  * Letterbox bars (about 25% of the frame) and fades are left to the share and to the lifecycle's 3 s minimum.
  */
-public class BlackFrameDetector extends Detector {
+public class BlackFrameDetector extends Detector<BlackFrameDetector.Thresholds> {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -37,16 +37,18 @@ public class BlackFrameDetector extends Detector {
      * @param maxChromaOffset                   8-bit levels, median |Cb-128| and |Cr-128| over chroma thumbnail cells
      * @param minBlackPixelShareWithoutThumbnail 0-1, the only test when the thumbnail is missing or malformed
      */
-    public record Thresholds(double minBlackPixelShare, int maxThumbnailSpread, int maxChromaOffset,
-            double minBlackPixelShareWithoutThumbnail) implements Serializable {
+    public record Thresholds(
+            @Range(min = 0, max = 1) double minBlackPixelShare,
+            @Range(min = 0, max = 255) int maxThumbnailSpread,
+            @Range(min = 0, max = 128) int maxChromaOffset,
+            @Range(min = 0, max = 1) double minBlackPixelShareWithoutThumbnail) implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(0.95, 6, 5, 0.98);
     }
 
-    private Thresholds thresholds;
     private transient int[] histogram;
 
     public BlackFrameDetector(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(DefectType.BLACK_FRAMES, thresholds);
     }
 
     @Override
@@ -54,10 +56,6 @@ public class BlackFrameDetector extends Detector {
         histogram = new int[256];
     }
 
-    @Override
-    protected void useProfile(DetectionProfile profile) {
-        thresholds = profile.black();
-    }
 
     @Override
     protected boolean inspects(MediaEvent event) {
@@ -69,7 +67,7 @@ public class BlackFrameDetector extends Detector {
         VideoFrameFeatures frame = event.video;
         boolean black = isBlack(frame);
         event.markCondition(DefectType.BLACK_FRAMES, black);
-        event.blackMeasure = frame.getBlackPixelShare();
+        event.setMeasure(type, frame.getBlackPixelShare());
         return black;
     }
 

@@ -1,13 +1,13 @@
 package io.avmon.job.detect;
 
-import java.io.Serializable;
 import java.time.Duration;
 
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorThresholds;
 import io.avmon.job.MediaEvent;
+import io.avmon.job.Range;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.VideoFrameFeatures;
 
@@ -39,7 +39,7 @@ import io.avmon.schema.VideoFrameFeatures;
  *
  * <p>State per stream: a Flink POJO, kept with a TTL, cleared on ENDED.
  */
-public class BlockCorruptionDetector extends Detector {
+public class BlockCorruptionDetector extends Detector<BlockCorruptionDetector.Thresholds> {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -57,8 +57,15 @@ public class BlockCorruptionDetector extends Detector {
      *                         is a cut that starts the normal afresh (30: motion, even fast, rarely moves the whole
      *                         picture's mean that far; a cut between shots changes most of it by more)
      */
-    public record Thresholds(double blockinessRatio, double minBlockiness, int baselineFrames, int minHistoryFrames,
-            int minBlockyFrames, double minLumaMean, double minLumaStdDev, double sceneCutDifference) implements Serializable {
+    public record Thresholds(
+            @Range(min = 1.01, max = 100) double blockinessRatio,
+            @Range(min = 1.01, max = 100) double minBlockiness,
+            @Range(min = 1, max = 10_000) int baselineFrames,
+            @Range(min = 1, max = 10_000) int minHistoryFrames,
+            @Range(min = 1, max = 1_000) int minBlockyFrames,
+            @Range(min = 0, max = 255) double minLumaMean,
+            @Range(min = 0, max = 255) double minLumaStdDev,
+            @Range(min = 0.01, max = 255) double sceneCutDifference) implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(1.6, 2.0, 50, 25, 3, 40, 8, 30);
 
         public Thresholds {
@@ -88,12 +95,11 @@ public class BlockCorruptionDetector extends Detector {
     /** The converter's encoding of a grid cell: 32 x its blockiness. */
     private static final float CELL_SCALE = 32f;
 
-    private Thresholds thresholds;
     private final Duration stateRetention;
     private transient ValueState<Damage> damage;
 
     public BlockCorruptionDetector(Thresholds thresholds, Duration stateRetention) {
-        this.thresholds = thresholds;
+        super(DefectType.BLOCK_CORRUPTION, thresholds);
         this.stateRetention = stateRetention;
     }
 
@@ -102,10 +108,6 @@ public class BlockCorruptionDetector extends Detector {
         damage = streamState("blockDamage", Damage.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
     }
 
-    @Override
-    protected void useProfile(DetectionProfile profile) {
-        thresholds = profile.blockCorruption();
-    }
 
     @Override
     protected boolean inspects(MediaEvent event) {
@@ -130,7 +132,7 @@ public class BlockCorruptionDetector extends Detector {
         boolean corrupt = d.awaitingKeyFrame || blocky;
         damage.update(d);
         event.markCondition(DefectType.BLOCK_CORRUPTION, corrupt);
-        event.corruptionMeasure = corrupt ? affectedPercent(frame, d) : 0f;
+        event.setMeasure(type, corrupt ? affectedPercent(frame, d) : 0f);
         return corrupt;
     }
 

@@ -1,11 +1,11 @@
 package io.avmon.job.detect;
 
-import java.io.Serializable;
 import java.nio.ByteBuffer;
 
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorThresholds;
 import io.avmon.job.MediaEvent;
+import io.avmon.job.Range;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.VideoFrameFeatures;
 
@@ -30,9 +30,9 @@ import io.avmon.schema.VideoFrameFeatures;
  * </ul>
  * State: none. Runs before the frozen detector, which leaves frames marked as bars alone (bars are static by
  * design: they are their own defect, not a freeze). Annotates {@link DefectType#COLOR_BARS} and
- * {@link MediaEvent#colorBarsMeasure}: the number of bar colours found in order (0-6).
+ * its measure: the number of bar colours found in order (0-6).
  */
-public class ColorBarsDetector extends Detector {
+public class ColorBarsDetector extends Detector<ColorBarsDetector.Thresholds> {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -50,22 +50,28 @@ public class ColorBarsDetector extends Detector {
      * @param maxLumaRise           8-bit levels, the most luma may rise from one bar to the next (bars fall by 12-70)
      * @param maxFrameDifference    8-bit levels, mean |difference| to the previous frame; bars are a still picture
      */
-    public record Thresholds(double barRegionHeight, int maxColumnRange, double minUniformColumnShare, double minChroma,
-            double maxHueErrorDegrees, int minHueBands, int maxLumaRise, double maxFrameDifference) implements Serializable {
+    public record Thresholds(
+            @Range(min = 0.1, max = 1) double barRegionHeight,
+            @Range(min = 0, max = 255) int maxColumnRange,
+            @Range(min = 0, max = 1) double minUniformColumnShare,
+            @Range(min = 0, max = 182) double minChroma,
+            @Range(min = 0, max = 180) double maxHueErrorDegrees,
+            @Range(min = 1, max = 6) int minHueBands,
+            @Range(min = 0, max = 255) int maxLumaRise,
+            @Range(min = 0, max = 255) double maxFrameDifference) implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(0.55, 12, 0.75, 40, 22, 5, 10, 3.0);
     }
 
     /** Hues of the six saturated bars in canonical order, atan2(Cr-128, Cb-128) in degrees, per matrix. */
     static final double[][] BAR_HUES = {barHues(0.2126, 0.0722), barHues(0.299, 0.114)};
 
-    private Thresholds thresholds;
     private transient int[] barClass;
     private transient int[] barLuma;
     private transient int[] sequenceLength;
     private transient double columnMean;
 
     public ColorBarsDetector(Thresholds thresholds) {
-        this.thresholds = thresholds;
+        super(DefectType.COLOR_BARS, thresholds);
     }
 
     @Override
@@ -79,10 +85,6 @@ public class ColorBarsDetector extends Detector {
         sequenceLength = new int[64];
     }
 
-    @Override
-    protected void useProfile(DetectionProfile profile) {
-        thresholds = profile.colorBars();
-    }
 
     @Override
     protected boolean inspects(MediaEvent event) {
@@ -93,7 +95,7 @@ public class ColorBarsDetector extends Detector {
     protected boolean annotate(MediaEvent event) throws Exception {
         int bands = barColoursInOrder(event.video);
         boolean bars = bands >= thresholds.minHueBands();
-        event.colorBarsMeasure = bands;
+        event.setMeasure(type, bands);
         event.markCondition(DefectType.COLOR_BARS, bars);
         return bars;
     }

@@ -12,7 +12,9 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorThresholds;
 import io.avmon.job.MediaEvent;
+import io.avmon.schema.DefectType;
 import io.avmon.schema.InputState;
 
 /**
@@ -22,15 +24,28 @@ import io.avmon.schema.InputState;
  * which records it judges, how, and what state it keeps.
  *
  * <p>Thresholds come from the record's stream profile ({@link MediaEvent#profile}), which can change at run time
- * and differ per stream; a detector keeps the ones it was built with for records that carry none (a detector
- * run on its own, as in the harness tests).
+ * and differ per stream: a subclass reads {@link #thresholds}, which holds those of the record at hand. A detector
+ * keeps the ones it was built with for records that carry no profile (a detector run on its own, as in the harness
+ * tests).
+ *
+ * @param <T> the detector's thresholds record
  */
-public abstract class Detector extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+public abstract class Detector<T extends DetectorThresholds> extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
     private static final long serialVersionUID = 1L;
+
+    /** The type this detector judges: its verdict bit, and its thresholds in a profile. */
+    protected final DefectType type;
+    /** The thresholds of the record being judged. */
+    protected T thresholds;
 
     private transient Counter recordsInspected;
     private transient Counter defectiveRecords;
     private transient DetectionProfile appliedProfile;
+
+    protected Detector(DefectType type, T thresholds) {
+        this.type = type;
+        this.thresholds = thresholds;
+    }
 
     @Override
     public final void open(OpenContext openContext) throws Exception {
@@ -57,11 +72,8 @@ public abstract class Detector extends KeyedProcessFunction<String, MediaEvent, 
         return getRuntimeContext().getState(descriptor);
     }
 
-    /**
-     * Takes the thresholds of {@code profile} for the records that follow. Called when a record's profile differs
-     * from the previous record's (a reference check: the book hands out one instance per stream and revision).
-     */
-    protected abstract void useProfile(DetectionProfile profile);
+    /** The thresholds in {@link #thresholds} were replaced by a profile's: resize what depends on them. */
+    protected void thresholdsChanged() {}
 
     /** Whether this detector judges the record: video detectors take frames, audio detectors blocks. */
     protected abstract boolean inspects(MediaEvent event);
@@ -77,8 +89,14 @@ public abstract class Detector extends KeyedProcessFunction<String, MediaEvent, 
         if (inspects(event)) {
             DetectionProfile profile = event.profile;
             if (profile != null && profile != appliedProfile) {
+                // A reference check: the book hands out one instance per stream and revision.
                 appliedProfile = profile;
-                useProfile(profile);
+                @SuppressWarnings("unchecked")
+                T current = (T) profile.thresholds(type);
+                if (!current.equals(thresholds)) {
+                    thresholds = current;
+                    thresholdsChanged();
+                }
             }
             recordsInspected.inc();
             if (annotate(event)) {

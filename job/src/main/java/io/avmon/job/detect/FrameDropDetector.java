@@ -1,14 +1,14 @@
 package io.avmon.job.detect;
 
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.Arrays;
 
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorThresholds;
 import io.avmon.job.MediaEvent;
+import io.avmon.job.Range;
 import io.avmon.schema.DefectType;
 
 /**
@@ -31,11 +31,11 @@ import io.avmon.schema.DefectType;
  * frame) is left to that defect: packet loss that costs the decoder whole pictures is one defect, not two. A hole
  * before the first damaged frame the decoder flags is still a drop.
  * State per stream: the last media time and the delta history (a Flink POJO), kept with a TTL, cleared on ENDED.
- * Annotates {@link DefectType#FRAME_DROP} on the frame after the hole, {@link MediaEvent#framesDropped} (frames lost
- * in that hole) and {@link MediaEvent#frameDropStartUs} (where the first lost frame should have been, so the defect
+ * Annotates {@link DefectType#FRAME_DROP} on the frame after the hole, its measure (frames lost
+ * in that hole) and its start ({@link MediaEvent#setConditionStart}: where the first lost frame should have been, so the defect
  * starts there; it ends at the frame after the hole).
  */
-public class FrameDropDetector extends Detector {
+public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -49,8 +49,12 @@ public class FrameDropDetector extends Detector {
      * @param maxGap              a longer hole is a discontinuity, not dropped frames (TR 101 290 calls a PTS gap over
      *                            700 ms an error of the stream; 1 s)
      */
-    public record Thresholds(double minGapRatio, int historyFrames, int minHistoryFrames, int cadenceChangeFrames,
-            Duration maxGap) implements Serializable {
+    public record Thresholds(
+            @Range(min = 1.01, max = 100) double minGapRatio,
+            @Range(min = 1, max = 1_000) int historyFrames,
+            @Range(min = 1, max = 1_000) int minHistoryFrames,
+            @Range(min = 1, max = 1_000) int cadenceChangeFrames,
+            @Range(min = 0, max = 60_000) Duration maxGap) implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(1.75, 16, 8, 8, Duration.ofSeconds(1));
 
         public Thresholds {
@@ -72,7 +76,6 @@ public class FrameDropDetector extends Detector {
         public Cadence() {}
     }
 
-    private Thresholds thresholds;
     private final Duration stateRetention;
     private transient ValueState<Cadence> cadence;
     private transient long[] scratch;
@@ -80,7 +83,7 @@ public class FrameDropDetector extends Detector {
     private transient long lastHoleStartUs;
 
     public FrameDropDetector(Thresholds thresholds, Duration stateRetention) {
-        this.thresholds = thresholds;
+        super(DefectType.FRAME_DROP, thresholds);
         this.stateRetention = stateRetention;
     }
 
@@ -91,8 +94,7 @@ public class FrameDropDetector extends Detector {
     }
 
     @Override
-    protected void useProfile(DetectionProfile profile) {
-        thresholds = profile.frameDrop();
+    protected void thresholdsChanged() {
         if (scratch != null && scratch.length != thresholds.historyFrames()) {
             scratch = new long[thresholds.historyFrames()];
         }
@@ -112,8 +114,8 @@ public class FrameDropDetector extends Detector {
             lost = 0;
         }
         event.markCondition(DefectType.FRAME_DROP, lost > 0);
-        event.framesDropped = lost;
-        event.frameDropStartUs = lost > 0 ? lastHoleStartUs : MediaEvent.UNKNOWN_MEDIA_TIME;
+        event.setMeasure(type, lost);
+        event.setConditionStart(type, lost > 0 ? lastHoleStartUs : MediaEvent.UNKNOWN_MEDIA_TIME);
         return lost > 0;
     }
 

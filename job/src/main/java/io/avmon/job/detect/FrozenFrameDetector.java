@@ -1,14 +1,14 @@
 package io.avmon.job.detect;
 
-import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorThresholds;
 import io.avmon.job.MediaEvent;
+import io.avmon.job.Range;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.PictureType;
 import io.avmon.schema.VideoFrameFeatures;
@@ -63,9 +63,9 @@ import io.avmon.schema.VideoFrameFeatures;
  *
  * <p>State per stream: the reference thumbnail and the still under way, kept with a TTL so a stream that vanishes
  * without ENDED does not leak; cleared on ENDED. Annotates {@link DefectType#FROZEN_FRAMES},
- * {@link MediaEvent#frozenStartUs} and {@link MediaEvent#frozenMeasure} (the frame difference, levels).
+ * its start ({@link MediaEvent#setConditionStart}) and its measure (the frame difference, levels).
  */
-public class FrozenFrameDetector extends Detector {
+public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds> {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -82,9 +82,14 @@ public class FrozenFrameDetector extends Detector {
      * @param keyFrameWait             how long an unproven still waits for a key frame to decide (4 s: longer than
      *                                 the GOP of most live streams)
      */
-    public record Thresholds(double maxFrameDifference, double maxFrozenFrameDifference, double maxReferenceDifference,
-                             double maxKeyFrameDifference, double maxKeyToKeyDifference, Duration minStill,
-                             Duration keyFrameWait) implements Serializable {
+    public record Thresholds(
+            @Range(min = 0, max = 255) double maxFrameDifference,
+            @Range(min = 0, max = 255) double maxFrozenFrameDifference,
+            @Range(min = 0, max = 255) double maxReferenceDifference,
+            @Range(min = 0, max = 255) double maxKeyFrameDifference,
+            @Range(min = 0, max = 255) double maxKeyToKeyDifference,
+            @Range(min = 0, max = 60_000) Duration minStill,
+            @Range(min = 0, max = 60_000) Duration keyFrameWait) implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(0.5, 1.2, 1.0, 3.0, 1.0, Duration.ofMillis(500),
                 Duration.ofSeconds(4));
     }
@@ -120,12 +125,11 @@ public class FrozenFrameDetector extends Detector {
         public Reference() {}
     }
 
-    private Thresholds thresholds;
     private final Duration stateRetention;
     private transient ValueState<Reference> reference;
 
     public FrozenFrameDetector(Thresholds thresholds, Duration stateRetention) {
-        this.thresholds = thresholds;
+        super(DefectType.FROZEN_FRAMES, thresholds);
         this.stateRetention = stateRetention;
     }
 
@@ -135,10 +139,6 @@ public class FrozenFrameDetector extends Detector {
         reference = streamState("freezeReference", Reference.class, stateRetention, StateTtlConfig.UpdateType.OnReadAndWrite);
     }
 
-    @Override
-    protected void useProfile(DetectionProfile profile) {
-        thresholds = profile.frozen();
-    }
 
     @Override
     protected boolean inspects(MediaEvent event) {
@@ -160,7 +160,7 @@ public class FrozenFrameDetector extends Detector {
     private boolean judge(MediaEvent event) throws Exception {
         VideoFrameFeatures frame = event.video;
         Float difference = frame.getFrameDifference();
-        event.frozenMeasure = difference == null ? Float.NaN : difference;
+        event.setMeasure(type, difference == null ? Float.NaN : difference);
         Reference ref = reference.value();
         if (ref == null) {
             ref = new Reference();
@@ -200,7 +200,7 @@ public class FrozenFrameDetector extends Detector {
             }
             frozen = ref.settled && !ref.liveStill && !ref.unproven;
             if (frozen) {
-                event.frozenStartUs = ref.frozenSinceUs;
+                event.setConditionStart(type, ref.frozenSinceUs);
             }
         }
         if (key && hasThumbnail) {

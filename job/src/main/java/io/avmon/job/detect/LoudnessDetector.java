@@ -1,13 +1,13 @@
 package io.avmon.job.detect;
 
-import java.io.Serializable;
 import java.time.Duration;
 
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorThresholds;
 import io.avmon.job.MediaEvent;
+import io.avmon.job.Range;
 import io.avmon.job.audio.Bs1770;
 import io.avmon.job.audio.LoudnessMeter;
 import io.avmon.job.audio.LoudnessStandard;
@@ -37,10 +37,10 @@ import io.avmon.schema.DefectType;
  * silence has no loudness, it is AUDIO_SILENCE.
  *
  * <p>State per stream: the meter (fixed size), kept with a TTL so a stream that vanishes without ENDED does not
- * leak; cleared on ENDED. Annotates {@link DefectType#LOUDNESS_VIOLATION}, {@link MediaEvent#shortTermLoudnessLufs}
- * (the measure), {@link MediaEvent#momentaryLoudnessLufs} and {@link MediaEvent#integratedLoudnessLufs}.
+ * leak; cleared on ENDED. Annotates {@link DefectType#LOUDNESS_VIOLATION}, its measure
+ * (the short-term loudness, LUFS) and its start ({@link MediaEvent#setConditionStart}).
  */
-public class LoudnessDetector extends Detector {
+public class LoudnessDetector extends Detector<LoudnessDetector.Thresholds> {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -48,7 +48,10 @@ public class LoudnessDetector extends Detector {
      * @param maxAboveTargetLu LU, how far short-term loudness may rise above the target
      * @param maxBelowTargetLu LU, how far short-term loudness may fall below the target
      */
-    public record Thresholds(double targetLufs, double maxAboveTargetLu, double maxBelowTargetLu) implements Serializable {
+    public record Thresholds(
+            @Range(min = -70, max = 0) double targetLufs,
+            @Range(min = 0, max = 70) double maxAboveTargetLu,
+            @Range(min = 0, max = 70) double maxBelowTargetLu) implements DetectorThresholds {
         public static final Thresholds DEFAULTS = forStandard(LoudnessStandard.EBU_R128);
 
         public Thresholds {
@@ -79,12 +82,11 @@ public class LoudnessDetector extends Detector {
     /** How far back a short-term reading reaches: its 3 s window, less the block that ends it. */
     private static final long SHORT_TERM_REACH_US = (Bs1770.SHORT_TERM_BLOCKS - 1) * 100_000L;
 
-    private Thresholds thresholds;
     private final Duration stateRetention;
     private transient ValueState<LoudnessWatch> watch;
 
     public LoudnessDetector(Thresholds thresholds, Duration stateRetention) {
-        this.thresholds = thresholds;
+        super(DefectType.LOUDNESS_VIOLATION, thresholds);
         this.stateRetention = stateRetention;
     }
 
@@ -94,10 +96,6 @@ public class LoudnessDetector extends Detector {
         watch = streamState("loudnessWatch", LoudnessWatch.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
     }
 
-    @Override
-    protected void useProfile(DetectionProfile profile) {
-        thresholds = profile.loudness();
-    }
 
     @Override
     protected boolean inspects(MediaEvent event) {
@@ -130,14 +128,12 @@ public class LoudnessDetector extends Detector {
         w.follow(momentary, event.mediaTimeUs, thresholds.minLufs(), thresholds.maxLufs());
         watch.update(w);
         double shortTerm = m.shortTermLufs();
-        event.shortTermLoudnessLufs = (float) shortTerm;
-        event.momentaryLoudnessLufs = (float) momentary;
-        event.integratedLoudnessLufs = (float) m.integratedLufs();
+        event.setMeasure(type, shortTerm);
         // NaN (window not yet full) compares false; -infinity (digital silence) is below the gate.
         boolean above = shortTerm > thresholds.maxLufs();
         boolean violation = shortTerm > Bs1770.ABSOLUTE_GATE_LUFS && (above || shortTerm < thresholds.minLufs());
-        event.loudnessViolationStartUs = violation
-                ? w.violationStartUs(above, event.mediaTimeUs, SHORT_TERM_REACH_US) : MediaEvent.UNKNOWN_MEDIA_TIME;
+        event.setConditionStart(type, violation
+                ? w.violationStartUs(above, event.mediaTimeUs, SHORT_TERM_REACH_US) : MediaEvent.UNKNOWN_MEDIA_TIME);
         return violation;
     }
 }

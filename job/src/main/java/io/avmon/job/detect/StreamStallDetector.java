@@ -11,10 +11,9 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
+import io.avmon.job.DefectEvents;
 import io.avmon.job.DetectionProfile;
 import io.avmon.job.MediaEvent;
-import io.avmon.job.defect.DefectKinds;
-import io.avmon.job.defect.DefectLifecycle;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
@@ -25,7 +24,7 @@ import io.avmon.schema.StreamStatus;
 /**
  * {@link DefectType#STREAM_STALL}: no video and no audio at all for at least the type's minimum duration. A stall is
  * the absence of records, so unlike the other detectors this one cannot judge a record; it keeps its own
- * OPENED/CLOSED lifecycle and emits on {@link DefectLifecycle#DEFECTS} itself (eventId as the lifecycle's, from
+ * OPENED/CLOSED lifecycle and emits on {@link DefectEvents#DEFECTS} itself (eventId as the lifecycle's, from
  * streamId, type and start media time; OPENED and CLOSED share it). Three pieces of evidence:
  * <ul>
  *   <li><b>Media time jumping across both tracks</b> (a recording of a feed that stalled, any replay): a record
@@ -47,7 +46,7 @@ import io.avmon.schema.StreamStatus;
  * one stall twice), and a timestamp jump in a feed that never stopped arriving is a discontinuity, not a stall.
  *
  * <p>A stall still open when ENDED arrives is closed at the last media time seen. A stream that sends nothing for
- * the state retention is forgotten (an open stall is closed first). Placed after {@link DefectLifecycle}, it adds an
+ * the state retention is forgotten (an open stall is closed first). Placed after the lifecycle, it adds an
  * open stall to the records' open-defect annotation (status heartbeats while down). Its value is the stall's length
  * in seconds.
  */
@@ -83,8 +82,17 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
     private transient Counter defectsOpened;
     private transient Counter defectsClosed;
 
-    public StreamStallDetector(DetectionProfile profile) {
+    private final String unit;
+    private final String operatorName;
+
+    /**
+     * @param unit         of the event's value
+     * @param operatorName reported as the event's detector
+     */
+    public StreamStallDetector(DetectionProfile profile, String unit, String operatorName) {
         this.startProfile = profile;
+        this.unit = unit;
+        this.operatorName = operatorName;
     }
 
     @Override
@@ -274,7 +282,7 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
             value = (mediaLength > 0 ? mediaLength : Math.max(0, endWallMs - s.startWallMs)) / 1000.0;
         }
         DefectEvent defect = DefectEvent.newBuilder()
-                .setEventId(DefectLifecycle.eventId(streamId, DefectType.STREAM_STALL, -1, s.startMediaMs))
+                .setEventId(DefectEvents.eventId(streamId, DefectType.STREAM_STALL, -1, s.startMediaMs))
                 .setStreamId(streamId)
                 .setDefectType(DefectType.STREAM_STALL)
                 .setState(state)
@@ -284,9 +292,9 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
                 .setEndWallClockMs(endWallMs)
                 .setSeverity(s.severity)
                 .setValue(value)
-                .setUnit(DefectKinds.unit(DefectType.STREAM_STALL))
+                .setUnit(unit)
                 .setChannel(null)
-                .setDetector(DefectKinds.detector(DefectType.STREAM_STALL))
+                .setDetector(operatorName)
                 .build();
         if (state == DefectState.OPENED) {
             s.open = true;
@@ -294,6 +302,6 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
         } else {
             defectsClosed.inc();
         }
-        ctx.output(DefectLifecycle.DEFECTS, defect);
+        ctx.output(DefectEvents.DEFECTS, defect);
     }
 }

@@ -24,7 +24,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorThresholds;
 import io.avmon.job.audio.LoudnessStandard;
+import io.avmon.job.defect.DefectKind;
 import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
@@ -77,7 +79,7 @@ public final class ProfileYaml {
     /** Reads a profile document, or throws {@link InvalidProfileException} saying what is wrong and where. */
     public static ProfileBook parse(String document) {
         Map<String, Object> root = asMap(load(document), "the document");
-        DetectionProfile defaults = DetectionProfile.defaults();
+        DetectionProfile defaults = DefectKind.defaultProfile();
         Map<String, DetectionProfile> streams = new LinkedHashMap<>();
         for (Map.Entry<String, Object> entry : root.entrySet()) {
             switch (entry.getKey()) {
@@ -136,7 +138,7 @@ public final class ProfileYaml {
         Duration minDuration = policy.minDuration();
         Duration holdOff = policy.recoveryHoldOff();
         Severity severity = policy.severity();
-        Record thresholds = profile.thresholds(type);
+        DetectorThresholds thresholds = profile.thresholds(type);
         Map<String, Object> thresholdSettings = new LinkedHashMap<>();
         for (Map.Entry<String, Object> setting : settings.entrySet()) {
             String key = setting.getKey();
@@ -166,8 +168,11 @@ public final class ProfileYaml {
         return updated;
     }
 
-    /** A copy of a thresholds record with the given components replaced, checked by the record's own constructor. */
-    private static Record withComponents(Record thresholds, Map<String, Object> settings, String path) {
+    /**
+     * A copy of a thresholds record with the given components replaced, each checked against its {@link
+     * io.avmon.job.Range}, then the whole by the record's own constructor.
+     */
+    private static DetectorThresholds withComponents(DetectorThresholds thresholds, Map<String, Object> settings, String path) {
         RecordComponent[] components = thresholds.getClass().getRecordComponents();
         Object[] values = new Object[components.length];
         Class<?>[] types = new Class<?>[components.length];
@@ -175,12 +180,18 @@ public final class ProfileYaml {
             for (int i = 0; i < components.length; i++) {
                 types[i] = components[i].getType();
                 String key = kebab(components[i].getName());
-                values[i] = settings.containsKey(key)
-                        ? convert(settings.get(key), types[i], path + "." + key)
-                        : components[i].getAccessor().invoke(thresholds);
+                if (settings.containsKey(key)) {
+                    values[i] = convert(settings.get(key), types[i], path + "." + key);
+                    String outOfRange = DetectorThresholds.outOfRange(components[i], values[i]);
+                    if (outOfRange != null) {
+                        throw new InvalidProfileException(path + "." + key + ": " + outOfRange);
+                    }
+                } else {
+                    values[i] = components[i].getAccessor().invoke(thresholds);
+                }
             }
             Constructor<?> canonical = thresholds.getClass().getDeclaredConstructor(types);
-            return (Record) canonical.newInstance(values);
+            return (DetectorThresholds) canonical.newInstance(values);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             throw new InvalidProfileException(path + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
@@ -282,7 +293,7 @@ public final class ProfileYaml {
         return type.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    private static List<String> knownKeys(DefectType type, Record thresholds) {
+    private static List<String> knownKeys(DefectType type, DetectorThresholds thresholds) {
         List<String> keys = new ArrayList<>(POLICY_KEYS);
         if (type == DefectType.LOUDNESS_VIOLATION) {
             keys.add(STANDARD_KEY);
@@ -293,7 +304,7 @@ public final class ProfileYaml {
         return keys;
     }
 
-    private static List<String> componentNames(Record thresholds) {
+    private static List<String> componentNames(DetectorThresholds thresholds) {
         List<String> names = new ArrayList<>();
         for (RecordComponent component : thresholds.getClass().getRecordComponents()) {
             names.add(kebab(component.getName()));
@@ -332,7 +343,7 @@ public final class ProfileYaml {
             out.append("    min-duration: ").append(format(policy.minDuration())).append('\n');
             out.append("    recovery-hold-off: ").append(format(policy.recoveryHoldOff())).append('\n');
             out.append("    severity: ").append(policy.severity()).append('\n');
-            Record thresholds = profile.thresholds(type);
+            DetectorThresholds thresholds = profile.thresholds(type);
             if (thresholds == null) {
                 continue;
             }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.avmon.job.DefectEvents;
 import io.avmon.job.DetectionProfile;
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
@@ -30,7 +31,7 @@ import io.avmon.schema.Severity;
 class DefectLifecycleTest {
     private static final String STREAM = "cam-1";
     private final Random random = new Random(7);
-    private final DetectionProfile profile = DetectionProfile.defaults();
+    private final DetectionProfile profile = DefectKind.defaultProfile();
     private KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness;
 
     @BeforeEach
@@ -48,7 +49,7 @@ class DefectLifecycleTest {
     private MediaEvent frame(long mediaMs, boolean black) {
         MediaEvent event = MediaEvent.of(Features.frame(STREAM, mediaMs / 40, Features.moving(random)));
         event.markCondition(DefectType.BLACK_FRAMES, black);
-        event.blackMeasure = black ? 0.99f : 0.04f;
+        event.setMeasure(DefectType.BLACK_FRAMES, black ? 0.99f : 0.04f);
         return event;
     }
 
@@ -56,7 +57,7 @@ class DefectLifecycleTest {
         MediaEvent event = MediaEvent.of(silent ? Features.block(STREAM, mediaMs / 100, -120f, -120f)
                 : Features.block(STREAM, mediaMs / 100, -20f, -6f));
         event.markCondition(DefectType.AUDIO_SILENCE, silent);
-        event.silenceMeasure = silent ? -120f : -6f;
+        event.setMeasure(DefectType.AUDIO_SILENCE, silent ? -120f : -6f);
         return event;
     }
 
@@ -70,7 +71,7 @@ class DefectLifecycleTest {
 
     private List<DefectEvent> defects() {
         List<DefectEvent> out = new ArrayList<>();
-        var queue = harness.getSideOutput(DefectLifecycle.DEFECTS);
+        var queue = harness.getSideOutput(DefectEvents.DEFECTS);
         if (queue != null) for (StreamRecord<DefectEvent> r : queue) out.add(r.getValue());
         return out;
     }

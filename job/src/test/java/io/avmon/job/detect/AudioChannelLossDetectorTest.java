@@ -12,13 +12,12 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.DefectEvents;
 import io.avmon.job.DetectorChain;
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
 import io.avmon.job.MediaEvent;
 import io.avmon.job.Program;
-import io.avmon.job.defect.DefectLifecycle;
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
@@ -71,38 +70,38 @@ class AudioChannelLossDetectorTest {
     void aDeadRightChannelBesideASoundingLeftIsLost() throws Exception {
         MediaEvent event = judge(withDead(2, 1));
         assertThat(event.hasCondition(DefectType.AUDIO_CHANNEL_LOSS)).isTrue();
-        assertThat(event.lostChannels).isEqualTo(0b10);
+        assertThat(event.channelConditions(DefectType.AUDIO_CHANNEL_LOSS)).isEqualTo(0b10);
     }
 
     @Test
     void allChannelsSilentIsNotChannelLoss() throws Exception {
         MediaEvent event = judge(withDead(2, 0, 1));
         assertThat(event.hasCondition(DefectType.AUDIO_CHANNEL_LOSS)).isFalse();
-        assertThat(event.lostChannels).isZero();
+        assertThat(event.channelConditions(DefectType.AUDIO_CHANNEL_LOSS)).isZero();
     }
 
     @Test
     void monoNeverLosesAChannel() throws Exception {
-        assertThat(judge(withDead(1)).lostChannels).isZero();
-        assertThat(judge(withDead(1, 0)).lostChannels).isZero();
+        assertThat(judge(withDead(1)).channelConditions(DefectType.AUDIO_CHANNEL_LOSS)).isZero();
+        assertThat(judge(withDead(1, 0)).channelConditions(DefectType.AUDIO_CHANNEL_LOSS)).isZero();
     }
 
     @Test
     void aSilentChannelBesideAQuietOneIsNotLost() throws Exception {
         // The other channel sits between the silent (-60) and sounding (-50 dBFS) thresholds: a quiet passage.
         Program.Levels levels = new Program.Levels(new float[] {-70f, DEAD}, new float[] {-55f, DEAD}, new int[2]);
-        assertThat(judge(levels).lostChannels).isZero();
+        assertThat(judge(levels).channelConditions(DefectType.AUDIO_CHANNEL_LOSS)).isZero();
     }
 
     @Test
     void lfeAndSurroundsSilentIn51AreOrdinaryProgramme() throws Exception {
-        assertThat(judge(withDead(6, 3, 4, 5)).lostChannels).isZero();
-        assertThat(judge(withDead(6, 2, 3, 4, 5)).lostChannels).as("centre lost: the dialogue is gone").isEqualTo(0b100);
+        assertThat(judge(withDead(6, 3, 4, 5)).channelConditions(DefectType.AUDIO_CHANNEL_LOSS)).isZero();
+        assertThat(judge(withDead(6, 2, 3, 4, 5)).channelConditions(DefectType.AUDIO_CHANNEL_LOSS)).as("centre lost: the dialogue is gone").isEqualTo(0b100);
     }
 
     @Test
     void lfeAndSurroundsAreJudgedWhenTheProfileAsks() throws Exception {
-        assertThat(judge(new AudioChannelLossDetector.Thresholds(-60, -50, true), withDead(6, 4)).lostChannels).isEqualTo(0b10000);
+        assertThat(judge(new AudioChannelLossDetector.Thresholds(-60, -50, true), withDead(6, 4)).channelConditions(DefectType.AUDIO_CHANNEL_LOSS)).isEqualTo(0b10000);
     }
 
     @Test
@@ -110,7 +109,7 @@ class AudioChannelLossDetectorTest {
         judge(withDead(2));
         harness.getOutput().clear();
         harness.processElement(MediaEvent.of(Features.frame("s", 0, Features.black(new java.util.Random(1)))), 0);
-        assertThat(harness.extractOutputValues()).singleElement().satisfies(e -> assertThat(e.lostChannels).isZero());
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(e -> assertThat(e.channelConditions(DefectType.AUDIO_CHANNEL_LOSS)).isZero());
     }
 
     // ---- through the lifecycle ------------------------------------------------------------------------
@@ -125,7 +124,7 @@ class AudioChannelLossDetectorTest {
         assertThat(closed.getStartMediaTimeMs()).isEqualTo(2000);
         assertThat(closed.getEndMediaTimeMs()).isEqualTo(5000);
         assertThat(closed.getEventId()).isEqualTo(defects.get(0).getEventId())
-                .isEqualTo(DefectLifecycle.eventId("s", DefectType.AUDIO_CHANNEL_LOSS, 1, 2000));
+                .isEqualTo(DefectEvents.eventId("s", DefectType.AUDIO_CHANNEL_LOSS, 1, 2000));
         assertThat(closed.getUnit()).isEqualTo("dBFS");
         assertThat(closed.getValue()).as("the lost channel's highest peak").isEqualTo(-120.0);
         assertThat(closed.getDetector()).isEqualTo("AudioChannelLossDetector");

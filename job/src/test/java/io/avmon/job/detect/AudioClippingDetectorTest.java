@@ -13,12 +13,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.avmon.job.DetectionProfile;
 import io.avmon.job.DetectorChain;
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
 import io.avmon.job.MediaEvent;
 import io.avmon.job.Program;
+import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
@@ -56,7 +56,7 @@ class AudioClippingDetectorTest {
     void sustainedRunsAtFullScaleClip() throws Exception {
         MediaEvent event = judge(CLIPPED);
         assertThat(event.hasCondition(DefectType.AUDIO_CLIPPING)).isTrue();
-        assertThat(event.clippingMeasure).as("% of samples in the worst channel").isCloseTo(1.0f, within(1e-6f));
+        assertThat(event.measure(DefectType.AUDIO_CLIPPING)).as("% of samples in the worst channel").isCloseTo(1.0, within(1e-6));
     }
 
     @Test
@@ -72,7 +72,7 @@ class AudioClippingDetectorTest {
     void loudButLegalPassageDoesNotClip() throws Exception {
         MediaEvent event = judge(LOUD_BUT_LEGAL);
         assertThat(event.hasCondition(DefectType.AUDIO_CLIPPING)).isFalse();
-        assertThat(event.clippingMeasure).isZero();
+        assertThat(event.measure(DefectType.AUDIO_CLIPPING)).isZero();
     }
 
     @Test
@@ -109,7 +109,7 @@ class AudioClippingDetectorTest {
 
     @Test
     void clippingOpensOnlyOnceTheMinimumDurationHasPassed() throws Exception {
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             for (long seq = 0; seq < 30; seq++) {
                 chain.process(Features.block("s", seq, CLIPPED.rmsDbfs(), CLIPPED.peakDbfs(), CLIPPED.nearFullScaleSamples()));
                 // The block at 1.0 s is the first a full second after the first clipped block (0 s).

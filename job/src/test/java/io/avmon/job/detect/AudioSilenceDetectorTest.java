@@ -9,10 +9,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.avmon.job.DetectionProfile;
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
 import io.avmon.job.MediaEvent;
+import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.DefectType;
 
@@ -41,8 +41,7 @@ class AudioSilenceDetectorTest {
     void digitalSilenceIsSilent() throws Exception {
         MediaEvent event = judge(Features.block("s", 0, -120f, -120f));
         assertThat(event.hasCondition(DefectType.AUDIO_SILENCE)).isTrue();
-        assertThat(event.silenceMeasure).isEqualTo(-120f);
-        assertThat(event.silentChannels).isEqualTo(0b11);
+        assertThat(event.measure(DefectType.AUDIO_SILENCE)).isEqualTo(-120.0);
     }
 
     @Test
@@ -54,20 +53,18 @@ class AudioSilenceDetectorTest {
     void quietPassageIsNotSilent() throws Exception {
         MediaEvent event = judge(Features.block("s", 0, -45f, -32f));
         assertThat(event.hasCondition(DefectType.AUDIO_SILENCE)).isFalse();
-        assertThat(event.silentChannels).isZero();
     }
 
     @Test
-    void oneDeadChannelIsMarkedButTheBlockIsNotSilent() throws Exception {
+    void oneDeadChannelIsNotSilence() throws Exception {
         MediaEvent event = judge(Features.block("s", 0, new float[] {-20f, -120f}, new float[] {-6f, -120f}));
-        assertThat(event.hasCondition(DefectType.AUDIO_SILENCE)).isFalse();
-        assertThat(event.silentChannels).isEqualTo(0b10);
+        assertThat(event.hasCondition(DefectType.AUDIO_SILENCE)).as("channel loss, not silence").isFalse();
     }
 
     @Test
     void judgesByTheProfileTheRecordCarries() throws Exception {
         MediaEvent quiet = MediaEvent.of(Features.block("s", 0, -55f, -50f));
-        quiet.profile = DetectionProfile.defaults().withSilence(new AudioSilenceDetector.Thresholds(-40.0));
+        quiet.profile = DefectKind.defaultProfile().withThresholds(DefectType.AUDIO_SILENCE, new AudioSilenceDetector.Thresholds(-40.0));
         harness.processElement(quiet, 0);
         assertThat(quiet.hasCondition(DefectType.AUDIO_SILENCE))
                 .as("-50 dBFS peaks are silence under a -40 dBFS threshold").isTrue();
@@ -75,7 +72,7 @@ class AudioSilenceDetectorTest {
         assertThat(judge(Features.block("s", 1, -55f, -50f)).hasCondition(DefectType.AUDIO_SILENCE))
                 .as("a record without a profile keeps the last thresholds applied").isTrue();
         MediaEvent again = MediaEvent.of(Features.block("s", 2, -55f, -50f));
-        again.profile = DetectionProfile.defaults();
+        again.profile = DefectKind.defaultProfile();
         harness.processElement(again, 0);
         assertThat(again.hasCondition(DefectType.AUDIO_SILENCE))
                 .as("back to the default -60 dBFS").isFalse();

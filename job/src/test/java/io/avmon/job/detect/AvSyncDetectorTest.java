@@ -20,6 +20,7 @@ import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
 import io.avmon.job.MediaEvent;
 import io.avmon.job.Program;
+import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
@@ -84,7 +85,7 @@ class AvSyncDetectorTest {
 
     private static double lastEstimate(DetectorChain chain) {
         List<MediaEvent> audio = chain.forwarded().stream().filter(e -> e.audio != null).toList();
-        return audio.get(audio.size() - 1).avSyncOffsetMs;
+        return audio.get(audio.size() - 1).measure(DefectType.AV_SYNC_OFFSET);
     }
 
     @Test
@@ -92,7 +93,7 @@ class AvSyncDetectorTest {
         List<SpecificRecord> records = new ArrayList<>();
         pattern(0, 20_000, 250, records);
         pattern(20_000, 40_000, 0, records);
-        try (DetectorChain chain = run(DetectionProfile.defaults(), sorted(records), 39_960_000)) {
+        try (DetectorChain chain = run(DefectKind.defaultProfile(), sorted(records), 39_960_000)) {
             List<DefectEvent> defects = chain.defects();
             assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
             DefectEvent closed = defects.get(1);
@@ -110,7 +111,7 @@ class AvSyncDetectorTest {
 
     @Test
     void shouldMeasureAudioEarlyWithoutAlarmInsideTheTolerance() throws Exception {
-        try (DetectorChain chain = run(DetectionProfile.defaults(), sorted(pattern(0, 20_000, -80, new ArrayList<>())), 19_960_000)) {
+        try (DetectorChain chain = run(DefectKind.defaultProfile(), sorted(pattern(0, 20_000, -80, new ArrayList<>())), 19_960_000)) {
             assertThat(chain.defects()).as("80 ms early is inside BT.1359's 90 ms").isEmpty();
             assertThat(lastEstimate(chain)).isCloseTo(-80.0, Offset.offset(40.0));
         }
@@ -118,7 +119,7 @@ class AvSyncDetectorTest {
 
     @Test
     void shouldRaiseNothingOnAnInSyncPattern() throws Exception {
-        try (DetectorChain chain = run(DetectionProfile.defaults(), sorted(pattern(0, 20_000, 0, new ArrayList<>())), 19_960_000)) {
+        try (DetectorChain chain = run(DefectKind.defaultProfile(), sorted(pattern(0, 20_000, 0, new ArrayList<>())), 19_960_000)) {
             assertThat(chain.defects()).isEmpty();
             assertThat(lastEstimate(chain)).isCloseTo(0.0, Offset.offset(40.0));
         }
@@ -126,7 +127,7 @@ class AvSyncDetectorTest {
 
     @Test
     void shouldCloseAnOpenOffsetAndForgetTheStreamAtEnded() throws Exception {
-        AvSyncDetector detector = new AvSyncDetector(DetectionProfile.defaults().avSync(), DetectionProfile.defaults().stateRetention());
+        AvSyncDetector detector = new AvSyncDetector(AvSyncDetector.Thresholds.DEFAULTS, DefectKind.STATE_RETENTION);
         try (KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness =
                 ProcessFunctionTestHarnesses.forKeyedProcessFunction(detector, new DetectorTopology.StreamIdKey(), Types.STRING)) {
             harness.open();
@@ -137,14 +138,14 @@ class AvSyncDetectorTest {
             List<MediaEvent> out = harness.extractOutputValues();
             MediaEvent last = out.get(out.size() - 1);
             assertThat(last.hasCondition(DefectType.AV_SYNC_OFFSET)).isTrue();
-            assertThat((double) last.avSyncOffsetMs).isCloseTo(300.0, Offset.offset(40.0));
+            assertThat((double) last.measure(DefectType.AV_SYNC_OFFSET)).isCloseTo(300.0, Offset.offset(40.0));
             assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
             MediaEvent ended = MediaEvent.of(Features.ended("s", 11_960_000));
             harness.processElement(ended, ended.ingestTimeMs);
             assertThat(harness.numKeyedStateEntries()).isZero();
         }
         List<SpecificRecord> records = sorted(pattern(0, 12_000, 300, new ArrayList<>()));
-        try (DetectorChain chain = run(DetectionProfile.defaults(), records, 11_960_000)) {
+        try (DetectorChain chain = run(DefectKind.defaultProfile(), records, 11_960_000)) {
             assertThat(chain.defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
             assertThat(chain.defects().get(1).getEndMediaTimeMs()).isEqualTo(11_960L);
         }
@@ -168,9 +169,9 @@ class AvSyncDetectorTest {
             float rms = -30f + random.nextFloat() * 12;
             records.add(Features.block("s", ms / 100, rms, rms + 12));
         }
-        try (DetectorChain chain = run(DetectionProfile.defaults(), sorted(records), 29_960_000)) {
+        try (DetectorChain chain = run(DefectKind.defaultProfile(), sorted(records), 29_960_000)) {
             assertThat(chain.defects()).isEmpty();
-            assertThat(chain.forwarded()).allSatisfy(e -> assertThat(e.avSyncOffsetMs).isNaN());
+            assertThat(chain.forwarded()).allSatisfy(e -> assertThat(e.measure(DefectType.AV_SYNC_OFFSET)).isNaN());
         }
     }
 
@@ -205,7 +206,7 @@ class AvSyncDetectorTest {
     @Test
     void aRestampedAudioTrackIsMeasuredFromTimestampsWhateverTheContent() throws Exception {
         List<SpecificRecord> records = withSkew(programme(30_000), 10_000, 20_000, 220f);
-        try (DetectorChain chain = run(DetectionProfile.defaults(), sorted(records), 29_960_000)) {
+        try (DetectorChain chain = run(DefectKind.defaultProfile(), sorted(records), 29_960_000)) {
             assertThat(chain.defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
             DefectEvent closed = chain.defects().get(1);
             assertThat(closed.getValue()).isCloseTo(220.0, Offset.offset(15.0));
@@ -217,7 +218,7 @@ class AvSyncDetectorTest {
     @Test
     void audioRestampedEarlyIsANegativeOffset() throws Exception {
         List<SpecificRecord> records = withSkew(programme(24_000), 8_000, 16_000, -130f);
-        try (DetectorChain chain = run(DetectionProfile.defaults(), sorted(records), 23_960_000)) {
+        try (DetectorChain chain = run(DefectKind.defaultProfile(), sorted(records), 23_960_000)) {
             assertThat(chain.defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
             assertThat(chain.defects().get(1).getValue()).isCloseTo(-130.0, Offset.offset(15.0));
         }
@@ -226,11 +227,11 @@ class AvSyncDetectorTest {
     @Test
     void aSteadyInterleaveWithFrameGridJitterIsInSync() throws Exception {
         List<SpecificRecord> records = withSkew(programme(30_000), 0, 0, 0f);
-        try (DetectorChain chain = run(DetectionProfile.defaults(), sorted(records), 29_960_000)) {
+        try (DetectorChain chain = run(DefectKind.defaultProfile(), sorted(records), 29_960_000)) {
             assertThat(chain.defects()).isEmpty();
             List<MediaEvent> audio = chain.forwarded().stream().filter(e -> e.audio != null).toList();
-            assertThat(audio.subList(0, 20)).as("learning the stream's normal").allSatisfy(e -> assertThat(e.avSyncOffsetMs).isNaN());
-            assertThat(audio.subList(20, audio.size())).allSatisfy(e -> assertThat((double) e.avSyncOffsetMs).isCloseTo(0.0, Offset.offset(20.0)));
+            assertThat(audio.subList(0, 20)).as("learning the stream's normal").allSatisfy(e -> assertThat(e.measure(DefectType.AV_SYNC_OFFSET)).isNaN());
+            assertThat(audio.subList(20, audio.size())).allSatisfy(e -> assertThat((double) e.measure(DefectType.AV_SYNC_OFFSET)).isCloseTo(0.0, Offset.offset(20.0)));
         }
     }
 
@@ -238,7 +239,7 @@ class AvSyncDetectorTest {
     void theContentEstimateWinsOverTheTimestamps() throws Exception {
         // Re-stamped on purpose to correct an upstream delay: the timestamps move, the flashes and beeps stay in sync.
         List<SpecificRecord> records = withSkew(pattern(0, 20_000, 0, new ArrayList<>()), 6_000, 20_000, 220f);
-        try (DetectorChain chain = run(DetectionProfile.defaults(), sorted(records), 19_960_000)) {
+        try (DetectorChain chain = run(DefectKind.defaultProfile(), sorted(records), 19_960_000)) {
             assertThat(chain.defects()).isEmpty();
             assertThat(lastEstimate(chain)).isCloseTo(0.0, Offset.offset(40.0));
         }

@@ -49,7 +49,7 @@ class BlackFrameDetectorTest {
     void blackFrameIsBlack() throws Exception {
         MediaEvent event = judge(Features.black(random));
         assertThat(event.hasCondition(DefectType.BLACK_FRAMES)).isTrue();
-        assertThat(event.blackMeasure).isEqualTo(1.0f);
+        assertThat(event.measure(DefectType.BLACK_FRAMES)).isEqualTo(1.0f);
     }
 
     @Test

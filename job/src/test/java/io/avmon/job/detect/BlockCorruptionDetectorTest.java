@@ -10,10 +10,10 @@ import java.util.function.LongPredicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
-import io.avmon.job.DetectionProfile;
 import io.avmon.job.DetectorChain;
 import io.avmon.job.Features;
 import io.avmon.job.Program;
+import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
@@ -70,7 +70,7 @@ class BlockCorruptionDetectorTest {
     }
 
     private List<DefectEvent> run(List<SpecificRecord> records) throws Exception {
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             chain.processAll(records);
             chain.process(Features.ended("s", (DURATION_MS - 40) * 1000));
             assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();

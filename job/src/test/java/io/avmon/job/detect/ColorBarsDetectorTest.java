@@ -13,13 +13,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.avmon.job.DetectionProfile;
 import io.avmon.job.DetectorChain;
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
 import io.avmon.job.MediaEvent;
 import io.avmon.job.Program;
 import io.avmon.job.TestPatterns;
+import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
@@ -57,7 +57,7 @@ class ColorBarsDetectorTest {
         assertThat(bars(TestPatterns.picture(TestPatterns.SMPTE, 0.1f))).isTrue();
         assertThat(bars(TestPatterns.picture(TestPatterns.EBU, 0.1f))).isTrue();
         assertThat(bars(TestPatterns.picture(TestPatterns.ARIB, 0.1f))).isTrue();
-        assertThat(judge(TestPatterns.picture(TestPatterns.SMPTE, 0.1f)).colorBarsMeasure).isEqualTo(6f);
+        assertThat(judge(TestPatterns.picture(TestPatterns.SMPTE, 0.1f)).measure(DefectType.COLOR_BARS)).isEqualTo(6f);
     }
 
     @Test
@@ -85,7 +85,7 @@ class ColorBarsDetectorTest {
     void rainbowStripesAreNotBars() throws Exception {
         MediaEvent event = judge(TestPatterns.picture(TestPatterns.RAINBOW_STRIPES, 0.1f));
         assertThat(event.hasCondition(DefectType.COLOR_BARS)).isFalse();
-        assertThat(event.colorBarsMeasure).isLessThan(5f);
+        assertThat(event.measure(DefectType.COLOR_BARS)).isLessThan(5f);
     }
 
     @Test
@@ -139,7 +139,7 @@ class ColorBarsDetectorTest {
 
     @Test
     void barsOpenOnlyAfterTwoSeconds() throws Exception {
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             for (SpecificRecord r : Program.of("s", 10_000, t -> t >= 2000 ? TestPatterns.picture(TestPatterns.ARIB, 0f)
                     : Features.moving(random), t -> Program.PROGRAMME_AUDIO)) {
                 chain.process(r);
@@ -157,7 +157,7 @@ class ColorBarsDetectorTest {
     }
 
     private List<DefectEvent> chain(java.util.function.LongFunction<Features.Picture> picture) throws Exception {
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             chain.processAll(Program.of("s", 12_000, picture, t -> Program.PROGRAMME_AUDIO));
             chain.process(Features.ended("s", 11_960_000));
             assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();

@@ -15,12 +15,12 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
-import io.avmon.job.DetectionProfile;
 import io.avmon.job.DetectorChain;
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
 import io.avmon.job.MediaEvent;
 import io.avmon.job.Program;
+import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
@@ -50,7 +50,7 @@ class FrameDropDetectorTest {
     }
 
     private List<DefectEvent> run(List<SpecificRecord> records, long lastMediaUs) throws Exception {
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             chain.processAll(records);
             chain.process(Features.ended("s", lastMediaUs));
             assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();
@@ -80,7 +80,7 @@ class FrameDropDetectorTest {
 
     @Test
     void dropOpensAtTheFrameAfterTheHoleAndClosesAfterTheHoldOff() throws Exception {
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             for (SpecificRecord r : programme(12_000, t -> t >= 5000 && t < 5120)) {
                 chain.process(r);
                 if (r instanceof VideoFrameFeatures v) {
@@ -164,8 +164,8 @@ class FrameDropDetectorTest {
         harness.processElement(afterHole, 0);
         MediaEvent judged = harness.extractOutputValues().get(20);
         assertThat(judged.hasCondition(DefectType.FRAME_DROP)).isTrue();
-        assertThat(judged.framesDropped).isEqualTo(2f);
-        assertThat(judged.frameDropStartUs).isEqualTo(20 * 40_000L);
+        assertThat(judged.measure(DefectType.FRAME_DROP)).isEqualTo(2f);
+        assertThat(judged.conditionStartUs(DefectType.FRAME_DROP)).isEqualTo(20 * 40_000L);
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         harness.processElement(MediaEvent.of(Features.ended("s", 880_000)), 0);
         assertThat(harness.numKeyedStateEntries()).isZero();

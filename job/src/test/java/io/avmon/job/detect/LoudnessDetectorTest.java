@@ -18,6 +18,7 @@ import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
 import io.avmon.job.MediaEvent;
 import io.avmon.job.audio.LoudnessStandard;
+import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
@@ -49,7 +50,7 @@ class LoudnessDetectorTest {
     }
 
     private static List<DefectEvent> run(long durationMs, LongToDoubleFunction lufsAt) throws Exception {
-        return run(DetectionProfile.defaults(), durationMs, lufsAt);
+        return run(DefectKind.defaultProfile(), durationMs, lufsAt);
     }
 
     @Test
@@ -62,12 +63,9 @@ class LoudnessDetectorTest {
             harness.processElement(MediaEvent.of(block), block.getIngestTimeMs());
         }
         List<MediaEvent> out = harness.extractOutputValues();
-        assertThat(out.get(2).momentaryLoudnessLufs).as("under 400 ms").isNaN();
-        assertThat(out.get(3).momentaryLoudnessLufs).isCloseTo(-23.0f, within(0.1f));
-        assertThat(out.get(28).shortTermLoudnessLufs).as("under 3 s").isNaN();
+        assertThat(out.get(28).measure(DefectType.LOUDNESS_VIOLATION)).as("under 3 s").isNaN();
         MediaEvent last = out.get(39);
-        assertThat(last.shortTermLoudnessLufs).isCloseTo(-23.0f, within(0.1f));
-        assertThat(last.integratedLoudnessLufs).isCloseTo(-23.0f, within(0.1f));
+        assertThat(last.measure(DefectType.LOUDNESS_VIOLATION)).as("short-term loudness").isCloseTo(-23.0, within(0.1));
         assertThat(last.hasCondition(DefectType.LOUDNESS_VIOLATION)).isFalse();
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         harness.processElement(MediaEvent.of(Features.ended("s", 4_000_000)), 0);
@@ -87,7 +85,7 @@ class LoudnessDetectorTest {
         List<MediaEvent> out = harness.extractOutputValues();
         assertThat(out.get(28).hasCondition(DefectType.LOUDNESS_VIOLATION)).isFalse();
         assertThat(out.get(29).hasCondition(DefectType.LOUDNESS_VIOLATION)).isTrue();
-        assertThat(out.get(29).shortTermLoudnessLufs).isCloseTo(-5.0f, within(0.01f));
+        assertThat(out.get(29).measure(DefectType.LOUDNESS_VIOLATION)).isCloseTo(-5.0, within(0.01));
         harness.close();
     }
 
@@ -154,8 +152,9 @@ class LoudnessDetectorTest {
         // -18.5 LUFS: inside EBU R128's -18 ceiling, outside ATSC A/85's -19.
         LongToDoubleFunction programme = t -> -18.5;
         assertThat(run(20_000, programme)).isEmpty();
-        DetectionProfile atsc = DetectionProfile.defaults().withLoudnessStandard(LoudnessStandard.ATSC_A85);
-        assertThat(atsc.loudness().targetLufs()).isEqualTo(-24.0);
+        DetectionProfile atsc = DefectKind.defaultProfile().withThresholds(DefectType.LOUDNESS_VIOLATION,
+                LoudnessDetector.Thresholds.DEFAULTS.withStandard(LoudnessStandard.ATSC_A85));
+        assertThat(atsc.thresholds(DefectType.LOUDNESS_VIOLATION, LoudnessDetector.Thresholds.class).targetLufs()).isEqualTo(-24.0);
         assertThat(run(atsc, 20_000, programme)).extracting(DefectEvent::getDefectType).containsOnly(DefectType.LOUDNESS_VIOLATION);
     }
 }

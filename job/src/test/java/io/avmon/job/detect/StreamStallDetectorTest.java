@@ -10,12 +10,12 @@ import java.util.function.LongPredicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.DefectEvents;
 import io.avmon.job.DetectorChain;
 import io.avmon.job.Features;
 import io.avmon.job.MediaEvent;
 import io.avmon.job.Program;
-import io.avmon.job.defect.DefectLifecycle;
+import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
@@ -55,7 +55,7 @@ class StreamStallDetectorTest {
 
     /** A file: records as fast as they decode, no LIVE status, so no watchdog. */
     private List<DefectEvent> replay(List<SpecificRecord> records, long lastMediaUs) throws Exception {
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             chain.processAll(records);
             assertThat(chain.stall.numProcessingTimeTimers()).as("no watchdog on a file").isZero();
             chain.process(Features.ended("s", lastMediaUs));
@@ -73,7 +73,7 @@ class StreamStallDetectorTest {
         assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
         DefectEvent closed = defects.get(1);
         assertThat(closed.getEventId()).isEqualTo(defects.get(0).getEventId())
-                .isEqualTo(DefectLifecycle.eventId("s", DefectType.STREAM_STALL, -1, 6000));
+                .isEqualTo(DefectEvents.eventId("s", DefectType.STREAM_STALL, -1, 6000));
         assertThat(closed.getStartMediaTimeMs()).as("end of the last frame and block").isEqualTo(6000);
         assertThat(closed.getEndMediaTimeMs()).isEqualTo(9000);
         assertThat(closed.getValue()).isEqualTo(3.0);
@@ -110,7 +110,7 @@ class StreamStallDetectorTest {
 
     @Test
     void aLiveStreamThatStopsSendingOpensAStallAfterTheMinimumWithNoFurtherRecordAndClosesWhenRecordsReturn() throws Exception {
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             chain.setProcessingTime(Features.EPOCH_MS - 100);
             chain.process(status(InputState.LIVE, Features.EPOCH_MS - 100));
             List<SpecificRecord> records = programme(12_000, t -> t >= 5000 && t < 9000, t -> t >= 5000 && t < 9000);
@@ -145,7 +145,7 @@ class StreamStallDetectorTest {
 
     @Test
     void reconnectingHeartbeatsAreStallEvidenceAndCarryTheOpenStallAndEndedClosesIt() throws Exception {
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             List<SpecificRecord> records = programme(4_000, t -> false, t -> false);
             live(chain, records);
             long last = records.stream().mapToLong(StreamStallDetectorTest::ingest).max().orElseThrow();
@@ -171,7 +171,7 @@ class StreamStallDetectorTest {
 
     @Test
     void aLiveStreamThatSendsSteadilyNeverStalls() throws Exception {
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults())) {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             chain.setProcessingTime(Features.EPOCH_MS - 100);
             chain.process(status(InputState.LIVE, Features.EPOCH_MS - 100));
             live(chain, programme(20_000, t -> false, t -> false));
@@ -183,7 +183,7 @@ class StreamStallDetectorTest {
 
     @Test
     void aLiveStreamGoneForTheStateRetentionIsClosedAndForgotten() throws Exception {
-        try (DetectorChain chain = new DetectorChain(DetectionProfile.defaults().withStateRetention(Duration.ofMinutes(1)))) {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile().withStateRetention(Duration.ofMinutes(1)))) {
             chain.setProcessingTime(Features.EPOCH_MS - 100);
             chain.process(status(InputState.LIVE, Features.EPOCH_MS - 100));
             List<SpecificRecord> records = programme(3_000, t -> false, t -> false);

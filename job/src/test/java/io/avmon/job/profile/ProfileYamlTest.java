@@ -11,7 +11,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.avmon.job.DetectionProfile;
+import io.avmon.job.DetectorThresholds;
 import io.avmon.job.audio.LoudnessStandard;
+import io.avmon.job.defect.DefectKind;
+import io.avmon.job.detect.AvSyncDetector;
+import io.avmon.job.detect.BlackFrameDetector;
+import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
 
@@ -39,14 +44,14 @@ class ProfileYamlTest {
 
         DetectionProfile defaults = book.defaults();
         assertThat(defaults.policy(DefectType.BLACK_FRAMES).minDuration()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(defaults.black().minBlackPixelShare()).isEqualTo(0.9);
-        assertThat(defaults.loudness().targetLufs()).isEqualTo(LoudnessStandard.ATSC_A85.targetLufs());
-        assertThat(defaults.policy(DefectType.FROZEN_FRAMES)).isEqualTo(DetectionProfile.defaults().policy(DefectType.FROZEN_FRAMES));
+        assertThat(defaults.thresholds(DefectType.BLACK_FRAMES, BlackFrameDetector.Thresholds.class).minBlackPixelShare()).isEqualTo(0.9);
+        assertThat(defaults.thresholds(DefectType.LOUDNESS_VIOLATION, LoudnessDetector.Thresholds.class).targetLufs()).isEqualTo(LoudnessStandard.ATSC_A85.targetLufs());
+        assertThat(defaults.policy(DefectType.FROZEN_FRAMES)).isEqualTo(DefectKind.defaultProfile().policy(DefectType.FROZEN_FRAMES));
 
         DetectionProfile news = book.forStream("news-1");
         assertThat(news.policy(DefectType.FROZEN_FRAMES).enabled()).isFalse();
-        assertThat(news.avSync().maxAudioLate()).isEqualTo(Duration.ofMillis(40));
-        assertThat(news.avSync().maxAudioEarly()).isEqualTo(Duration.ofMillis(60));
+        assertThat(news.thresholds(DefectType.AV_SYNC_OFFSET, AvSyncDetector.Thresholds.class).maxAudioLate()).isEqualTo(Duration.ofMillis(40));
+        assertThat(news.thresholds(DefectType.AV_SYNC_OFFSET, AvSyncDetector.Thresholds.class).maxAudioEarly()).isEqualTo(Duration.ofMillis(60));
         assertThat(news.policy(DefectType.AV_SYNC_OFFSET).severity()).isEqualTo(Severity.CRITICAL);
         assertThat(news.policy(DefectType.BLACK_FRAMES).minDuration()).as("inherits the defaults section").isEqualTo(Duration.ofSeconds(5));
 
@@ -60,9 +65,9 @@ class ProfileYamlTest {
 
     @Test
     void formattedDefaultsReadBackAsTheBuiltInProfile() {
-        String document = ProfileYaml.format(DetectionProfile.defaults());
+        String document = ProfileYaml.format(DefectKind.defaultProfile());
 
-        assertThat(ProfileYaml.parse(document).defaults()).isEqualTo(DetectionProfile.defaults());
+        assertThat(ProfileYaml.parse(document).defaults()).isEqualTo(DefectKind.defaultProfile());
         for (DefectType type : DefectType.values()) {
             assertThat(document).contains("  " + ProfileYaml.typeKey(type) + ":\n");
         }
@@ -77,9 +82,9 @@ class ProfileYamlTest {
 
     @Test
     void everyThresholdCanBeSetFromYaml() {
-        DetectionProfile defaults = DetectionProfile.defaults();
+        DetectionProfile defaults = DefectKind.defaultProfile();
         for (DefectType type : DefectType.values()) {
-            Record thresholds = defaults.thresholds(type);
+            DetectorThresholds thresholds = defaults.thresholds(type);
             if (thresholds == null) {
                 continue;
             }
@@ -101,7 +106,7 @@ class ProfileYamlTest {
                 defaults:
                   loudness-violation: { standard: atsc-a85, target-lufs: -27 }
                 """);
-        assertThat(book.defaults().loudness().targetLufs()).isEqualTo(-27.0);
+        assertThat(book.defaults().thresholds(DefectType.LOUDNESS_VIOLATION, LoudnessDetector.Thresholds.class).targetLufs()).isEqualTo(-27.0);
     }
 
     @Test
@@ -170,7 +175,7 @@ class ProfileYamlTest {
         assertThatThrownBy(() -> ProfileYaml.parse("  \n# nothing\n"))
                 .hasMessageContaining("the profile is empty")
                 .hasMessageContaining("defaults: {}");
-        assertThat(ProfileYaml.parse("defaults: {}").defaults()).isEqualTo(DetectionProfile.defaults());
+        assertThat(ProfileYaml.parse("defaults: {}").defaults()).isEqualTo(DefectKind.defaultProfile());
     }
 
     @Test

@@ -1,0 +1,56 @@
+package io.avmon.job;
+
+import java.io.Serializable;
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
+import java.time.Duration;
+
+/**
+ * A detector's thresholds: a small record declared in its detector, with a {@code DEFAULTS} constant and a
+ * {@link Range} on every component. Components are {@code double}, {@code int}, {@code long}, {@code boolean} or
+ * {@link Duration}; a profile names each by its component name in kebab case ({@code minBlackPixelShare} is
+ * {@code min-black-pixel-share}), so a component is declared once, in its record, with its default and range.
+ *
+ * <p>Lives beside {@link DetectionProfile}, not in {@code detect/}: the profile holds thresholds without knowing
+ * any detector, and detectors read the profile without the profile reading them.
+ */
+public interface DetectorThresholds extends Serializable {
+
+    /**
+     * Why a component value is out of its declared range, as {@code "95 is out of range (0 to 1)"}, or null when it
+     * is in range or the component has no range (booleans).
+     */
+    static String outOfRange(RecordComponent component, Object value) {
+        Range range = component.getAnnotation(Range.class);
+        if (range == null) {
+            return null;
+        }
+        double amount;
+        if (value instanceof Duration d) {
+            amount = d.toNanos() / 1e6;
+        } else if (value instanceof Number n) {
+            amount = n.doubleValue();
+        } else {
+            return null;
+        }
+        if (amount >= range.min() && amount <= range.max()) {
+            return null;
+        }
+        return render(value) + " is out of range (" + render(range.min(), component) + " to " + render(range.max(), component) + ")";
+    }
+
+    private static String render(double bound, RecordComponent component) {
+        String number = BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
+        return component.getType() == Duration.class ? number + "ms" : number;
+    }
+
+    private static String render(Object value) {
+        if (value instanceof Duration d) {
+            return d.toNanos() % 1_000_000 == 0 ? d.toMillis() + "ms" : d.toNanos() / 1e6 + "ms";
+        }
+        if (value instanceof Double d) {
+            return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        }
+        return String.valueOf(value);
+    }
+}
