@@ -1,6 +1,7 @@
 package io.avmon.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Random;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
@@ -25,12 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.avmon.job.defect.DefectKind;
+import io.avmon.job.profile.ProfileBook;
+import io.avmon.job.profile.ProfileYaml;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.StreamHealth;
 
-/** DetectorTopology.build on a MiniCluster, with Kryo disabled and object reuse on, as in production. */
+/** DetectorTopology.build on a MiniCluster, with Kryo disabled and object reuse on, as in production, and unchained. */
 class DetectorTopologyTest {
 
     @RegisterExtension
@@ -148,5 +152,49 @@ class DetectorTopologyTest {
         assertThat(keyed.getInputs()).as("records come through the keyBy, profiles through the broadcast")
                 .extracting(edge -> edge.getShipStrategyName().toUpperCase(java.util.Locale.ROOT))
                 .containsExactlyInAnyOrder("HASH", "BROADCAST");
+    }
+
+    @Test
+    void perStreamProfilesHoldWithChainingAndObjectReuseOff() throws Exception {
+        // Every operator its own task, and every hand-over a copy: the profile must travel with each record.
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.OBJECT_REUSE, false);
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(conf);
+        env.disableOperatorChaining();
+        env.setParallelism(2);
+        // Stream "strict" tolerates no texture in black (the test's black has 2 levels of noise); "plain" has the defaults.
+        ProfileBook book = ProfileYaml.parse("""
+                streams:
+                  strict:
+                    black-frames: { max-thumbnail-spread: 0 }
+                """);
+        Random random = new Random(7);
+        List<SpecificRecord> records = new ArrayList<>();
+        for (String stream : List.of("strict", "plain")) {
+            records.addAll(Program.of(stream, DURATION_MS,
+                    t -> t >= 3000 && t < 8000 ? Features.black(random) : Features.moving(random), t -> Program.PROGRAMME_AUDIO));
+            records.add(Features.ended(stream, (DURATION_MS - 40) * 1000));
+        }
+        records.sort(Comparator.comparingLong(Program::ingestTime));
+        List<MediaEvent> events = new ArrayList<>();
+        for (SpecificRecord r : records) events.add(MediaEvent.of(r));
+
+        DetectorTopology.TopologyOutputs outputs = new DetectorTopology(book).build(source(env, events));
+        CloseableIterator<DefectEvent> defectsIt = outputs.defects().collectAsync();
+        JobGraph jobGraph = env.getStreamGraph(false).getJobGraph();
+        assertThat(jobGraph.getVertices()).as("unchained").filteredOn(v -> v.getName().contains("Detector")).hasSizeGreaterThan(10);
+        env.execute("unchained topology test");
+        List<DefectEvent> defects = new ArrayList<>();
+        defectsIt.forEachRemaining(defects::add);
+
+        assertThat(defects).filteredOn(d -> d.getStreamId().equals("plain"))
+                .extracting(DefectEvent::getDefectType, DefectEvent::getState)
+                .containsExactly(tuple(DefectType.BLACK_FRAMES, DefectState.OPENED), tuple(DefectType.BLACK_FRAMES, DefectState.CLOSED));
+        // Not black by its thresholds, the still stretch is a freeze there: the black detector judged it by the
+        // stream's profile, and the frozen detector saw that verdict.
+        assertThat(defects).filteredOn(d -> d.getStreamId().equals("strict"))
+                .extracting(DefectEvent::getDefectType).isNotEmpty().doesNotContain(DefectType.BLACK_FRAMES).containsOnly(DefectType.FROZEN_FRAMES);
     }
 }

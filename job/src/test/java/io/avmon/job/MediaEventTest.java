@@ -14,7 +14,9 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.avmon.job.audio.LoudnessMeter;
+import io.avmon.job.defect.DefectKind;
 import io.avmon.job.defect.DefectTrack;
+import io.avmon.job.detect.BlackFrameDetector;
 import io.avmon.job.detect.FrozenFrameDetector;
 import io.avmon.job.health.HealthAccumulator;
 import io.avmon.schema.DefectType;
@@ -54,6 +56,27 @@ class MediaEventTest {
         MediaEvent dead = MediaEvent.ofDeadLetter(new DeadLetter("t", 1, 2, "k".getBytes(), new byte[] {9}, "bad"), 5);
         assertThat(roundTrip(type, dead).deadLetter).isEqualTo(dead.deadLetter);
         assertThat(dead.streamId).isEqualTo("k");
+    }
+
+    @Test
+    void theProfileTravelsWithTheRecordAndIsNeverCopiedWithinAChain() throws Exception {
+        TypeInformation<MediaEvent> type = TypeInformation.of(MediaEvent.class);
+        SerializerConfigImpl config = new SerializerConfigImpl();
+        config.setGenericTypes(false);
+        TypeSerializer<MediaEvent> serializer = type.createSerializer(config);
+        MediaEvent frame = MediaEvent.of(Features.frame("s", 3, Features.black(new Random(1))));
+        frame.profile = DefectKind.defaultProfile().withThresholds(DefectType.BLACK_FRAMES,
+                new BlackFrameDetector.Thresholds(0.9, 4, 5, 0.98));
+
+        assertThat(serializer.copy(frame).profile).as("a chained hand-over copies no profile").isSameAs(frame.profile);
+        DataOutputSerializer out = new DataOutputSerializer(1024);
+        serializer.serialize(frame, out);
+        serializer.serialize(frame, out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        MediaEvent first = serializer.deserialize(in);
+        MediaEvent second = serializer.deserialize(in);
+        assertThat(first.profile).as("an unchained hop carries it whole").isEqualTo(frame.profile);
+        assertThat(second.profile).as("an equal profile read again is the same instance, so detectors skip it").isSameAs(first.profile);
     }
 
     @Test
