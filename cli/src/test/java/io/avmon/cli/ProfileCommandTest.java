@@ -55,6 +55,14 @@ class ProfileCommandTest {
     }
 
     @Test
+    void checkRejectsAThresholdOutsideItsRange() throws Exception {
+        Path bad = Files.writeString(dir.resolve("share.yaml"), "defaults:\n  black-frames: { min-black-pixel-share: 95 }\n");
+        AnalyzeCommandTest.Result result = AnalyzeCommandTest.run("profile", "check", bad.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("avmon: " + bad + ": " + "defaults.black-frames.min-black-pixel-share: 95 is out of range (0 to 1)" + System.lineSeparator());
+    }
+
+    @Test
     void defaultsPrintsEverySettingAndReadsBackAsTheBuiltInProfile() {
         AnalyzeCommandTest.Result result = AnalyzeCommandTest.run("profile", "defaults");
         assertThat(result.exitCode()).isZero();

@@ -49,7 +49,7 @@ class ProfileControlTopicTest {
 
     private static final String BLACK_OFF = "defaults:\n  black-frames: { enabled: false }\n";
     private static final String BLACK_ON = "defaults:\n  black-frames: { enabled: true, min-duration: 2s }\n";
-    private static final String MALFORMED = "defaults:\n  black-frames: { enabled: maybe }\n";
+    private static final String MALFORMED = "defaults:\n  black-frames: { min-black-pixel-share: 95 }\n";
 
     @TempDir
     Path tempDir;
@@ -102,7 +102,7 @@ class ProfileControlTopicTest {
                 assertThat(new String(rejected.value(), StandardCharsets.UTF_8)).isEqualTo(MALFORMED);
                 assertThat(new String(rejected.headers().lastHeader(DeadLetterSerializer.ERROR_HEADER).value(), StandardCharsets.UTF_8))
                         .isEqualTo("profile rejected, the last good profile stays in force: "
-                                + "defaults.black-frames.enabled: must be true or false, not \"maybe\"");
+                                + "defaults.black-frames.min-black-pixel-share: 95 is out of range (0 to 1)");
 
                 int blackSoFar = count(defects.seen(), DefectType.BLACK_FRAMES);
                 defects.awaitFirst(d -> closed(DefectType.BLACK_FRAMES).test(d)

@@ -40,17 +40,24 @@ public interface DetectorThresholds extends Serializable {
     }
 
     private static String render(double bound, RecordComponent component) {
-        String number = BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
-        return component.getType() == Duration.class ? number + "ms" : number;
+        return component.getType() == Duration.class
+                ? format(Duration.ofNanos(Math.round(bound * 1e6)))
+                : BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
     }
 
     private static String render(Object value) {
         if (value instanceof Duration d) {
-            return d.toNanos() % 1_000_000 == 0 ? d.toMillis() + "ms" : d.toNanos() / 1e6 + "ms";
+            return format(d);
         }
         if (value instanceof Double d) {
             return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
         }
         return String.valueOf(value);
+    }
+
+    /** A duration as a profile writes it: whole seconds as {@code 3s}, anything finer in ms. */
+    static String format(Duration duration) {
+        long ms = duration.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 }

@@ -7,7 +7,7 @@ import java.lang.annotation.Target;
 
 /**
  * The valid values of a {@link DetectorThresholds} component, both ends included, as libavfilter declares an option's min
- * and max beside its default. For a {@link java.time.Duration} component the bounds are milliseconds. A profile
+ * and max beside its default. For a {@link java.time.Duration} component the bounds are in milliseconds. A profile
  * setting outside it is rejected with its path and this range.
  */
 @Retention(RetentionPolicy.RUNTIME)

@@ -76,6 +76,9 @@ class AvmonJobTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(new Configuration());
         assertThatThrownBy(() -> AvmonJob.define(env, JobOptions.fromArgs(new String[] {"--profile", bad.toString()})))
                 .hasMessage(bad + ": defaults.black-frames.enabled: must be true or false, not \"maybe\"");
+        java.nio.file.Path outOfRange = java.nio.file.Files.writeString(dir.resolve("range.yaml"), "defaults:\n  black-frames: { min-black-pixel-share: 95 }\n");
+        assertThatThrownBy(() -> AvmonJob.define(env, JobOptions.fromArgs(new String[] {"--profile", outOfRange.toString()})))
+                .hasMessage(outOfRange + ": " + "defaults.black-frames.min-black-pixel-share: 95 is out of range (0 to 1)");
     }
 
     @Test

@@ -340,8 +340,8 @@ public final class ProfileYaml {
             DetectionProfile.Policy policy = profile.policy(type);
             out.append("  ").append(typeKey(type)).append(":\n");
             out.append("    enabled: ").append(policy.enabled()).append('\n');
-            out.append("    min-duration: ").append(format(policy.minDuration())).append('\n');
-            out.append("    recovery-hold-off: ").append(format(policy.recoveryHoldOff())).append('\n');
+            out.append("    min-duration: ").append(DetectorThresholds.format(policy.minDuration())).append('\n');
+            out.append("    recovery-hold-off: ").append(DetectorThresholds.format(policy.recoveryHoldOff())).append('\n');
             out.append("    severity: ").append(policy.severity()).append('\n');
             DetectorThresholds thresholds = profile.thresholds(type);
             if (thresholds == null) {
@@ -355,14 +355,9 @@ public final class ProfileYaml {
                     throw new IllegalStateException(e);
                 }
                 out.append("    ").append(kebab(component.getName())).append(": ")
-                        .append(value instanceof Duration d ? format(d) : String.valueOf(value)).append('\n');
+                        .append(value instanceof Duration d ? DetectorThresholds.format(d) : String.valueOf(value)).append('\n');
             }
         }
         return out.toString();
-    }
-
-    private static String format(Duration duration) {
-        long ms = duration.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 }

@@ -57,6 +57,15 @@ class ProfileUpdateValidatorTest {
     }
 
     @Test
+    void rejectsAThresholdOutsideItsRange() throws Exception {
+        harness.processElement(update(8, "defaults:\n  black-frames: { min-black-pixel-share: 95 }\n".getBytes(StandardCharsets.UTF_8)), 0);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(rejected().error).isEqualTo("profile rejected, the last good profile stays in force: "
+                + "defaults.black-frames.min-black-pixel-share: 95 is out of range (0 to 1)");
+    }
+
+    @Test
     void rejectsBytesThatAreNotUtf8AndTombstones() throws Exception {
         harness.processElement(update(1, new byte[] {(byte) 0xC3, (byte) 0x28}), 0);
         harness.processElement(update(2, null), 0);

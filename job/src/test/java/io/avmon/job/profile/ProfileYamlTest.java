@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.avmon.job.DetectionProfile;
 import io.avmon.job.DetectorThresholds;
+import io.avmon.job.Range;
 import io.avmon.job.audio.LoudnessStandard;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.detect.AvSyncDetector;
@@ -96,6 +97,33 @@ class ProfileYamlTest {
                         .findFirst().orElseThrow();
                 String document = "defaults:\n  " + ProfileYaml.typeKey(type) + ":\n" + value + "\n";
                 assertThat(ProfileYaml.parse(document).defaults()).as(document).isEqualTo(defaults);
+            }
+        }
+    }
+
+    @Test
+    void rejectsAThresholdOutsideItsRangeNamingThePathAndTheRange() {
+        // A share runs from 0 to 1: 95 is a percentage written where a share belongs, never a stricter threshold.
+        assertThatThrownBy(() -> ProfileYaml.parse("defaults:\n  black-frames: { min-black-pixel-share: 95 }\n"))
+                .isInstanceOf(InvalidProfileException.class).hasMessage("defaults.black-frames.min-black-pixel-share: 95 is out of range (0 to 1)");
+        assertThatThrownBy(() -> ProfileYaml.parse("streams:\n  news:\n    frozen-frames: { min-still: 2min }\n"))
+                .hasMessage("streams.news.frozen-frames.min-still: 120s is out of range (0s to 60s)");
+    }
+
+    @Test
+    void everyThresholdDeclaresARangeThatHoldsItsDefault() throws Exception {
+        DetectionProfile defaults = DefectKind.defaultProfile();
+        for (DefectType type : DefectType.values()) {
+            DetectorThresholds thresholds = defaults.thresholds(type);
+            if (thresholds == null) {
+                continue;
+            }
+            for (var component : thresholds.getClass().getRecordComponents()) {
+                if (component.getType() != boolean.class) {
+                    assertThat(component.getAnnotation(Range.class)).as("range of %s", component).isNotNull();
+                }
+                assertThat(DetectorThresholds.outOfRange(component, component.getAccessor().invoke(thresholds)))
+                        .as("default of %s", component).isNull();
             }
         }
     }
