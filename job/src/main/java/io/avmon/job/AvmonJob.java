@@ -20,6 +20,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
+import io.avmon.job.core.DeadLetter;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.kafka.AvroRecordSerializer;
 import io.avmon.job.kafka.DeadLetterSerializer;

@@ -21,6 +21,10 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
+import io.avmon.job.core.DeadLetter;
+import io.avmon.job.core.DefectEvents;
+import io.avmon.job.core.DetectionProfile;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.defect.DefectLifecycle;
 import io.avmon.job.health.HealthAccumulator;

@@ -7,6 +7,8 @@ import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
+import io.avmon.job.core.MediaEvent;
+
 /**
  * Event time for the job: {@link MediaEvent#ingestTimeMs}, the converter's wall clock at decode. It is the one
  * timeline shared by all streams interleaved in a Kafka partition; a stream's media clock is not (each starts

@@ -26,6 +26,8 @@ import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.avmon.job.core.DeadLetter;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.profile.ProfileBook;
 import io.avmon.job.profile.ProfileYaml;

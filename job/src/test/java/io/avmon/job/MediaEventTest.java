@@ -14,6 +14,8 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 import io.avmon.job.audio.LoudnessMeter;
+import io.avmon.job.core.DeadLetter;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.defect.DefectTrack;
 import io.avmon.job.detect.BlackFrameDetector;

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.avmon.cli.analyze.OfflineAnalysis;
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.schema.DefectEvent;

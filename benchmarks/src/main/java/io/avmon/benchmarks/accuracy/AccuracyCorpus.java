@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.schema.DefectType;
 import io.avmon.testmedia.AudioContent;

@@ -9,7 +9,7 @@ import java.util.Set;
 import io.avmon.cli.analyze.AnalysisProgress;
 import io.avmon.cli.analyze.MediaFileSplit;
 import io.avmon.cli.analyze.OfflineAnalysis;
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.core.DetectionProfile;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectType;
 

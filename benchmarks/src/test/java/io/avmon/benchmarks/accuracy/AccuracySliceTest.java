@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.DefectType;
 import io.avmon.testmedia.InjectedDefect;

@@ -8,7 +8,7 @@ import org.apache.avro.specific.SpecificRecord;
 import io.avmon.converter.ConverterOptions;
 import io.avmon.converter.MediaConverter;
 import io.avmon.converter.MediaInputException;
-import io.avmon.job.MediaEvent;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.InputState;
 import io.avmon.schema.StreamStatus;
 

@@ -19,7 +19,7 @@ import org.apache.flink.api.connector.source.lib.util.IteratorSourceEnumerator;
 import org.apache.flink.api.connector.source.lib.util.IteratorSourceReader;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
-import io.avmon.job.MediaEvent;
+import io.avmon.job.core.MediaEvent;
 
 /**
  * A bounded Flink source that decodes media files with the converter inside the source reader, so that

@@ -4,7 +4,7 @@ import java.io.Serializable;
 
 import org.apache.flink.api.connector.source.lib.util.IteratorSourceSplit;
 
-import io.avmon.job.MediaEvent;
+import io.avmon.job.core.MediaEvent;
 
 /** One media file, analysed as one stream. Serializable because the source ships its splits to the cluster. */
 public record MediaFileSplit(String input, String streamId)

@@ -9,11 +9,11 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 
-import io.avmon.job.DetectionProfile;
-import io.avmon.job.profile.ProfileBook;
 import io.avmon.job.DetectorTopology;
-import io.avmon.job.MediaEvent;
 import io.avmon.job.MediaEventWatermarks;
+import io.avmon.job.core.DetectionProfile;
+import io.avmon.job.core.MediaEvent;
+import io.avmon.job.profile.ProfileBook;
 import io.avmon.schema.DefectEvent;
 
 /**

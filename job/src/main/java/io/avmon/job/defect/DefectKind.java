@@ -7,10 +7,10 @@ import java.util.function.BiFunction;
 
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 
-import io.avmon.job.DetectionProfile;
-import io.avmon.job.DetectionProfile.Policy;
-import io.avmon.job.DetectorThresholds;
-import io.avmon.job.MediaEvent;
+import io.avmon.job.core.DetectionProfile;
+import io.avmon.job.core.DetectionProfile.Policy;
+import io.avmon.job.core.DetectorThresholds;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.job.detect.AudioChannelLossDetector;
 import io.avmon.job.detect.AudioClippingDetector;
 import io.avmon.job.detect.AudioSilenceDetector;

@@ -7,9 +7,9 @@ import java.util.List;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 
-import io.avmon.job.DetectorThresholds;
-import io.avmon.job.MediaEvent;
-import io.avmon.job.Range;
+import io.avmon.job.core.DetectorThresholds;
+import io.avmon.job.core.MediaEvent;
+import io.avmon.job.core.Range;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
 

@@ -2,9 +2,9 @@ package io.avmon.job.detect;
 
 
 
-import io.avmon.job.DetectorThresholds;
-import io.avmon.job.MediaEvent;
-import io.avmon.job.Range;
+import io.avmon.job.core.DetectorThresholds;
+import io.avmon.job.core.MediaEvent;
+import io.avmon.job.core.Range;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.VideoFrameFeatures;
 

@@ -6,9 +6,9 @@ import java.time.Duration;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 
-import io.avmon.job.DetectorThresholds;
-import io.avmon.job.MediaEvent;
-import io.avmon.job.Range;
+import io.avmon.job.core.DetectorThresholds;
+import io.avmon.job.core.MediaEvent;
+import io.avmon.job.core.Range;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.PictureType;
 import io.avmon.schema.VideoFrameFeatures;

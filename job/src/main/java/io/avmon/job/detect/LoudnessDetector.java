@@ -5,12 +5,12 @@ import java.time.Duration;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 
-import io.avmon.job.DetectorThresholds;
-import io.avmon.job.MediaEvent;
-import io.avmon.job.Range;
 import io.avmon.job.audio.Bs1770;
 import io.avmon.job.audio.LoudnessMeter;
 import io.avmon.job.audio.LoudnessStandard;
+import io.avmon.job.core.DetectorThresholds;
+import io.avmon.job.core.MediaEvent;
+import io.avmon.job.core.Range;
 import io.avmon.schema.DefectType;
 
 /**

@@ -11,9 +11,9 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import io.avmon.job.DefectEvents;
-import io.avmon.job.DetectionProfile;
-import io.avmon.job.MediaEvent;
+import io.avmon.job.core.DefectEvents;
+import io.avmon.job.core.DetectionProfile;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;

@@ -8,8 +8,8 @@ import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 
-import io.avmon.job.MediaEvent;
 import io.avmon.job.audio.Bs1770;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.StreamHealth;

@@ -7,8 +7,8 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import io.avmon.job.DeadLetter;
-import io.avmon.job.MediaEvent;
+import io.avmon.job.core.DeadLetter;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.RecordCodec;
 import io.avmon.schema.StreamStatus;

@@ -13,7 +13,7 @@ import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.avmon.job.MediaEvent;
+import io.avmon.job.core.MediaEvent;
 
 /**
  * The head of the detector chain: attaches each record's stream profile ({@link MediaEvent#profile}), from the

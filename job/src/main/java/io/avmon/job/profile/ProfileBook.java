@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
-import io.avmon.job.DetectionProfile;
+import io.avmon.job.core.DetectionProfile;
 
 /**
  * Every stream's {@link DetectionProfile}: the defaults, and the streams that override them, each resolved in

@@ -14,7 +14,7 @@ import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.avmon.job.DeadLetter;
+import io.avmon.job.core.DeadLetter;
 
 /**
  * Checks each profile document from the control topic before it is broadcast: a good one goes on as text, a

@@ -23,9 +23,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
-import io.avmon.job.DetectionProfile;
-import io.avmon.job.DetectorThresholds;
 import io.avmon.job.audio.LoudnessStandard;
+import io.avmon.job.core.DetectionProfile;
+import io.avmon.job.core.DetectorThresholds;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.schema.DefectType;
@@ -170,7 +170,7 @@ public final class ProfileYaml {
 
     /**
      * A copy of a thresholds record with the given components replaced, each checked against its {@link
-     * io.avmon.job.Range}, then the whole by the record's own constructor.
+     * io.avmon.job.core.Range}, then the whole by the record's own constructor.
      */
     private static DetectorThresholds withComponents(DetectorThresholds thresholds, Map<String, Object> settings, String path) {
         RecordComponent[] components = thresholds.getClass().getRecordComponents();

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.avmon.job.DefectEvents;
-import io.avmon.job.DetectionProfile;
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
-import io.avmon.job.MediaEvent;
+import io.avmon.job.core.DefectEvents;
+import io.avmon.job.core.DetectionProfile;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;

@@ -12,12 +12,12 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.avmon.job.DefectEvents;
 import io.avmon.job.DetectorChain;
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
-import io.avmon.job.MediaEvent;
 import io.avmon.job.Program;
+import io.avmon.job.core.DefectEvents;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
-import io.avmon.job.MediaEvent;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.DefectType;
 
 class FrozenFrameDetectorTest {

@@ -12,12 +12,12 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
-import io.avmon.job.DetectionProfile;
 import io.avmon.job.DetectorChain;
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
-import io.avmon.job.MediaEvent;
 import io.avmon.job.audio.LoudnessStandard;
+import io.avmon.job.core.DetectionProfile;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.DefectEvent;

@@ -10,11 +10,11 @@ import java.util.function.LongPredicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
-import io.avmon.job.DefectEvents;
 import io.avmon.job.DetectorChain;
 import io.avmon.job.Features;
-import io.avmon.job.MediaEvent;
 import io.avmon.job.Program;
+import io.avmon.job.core.DefectEvents;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.DefectEvent;

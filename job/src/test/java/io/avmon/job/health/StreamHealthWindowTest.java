@@ -8,7 +8,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import io.avmon.job.Features;
-import io.avmon.job.MediaEvent;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;

@@ -10,9 +10,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
-import io.avmon.job.DeadLetter;
 import io.avmon.job.Features;
-import io.avmon.job.MediaEvent;
+import io.avmon.job.core.DeadLetter;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;

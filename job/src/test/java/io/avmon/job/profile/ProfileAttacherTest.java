@@ -11,10 +11,10 @@ import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
-import io.avmon.job.DetectionProfile;
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
-import io.avmon.job.MediaEvent;
+import io.avmon.job.core.DetectionProfile;
+import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.DefectType;
 
 class ProfileAttacherTest {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.avmon.job.DeadLetter;
+import io.avmon.job.core.DeadLetter;
 
 class ProfileUpdateValidatorTest {
     private OneInputStreamOperatorTestHarness<ProfileUpdate, String> harness;

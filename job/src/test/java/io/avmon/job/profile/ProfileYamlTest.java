@@ -10,10 +10,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.avmon.job.DetectionProfile;
-import io.avmon.job.DetectorThresholds;
-import io.avmon.job.Range;
 import io.avmon.job.audio.LoudnessStandard;
+import io.avmon.job.core.DetectionProfile;
+import io.avmon.job.core.DetectorThresholds;
+import io.avmon.job.core.Range;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.detect.AvSyncDetector;
 import io.avmon.job.detect.BlackFrameDetector;

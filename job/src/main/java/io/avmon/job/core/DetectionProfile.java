@@ -1,4 +1,4 @@
-package io.avmon.job;
+package io.avmon.job.core;
 
 import java.io.Serializable;
 import java.time.Duration;

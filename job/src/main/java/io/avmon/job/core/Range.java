@@ -1,4 +1,4 @@
-package io.avmon.job;
+package io.avmon.job.core;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

@@ -1,4 +1,4 @@
-package io.avmon.job;
+package io.avmon.job.core;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
