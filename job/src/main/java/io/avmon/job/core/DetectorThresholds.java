@@ -36,7 +36,13 @@ public interface DetectorThresholds extends Serializable {
         if (amount >= range.min() && amount <= range.max()) {
             return null;
         }
-        return render(value) + " is out of range (" + render(range.min(), component) + " to " + render(range.max(), component) + ")";
+        return render(value) + " is out of range (" + range(component) + ")";
+    }
+
+    /** A component's valid values as a profile writes them, {@code "0 to 1"}, or null for a component without a range. */
+    static String range(RecordComponent component) {
+        Range range = component.getAnnotation(Range.class);
+        return range == null ? null : render(range.min(), component) + " to " + render(range.max(), component);
     }
 
     private static String render(double bound, RecordComponent component) {

@@ -182,20 +182,6 @@ public class MediaEvent {
         channelConditions[type.ordinal()] = channels;
     }
 
-    /**
-     * The measure of a per-channel type on {@code channel}, read from the payload (nothing is stored per
-     * channel): for channel loss, the channel's sample peak in dBFS. NaN when there is none.
-     */
-    public double measure(DefectType type, int channel) {
-        if (channel < 0) {
-            return measure(type);
-        }
-        if (type == DefectType.AUDIO_CHANNEL_LOSS && audio != null && channel < audio.getChannels().size()) {
-            return audio.getChannels().get(channel).getPeakDbfs();
-        }
-        return Double.NaN;
-    }
-
     public static long bit(DefectType type) {
         return 1L << type.ordinal();
     }

@@ -10,6 +10,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.core.DetectionProfile.Policy;
 import io.avmon.job.core.DetectorThresholds;
+import io.avmon.job.audio.LoudnessStandard;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.detect.AudioChannelLossDetector;
 import io.avmon.job.detect.AudioClippingDetector;
@@ -100,7 +101,10 @@ public enum DefectKind {
     LOUDNESS_VIOLATION(DefectType.LOUDNESS_VIOLATION, Medium.AUDIO, policy(10, 3, Severity.MINOR),
             LoudnessDetector.Thresholds.DEFAULTS, "loudness-detector", "LoudnessDetector",
             (kind, p) -> new LoudnessDetector(p.thresholds(kind.type, LoudnessDetector.Thresholds.class), p.stateRetention()),
-            "LUFS", Value.MEAN),
+            "LUFS", Value.MEAN,
+            // The standard moves the target and keeps the bounds around it; thresholds set beside it still win.
+            new Preset<>("standard", LoudnessStandard.class,
+                    (thresholds, standard) -> ((LoudnessDetector.Thresholds) thresholds).withStandard(standard))),
     // Judged on audio blocks: they come at a steady 10 per second whatever the picture does.
     AV_SYNC_OFFSET(DefectType.AV_SYNC_OFFSET, Medium.AUDIO, policy(3, 2, Severity.MAJOR),
             AvSyncDetector.Thresholds.DEFAULTS, "av-sync-detector", "AvSyncDetector",
@@ -160,6 +164,17 @@ public enum DefectKind {
         AFTER_LIFECYCLE
     }
 
+    /**
+     * A profile key that sets several thresholds at once by naming a constant, as {@code standard: ATSC_A85} moves
+     * loudness to ATSC A/85's target. Read before the thresholds set beside it, which win.
+     *
+     * @param key    the key in the type's section
+     * @param values the constants it takes
+     * @param apply  the thresholds with the constant applied
+     */
+    public record Preset<E extends Enum<E>>(String key, Class<E> values,
+            BiFunction<DetectorThresholds, E, DetectorThresholds> apply) {}
+
     /** Builds a type's operator from the start profile. */
     @FunctionalInterface
     public interface OperatorFactory
@@ -187,10 +202,16 @@ public enum DefectKind {
     private final OperatorFactory factory;
     private final String unit;
     private final Value value;
+    private final Preset<?> preset;
     private final java.util.Set<Trait> traits;
 
     DefectKind(DefectType type, Medium medium, Policy defaultPolicy, DetectorThresholds defaultThresholds, String uid,
             String operatorName, OperatorFactory factory, String unit, Value value, Trait... traits) {
+        this(type, medium, defaultPolicy, defaultThresholds, uid, operatorName, factory, unit, value, null, traits);
+    }
+
+    DefectKind(DefectType type, Medium medium, Policy defaultPolicy, DetectorThresholds defaultThresholds, String uid,
+            String operatorName, OperatorFactory factory, String unit, Value value, Preset<?> preset, Trait... traits) {
         this.type = type;
         this.medium = medium;
         this.defaultPolicy = defaultPolicy;
@@ -200,6 +221,7 @@ public enum DefectKind {
         this.factory = factory;
         this.unit = unit;
         this.value = value;
+        this.preset = preset;
         this.traits = traits.length == 0 ? java.util.EnumSet.noneOf(Trait.class) : java.util.EnumSet.of(traits[0], traits);
     }
 
@@ -250,6 +272,23 @@ public enum DefectKind {
     /** Unit of the event's value. */
     public String unit() {
         return unit;
+    }
+
+    /** The key that sets several of this type's thresholds at once, or null for a type without one. */
+    public Preset<?> preset() {
+        return preset;
+    }
+
+    /**
+     * This type's measure on a record: the detector's, or for a per-channel type on a channel (from 0), that
+     * channel's sample peak in dBFS, read from the block (nothing is stored per channel). NaN when there is none.
+     */
+    public double measure(MediaEvent event, int channel) {
+        if (channel < 0 || !has(Trait.PER_CHANNEL)) {
+            return event.measure(type);
+        }
+        return event.audio != null && channel < event.audio.getChannels().size()
+                ? event.audio.getChannels().get(channel).getPeakDbfs() : Double.NaN;
     }
 
     /** This type's operator, built with the thresholds of {@code startProfile} for records that carry no profile. */

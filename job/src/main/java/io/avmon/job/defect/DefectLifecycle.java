@@ -170,7 +170,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
                     track.clearSinceWallMs = DefectTrack.NONE;
                     track.lastShownMediaMs = mediaMs;
                     track.lastShownWallMs = event.ingestTimeMs;
-                    track.addMeasure(event.measure(track.defectType, track.channel));
+                    track.addMeasure(DefectKind.of(track.defectType).measure(event, track.channel));
                 } else if (!track.clearing()) {
                     // An instant (a frame drop) was over at the record that showed it: the frame after the hole.
                     boolean instant = DefectKind.of(track.defectType).has(DefectKind.Trait.INSTANTANEOUS) && track.lastShownMediaMs != DefectTrack.NONE;

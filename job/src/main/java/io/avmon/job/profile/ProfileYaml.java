@@ -23,11 +23,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
-import io.avmon.job.audio.LoudnessStandard;
 import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.core.DetectorThresholds;
 import io.avmon.job.defect.DefectKind;
-import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
 
@@ -54,7 +52,6 @@ import io.avmon.schema.Severity;
  */
 public final class ProfileYaml {
     private static final List<String> POLICY_KEYS = List.of("enabled", "min-duration", "recovery-hold-off", "severity");
-    private static final String STANDARD_KEY = "standard";
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|min|h)");
 
     private ProfileYaml() {}
@@ -150,9 +147,9 @@ public final class ProfileYaml {
                 case "recovery-hold-off" -> holdOff = duration(value, at);
                 case "severity" -> severity = constant(Severity.class, value, at);
                 default -> {
-                    if (type == DefectType.LOUDNESS_VIOLATION && key.equals(STANDARD_KEY)) {
-                        // The standard moves the target; explicit thresholds below still win.
-                        thresholds = ((LoudnessDetector.Thresholds) thresholds).withStandard(constant(LoudnessStandard.class, value, at));
+                    DefectKind.Preset<?> preset = DefectKind.of(type).preset();
+                    if (preset != null && key.equals(preset.key())) {
+                        thresholds = applyPreset(preset, thresholds, value, at);
                     } else if (thresholds != null && componentNames(thresholds).contains(key)) {
                         thresholdSettings.put(key, value);
                     } else {
@@ -166,6 +163,12 @@ public final class ProfileYaml {
             updated = updated.withThresholds(type, withComponents(thresholds, thresholdSettings, path));
         }
         return updated;
+    }
+
+    /** Thresholds with the preset's constant named by {@code value} applied; thresholds set beside it still win. */
+    private static <E extends Enum<E>> DetectorThresholds applyPreset(DefectKind.Preset<E> preset, DetectorThresholds thresholds,
+            Object value, String at) {
+        return preset.apply().apply(thresholds, constant(preset.values(), value, at));
     }
 
     /**
@@ -295,8 +298,8 @@ public final class ProfileYaml {
 
     private static List<String> knownKeys(DefectType type, DetectorThresholds thresholds) {
         List<String> keys = new ArrayList<>(POLICY_KEYS);
-        if (type == DefectType.LOUDNESS_VIOLATION) {
-            keys.add(STANDARD_KEY);
+        if (DefectKind.of(type).preset() != null) {
+            keys.add(DefectKind.of(type).preset().key());
         }
         if (thresholds != null) {
             keys.addAll(componentNames(thresholds));
@@ -331,8 +334,8 @@ public final class ProfileYaml {
     }
 
     /**
-     * {@code profile} as a document's {@code defaults} section, every setting spelled out: what
-     * {@code avmon profile defaults} prints, and the starting point of a profile file.
+     * {@code profile} as a document's {@code defaults} section, every setting spelled out and each threshold's valid
+     * range as a comment: what {@code avmon profile defaults} prints, and the starting point of a profile file.
      */
     public static String format(DetectionProfile profile) {
         StringBuilder out = new StringBuilder("defaults:\n");
@@ -355,7 +358,9 @@ public final class ProfileYaml {
                     throw new IllegalStateException(e);
                 }
                 out.append("    ").append(kebab(component.getName())).append(": ")
-                        .append(value instanceof Duration d ? DetectorThresholds.format(d) : String.valueOf(value)).append('\n');
+                        .append(value instanceof Duration d ? DetectorThresholds.format(d) : String.valueOf(value));
+                String range = DetectorThresholds.range(component);
+                out.append(range == null ? "" : "    # " + range).append('\n');
             }
         }
         return out.toString();
