@@ -3,9 +3,13 @@ package io.avmon.job.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,23 +85,32 @@ class ProfileYamlTest {
         assertThat(book.defaults()).isNotNull();
     }
 
+    /** Every thresholds component of the built-in profile, with the type it belongs to. */
+    private static List<Map.Entry<DefectType, RecordComponent>> thresholdComponents() {
+        List<Map.Entry<DefectType, RecordComponent>> components = new ArrayList<>();
+        for (DefectType type : DefectType.values()) {
+            DetectorThresholds thresholds = DefectKind.defaultProfile().thresholds(type);
+            if (thresholds != null) {
+                for (RecordComponent component : thresholds.getClass().getRecordComponents()) {
+                    components.add(Map.entry(type, component));
+                }
+            }
+        }
+        return components;
+    }
+
     @Test
     void everyThresholdCanBeSetFromYaml() {
         DetectionProfile defaults = DefectKind.defaultProfile();
-        for (DefectType type : DefectType.values()) {
-            DetectorThresholds thresholds = defaults.thresholds(type);
-            if (thresholds == null) {
-                continue;
-            }
-            for (var component : thresholds.getClass().getRecordComponents()) {
-                // Each component restated at its default value must read back unchanged: every type has a YAML form.
-                String value = ProfileYaml.format(defaults).lines()
-                        .dropWhile(line -> !line.equals("  " + ProfileYaml.typeKey(type) + ":"))
-                        .filter(line -> line.startsWith("    " + ProfileYaml.kebab(component.getName()) + ":"))
-                        .findFirst().orElseThrow();
-                String document = "defaults:\n  " + ProfileYaml.typeKey(type) + ":\n" + value + "\n";
-                assertThat(ProfileYaml.parse(document).defaults()).as(document).isEqualTo(defaults);
-            }
+        for (Map.Entry<DefectType, RecordComponent> entry : thresholdComponents()) {
+            DefectType type = entry.getKey();
+            // Each component restated at its default value must read back unchanged: every type has a YAML form.
+            String value = ProfileYaml.format(defaults).lines()
+                    .dropWhile(line -> !line.equals("  " + ProfileYaml.typeKey(type) + ":"))
+                    .filter(line -> line.startsWith("    " + ProfileYaml.kebab(entry.getValue().getName()) + ":"))
+                    .findFirst().orElseThrow();
+            String document = "defaults:\n  " + ProfileYaml.typeKey(type) + ":\n" + value + "\n";
+            assertThat(ProfileYaml.parse(document).defaults()).as(document).isEqualTo(defaults);
         }
     }
 
@@ -112,19 +125,13 @@ class ProfileYamlTest {
 
     @Test
     void everyThresholdDeclaresARangeThatHoldsItsDefault() throws Exception {
-        DetectionProfile defaults = DefectKind.defaultProfile();
-        for (DefectType type : DefectType.values()) {
-            DetectorThresholds thresholds = defaults.thresholds(type);
-            if (thresholds == null) {
-                continue;
+        for (Map.Entry<DefectType, RecordComponent> entry : thresholdComponents()) {
+            RecordComponent component = entry.getValue();
+            if (component.getType() != boolean.class) {
+                assertThat(component.getAnnotation(Range.class)).as("range of %s", component).isNotNull();
             }
-            for (var component : thresholds.getClass().getRecordComponents()) {
-                if (component.getType() != boolean.class) {
-                    assertThat(component.getAnnotation(Range.class)).as("range of %s", component).isNotNull();
-                }
-                assertThat(DetectorThresholds.outOfRange(component, component.getAccessor().invoke(thresholds)))
-                        .as("default of %s", component).isNull();
-            }
+            Object defaultValue = component.getAccessor().invoke(DefectKind.defaultProfile().thresholds(entry.getKey()));
+            assertThat(DetectorThresholds.outOfRange(component, defaultValue)).as("default of %s", component).isNull();
         }
     }
 
