@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -34,8 +33,10 @@ import io.avmon.schema.StreamHealth;
  * The production job: Kafka in, {@link DetectorTopology}, Kafka out. Flags are listed on {@link JobOptions}.
  *
  * <ul>
- *   <li>In: one KafkaSource over the video-features, audio-features and stream-status topics; values that
- *       cannot be decoded become dead letters, never failures.</li>
+ *   <li>In: one KafkaSource over the feature topic, which carries each stream's video features, audio features
+ *       and status in one partition, so a stream's records reach the detectors in the order the converter wrote
+ *       them, at any parallelism and in any catch-up. Values that cannot be decoded become dead letters, never
+ *       failures.</li>
  *   <li>Profiles: the {@code --profile} file (read where the job is submitted) until a document arrives on the
  *       control topic, then the last good document there. The control topic is read from its start on a fresh
  *       start, and from the checkpoint on a restore, so a restarted job keeps the profile it had. A malformed
@@ -128,11 +129,11 @@ public final class AvmonJob {
                 ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST;
         return KafkaSource.<MediaEvent>builder()
                 .setBootstrapServers(options.bootstrapServers())
-                .setTopics(List.of(options.videoTopic(), options.audioTopic(), options.statusTopic()))
+                .setTopics(options.featuresTopic())
                 .setGroupId(options.groupId())
                 // Resume from the group's offsets (committed on checkpoints); the option applies to a new group.
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
-                .setDeserializer(new MediaEventDeserializer(options.videoTopic(), options.audioTopic(), options.statusTopic()))
+                .setDeserializer(new MediaEventDeserializer())
                 .build();
     }
 

@@ -14,9 +14,7 @@ import io.avmon.schema.Topics;
  * The job's command-line options. Flags and defaults:
  * <pre>
  * --bootstrap-servers        localhost:9092
- * --video-topic              avmon.video-features
- * --audio-topic              avmon.audio-features
- * --status-topic             avmon.stream-status
+ * --features-topic           avmon.features   (video features, audio features and stream status, keyed by stream)
  * --defects-topic            avmon.defects
  * --health-topic             avmon.health
  * --dead-letter-topic        avmon.dead-letter
@@ -32,9 +30,7 @@ import io.avmon.schema.Topics;
  */
 public record JobOptions(
         String bootstrapServers,
-        String videoTopic,
-        String audioTopic,
-        String statusTopic,
+        String featuresTopic,
         String defectsTopic,
         String healthTopic,
         String deadLetterTopic,
@@ -53,9 +49,11 @@ public record JobOptions(
     /** Parallelism left to the cluster. */
     public static final int DEFAULT_PARALLELISM = -1;
 
-    private static final Set<String> FLAGS = Set.of("bootstrap-servers", "video-topic", "audio-topic", "status-topic",
-            "defects-topic", "health-topic", "dead-letter-topic", "control-topic", "profile", "group-id", "checkpoint-interval-ms", "checkpoint-dir",
+    private static final Set<String> FLAGS = Set.of("bootstrap-servers", "features-topic", "defects-topic", "health-topic", "dead-letter-topic", "control-topic", "profile", "group-id", "checkpoint-interval-ms", "checkpoint-dir",
             "starting-offsets", "transactional-id-prefix", "parallelism");
+
+    /** The input flags of releases that read three feature topics. */
+    private static final Set<String> THREE_TOPIC_FLAGS = Set.of("video-topic", "audio-topic", "status-topic");
 
     public JobOptions {
         if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
@@ -75,6 +73,12 @@ public record JobOptions(
         ParameterTool params = ParameterTool.fromArgs(args);
         Set<String> unknown = new TreeSet<>(params.toMap().keySet());
         unknown.removeAll(FLAGS);
+        Set<String> removed = new TreeSet<>(unknown);
+        removed.retainAll(THREE_TOPIC_FLAGS);
+        if (!removed.isEmpty()) {
+            throw new IllegalArgumentException("--" + String.join(", --", removed) + ": the three feature topics are now one,"
+                    + " --features-topic (default " + Topics.FEATURES + "); see README, Migrating from the three-topic layout");
+        }
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", unknown) + "; known: --" + String.join(", --", new TreeSet<>(FLAGS)));
         }
@@ -87,9 +91,7 @@ public record JobOptions(
         }
         return new JobOptions(
                 params.get("bootstrap-servers", "localhost:9092"),
-                params.get("video-topic", Topics.VIDEO_FEATURES),
-                params.get("audio-topic", Topics.AUDIO_FEATURES),
-                params.get("status-topic", Topics.STREAM_STATUS),
+                params.get("features-topic", Topics.FEATURES),
                 params.get("defects-topic", Topics.DEFECTS),
                 params.get("health-topic", Topics.HEALTH),
                 params.get("dead-letter-topic", Topics.DEAD_LETTER),
@@ -104,27 +106,27 @@ public record JobOptions(
     }
 
     public JobOptions withBootstrapServers(String servers) {
-        return new JobOptions(servers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
+        return new JobOptions(servers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
                 controlTopic, profile, groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
     }
 
     public JobOptions withCheckpointDir(String dir) {
-        return new JobOptions(bootstrapServers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
+        return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
                 controlTopic, profile, groupId, checkpointInterval, dir, startingOffsets, transactionalIdPrefix, parallelism);
     }
 
     public JobOptions withCheckpointInterval(Duration interval) {
-        return new JobOptions(bootstrapServers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
+        return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
                 controlTopic, profile, groupId, interval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
     }
 
     public JobOptions withProfile(String profileFile) {
-        return new JobOptions(bootstrapServers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
+        return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
                 controlTopic, profileFile, groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
     }
 
     public JobOptions withStartingOffsets(StartingOffsets offsets) {
-        return new JobOptions(bootstrapServers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
+        return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
                 controlTopic, profile, groupId, checkpointInterval, checkpointDir, offsets, transactionalIdPrefix, parallelism);
     }
 }
