@@ -84,8 +84,11 @@ public final class AvmonJob {
             env.setParallelism(options.parallelism());
         }
 
+        // A new uid for the one-topic source: a savepoint of the three-topic job holds the old topics' partitions,
+        // and a KafkaSource restored from it would keep reading them. Restoring with --allowNonRestoredState drops
+        // them while the detectors' state carries over (README, Migrating from the three-topic layout).
         DataStream<MediaEvent> input = env.fromSource(source(options), MediaEventWatermarks.strategy(), "Kafka features")
-                .uid("kafka-features-source").name("Kafka features");
+                .uid("kafka-feature-topic-source").name("Kafka features");
 
         DataStream<ProfileUpdate> profileUpdates = env.fromSource(controlSource(options), MediaEventWatermarks.neverHoldingBack(), "Kafka control")
                 .uid("kafka-control-source").name("Kafka control")
