@@ -13,6 +13,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -130,7 +131,9 @@ public final class AvmonJob {
     static KafkaSource<MediaEvent> source(JobOptions options) {
         OffsetResetStrategy reset = options.startingOffsets() == JobOptions.StartingOffsets.EARLIEST
                 ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST;
-        return KafkaSource.<MediaEvent>builder()
+        KafkaSourceBuilder<MediaEvent> builder = KafkaSource.<MediaEvent>builder();
+        options.consumerSettings().forEach(builder::setProperty);
+        return builder
                 .setBootstrapServers(options.bootstrapServers())
                 .setTopics(options.featuresTopic())
                 .setGroupId(options.groupId())

@@ -3,7 +3,9 @@ package io.avmon.job;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.apache.flink.util.ParameterTool;
@@ -26,6 +28,8 @@ import io.avmon.schema.Topics;
  * --starting-offsets         latest | earliest   (latest; used only when the group has no committed offset)
  * --transactional-id-prefix  avmon   (keep it stable across restarts: it is used to abort lingering transactions)
  * --parallelism              (none: the cluster's default)
+ * --consumer.&lt;setting&gt;       (none) a Kafka consumer setting for the feature source, e.g.
+ *                            --consumer.max.poll.records 5000 or --consumer.fetch.max.bytes 104857600
  * </pre>
  */
 public record JobOptions(
@@ -41,7 +45,8 @@ public record JobOptions(
         String checkpointDir,
         StartingOffsets startingOffsets,
         String transactionalIdPrefix,
-        int parallelism) implements Serializable {
+        int parallelism,
+        Map<String, String> consumerSettings) implements Serializable {
 
     /** Where to start reading when the consumer group has no committed offset. */
     public enum StartingOffsets { LATEST, EARLIEST }
@@ -49,8 +54,12 @@ public record JobOptions(
     /** Parallelism left to the cluster. */
     public static final int DEFAULT_PARALLELISM = -1;
 
-    private static final Set<String> FLAGS = Set.of("bootstrap-servers", "features-topic", "defects-topic", "health-topic", "dead-letter-topic", "control-topic", "profile", "group-id", "checkpoint-interval-ms", "checkpoint-dir",
+    private static final Set<String> FLAGS = Set.of("bootstrap-servers", "features-topic", "defects-topic", "health-topic",
+            "dead-letter-topic", "control-topic", "profile", "group-id", "checkpoint-interval-ms", "checkpoint-dir",
             "starting-offsets", "transactional-id-prefix", "parallelism");
+
+    /** Flags starting with this pass a setting to the feature source's Kafka consumer. */
+    private static final String CONSUMER_PREFIX = "consumer.";
 
     /** The input flags of releases that read three feature topics. */
     private static final Set<String> THREE_TOPIC_FLAGS = Set.of("video-topic", "audio-topic", "status-topic");
@@ -62,6 +71,7 @@ public record JobOptions(
         if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
             throw new IllegalArgumentException("transactional id prefix must not be blank");
         }
+        consumerSettings = Map.copyOf(consumerSettings);
     }
 
     public static JobOptions defaults() {
@@ -73,6 +83,13 @@ public record JobOptions(
         ParameterTool params = ParameterTool.fromArgs(args);
         Set<String> unknown = new TreeSet<>(params.toMap().keySet());
         unknown.removeAll(FLAGS);
+        Map<String, String> consumerSettings = new TreeMap<>();
+        for (Map.Entry<String, String> flag : params.toMap().entrySet()) {
+            if (flag.getKey().startsWith(CONSUMER_PREFIX) && flag.getKey().length() > CONSUMER_PREFIX.length()) {
+                consumerSettings.put(flag.getKey().substring(CONSUMER_PREFIX.length()), flag.getValue());
+                unknown.remove(flag.getKey());
+            }
+        }
         Set<String> removed = new TreeSet<>(unknown);
         removed.retainAll(THREE_TOPIC_FLAGS);
         if (!removed.isEmpty()) {
@@ -102,31 +119,32 @@ public record JobOptions(
                 params.get("checkpoint-dir", null),
                 startingOffsets,
                 params.get("transactional-id-prefix", "avmon"),
-                params.getInt("parallelism", DEFAULT_PARALLELISM));
+                params.getInt("parallelism", DEFAULT_PARALLELISM),
+                consumerSettings);
     }
 
     public JobOptions withBootstrapServers(String servers) {
         return new JobOptions(servers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
-                controlTopic, profile, groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
+                controlTopic, profile, groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism, consumerSettings);
     }
 
     public JobOptions withCheckpointDir(String dir) {
         return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
-                controlTopic, profile, groupId, checkpointInterval, dir, startingOffsets, transactionalIdPrefix, parallelism);
+                controlTopic, profile, groupId, checkpointInterval, dir, startingOffsets, transactionalIdPrefix, parallelism, consumerSettings);
     }
 
     public JobOptions withCheckpointInterval(Duration interval) {
         return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
-                controlTopic, profile, groupId, interval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
+                controlTopic, profile, groupId, interval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism, consumerSettings);
     }
 
     public JobOptions withProfile(String profileFile) {
         return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
-                controlTopic, profileFile, groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
+                controlTopic, profileFile, groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism, consumerSettings);
     }
 
     public JobOptions withStartingOffsets(StartingOffsets offsets) {
         return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
-                controlTopic, profile, groupId, checkpointInterval, checkpointDir, offsets, transactionalIdPrefix, parallelism);
+                controlTopic, profile, groupId, checkpointInterval, checkpointDir, offsets, transactionalIdPrefix, parallelism, consumerSettings);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -36,13 +37,15 @@ class AvmonJobTest {
         assertThat(options.startingOffsets()).isEqualTo(JobOptions.StartingOffsets.LATEST);
         assertThat(options.transactionalIdPrefix()).isEqualTo("avmon");
         assertThat(options.parallelism()).isEqualTo(JobOptions.DEFAULT_PARALLELISM);
+        assertThat(options.consumerSettings()).isEmpty();
     }
 
     @Test
     void optionsParseFlags() {
         JobOptions options = JobOptions.fromArgs(new String[] {"--bootstrap-servers", "kafka:9092", "--checkpoint-interval-ms", "2500",
                 "--checkpoint-dir", "file:///tmp/cp", "--starting-offsets", "earliest", "--transactional-id-prefix", "avmon-eu",
-                "--parallelism", "3", "--group-id", "g", "--defects-topic", "d", "--features-topic", "f"});
+                "--parallelism", "3", "--group-id", "g", "--defects-topic", "d", "--features-topic", "f",
+                "--consumer.max.poll.records", "5000", "--consumer.fetch.max.bytes", "104857600"});
         assertThat(options.bootstrapServers()).isEqualTo("kafka:9092");
         assertThat(options.checkpointInterval()).isEqualTo(Duration.ofMillis(2500));
         assertThat(options.checkpointDir()).isEqualTo("file:///tmp/cp");
@@ -52,6 +55,8 @@ class AvmonJobTest {
         assertThat(options.groupId()).isEqualTo("g");
         assertThat(options.defectsTopic()).isEqualTo("d");
         assertThat(options.featuresTopic()).isEqualTo("f");
+        assertThat(options.consumerSettings()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("max.poll.records", "5000", "fetch.max.bytes", "104857600"));
     }
 
     @Test
