@@ -203,7 +203,7 @@ class CatchUpTest {
                 .allSatisfy(end -> assertThat(end.offset()).isZero());
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "fetch sizes: {0}")
     @EnumSource(FetchSizes.class)
     void catchingUpOnTheBacklogAtParallelism4RaisesExactlyTheLiveRunsDefects(FetchSizes fetchSizes) throws Exception {
         String run = "catch-up-" + fetchSizes.name().toLowerCase(java.util.Locale.ROOT);
