@@ -10,6 +10,7 @@ import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -34,6 +35,29 @@ final class CommittedDefects {
     /** As {@link #readClosed}, keeping every committed event, OPENED and CLOSED: replays must not double them. */
     static List<DefectEvent> readAll(String bootstrapServers, int expected, Duration timeout) {
         return read(bootstrapServers, expected, timeout, event -> true);
+    }
+
+    /**
+     * Every committed event of {@code topic} up to its end as a read_committed consumer sees it now (the last stable
+     * offset of each partition), in partition order. Waits for nothing: call it once the job's output is committed.
+     */
+    static List<DefectEvent> readToEnd(String bootstrapServers, String topic) {
+        BinaryMessageDecoder<DefectEvent> decoder = RecordCodec.decoder(DefectEvent.class, null);
+        List<DefectEvent> events = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                collect(consumer.poll(Duration.ofMillis(500)), decoder, event -> true, events);
+            }
+        }
+        return events;
     }
 
     private static List<DefectEvent> read(String bootstrapServers, int expected, Duration timeout,

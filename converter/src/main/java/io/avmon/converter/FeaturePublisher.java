@@ -18,38 +18,49 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Sends feature records to Kafka: video features, audio features and stream status to their topics in
- * {@link Topics}, keyed by streamId (UTF-8), valued in Avro single-object encoding ({@link RecordCodec}).
- * Idempotent, acks=all, lz4, batched (linger 15 ms, 256 KiB batches): one stream is about 35 small records a second,
- * so batching across streams is what keeps the broker cheap. Thread-safe, as the Kafka producer is.
+ * Sends feature records to Kafka: video features, audio features and stream status all to one topic,
+ * {@link Topics#FEATURES}, keyed by streamId (UTF-8), valued in Avro single-object encoding ({@link RecordCodec}).
+ * One topic and one key put a stream's records in one partition, where Kafka keeps them in the order they were
+ * sent; the idempotent producer keeps that order across retries. Idempotent, acks=all, lz4, batched (linger
+ * 15 ms, 256 KiB batches): one stream is about 35 small records a second, so batching across streams is what keeps
+ * the broker cheap. Thread-safe, as the Kafka producer is.
  */
 public final class FeaturePublisher implements FeatureSink, AutoCloseable {
     /** How long the reachability check waits for the cluster to answer. */
     public static final Duration REACHABILITY_TIMEOUT = Duration.ofSeconds(10);
+    /** The producer override that renames the feature topic. */
+    public static final String TOPIC_OVERRIDE = "avmon.topic.features";
 
-    private final KafkaProducer<byte[], byte[]> producer;
-    private final String videoTopic;
-    private final String audioTopic;
-    private final String statusTopic;
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
     private volatile Exception sendFailure;
 
     /**
      * Checks that the cluster answers, then creates the producer.
      *
-     * @param producerOverrides producer settings that replace the defaults; also "avmon.topic.video",
-     *                          "avmon.topic.audio" and "avmon.topic.status" to rename the topics
+     * @param producerOverrides producer settings that replace the defaults; also "avmon.topic.features" to rename
+     *                          the topic
      * @throws IllegalStateException "Kafka unreachable at &lt;servers&gt;: &lt;cause&gt;" when it does not answer
      */
     public FeaturePublisher(String bootstrapServers, Map<String, Object> producerOverrides) {
+        this(createProducer(bootstrapServers, producerOverrides),
+                String.valueOf(producerOverrides.getOrDefault(TOPIC_OVERRIDE, Topics.FEATURES)));
+    }
+
+    /** Sends through {@code producer} (which it closes) to {@code topic}. */
+    FeaturePublisher(Producer<byte[], byte[]> producer, String topic) {
+        this.producer = producer;
+        this.topic = topic;
+    }
+
+    private static Producer<byte[], byte[]> createProducer(String bootstrapServers, Map<String, Object> producerOverrides) {
         Map<String, Object> overrides = new HashMap<>(producerOverrides);
-        videoTopic = String.valueOf(overrides.getOrDefault("avmon.topic.video", Topics.VIDEO_FEATURES));
-        audioTopic = String.valueOf(overrides.getOrDefault("avmon.topic.audio", Topics.AUDIO_FEATURES));
-        statusTopic = String.valueOf(overrides.getOrDefault("avmon.topic.status", Topics.STREAM_STATUS));
         overrides.keySet().removeIf(key -> key.startsWith("avmon."));
         verifyReachable(bootstrapServers, REACHABILITY_TIMEOUT);
         Properties config = new Properties();
@@ -63,7 +74,7 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.putAll(overrides);
-        producer = new KafkaProducer<>(config);
+        return new KafkaProducer<>(config);
     }
 
     /**
@@ -99,16 +110,12 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
         if (failure != null) {
             throw new IllegalStateException("Kafka send failed: " + FfmpegErrors.firstLine(String.valueOf(failure.getMessage())), failure);
         }
-        String topic;
         CharSequence streamId;
         if (record instanceof VideoFrameFeatures video) {
-            topic = videoTopic;
             streamId = video.getStreamId();
         } else if (record instanceof AudioBlockFeatures audio) {
-            topic = audioTopic;
             streamId = audio.getStreamId();
         } else if (record instanceof StreamStatus status) {
-            topic = statusTopic;
             streamId = status.getStreamId();
         } else {
             throw new IllegalArgumentException("not a converter record: " + record.getSchema().getFullName());

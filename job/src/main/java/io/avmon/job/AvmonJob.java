@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -14,6 +13,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -37,8 +37,10 @@ import io.avmon.schema.StreamHealth;
  * The production job: Kafka in, {@link DetectorTopology}, Kafka out. Flags are listed on {@link JobOptions}.
  *
  * <ul>
- *   <li>In: one KafkaSource over the video-features, audio-features and stream-status topics; values that
- *       cannot be decoded become dead letters, never failures.</li>
+ *   <li>In: one KafkaSource over the feature topic, which carries each stream's video features, audio features
+ *       and status in one partition, so a stream's records reach the detectors in the order the converter wrote
+ *       them, at any parallelism and in any catch-up. Values that cannot be decoded become dead letters, never
+ *       failures.</li>
  *   <li>Profiles: the {@code --profile} file (read where the job is submitted) until a document arrives on the
  *       control topic, then the last good document there. The control topic is read from its start on a fresh
  *       start, and from the checkpoint on a restore, so a restarted job keeps the profile it had. A malformed
@@ -86,8 +88,11 @@ public final class AvmonJob {
             env.setParallelism(options.parallelism());
         }
 
+        // A new uid for the one-topic source: a savepoint of the three-topic job holds the old topics' partitions,
+        // and a KafkaSource restored from it would keep reading them. Restoring with --allowNonRestoredState drops
+        // them while the detectors' state carries over (README, Migrating from the three-topic layout).
         DataStream<MediaEvent> input = env.fromSource(source(options), MediaEventWatermarks.strategy(), "Kafka features")
-                .uid("kafka-features-source").name("Kafka features");
+                .uid("kafka-feature-topic-source").name("Kafka features");
 
         DataStream<ProfileUpdate> profileUpdates = env.fromSource(controlSource(options), MediaEventWatermarks.neverHoldingBack(), "Kafka control")
                 .uid("kafka-control-source").name("Kafka control")
@@ -129,13 +134,15 @@ public final class AvmonJob {
     static KafkaSource<MediaEvent> source(JobOptions options) {
         OffsetResetStrategy reset = options.startingOffsets() == JobOptions.StartingOffsets.EARLIEST
                 ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST;
-        return KafkaSource.<MediaEvent>builder()
+        KafkaSourceBuilder<MediaEvent> builder = KafkaSource.<MediaEvent>builder();
+        options.consumerSettings().forEach(builder::setProperty);
+        return builder
                 .setBootstrapServers(options.bootstrapServers())
-                .setTopics(List.of(options.videoTopic(), options.audioTopic(), options.statusTopic()))
+                .setTopics(options.featuresTopic())
                 .setGroupId(options.groupId())
                 // Resume from the group's offsets (committed on checkpoints); the option applies to a new group.
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
-                .setDeserializer(new MediaEventDeserializer(options.videoTopic(), options.audioTopic(), options.statusTopic()))
+                .setDeserializer(new MediaEventDeserializer())
                 .build();
     }
 

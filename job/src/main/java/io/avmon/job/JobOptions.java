@@ -3,7 +3,9 @@ package io.avmon.job;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.apache.flink.util.ParameterTool;
@@ -14,9 +16,7 @@ import io.avmon.schema.Topics;
  * The job's command-line options. Flags and defaults:
  * <pre>
  * --bootstrap-servers        localhost:9092
- * --video-topic              avmon.video-features
- * --audio-topic              avmon.audio-features
- * --status-topic             avmon.stream-status
+ * --features-topic           avmon.features   (video features, audio features and stream status, keyed by stream)
  * --defects-topic            avmon.defects
  * --health-topic             avmon.health
  * --dead-letter-topic        avmon.dead-letter
@@ -28,13 +28,13 @@ import io.avmon.schema.Topics;
  * --starting-offsets         latest | earliest   (latest; used only when the group has no committed offset)
  * --transactional-id-prefix  avmon   (keep it stable across restarts: it is used to abort lingering transactions)
  * --parallelism              (none: the cluster's default)
+ * --consumer.&lt;setting&gt;       (none) a Kafka consumer setting for the feature source, e.g.
+ *                            --consumer.max.poll.records 5000 or --consumer.fetch.max.bytes 104857600
  * </pre>
  */
 public record JobOptions(
         String bootstrapServers,
-        String videoTopic,
-        String audioTopic,
-        String statusTopic,
+        String featuresTopic,
         String defectsTopic,
         String healthTopic,
         String deadLetterTopic,
@@ -45,7 +45,8 @@ public record JobOptions(
         String checkpointDir,
         StartingOffsets startingOffsets,
         String transactionalIdPrefix,
-        int parallelism) implements Serializable {
+        int parallelism,
+        Map<String, String> consumerSettings) implements Serializable {
 
     /** Where to start reading when the consumer group has no committed offset. */
     public enum StartingOffsets { LATEST, EARLIEST }
@@ -53,9 +54,15 @@ public record JobOptions(
     /** Parallelism left to the cluster. */
     public static final int DEFAULT_PARALLELISM = -1;
 
-    private static final Set<String> FLAGS = Set.of("bootstrap-servers", "video-topic", "audio-topic", "status-topic",
-            "defects-topic", "health-topic", "dead-letter-topic", "control-topic", "profile", "group-id", "checkpoint-interval-ms", "checkpoint-dir",
+    private static final Set<String> FLAGS = Set.of("bootstrap-servers", "features-topic", "defects-topic", "health-topic",
+            "dead-letter-topic", "control-topic", "profile", "group-id", "checkpoint-interval-ms", "checkpoint-dir",
             "starting-offsets", "transactional-id-prefix", "parallelism");
+
+    /** Flags starting with this pass a setting to the feature source's Kafka consumer. */
+    private static final String CONSUMER_PREFIX = "consumer.";
+
+    /** The input flags of releases that read three feature topics. */
+    private static final Set<String> THREE_TOPIC_FLAGS = Set.of("video-topic", "audio-topic", "status-topic");
 
     public JobOptions {
         if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
@@ -64,6 +71,7 @@ public record JobOptions(
         if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
             throw new IllegalArgumentException("transactional id prefix must not be blank");
         }
+        consumerSettings = Map.copyOf(consumerSettings);
     }
 
     public static JobOptions defaults() {
@@ -75,6 +83,19 @@ public record JobOptions(
         ParameterTool params = ParameterTool.fromArgs(args);
         Set<String> unknown = new TreeSet<>(params.toMap().keySet());
         unknown.removeAll(FLAGS);
+        Map<String, String> consumerSettings = new TreeMap<>();
+        for (Map.Entry<String, String> flag : params.toMap().entrySet()) {
+            if (flag.getKey().startsWith(CONSUMER_PREFIX) && flag.getKey().length() > CONSUMER_PREFIX.length()) {
+                consumerSettings.put(flag.getKey().substring(CONSUMER_PREFIX.length()), flag.getValue());
+                unknown.remove(flag.getKey());
+            }
+        }
+        Set<String> removed = new TreeSet<>(unknown);
+        removed.retainAll(THREE_TOPIC_FLAGS);
+        if (!removed.isEmpty()) {
+            throw new IllegalArgumentException("--" + String.join(", --", removed) + ": the three feature topics are now one,"
+                    + " --features-topic (default " + Topics.FEATURES + "); see README, Migrating from the three-topic layout");
+        }
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", unknown) + "; known: --" + String.join(", --", new TreeSet<>(FLAGS)));
         }
@@ -87,9 +108,7 @@ public record JobOptions(
         }
         return new JobOptions(
                 params.get("bootstrap-servers", "localhost:9092"),
-                params.get("video-topic", Topics.VIDEO_FEATURES),
-                params.get("audio-topic", Topics.AUDIO_FEATURES),
-                params.get("status-topic", Topics.STREAM_STATUS),
+                params.get("features-topic", Topics.FEATURES),
                 params.get("defects-topic", Topics.DEFECTS),
                 params.get("health-topic", Topics.HEALTH),
                 params.get("dead-letter-topic", Topics.DEAD_LETTER),
@@ -100,31 +119,32 @@ public record JobOptions(
                 params.get("checkpoint-dir", null),
                 startingOffsets,
                 params.get("transactional-id-prefix", "avmon"),
-                params.getInt("parallelism", DEFAULT_PARALLELISM));
+                params.getInt("parallelism", DEFAULT_PARALLELISM),
+                consumerSettings);
     }
 
     public JobOptions withBootstrapServers(String servers) {
-        return new JobOptions(servers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
-                controlTopic, profile, groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
+        return new JobOptions(servers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
+                controlTopic, profile, groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism, consumerSettings);
     }
 
     public JobOptions withCheckpointDir(String dir) {
-        return new JobOptions(bootstrapServers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
-                controlTopic, profile, groupId, checkpointInterval, dir, startingOffsets, transactionalIdPrefix, parallelism);
+        return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
+                controlTopic, profile, groupId, checkpointInterval, dir, startingOffsets, transactionalIdPrefix, parallelism, consumerSettings);
     }
 
     public JobOptions withCheckpointInterval(Duration interval) {
-        return new JobOptions(bootstrapServers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
-                controlTopic, profile, groupId, interval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
+        return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
+                controlTopic, profile, groupId, interval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism, consumerSettings);
     }
 
     public JobOptions withProfile(String profileFile) {
-        return new JobOptions(bootstrapServers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
-                controlTopic, profileFile, groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism);
+        return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
+                controlTopic, profileFile, groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism, consumerSettings);
     }
 
     public JobOptions withStartingOffsets(StartingOffsets offsets) {
-        return new JobOptions(bootstrapServers, videoTopic, audioTopic, statusTopic, defectsTopic, healthTopic, deadLetterTopic,
-                controlTopic, profile, groupId, checkpointInterval, checkpointDir, offsets, transactionalIdPrefix, parallelism);
+        return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
+                controlTopic, profile, groupId, checkpointInterval, checkpointDir, offsets, transactionalIdPrefix, parallelism, consumerSettings);
     }
 }

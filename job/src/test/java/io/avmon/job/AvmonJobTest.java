@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -26,9 +27,7 @@ class AvmonJobTest {
     @Test
     void optionsDefaultToTheSharedTopicNames() {
         JobOptions options = JobOptions.defaults();
-        assertThat(options.videoTopic()).isEqualTo(Topics.VIDEO_FEATURES);
-        assertThat(options.audioTopic()).isEqualTo(Topics.AUDIO_FEATURES);
-        assertThat(options.statusTopic()).isEqualTo(Topics.STREAM_STATUS);
+        assertThat(options.featuresTopic()).isEqualTo(Topics.FEATURES);
         assertThat(options.defectsTopic()).isEqualTo(Topics.DEFECTS);
         assertThat(options.healthTopic()).isEqualTo(Topics.HEALTH);
         assertThat(options.deadLetterTopic()).isEqualTo(Topics.DEAD_LETTER);
@@ -39,13 +38,15 @@ class AvmonJobTest {
         assertThat(options.startingOffsets()).isEqualTo(JobOptions.StartingOffsets.LATEST);
         assertThat(options.transactionalIdPrefix()).isEqualTo("avmon");
         assertThat(options.parallelism()).isEqualTo(JobOptions.DEFAULT_PARALLELISM);
+        assertThat(options.consumerSettings()).isEmpty();
     }
 
     @Test
     void optionsParseFlags() {
         JobOptions options = JobOptions.fromArgs(new String[] {"--bootstrap-servers", "kafka:9092", "--checkpoint-interval-ms", "2500",
                 "--checkpoint-dir", "file:///tmp/cp", "--starting-offsets", "earliest", "--transactional-id-prefix", "avmon-eu",
-                "--parallelism", "3", "--group-id", "g", "--defects-topic", "d"});
+                "--parallelism", "3", "--group-id", "g", "--defects-topic", "d", "--features-topic", "f",
+                "--consumer.max.poll.records", "5000", "--consumer.fetch.max.bytes", "104857600"});
         assertThat(options.bootstrapServers()).isEqualTo("kafka:9092");
         assertThat(options.checkpointInterval()).isEqualTo(Duration.ofMillis(2500));
         assertThat(options.checkpointDir()).isEqualTo("file:///tmp/cp");
@@ -54,6 +55,9 @@ class AvmonJobTest {
         assertThat(options.parallelism()).isEqualTo(3);
         assertThat(options.groupId()).isEqualTo("g");
         assertThat(options.defectsTopic()).isEqualTo("d");
+        assertThat(options.featuresTopic()).isEqualTo("f");
+        assertThat(options.consumerSettings()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("max.poll.records", "5000", "fetch.max.bytes", "104857600"));
     }
 
     @Test
@@ -64,6 +68,14 @@ class AvmonJobTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("latest or earliest");
         assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--checkpoint-interval-ms", "0"}))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theThreeTopicFlagsOfEarlierReleasesAreRejectedNamingTheirReplacement() {
+        assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--video-topic", "v", "--status-topic", "s"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--status-topic, --video-topic: the three feature topics are now one, --features-topic")
+                .hasMessageContaining(Topics.FEATURES);
     }
 
     @Test

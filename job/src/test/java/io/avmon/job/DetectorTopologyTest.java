@@ -35,6 +35,7 @@ import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.StreamHealth;
+import io.avmon.schema.Topics;
 
 /** DetectorTopology.build on a MiniCluster, with Kryo disabled and object reuse on, as in production, and unchained. */
 class DetectorTopologyTest {
@@ -58,7 +59,7 @@ class DetectorTopologyTest {
         records.sort(Comparator.comparingLong(Program::ingestTime));
         List<MediaEvent> events = new ArrayList<>();
         for (SpecificRecord r : records) events.add(MediaEvent.of(r));
-        events.add(5, MediaEvent.ofDeadLetter(new DeadLetter("avmon.video-features", 0, 17, "a".getBytes(),
+        events.add(5, MediaEvent.ofDeadLetter(new DeadLetter(Topics.FEATURES, 0, 17, "a".getBytes(),
                 new byte[] {1, 2, 3}, "not Avro single-object encoding"), Features.EPOCH_MS + 100));
         return events;
     }

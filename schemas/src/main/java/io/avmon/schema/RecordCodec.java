@@ -74,12 +74,7 @@ public final class RecordCodec {
      * cause in one line, so the caller can dead-letter the record.
      */
     public static <T extends SpecificRecord> T decode(BinaryMessageDecoder<T> decoder, byte[] value) {
-        if (value == null) {
-            throw new MalformedRecordException("empty value (tombstone)");
-        }
-        if (value.length < 10 || (value[0] & 0xFF) != 0xC3 || value[1] != 0x01) {
-            throw new MalformedRecordException("not Avro single-object encoding (no C3 01 header), " + value.length + " bytes");
-        }
+        writerFingerprint(value);
         try {
             return decoder.decode(value);
         } catch (MissingSchemaException e) {
@@ -89,6 +84,22 @@ public final class RecordCodec {
         } catch (IOException | RuntimeException e) {
             throw new MalformedRecordException("corrupt Avro body for fingerprint " + fingerprintHex(value) + ": " + e);
         }
+    }
+
+    /**
+     * The writer-schema fingerprint in a value's header, as {@link #fingerprint(Schema)} computes it: what a reader of
+     * a topic carrying several record types looks up to pick the schema.
+     *
+     * @throws MalformedRecordException for a tombstone or a value without the single-object header
+     */
+    public static long writerFingerprint(byte[] value) {
+        if (value == null) {
+            throw new MalformedRecordException("empty value (tombstone)");
+        }
+        if (value.length < 10 || (value[0] & 0xFF) != 0xC3 || value[1] != 0x01) {
+            throw new MalformedRecordException("not Avro single-object encoding (no C3 01 header), " + value.length + " bytes");
+        }
+        return ByteBuffer.wrap(value, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     /** The writer-schema fingerprint of an encoded value, as 16 hex digits (little-endian bytes as sent). */

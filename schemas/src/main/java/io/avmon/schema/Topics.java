@@ -5,12 +5,14 @@ package io.avmon.schema;
  * single-object encoding (see {@link RecordCodec}). All names can be overridden on the command line.
  */
 public final class Topics {
-    /** {@link VideoFrameFeatures}, one per decoded frame. */
-    public static final String VIDEO_FEATURES = "avmon.video-features";
-    /** {@link AudioBlockFeatures}, one per 100 ms of audio. */
-    public static final String AUDIO_FEATURES = "avmon.audio-features";
-    /** {@link StreamStatus}: input state changes, and heartbeats while a live input is down. */
-    public static final String STREAM_STATUS = "avmon.stream-status";
+    /**
+     * Everything a converter sends, in the order it sent it: {@link VideoFrameFeatures} (one per decoded frame),
+     * {@link AudioBlockFeatures} (one per 100 ms of audio) and {@link StreamStatus} (input state changes, and
+     * heartbeats while a live input is down). One topic keyed by streamId puts all of a stream's records in one
+     * partition, so Kafka keeps them in order at any parallelism and through any catch-up; a reader tells the
+     * schemas apart by the writer-schema fingerprint in each value's header.
+     */
+    public static final String FEATURES = "avmon.features";
     /** {@link DefectEvent}, written exactly-once: read it with isolation.level=read_committed. */
     public static final String DEFECTS = "avmon.defects";
     /** {@link StreamHealth}, one per stream per 10 s, written exactly-once. */
@@ -26,7 +28,7 @@ public final class Topics {
 
     /** Every topic above, in this order: what a deployment creates before the job starts. */
     public static final java.util.List<String> ALL =
-            java.util.List.of(VIDEO_FEATURES, AUDIO_FEATURES, STREAM_STATUS, DEFECTS, HEALTH, DEAD_LETTER, CONTROL);
+            java.util.List.of(FEATURES, DEFECTS, HEALTH, DEAD_LETTER, CONTROL);
 
     private Topics() {}
 }

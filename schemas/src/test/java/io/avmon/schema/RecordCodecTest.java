@@ -31,6 +31,7 @@ class RecordCodecTest {
         assertThat(bytes[1]).isEqualTo((byte) 0x01);
         long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
         assertThat(fingerprint).isEqualTo(RecordCodec.fingerprint(DefectEvent.getClassSchema()));
+        assertThat(RecordCodec.writerFingerprint(bytes)).isEqualTo(fingerprint);
 
         DefectEvent back = RecordCodec.decode(RecordCodec.decoder(DefectEvent.class, null), bytes);
         assertThat(back).isEqualTo(sampleDefect());

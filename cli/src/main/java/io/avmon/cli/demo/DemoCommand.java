@@ -188,7 +188,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("avmon demo is running. Stop it with Ctrl-C.");
         out.println("  input:        " + source + (input == null ? " (generated, looped in real time as stream '" + streamId + "')" : ""));
         out.println("  Kafka:        " + bootstrap + "  topics: " + Topics.DEFECTS + " (defects), " + Topics.HEALTH
-                + " (health), " + Topics.VIDEO_FEATURES + ", " + Topics.AUDIO_FEATURES);
+                + " (health), " + Topics.FEATURES + " (features)");
         out.println("  Flink web UI: http://localhost:" + webPort);
         if (!schedule.isEmpty()) {
             out.println("  defects in each loop of the clip:");

@@ -1,6 +1,12 @@
 package io.avmon.job.kafka;
 
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -15,25 +21,21 @@ import io.avmon.schema.StreamStatus;
 import io.avmon.schema.VideoFrameFeatures;
 
 /**
- * Reads the three input topics into MediaEvents: the record's topic says which schema to decode with
- * ({@link RecordCodec}, Avro single-object encoding). A value that cannot be read never fails the job: it
+ * Reads the feature topic into MediaEvents. The topic carries video features, audio features and stream status
+ * side by side, so each value's writer-schema fingerprint (Avro single-object encoding, {@link RecordCodec}) says
+ * which record it is: this release's schemas and {@link RecordCodec#earlierWriterSchemas() earlier releases'}
+ * (converters and the job are upgraded one at a time). A value that cannot be read never fails the job: it
  * becomes a MediaEvent carrying a {@link DeadLetter} with the raw bytes and the cause in one line.
  */
 public class MediaEventDeserializer implements KafkaRecordDeserializationSchema<MediaEvent> {
     private static final long serialVersionUID = 1L;
 
-    private final String videoTopic;
-    private final String audioTopic;
-    private final String statusTopic;
+    private transient SchemaStore earlierSchemas;
     private transient BinaryMessageDecoder<VideoFrameFeatures> videoDecoder;
     private transient BinaryMessageDecoder<AudioBlockFeatures> audioDecoder;
     private transient BinaryMessageDecoder<StreamStatus> statusDecoder;
-
-    public MediaEventDeserializer(String videoTopic, String audioTopic, String statusTopic) {
-        this.videoTopic = videoTopic;
-        this.audioTopic = audioTopic;
-        this.statusTopic = statusTopic;
-    }
+    /** Fingerprint to the decoder of its record type, filled as fingerprints are met (a handful per release). */
+    private transient Map<Long, BinaryMessageDecoder<? extends SpecificRecord>> decoders;
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
@@ -41,40 +43,62 @@ public class MediaEventDeserializer implements KafkaRecordDeserializationSchema<
     }
 
     private void createDecoders() {
-        // Earlier releases' schemas too: converters and the job are upgraded one at a time.
-        org.apache.avro.message.SchemaStore earlier = RecordCodec.earlierWriterSchemas();
-        videoDecoder = RecordCodec.decoder(VideoFrameFeatures.class, earlier);
-        audioDecoder = RecordCodec.decoder(AudioBlockFeatures.class, earlier);
-        statusDecoder = RecordCodec.decoder(StreamStatus.class, earlier);
+        earlierSchemas = RecordCodec.earlierWriterSchemas();
+        videoDecoder = RecordCodec.decoder(VideoFrameFeatures.class, earlierSchemas);
+        audioDecoder = RecordCodec.decoder(AudioBlockFeatures.class, earlierSchemas);
+        statusDecoder = RecordCodec.decoder(StreamStatus.class, earlierSchemas);
+        decoders = new HashMap<>();
     }
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<MediaEvent> out) {
-        if (videoDecoder == null) {
-            createDecoders();
-        }
         out.collect(toMediaEvent(record));
     }
 
     /** Decodes one record; never throws. */
     public MediaEvent toMediaEvent(ConsumerRecord<byte[], byte[]> record) {
-        if (videoDecoder == null) {
+        if (decoders == null) {
             createDecoders();
         }
-        String topic = record.topic();
         try {
-            if (topic.equals(videoTopic)) {
-                return MediaEvent.of(RecordCodec.decode(videoDecoder, record.value()));
-            } else if (topic.equals(audioTopic)) {
-                return MediaEvent.of(RecordCodec.decode(audioDecoder, record.value()));
-            } else if (topic.equals(statusTopic)) {
-                return MediaEvent.of(RecordCodec.decode(statusDecoder, record.value()));
-            }
-            return deadLetter(record, "unexpected topic " + topic);
+            byte[] value = record.value();
+            return MediaEvent.of(RecordCodec.decode(decoderFor(value), value));
         } catch (RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return deadLetter(record, oneLine(message));
         }
+    }
+
+    private BinaryMessageDecoder<? extends SpecificRecord> decoderFor(byte[] value) {
+        long fingerprint = RecordCodec.writerFingerprint(value);
+        BinaryMessageDecoder<? extends SpecificRecord> decoder = decoders.get(fingerprint);
+        if (decoder == null) {
+            Schema writer = writerSchema(fingerprint);
+            String name = writer == null ? null : writer.getFullName();
+            if (VideoFrameFeatures.getClassSchema().getFullName().equals(name)) {
+                decoder = videoDecoder;
+            } else if (AudioBlockFeatures.getClassSchema().getFullName().equals(name)) {
+                decoder = audioDecoder;
+            } else if (StreamStatus.getClassSchema().getFullName().equals(name)) {
+                decoder = statusDecoder;
+            } else {
+                // Not a feature record (another avmon record, or a schema newer than this job knows).
+                throw new RecordCodec.MalformedRecordException("unknown writer schema fingerprint "
+                        + RecordCodec.fingerprintHex(value) + (name == null ? "" : " (" + name + ", not a feature record)"));
+            }
+            decoders.put(fingerprint, decoder);
+        }
+        return decoder;
+    }
+
+    private Schema writerSchema(long fingerprint) {
+        for (Schema current : new Schema[] {VideoFrameFeatures.getClassSchema(), AudioBlockFeatures.getClassSchema(),
+                StreamStatus.getClassSchema()}) {
+            if (RecordCodec.fingerprint(current) == fingerprint) {
+                return current;
+            }
+        }
+        return earlierSchemas.findByFingerprint(fingerprint);
     }
 
     private static MediaEvent deadLetter(ConsumerRecord<byte[], byte[]> record, String error) {
