@@ -48,14 +48,14 @@ public final class ConvertCommand implements Callable<Integer> {
             publisher = new FeaturePublisher(bootstrapServers, Map.of());
         } catch (RuntimeException e) {
             err.println("avmon: " + Errors.oneLine(e));
-            return AvmonCommand.EXIT_BAD_INPUT;
+            return ExitCodes.BAD_INPUT;
         }
         try (publisher) {
             StreamRunner runner = new StreamRunner(StreamRunner.Options.of(input, id).withRealtime(realtime).withLoop(loop), publisher);
             Thread hook = new Thread(runner::stop, "avmon-convert-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             runner.run();
-            return AvmonCommand.EXIT_OK;
+            return ExitCodes.OK;
         }
     }
 }
