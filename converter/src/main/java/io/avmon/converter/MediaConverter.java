@@ -13,6 +13,7 @@ import java.util.Locale;
 import org.apache.avro.specific.SpecificRecord;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -95,6 +96,10 @@ public final class MediaConverter implements AutoCloseable {
             if (Files.isDirectory(path)) {
                 throw new MediaInputException(input + ": is a directory, not a media file");
             }
+        }
+        if (network && avformat.avio_find_protocol_name(input) == null) {
+            throw MediaInputException.permanent(input + ": unsupported input (this FFmpeg has no protocol "
+                    + input.substring(0, input.indexOf("://")) + ")");
         }
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(input);
         grabber.setImageMode(FrameGrabber.ImageMode.RAW);
