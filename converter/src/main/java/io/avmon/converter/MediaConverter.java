@@ -97,7 +97,7 @@ public final class MediaConverter implements AutoCloseable {
                 throw new MediaInputException(input + ": is a directory, not a media file");
             }
         }
-        if (network && avformat.avio_find_protocol_name(input) == null) {
+        if (network && !isKnownScheme(input)) {
             throw MediaInputException.permanent(input + ": unsupported input (this FFmpeg has no protocol "
                     + input.substring(0, input.indexOf("://")) + ")");
         }
@@ -145,6 +145,15 @@ public final class MediaConverter implements AutoCloseable {
             converter.reportUnsupportedFormat(grabber.getPixelFormat());
         }
         return converter;
+    }
+
+    /**
+     * Whether this FFmpeg reads the URL's scheme: as a protocol (udp, srt, rtmp, http...) or as a demuxer that opens
+     * its own connection (rtsp, sap).
+     */
+    private static boolean isKnownScheme(String url) {
+        return avformat.avio_find_protocol_name(url) != null
+                || avformat.av_find_input_format(url.substring(0, url.indexOf("://"))) != null;
     }
 
     /** True for inputs read over a network (anything with a URL scheme other than file:). */
