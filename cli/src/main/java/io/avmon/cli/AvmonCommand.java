@@ -15,12 +15,6 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class})
 public final class AvmonCommand implements Runnable {
 
-    /** Exit codes shared by every subcommand; documented in README.md and in each command's help. */
-    public static final int EXIT_OK = 0;
-    public static final int EXIT_DEFECTS_FOUND = 1;
-    public static final int EXIT_BAD_INPUT = 2;
-    public static final int EXIT_FAILURE = 3;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -54,7 +48,7 @@ public final class AvmonCommand implements Runnable {
             PrintWriter err = commandLine.getErr();
             err.println("avmon: " + Errors.oneLine(e));
             err.flush();
-            return EXIT_FAILURE;
+            return ExitCodes.FAILURE;
         });
         return cli;
     }

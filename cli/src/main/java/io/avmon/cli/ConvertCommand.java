@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.converter.StreamRunner;
+import io.avmon.schema.InputState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Decode INPUT (a file or a live udp/rtp/srt/rtmp/http URL) and publish its feature records to Kafka.",
                 "Live inputs reconnect with back-off and send heartbeats while down. Stop with Ctrl-C."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the input ended or the converter was stopped", "2:Kafka is unreachable or the arguments are wrong",
+        exitCodeList = {"0:the input ended or the converter was stopped",
+                "2:the input cannot be read (missing, not media, unreadable), Kafka is unreachable, or the arguments are wrong",
                 "3:an internal error"})
 public final class ConvertCommand implements Callable<Integer> {
 
@@ -48,14 +50,19 @@ public final class ConvertCommand implements Callable<Integer> {
             publisher = new FeaturePublisher(bootstrapServers, Map.of());
         } catch (RuntimeException e) {
             err.println("avmon: " + Errors.oneLine(e));
-            return AvmonCommand.EXIT_BAD_INPUT;
+            return ExitCodes.BAD_INPUT;
         }
         try (publisher) {
             StreamRunner runner = new StreamRunner(StreamRunner.Options.of(input, id).withRealtime(realtime).withLoop(loop), publisher);
             Thread hook = new Thread(runner::stop, "avmon-convert-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             runner.run();
-            return AvmonCommand.EXIT_OK;
+            // A file that cannot be read fails the runner; a live input never does: it reconnects until stopped.
+            if (runner.lastState() == InputState.FAILED) {
+                err.println("avmon: " + runner.failure());
+                return ExitCodes.BAD_INPUT;
+            }
+            return ExitCodes.OK;
         }
     }
 }

@@ -60,10 +60,10 @@ public final class FeaturesCommand implements Callable<Integer> {
             if (out != null) {
                 stderr.println(written + " records written to " + out);
             }
-            return AvmonCommand.EXIT_OK;
+            return ExitCodes.OK;
         } catch (MediaInputException e) {
             stderr.println("avmon: " + e.getMessage());
-            return AvmonCommand.EXIT_BAD_INPUT;
+            return ExitCodes.BAD_INPUT;
         }
     }
 

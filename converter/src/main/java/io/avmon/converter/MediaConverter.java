@@ -13,6 +13,7 @@ import java.util.Locale;
 import org.apache.avro.specific.SpecificRecord;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -96,6 +97,10 @@ public final class MediaConverter implements AutoCloseable {
                 throw new MediaInputException(input + ": is a directory, not a media file");
             }
         }
+        if (network && !isKnownScheme(input)) {
+            throw MediaInputException.permanent(input + ": unsupported input (this FFmpeg has no protocol "
+                    + input.substring(0, input.indexOf("://")) + ")");
+        }
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(input);
         grabber.setImageMode(FrameGrabber.ImageMode.RAW);
         grabber.setSampleMode(FrameGrabber.SampleMode.FLOAT);
@@ -140,6 +145,15 @@ public final class MediaConverter implements AutoCloseable {
             converter.reportUnsupportedFormat(grabber.getPixelFormat());
         }
         return converter;
+    }
+
+    /**
+     * Whether this FFmpeg reads the URL's scheme: as a protocol (udp, srt, rtmp, http...) or as a demuxer that opens
+     * its own connection (rtsp, sap).
+     */
+    private static boolean isKnownScheme(String url) {
+        return avformat.avio_find_protocol_name(url) != null
+                || avformat.av_find_input_format(url.substring(0, url.indexOf("://"))) != null;
     }
 
     /** True for inputs read over a network (anything with a URL scheme other than file:). */

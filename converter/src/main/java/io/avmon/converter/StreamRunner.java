@@ -27,8 +27,8 @@ import org.apache.logging.log4j.Logger;
  *       from a timer thread, so a feed gone quiet is visible downstream. Default on for network inputs.</li>
  * </ul>
  * Statuses: CONNECTING at start, LIVE on every (re)connect, ENDED at the end of a non-looped file or on
- * {@link #stop()}, FAILED when it gives up (any failure without reconnect, or after {@code giveUpAfter} of
- * trying). The sink is called under a lock, from the running thread and the heartbeat timer.
+ * {@link #stop()}, FAILED when it gives up (any failure without reconnect, an input no retry can open such as an
+ * unknown protocol, or after {@code giveUpAfter} of trying). The sink is called under a lock, from the running thread and the heartbeat timer.
  * {@link #stop()} can be called from any thread; {@link #run()} returns within about one network read timeout
  * (2 s) at worst, at once for files.
  */
@@ -81,6 +81,7 @@ public final class StreamRunner implements Runnable, AutoCloseable {
     private volatile boolean reconnecting;
     private volatile String downMessage;
     private volatile InputState lastState;
+    private volatile String failure;
     private volatile Consumer<String> warningListener = message -> LOG.warn(message);
     private volatile long lastMediaTimeUs = Long.MIN_VALUE;
     private volatile long positionUs;
@@ -106,6 +107,11 @@ public final class StreamRunner implements Runnable, AutoCloseable {
     /** The last status sent: LIVE while running, ENDED or FAILED after {@link #run()} returns. */
     public InputState lastState() {
         return lastState;
+    }
+
+    /** Why the runner gave up: the FAILED status's message, one line naming the input and the cause; else null. */
+    public String failure() {
+        return failure;
     }
 
     /** Media time reached, including loop offsets, for progress. */
@@ -142,6 +148,7 @@ public final class StreamRunner implements Runnable, AutoCloseable {
         ConverterOptions converterOptions = new ConverterOptions(options.streamId(), options.decoderThreads());
         while (!stopped) {
             String problem;
+            boolean permanent = false;
             try (MediaConverter converter = MediaConverter.open(options.input(), converterOptions)) {
                 reconnecting = false;
                 backoffMs = FIRST_BACKOFF.toMillis();
@@ -167,6 +174,7 @@ public final class StreamRunner implements Runnable, AutoCloseable {
                 problem = options.input() + ": input ended";
             } catch (MediaInputException e) {
                 problem = e.getMessage();
+                permanent = e.isPermanent();
             } catch (RuntimeException e) {
                 // A sink failure (e.g. Kafka) is not the input's fault: retrying the input would not help.
                 status(InputState.FAILED, "cannot send: " + FfmpegErrors.firstLine(String.valueOf(e.getMessage())));
@@ -175,7 +183,7 @@ public final class StreamRunner implements Runnable, AutoCloseable {
             if (stopped) {
                 break;
             }
-            if (!options.reconnect()) {
+            if (!options.reconnect() || permanent) {
                 status(InputState.FAILED, problem);
                 return;
             }
@@ -281,6 +289,9 @@ public final class StreamRunner implements Runnable, AutoCloseable {
         status.setState(state);
         status.setLastMediaTimeUs(lastMediaTimeUs == Long.MIN_VALUE ? null : lastMediaTimeUs);
         status.setMessage(message);
+        if (state == InputState.FAILED) {
+            failure = message;
+        }
         lastState = state;
         send(status);
     }

@@ -46,6 +46,23 @@ class InputErrorTest {
     }
 
     @Test
+    void refusedRtspInputIsOneToRetryNotAnUnsupportedOne() {
+        // RTSP is a demuxer in FFmpeg, not a protocol: the scheme check must know it too.
+        String input = "rtsp://127.0.0.1:" + FreePorts.find() + "/live";
+        assertThatThrownBy(() -> MediaConverter.open(input, ConverterOptions.forStream("s")))
+                .isInstanceOfSatisfying(MediaInputException.class, e -> assertThat(e.isPermanent()).isFalse())
+                .hasMessageStartingWith(input + ": cannot open (");
+    }
+
+    @Test
+    void urlOfAnUnknownProtocolIsPermanentlyUnsupported() {
+        String input = "nosuchprotocol://127.0.0.1:5000";
+        assertThatThrownBy(() -> MediaConverter.open(input, ConverterOptions.forStream("s")))
+                .isInstanceOfSatisfying(MediaInputException.class, e -> assertThat(e.isPermanent()).isTrue())
+                .hasMessage(input + ": unsupported input (this FFmpeg has no protocol nosuchprotocol)");
+    }
+
+    @Test
     void truncatedClipDecodesWhatItCanWithoutThrowing() throws Exception {
         ClipSpec spec = ClipSpec.builder().size(320, 180).segment(4, VideoKind.MOTION, AudioContent.PROGRAMME).build();
         Clip clip = ClipWriter.write(spec, dir.resolve("whole.ts"));

@@ -170,5 +170,19 @@ class StreamRunnerTest {
         assertThat(sink.states()).containsExactly(InputState.CONNECTING, InputState.FAILED);
         StreamStatus failed = (StreamStatus) sink.records.get(sink.records.size() - 1);
         assertThat(failed.getMessage().toString()).endsWith("nope.ts: no such file");
+        assertThat(runner.failure()).isEqualTo(failed.getMessage().toString());
+    }
+
+    @Test
+    @Timeout(30)
+    void unknownProtocolFailsAtOnceInsteadOfReconnecting() {
+        CollectingSink sink = new CollectingSink();
+        StreamRunner runner = new StreamRunner(StreamRunner.Options.of("nosuchprotocol://127.0.0.1:5000", "x"), sink);
+
+        runner.run();
+
+        assertThat(sink.states()).containsExactly(InputState.CONNECTING, InputState.FAILED);
+        assertThat(runner.failure()).isEqualTo(
+                "nosuchprotocol://127.0.0.1:5000: unsupported input (this FFmpeg has no protocol nosuchprotocol)");
     }
 }

@@ -14,44 +14,44 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * Real photographs for {@link VideoKind#PHOTO_PAN}, when the machine has some: the JPEG and PNG files of the directory
- * named by the system property {@value #DIRECTORY_PROPERTY}, else of Debian's {@code mate-backgrounds} nature set
- * ({@code apt-get install mate-backgrounds}: twelve photographs). Without any, PHOTO_PAN paints the procedural
- * texture instead, so clips are still written; {@link #describe()} says which source a run used, since the pictures
- * (and so the figures measured on them) differ between the two.
+ * The pictures {@link VideoKind#PHOTO_PAN} pans over: by default {@value #GENERATED_COUNT} photographs the project
+ * paints itself ({@link LandscapePicture}), the same on every machine, so clips and the figures measured on them do
+ * not depend on what a machine has installed. A run may name a directory of its own JPEG and PNG files with the
+ * system property {@value #DIRECTORY_PROPERTY} instead; {@link #describe()} says which a run used.
  */
 public final class PhotoLibrary {
     public static final String DIRECTORY_PROPERTY = "avmon.photos";
-    static final Path DEBIAN_MATE_NATURE = Path.of("/usr/share/backgrounds/mate/nature");
+    /** How many generated photographs there are: a different one for each of a clip's segments. */
+    static final int GENERATED_COUNT = 12;
 
     private static final Map<String, PhotoTexture> TEXTURES = new ConcurrentHashMap<>();
     private static volatile List<Path> files;
 
     private PhotoLibrary() {}
 
-    /** The photographs found, sorted by name (so a seed picks the same one on every machine with the same set). */
+    /** The photographs of {@value #DIRECTORY_PROPERTY}, sorted by name; empty when it is not set. */
     public static List<Path> files() {
         List<Path> found = files;
         if (found == null) {
             String configured = System.getProperty(DIRECTORY_PROPERTY);
-            found = list(configured != null ? Path.of(configured) : DEBIAN_MATE_NATURE);
+            found = configured == null ? List.of() : list(Path.of(configured));
             files = found;
         }
         return found;
     }
 
-    /** One line for a report: where the photographs came from, or that the procedural texture stood in. */
+    /** One line for a report: which photographs PHOTO_PAN showed. */
     public static String describe() {
+        String configured = System.getProperty(DIRECTORY_PROPERTY);
+        if (configured == null) {
+            return GENERATED_COUNT + " generated landscape photographs (LandscapePicture, the same on every machine)";
+        }
         List<Path> found = files();
         if (found.isEmpty()) {
-            return "no photographs found (" + directory() + "): PHOTO_PAN painted the procedural texture instead";
+            return "no photographs found in " + configured + " (-D" + DIRECTORY_PROPERTY + "): PHOTO_PAN painted the "
+                    + "procedural texture instead";
         }
-        return String.format(Locale.ROOT, "%d photographs from %s", found.size(), directory());
-    }
-
-    private static Path directory() {
-        String configured = System.getProperty(DIRECTORY_PROPERTY);
-        return configured != null ? Path.of(configured) : DEBIAN_MATE_NATURE;
+        return String.format(Locale.ROOT, "%d photographs from %s (-D%s)", found.size(), configured, DIRECTORY_PROPERTY);
     }
 
     private static List<Path> list(Path dir) {
@@ -69,10 +69,16 @@ public final class PhotoLibrary {
     }
 
     /**
-     * Photograph {@code index} (modulo the number found), scaled so a {@code frameWidth} x {@code frameHeight} view can
-     * pan and zoom over it, as limited-range BT.709 Y'CbCr; null when there are none or it cannot be read.
+     * Photograph {@code index} (modulo the number there are), scaled so a {@code frameWidth} x {@code frameHeight} view
+     * can pan and zoom over it, as limited-range BT.709 Y'CbCr; null when a configured directory has none, or the file
+     * cannot be read.
      */
     static PhotoTexture texture(long index, int frameWidth, int frameHeight) {
+        if (System.getProperty(DIRECTORY_PROPERTY) == null) {
+            int picture = (int) Math.floorMod(index, (long) GENERATED_COUNT);
+            return TEXTURES.computeIfAbsent("generated-" + picture + "@" + frameWidth + "x" + frameHeight,
+                    key -> PhotoTexture.generate(picture, frameWidth, frameHeight));
+        }
         List<Path> found = files();
         if (found.isEmpty()) {
             return null;
@@ -111,8 +117,8 @@ public final class PhotoLibrary {
             if (photo == null) {
                 return null;
             }
-            int width = (int) Math.ceil(frameWidth * MARGIN) & ~1;
-            int height = (int) Math.ceil(frameHeight * MARGIN) & ~1;
+            int width = textureSize(frameWidth);
+            int height = textureSize(frameHeight);
             // Cover the texture with the photograph's centre, keeping its aspect ratio.
             double scale = Math.max((double) width / photo.getWidth(), (double) height / photo.getHeight());
             int drawWidth = (int) Math.ceil(photo.getWidth() * scale);
@@ -126,7 +132,21 @@ public final class PhotoLibrary {
             } finally {
                 g.dispose();
             }
-            int[] rgb = scaled.getRGB(0, 0, width, height, null, 0, width);
+            return fromRgb(scaled.getRGB(0, 0, width, height, null, 0, width), width, height);
+        }
+
+        /** Generated photograph {@code picture}, painted at the texture's size. */
+        static PhotoTexture generate(int picture, int frameWidth, int frameHeight) {
+            int width = textureSize(frameWidth);
+            int height = textureSize(frameHeight);
+            return fromRgb(LandscapePicture.paint(picture, width, height), width, height);
+        }
+
+        private static int textureSize(int frameSize) {
+            return (int) Math.ceil(frameSize * MARGIN) & ~1;
+        }
+
+        private static PhotoTexture fromRgb(int[] rgb, int width, int height) {
             byte[] luma = new byte[width * height];
             double[] cbSum = new double[(width / 2) * (height / 2)];
             double[] crSum = new double[cbSum.length];

@@ -6,7 +6,7 @@ public enum VideoKind {
     MOTION(false, false),
     /**
      * A photograph panned and zoomed at a steady pace across the segment (zoom between 0.7 and 1.3), a different one per segment, from
-     * {@link PhotoLibrary}; where the machine has no photographs, the procedural texture of MOTION. Normal programme.
+     * {@link PhotoLibrary}: a generated landscape, the same on every machine. Normal programme.
      */
     PHOTO_PAN(false, false),
     /** Y=16, Cb=Cr=128 (limited-range black), as a broken chain emits. Defect: BLACK_FRAMES. */

@@ -272,8 +272,8 @@ public final class AccuracyBenchmark {
     /** The corpus's known limits, kept with the code that makes the corpus. */
     static final String READ_THIS_FIRST = """
             Still weak:
-            - **Generated media.** Every clip comes from testmedia's generators (procedural textures, and the photographs
-              below when the machine has them), not from recorded broadcasts; the detectors were developed against the
+            - **Generated media.** Every clip comes from testmedia's generators (procedural textures, and generated
+              landscape photographs for PHOTO_PAN), not from recorded broadcasts; the detectors were developed against the
               same generators. Real camera noise, film grain, graphics and mixes are not in it. A spot check on x264 and
               x265 (unseen-media.md) finds 3 of 5 freezes and raises 2 of 5 live still shots.
             - **About twenty defects per class.** One miss moves a class's F1 by about 0.025, so 0.95 against 1.00 is
@@ -281,8 +281,12 @@ public final class AccuracyBenchmark {
             - **Formats limited by encoding time.** H.264 stops at 720p30 (OpenH264 is near real time at 720p on
               one core) and has no B-frames or CABAC (Constrained Baseline); no 1080i, no HEVC; the sound classes are
               measured at 360p and 540p only.
-            - **Photographs are optional.** PHOTO_PAN shows Debian's mate-backgrounds photographs when installed,
-              else the procedural texture: figures from the two differ.
+            - **Photographs are generated.** PHOTO_PAN pans testmedia's own landscapes (sky, ridges in haze, textured
+              ground), the same on every machine. Earlier reports panned Debian's mate-backgrounds photographs; a run
+              given -Davmon.photos=DIR pans those files instead, and the header says which. A freeze holding one key
+              frame under low-rate H.264 is found only while that key frame re-codes the picture within 1.2 levels,
+              which depends on the picture's detail: frozen-11's second freeze jumps 1.0 on a landscape, 1.85 on
+              MOTION's texture (missed).
             - **Blockiness path still unexercised.** Corruption is injected by damaging the bitstream, and both decoders
               flag what they conceal, so BLOCK_CORRUPTION is found by the decoder's flags; damage that decodes without a
               flag (corruption baked in upstream and re-encoded) is not in the corpus.

@@ -32,8 +32,8 @@ import io.avmon.testmedia.VideoKind;
  * seeded positions, in
  * surrounding content drawn from the programme kinds and the hard negatives, over the {@link CorpusFormat}s (360p to
  * 720p, 25 to 50 fps, MPEG-2 and H.264, GOPs of 12 to 60); and hard-negative clips without truth. Every draw comes
- * from the clip's seed, so the corpus is the same on every run (PHOTO_PAN aside, which shows whatever photographs
- * {@link io.avmon.testmedia.PhotoLibrary} finds).
+ * from the clip's seed, so the corpus is the same on every run and every machine (PHOTO_PAN pans
+ * {@link io.avmon.testmedia.PhotoLibrary}'s generated photographs unless a run names its own).
  *
  * <p>Defects are injected as they happen in the field: corruption by overwriting encoded video in the MPEG-TS file,
  * drops by leaving frames out, stalls by cutting both tracks' packets, sync offsets by moving the audio packets'

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-import io.avmon.cli.AvmonCommand;
 import io.avmon.cli.Errors;
+import io.avmon.cli.ExitCodes;
 import io.avmon.cli.StreamIds;
 import io.avmon.cli.profile.ProfileOption;
 import io.avmon.converter.ConverterOptions;
@@ -72,7 +72,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         } catch (InvalidProfileException e) {
             err.println("avmon: " + e.getMessage());
             err.flush();
-            return AvmonCommand.EXIT_BAD_INPUT;
+            return ExitCodes.BAD_INPUT;
         }
 
         List<MediaFileSplit> splits = new ArrayList<>();
@@ -100,7 +100,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         if (splits.isEmpty()) {
             err.flush();
-            return AvmonCommand.EXIT_BAD_INPUT;
+            return ExitCodes.BAD_INPUT;
         }
 
         List<DefectEvent> events;
@@ -132,9 +132,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         if (badInput) {
-            return AvmonCommand.EXIT_BAD_INPUT;
+            return ExitCodes.BAD_INPUT;
         }
-        return report.defects().isEmpty() ? AvmonCommand.EXIT_OK : AvmonCommand.EXIT_DEFECTS_FOUND;
+        return report.defects().isEmpty() ? ExitCodes.OK : ExitCodes.DEFECTS_FOUND;
     }
 
     private static MediaInfo probe(String input) throws MediaInputException {

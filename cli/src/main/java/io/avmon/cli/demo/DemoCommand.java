@@ -16,7 +16,7 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import io.avmon.cli.AvmonCommand;
+import io.avmon.cli.ExitCodes;
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.cli.profile.ProfileOption;
 import io.avmon.converter.FeaturePublisher;
@@ -83,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (InvalidProfileException e) {
             err.println("avmon: " + e.getMessage());
             err.flush();
-            return AvmonCommand.EXIT_BAD_INPUT;
+            return ExitCodes.BAD_INPUT;
         }
         Path workDir = Files.createTempDirectory("avmon-demo");
         CountDownLatch stop = new CountDownLatch(1);
@@ -112,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
             kafka = EmbeddedKafka.start("127.0.0.1", kafkaPort, workDir.resolve("kafka"), true);
         } catch (java.io.IOException e) {
             err.println("avmon: " + e.getMessage());
-            return AvmonCommand.EXIT_BAD_INPUT;
+            return ExitCodes.BAD_INPUT;
         }
         JobClient job = null;
         DefectPrinter printer = null;
@@ -149,7 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             out.println("stopping...");
             out.flush();
-            return AvmonCommand.EXIT_OK;
+            return ExitCodes.OK;
         } finally {
             if (runner != null) {
                 runner.stop();

@@ -18,8 +18,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import io.avmon.cli.AvmonCommand;
 import io.avmon.cli.Errors;
+import io.avmon.cli.ExitCodes;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.profile.InvalidProfileException;
@@ -54,10 +54,10 @@ public final class ProfileCommand {
             ProfileBook book = ProfileYaml.read(file);
             out.println(file + ": profile " + book.revision() + " reads; overrides for "
                     + (book.overriddenStreams().isEmpty() ? "no stream" : String.join(", ", book.overriddenStreams())));
-            return AvmonCommand.EXIT_OK;
+            return ExitCodes.OK;
         } catch (InvalidProfileException e) {
             err.println("avmon: " + e.getMessage());
-            return AvmonCommand.EXIT_BAD_INPUT;
+            return ExitCodes.BAD_INPUT;
         } finally {
             out.flush();
             err.flush();
@@ -69,7 +69,7 @@ public final class ProfileCommand {
         PrintWriter out = spec.commandLine().getOut();
         out.print(ProfileYaml.format(DefectKind.defaultProfile()));
         out.flush();
-        return AvmonCommand.EXIT_OK;
+        return ExitCodes.OK;
     }
 
     @Command(name = "publish", description = {"Check a profile file, then send it to the job's control topic.",
@@ -88,10 +88,10 @@ public final class ProfileCommand {
             RecordMetadata sent = send(bootstrapServers, topic, document);
             out.println("published profile " + book.revision() + " to " + topic + " (partition " + sent.partition()
                     + ", offset " + sent.offset() + ") at " + bootstrapServers);
-            return AvmonCommand.EXIT_OK;
+            return ExitCodes.OK;
         } catch (InvalidProfileException | IllegalStateException e) {
             err.println("avmon: " + Errors.oneLine(e));
-            return AvmonCommand.EXIT_BAD_INPUT;
+            return ExitCodes.BAD_INPUT;
         } finally {
             out.flush();
             err.flush();
