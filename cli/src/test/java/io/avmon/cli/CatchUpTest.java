@@ -2,6 +2,7 @@ package io.avmon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +64,8 @@ import io.avmon.testmedia.VideoKind;
  * live run's event for event.
  *
  * <p>"news" and "sport" share a partition of the four (Kafka's default partitioner), "movie" has one to itself.
+ * The live run interleaves the streams by media time, as converters started together and pacing records to media
+ * time ({@code --realtime}) deliver them; the records' own ingest times come from the one fast decode.
  *
  * <p>Stall detection is switched off in the profile of every run: it is judged on the job's processing clock by
  * design (a live stream is stalled when nothing arrives), so it cannot give the same verdicts in a catch-up, where
@@ -197,6 +201,8 @@ class CatchUpTest {
         assertThat(liveDefects).extracting(DefectEvent::getDefectType).contains(DefectType.BLACK_FRAMES,
                 DefectType.FROZEN_FRAMES, DefectType.AUDIO_SILENCE, DefectType.AV_SYNC_OFFSET);
         assertOpenedAndClosedOnce(liveDefects, "live");
+        assertThat(partitionOf("news")).as("two streams interleaved in one partition")
+                .isEqualTo(partitionOf("sport")).isNotEqualTo(partitionOf("movie"));
         Map<TopicPartition, OffsetSpec> deadLetters = java.util.stream.IntStream.range(0, PARTITIONS).boxed()
                 .collect(Collectors.toMap(p -> new TopicPartition(Topics.DEAD_LETTER, p), p -> OffsetSpec.latest()));
         assertThat(admin.listOffsets(deadLetters).all().get().values()).as("records the job could not read")
@@ -320,6 +326,10 @@ class CatchUpTest {
             assertThat(System.nanoTime()).as("checkpoint " + count + " completes").isLessThan(deadline);
             Thread.sleep(50);
         }
+    }
+
+    private static int partitionOf(String streamId) {
+        return BuiltInPartitioner.partitionForKey(streamId.getBytes(StandardCharsets.UTF_8), PARTITIONS);
     }
 
     private static String defectsTopic(String run) {
