@@ -49,14 +49,8 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
      * @throws IllegalStateException "Kafka unreachable at &lt;servers&gt;: &lt;cause&gt;" when it does not answer
      */
     public FeaturePublisher(String bootstrapServers, Map<String, Object> producerOverrides) {
-        this(createProducer(bootstrapServers, producerOverrides),
-                String.valueOf(producerOverrides.getOrDefault(TOPIC_OVERRIDE, Topics.FEATURES)));
-    }
-
-    /** Sends through {@code producer} (which it closes) to {@code topic}. */
-    FeaturePublisher(Producer<byte[], byte[]> producer, String topic) {
-        this.producer = producer;
-        this.topic = topic;
+        this.producer = createProducer(bootstrapServers, producerOverrides);
+        this.topic = String.valueOf(producerOverrides.getOrDefault(TOPIC_OVERRIDE, Topics.FEATURES));
     }
 
     private static Producer<byte[], byte[]> createProducer(String bootstrapServers, Map<String, Object> producerOverrides) {
