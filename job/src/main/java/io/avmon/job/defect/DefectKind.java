@@ -2,7 +2,9 @@ package io.avmon.job.defect;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -203,7 +205,7 @@ public enum DefectKind {
     private final String unit;
     private final Value value;
     private final Preset<?> preset;
-    private final java.util.Set<Trait> traits;
+    private final Set<Trait> traits;
 
     DefectKind(DefectType type, Medium medium, Policy defaultPolicy, DetectorThresholds defaultThresholds, String uid,
             String operatorName, OperatorFactory factory, String unit, Value value, Trait... traits) {
@@ -222,7 +224,7 @@ public enum DefectKind {
         this.unit = unit;
         this.value = value;
         this.preset = preset;
-        this.traits = traits.length == 0 ? java.util.EnumSet.noneOf(Trait.class) : java.util.EnumSet.of(traits[0], traits);
+        this.traits = traits.length == 0 ? EnumSet.noneOf(Trait.class) : EnumSet.of(traits[0], traits);
     }
 
     private static Policy policy(long raiseAfterSeconds, long clearAfterSeconds, Severity severity) {
