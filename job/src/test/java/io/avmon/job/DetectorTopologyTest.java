@@ -139,9 +139,16 @@ class DetectorTopologyTest {
         outputs.deadLetters().sinkTo(new DiscardingSink<>()).uid("dead-letter-sink").name("Dead letters");
 
         StreamGraph streamGraph = env.getStreamGraph();
+        List<String> uids = new ArrayList<>();
         for (StreamNode node : streamGraph.getStreamNodes()) {
             assertThat(node.getTransformationUID()).as("uid of %s", node.getOperatorName()).isNotBlank();
+            uids.add(node.getTransformationUID());
         }
+        // Savepoints map state by uid: these are the uids releases have written, whatever builds the graph.
+        assertThat(uids).contains("attach-profiles", "black-frame-detector", "color-bars-detector",
+                "frozen-frame-detector", "block-corruption-detector", "frame-drop-detector", "audio-silence-detector",
+                "audio-clipping-detector", "audio-channel-loss-detector", "loudness-detector", "av-sync-detector",
+                "defect-lifecycle", "stream-stall-detector");
         JobGraph jobGraph = streamGraph.getJobGraph();
         List<String> vertices = new ArrayList<>();
         for (JobVertex v : jobGraph.getVertices()) vertices.add(v.getName());

@@ -22,7 +22,7 @@ import io.avmon.schema.Severity;
  * with the record through {@link DetectionProfileSerializer}, so detectors read it whether or not the chain is
  * fused.
  */
-@TypeInfo(DetectionProfileSerializer.TypeInfoFactory.class)
+@TypeInfo(DetectionProfileSerializer.Factory.class)
 public final class DetectionProfile implements Serializable {
     private static final long serialVersionUID = 2L;
 

@@ -3,11 +3,13 @@ package io.avmon.job.core;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
 import org.apache.flink.api.common.serialization.SerializerConfig;
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -193,9 +195,9 @@ public final class DetectionProfileSerializer extends TypeSerializer<DetectionPr
     }
 
     /** Named by {@link DetectionProfile}'s {@code @TypeInfo}, so Flink uses this serializer wherever a profile appears. */
-    public static final class TypeInfoFactory extends org.apache.flink.api.common.typeinfo.TypeInfoFactory<DetectionProfile> {
+    public static final class Factory extends TypeInfoFactory<DetectionProfile> {
         @Override
-        public TypeInformation<DetectionProfile> createTypeInfo(java.lang.reflect.Type t, Map<String, TypeInformation<?>> genericParameters) {
+        public TypeInformation<DetectionProfile> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
             return new ProfileTypeInfo();
         }
     }

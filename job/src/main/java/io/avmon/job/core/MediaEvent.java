@@ -1,5 +1,6 @@
 package io.avmon.job.core;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -18,8 +19,8 @@ import io.avmon.schema.VideoFrameFeatures;
  *
  * <p>Annotations: each detector sets the bit of its {@link DefectType} (by ordinal) in {@link #conditions}
  * when the record shows the condition, and stores its measure for the record under its type ({@link #measure}).
- * No field belongs to one detector, so a new detector adds none. With {@code pipeline.object-reuse} on, chained detectors annotate
- * the same instance in place; no operator may keep a reference to an element after emitting it.
+ * No field belongs to one detector, so a new detector adds none. With {@code pipeline.object-reuse} on, chained
+ * detectors annotate the same instance in place; no operator may keep a reference to an element after emitting it.
  */
 public class MediaEvent {
 
@@ -140,7 +141,7 @@ public class MediaEvent {
     public void setMeasure(DefectType type, double measure) {
         if (measures == null) {
             measures = new float[TYPE_COUNT];
-            java.util.Arrays.fill(measures, Float.NaN);
+            Arrays.fill(measures, Float.NaN);
         }
         measures[type.ordinal()] = (float) measure;
     }
@@ -161,7 +162,7 @@ public class MediaEvent {
                 return;
             }
             conditionStartsUs = new long[TYPE_COUNT];
-            java.util.Arrays.fill(conditionStartsUs, UNKNOWN_MEDIA_TIME);
+            Arrays.fill(conditionStartsUs, UNKNOWN_MEDIA_TIME);
         }
         conditionStartsUs[type.ordinal()] = startUs;
     }

@@ -2,8 +2,11 @@ package io.avmon.job.defect;
 
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 
@@ -68,48 +71,38 @@ import io.avmon.schema.Severity;
 public enum DefectKind {
     BLACK_FRAMES(DefectType.BLACK_FRAMES, Medium.VIDEO, policy(3, 1, Severity.CRITICAL),
             BlackFrameDetector.Thresholds.DEFAULTS, "black-frame-detector", "BlackFrameDetector",
-            (kind, p) -> new BlackFrameDetector(p.thresholds(kind.type, BlackFrameDetector.Thresholds.class)),
-            "%", Value.MEAN_PERCENT),
+            detector(BlackFrameDetector::new), "%", Value.MEAN_PERCENT),
     COLOR_BARS(DefectType.COLOR_BARS, Medium.VIDEO, policy(2, 1, Severity.CRITICAL),
             ColorBarsDetector.Thresholds.DEFAULTS, "color-bars-detector", "ColorBarsDetector",
-            (kind, p) -> new ColorBarsDetector(p.thresholds(kind.type, ColorBarsDetector.Thresholds.class)),
-            "bars", Value.MAX),
+            detector(ColorBarsDetector::new), "bars", Value.MAX),
     FROZEN_FRAMES(DefectType.FROZEN_FRAMES, Medium.VIDEO, policy(2, 1, Severity.CRITICAL),
             FrozenFrameDetector.Thresholds.DEFAULTS, "frozen-frame-detector", "FrozenFrameDetector",
-            (kind, p) -> new FrozenFrameDetector(p.thresholds(kind.type, FrozenFrameDetector.Thresholds.class), p.stateRetention()),
-            "levels", Value.MEAN, Trait.PROVEN_FROM_DATED_START),
+            statefulDetector(FrozenFrameDetector::new), "levels", Value.MEAN, Trait.PROVEN_FROM_DATED_START),
     BLOCK_CORRUPTION(DefectType.BLOCK_CORRUPTION, Medium.VIDEO, policy(0, 1, Severity.CRITICAL),
             BlockCorruptionDetector.Thresholds.DEFAULTS, "block-corruption-detector", "BlockCorruptionDetector",
-            (kind, p) -> new BlockCorruptionDetector(p.thresholds(kind.type, BlockCorruptionDetector.Thresholds.class), p.stateRetention()),
-            "%", Value.MEAN_OR_WHOLE_PICTURE),
+            statefulDetector(BlockCorruptionDetector::new), "%", Value.MEAN_OR_WHOLE_PICTURE),
     FRAME_DROP(DefectType.FRAME_DROP, Medium.VIDEO, policy(0, 1, Severity.MAJOR),
             FrameDropDetector.Thresholds.DEFAULTS, "frame-drop-detector", "FrameDropDetector",
-            (kind, p) -> new FrameDropDetector(p.thresholds(kind.type, FrameDropDetector.Thresholds.class), p.stateRetention()),
-            "frames", Value.SUM, Trait.INSTANTANEOUS, Trait.PROVEN_FROM_DATED_START),
+            statefulDetector(FrameDropDetector::new), "frames", Value.SUM, Trait.INSTANTANEOUS, Trait.PROVEN_FROM_DATED_START),
     AUDIO_SILENCE(DefectType.AUDIO_SILENCE, Medium.AUDIO, policy(2, 1, Severity.MAJOR),
             AudioSilenceDetector.Thresholds.DEFAULTS, "audio-silence-detector", "AudioSilenceDetector",
-            (kind, p) -> new AudioSilenceDetector(p.thresholds(kind.type, AudioSilenceDetector.Thresholds.class)),
-            "dBFS", Value.MAX),
+            detector(AudioSilenceDetector::new), "dBFS", Value.MAX),
     AUDIO_CLIPPING(DefectType.AUDIO_CLIPPING, Medium.AUDIO, policy(1, 1, Severity.MAJOR),
             AudioClippingDetector.Thresholds.DEFAULTS, "audio-clipping-detector", "AudioClippingDetector",
-            (kind, p) -> new AudioClippingDetector(p.thresholds(kind.type, AudioClippingDetector.Thresholds.class)),
-            "%", Value.MEAN),
+            detector(AudioClippingDetector::new), "%", Value.MEAN),
     AUDIO_CHANNEL_LOSS(DefectType.AUDIO_CHANNEL_LOSS, Medium.AUDIO, policy(2, 1, Severity.MAJOR),
             AudioChannelLossDetector.Thresholds.DEFAULTS, "audio-channel-loss-detector", "AudioChannelLossDetector",
-            (kind, p) -> new AudioChannelLossDetector(p.thresholds(kind.type, AudioChannelLossDetector.Thresholds.class)),
-            "dBFS", Value.MAX, Trait.PER_CHANNEL),
+            detector(AudioChannelLossDetector::new), "dBFS", Value.MAX, Trait.PER_CHANNEL),
     LOUDNESS_VIOLATION(DefectType.LOUDNESS_VIOLATION, Medium.AUDIO, policy(10, 3, Severity.MINOR),
             LoudnessDetector.Thresholds.DEFAULTS, "loudness-detector", "LoudnessDetector",
-            (kind, p) -> new LoudnessDetector(p.thresholds(kind.type, LoudnessDetector.Thresholds.class), p.stateRetention()),
-            "LUFS", Value.MEAN,
+            statefulDetector(LoudnessDetector::new), "LUFS", Value.MEAN,
             // The standard moves the target and keeps the bounds around it; thresholds set beside it still win.
             new Preset<>("standard", LoudnessStandard.class,
                     (thresholds, standard) -> ((LoudnessDetector.Thresholds) thresholds).withStandard(standard))),
     // Judged on audio blocks: they come at a steady 10 per second whatever the picture does.
     AV_SYNC_OFFSET(DefectType.AV_SYNC_OFFSET, Medium.AUDIO, policy(3, 2, Severity.MAJOR),
             AvSyncDetector.Thresholds.DEFAULTS, "av-sync-detector", "AvSyncDetector",
-            (kind, p) -> new AvSyncDetector(p.thresholds(kind.type, AvSyncDetector.Thresholds.class), p.stateRetention()),
-            "ms", Value.MEAN),
+            statefulDetector(AvSyncDetector::new), "ms", Value.MEAN),
     STREAM_STALL(DefectType.STREAM_STALL, Medium.STREAM, policy(2, 0, Severity.CRITICAL),
             null, "stream-stall-detector", "StreamStallDetector",
             (kind, p) -> new StreamStallDetector(p, kind.unit, kind.operatorName),
@@ -203,7 +196,7 @@ public enum DefectKind {
     private final String unit;
     private final Value value;
     private final Preset<?> preset;
-    private final java.util.Set<Trait> traits;
+    private final Set<Trait> traits;
 
     DefectKind(DefectType type, Medium medium, Policy defaultPolicy, DetectorThresholds defaultThresholds, String uid,
             String operatorName, OperatorFactory factory, String unit, Value value, Trait... traits) {
@@ -222,7 +215,25 @@ public enum DefectKind {
         this.unit = unit;
         this.value = value;
         this.preset = preset;
-        this.traits = traits.length == 0 ? java.util.EnumSet.noneOf(Trait.class) : java.util.EnumSet.of(traits[0], traits);
+        this.traits = traits.length == 0 ? EnumSet.noneOf(Trait.class) : EnumSet.of(traits[0], traits);
+    }
+
+    /** A detector built with its row's thresholds from the start profile. */
+    private static <T extends DetectorThresholds> OperatorFactory detector(
+            Function<T, KeyedProcessFunction<String, MediaEvent, MediaEvent>> create) {
+        return (kind, profile) -> create.apply(kind.startThresholds(profile));
+    }
+
+    /** The same, for a detector whose per-stream state expires after the profile's state retention. */
+    private static <T extends DetectorThresholds> OperatorFactory statefulDetector(
+            BiFunction<T, Duration, KeyedProcessFunction<String, MediaEvent, MediaEvent>> create) {
+        return (kind, profile) -> create.apply(kind.startThresholds(profile), profile.stateRetention());
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends DetectorThresholds> T startThresholds(DetectionProfile profile) {
+        // Of the row's default's class: DetectionProfile.withThresholds accepts no other.
+        return (T) defaultThresholds.getClass().cast(profile.thresholds(type));
     }
 
     private static Policy policy(long raiseAfterSeconds, long clearAfterSeconds, Severity severity) {
