@@ -1,5 +1,10 @@
 package io.avmon.cli;
 
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_WARNING;
+
+import org.bytedeco.javacv.FFmpegLogCallback;
+import io.avmon.cli.common.Errors;
+import io.avmon.cli.common.ExitCodes;
 import java.io.PrintWriter;
 
 import io.avmon.cli.analyze.AnalyzeCommand;
@@ -37,8 +42,8 @@ public final class AvmonCommand implements Runnable {
         if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
             System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
         }
-        org.bytedeco.javacv.FFmpegLogCallback.setLevel(org.bytedeco.ffmpeg.global.avutil.AV_LOG_WARNING);
-        org.bytedeco.javacv.FFmpegLogCallback.set();
+        FFmpegLogCallback.setLevel(AV_LOG_WARNING);
+        FFmpegLogCallback.set();
     }
 
     /** The configured command line, also used by tests to run commands in-process. */

@@ -1,5 +1,8 @@
 package io.avmon.cli;
 
+import io.avmon.cli.common.Errors;
+import io.avmon.cli.common.ExitCodes;
+import io.avmon.cli.common.StreamIds;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -1,5 +1,8 @@
 package io.avmon.cli;
 
+import io.avmon.cli.common.AvroJson;
+import io.avmon.cli.common.ExitCodes;
+import io.avmon.cli.common.StreamIds;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,5 +1,7 @@
 package io.avmon.cli;
 
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.generic.GenericDatumReader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
@@ -156,8 +158,8 @@ class AnalyzeCommandTest {
         Result result = run("features", "--out", out.toString(), "--limit", "100", negatives.file().toString());
 
         assertThat(result.exitCode).as(result.err).isZero();
-        try (var reader = new org.apache.avro.file.DataFileReader<Object>(out.toFile(),
-                new org.apache.avro.generic.GenericDatumReader<>())) {
+        try (var reader = new DataFileReader<Object>(out.toFile(),
+                new GenericDatumReader<>())) {
             int count = 0;
             while (reader.hasNext()) {
                 reader.next();

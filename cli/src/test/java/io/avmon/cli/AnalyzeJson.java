@@ -1,5 +1,6 @@
 package io.avmon.cli;
 
+import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ final class AnalyzeJson {
     }
 
     /** As {@link #analyze(String)}, with {@code --profile profile} unless it is null. */
-    static List<DefectEvent> analyzeWithProfile(java.nio.file.Path profile, String file) throws JsonProcessingException {
+    static List<DefectEvent> analyzeWithProfile(Path profile, String file) throws JsonProcessingException {
         AnalyzeCommandTest.Result result = profile == null
                 ? AnalyzeCommandTest.run("analyze", "--json", "--no-progress", file)
                 : AnalyzeCommandTest.run("analyze", "--json", "--no-progress", "--profile", profile.toString(), file);

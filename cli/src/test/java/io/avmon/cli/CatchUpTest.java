@@ -1,5 +1,7 @@
 package io.avmon.cli;
 
+import java.util.Locale;
+import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -203,7 +205,7 @@ class CatchUpTest {
         assertOpenedAndClosedOnce(liveDefects, "live");
         assertThat(partitionOf("news")).as("two streams interleaved in one partition")
                 .isEqualTo(partitionOf("sport")).isNotEqualTo(partitionOf("movie"));
-        Map<TopicPartition, OffsetSpec> deadLetters = java.util.stream.IntStream.range(0, PARTITIONS).boxed()
+        Map<TopicPartition, OffsetSpec> deadLetters = IntStream.range(0, PARTITIONS).boxed()
                 .collect(Collectors.toMap(p -> new TopicPartition(Topics.DEAD_LETTER, p), p -> OffsetSpec.latest()));
         assertThat(admin.listOffsets(deadLetters).all().get().values()).as("records the job could not read")
                 .allSatisfy(end -> assertThat(end.offset()).isZero());
@@ -212,7 +214,7 @@ class CatchUpTest {
     @ParameterizedTest(name = "fetch sizes: {0}")
     @EnumSource(FetchSizes.class)
     void catchingUpOnTheBacklogAtParallelism4RaisesExactlyTheLiveRunsDefects(FetchSizes fetchSizes) throws Exception {
-        String run = "catch-up-" + fetchSizes.name().toLowerCase(java.util.Locale.ROOT);
+        String run = "catch-up-" + fetchSizes.name().toLowerCase(Locale.ROOT);
         JobID job = start(run, CATCH_UP_PARALLELISM, fetchSizes.consumerSettings);
         List<DefectEvent> caughtUp = finish(job, run);
 

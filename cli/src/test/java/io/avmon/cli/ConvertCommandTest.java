@@ -2,6 +2,7 @@ package io.avmon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.avmon.cli.common.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.avmon.cli;
 
+import org.assertj.core.data.Offset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -73,7 +74,7 @@ class CorruptionAndStallAnalyzeTest {
         assertThat(reported).filteredOn(d -> d.getDefectType() == DefectType.STREAM_STALL).singleElement().satisfies(d -> {
             assertThat(d.getSeverity()).isEqualTo(Severity.CRITICAL);
             assertThat(d.getUnit()).isEqualTo("s");
-            assertThat(d.getValue()).isCloseTo(clip.truth().get(1).durationSeconds(), org.assertj.core.data.Offset.offset(0.1));
+            assertThat(d.getValue()).isCloseTo(clip.truth().get(1).durationSeconds(), Offset.offset(0.1));
         });
     }
 }

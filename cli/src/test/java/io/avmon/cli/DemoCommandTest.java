@@ -1,5 +1,7 @@
 package io.avmon.cli;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,7 @@ class DemoCommandTest {
 
     @Test
     void takenKafkaPortIsOneLineAndExitTwo() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             AnalyzeCommandTest.Result result = AnalyzeCommandTest.run("demo", "--kafka-port",
                     String.valueOf(taken.getLocalPort()), "--input", "/dev/null");
 

@@ -1,7 +1,9 @@
 package io.avmon.cli;
 
+import java.util.concurrent.TimeoutException;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.avmon.cli.common.Errors;
 import java.util.concurrent.ExecutionException;
 
 import org.junit.jupiter.api.Test;
@@ -10,7 +12,7 @@ class ErrorsTest {
 
     @Test
     void keepsOurMessageOverTheLibraryCauseItQuotes() {
-        Exception timeout = new java.util.concurrent.TimeoutException("Timed out waiting for a node assignment. Call: listNodes");
+        Exception timeout = new TimeoutException("Timed out waiting for a node assignment. Call: listNodes");
         Exception ours = new IllegalStateException("Kafka unreachable at 127.0.0.1:1: " + timeout.getMessage(), timeout);
 
         assertThat(Errors.oneLine(ours)).isEqualTo("Kafka unreachable at 127.0.0.1:1: Timed out waiting for a node assignment. Call: listNodes");

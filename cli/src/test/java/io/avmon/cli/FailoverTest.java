@@ -1,5 +1,6 @@
 package io.avmon.cli;
 
+import io.avmon.schema.DefectState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -90,7 +91,7 @@ class FailoverTest {
             Map<String, Long> copies = events.stream()
                     .collect(Collectors.groupingBy(e -> e.getEventId() + "/" + e.getState(), Collectors.counting()));
             assertThat(copies).as("each defect's OPENED and CLOSED exactly once").allSatisfy((key, count) -> assertThat(count).isEqualTo(1));
-            List<DefectEvent> closed = events.stream().filter(e -> e.getState() == io.avmon.schema.DefectState.CLOSED).toList();
+            List<DefectEvent> closed = events.stream().filter(e -> e.getState() == DefectState.CLOSED).toList();
             TruthMatch match = TruthMatch.of(clip.truth(), closed, 0.5);
             assertThat(match.missed()).as("defects lost in the failover").isEmpty();
             assertThat(match.falseAlarms()).isEmpty();

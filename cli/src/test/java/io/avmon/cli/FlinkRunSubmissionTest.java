@@ -1,5 +1,6 @@
 package io.avmon.cli;
 
+import org.assertj.core.data.Offset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -87,7 +88,7 @@ class FlinkRunSubmissionTest {
                 assertThat(closed).singleElement().satisfies(defect -> {
                     assertThat(defect.getDefectType()).isEqualTo(DefectType.BLACK_FRAMES);
                     assertThat(defect.getStreamId()).isEqualTo("submitted");
-                    assertThat(defect.getStartMediaTimeMs() / 1000.0).isCloseTo(3.0, org.assertj.core.data.Offset.offset(0.5));
+                    assertThat(defect.getStartMediaTimeMs() / 1000.0).isCloseTo(3.0, Offset.offset(0.5));
                 });
             } finally {
                 cluster.getOutputStream().close();

@@ -1,5 +1,6 @@
 package io.avmon.cli;
 
+import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -117,7 +118,7 @@ class ProfileControlTopicTest {
         }
     }
 
-    private static java.util.function.Predicate<DefectEvent> closed(DefectType type) {
+    private static Predicate<DefectEvent> closed(DefectType type) {
         return d -> d.getDefectType() == type && d.getState() == DefectState.CLOSED && d.getStreamId().equals("live-1");
     }
 

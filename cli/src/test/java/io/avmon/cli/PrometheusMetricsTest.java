@@ -1,5 +1,6 @@
 package io.avmon.cli;
 
+import java.net.ConnectException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -155,7 +156,7 @@ class PrometheusMetricsTest {
             JsonNode body = new ObjectMapper().readTree(response.body());
             assertThat(body.get("status").asText()).as(promql + ": " + response.body()).isEqualTo("success");
             return body.at("/data/result");
-        } catch (java.net.ConnectException notYetUp) {
+        } catch (ConnectException notYetUp) {
             return new ObjectMapper().createArrayNode();
         }
     }

@@ -1,5 +1,6 @@
 package io.avmon.cli;
 
+import org.assertj.core.data.Offset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -71,9 +72,9 @@ class VideoDefectAnalyzeTest {
         // Start where the first lost frame was due, end at the next frame: within a frame of the truth.
         for (int i = 0; i < 3; i++) {
             assertThat(reported.get(i).getStartMediaTimeMs() / 1000.0).isCloseTo(clip.truth().get(i).startSeconds(),
-                    org.assertj.core.data.Offset.offset(0.041));
+                    Offset.offset(0.041));
             assertThat(reported.get(i).getEndMediaTimeMs() / 1000.0).isCloseTo(clip.truth().get(i).endSeconds(),
-                    org.assertj.core.data.Offset.offset(0.041));
+                    Offset.offset(0.041));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.avmon.converter;
 
+import java.util.Arrays;
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
 import java.nio.ByteBuffer;
@@ -96,8 +97,8 @@ final class DecodedPicture {
             }
             case AV_PIX_FMT_GRAY8 -> {
                 copy8(frame, 0, width, height, luma);
-                java.util.Arrays.fill(cb, (byte) 128);
-                java.util.Arrays.fill(cr, (byte) 128);
+                Arrays.fill(cb, (byte) 128);
+                Arrays.fill(cr, (byte) 128);
             }
             default -> {
                 copy8(frame, 0, width, height, luma);

@@ -1,5 +1,7 @@
 package io.avmon.converter;
 
+import java.util.Set;
+import java.util.function.Consumer;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 
 import io.avmon.schema.AudioBlockFeatures;
@@ -36,7 +38,7 @@ public final class MediaConverter implements AutoCloseable {
     static final long NETWORK_TIMEOUT_US = 2_000_000;
     private static final int MAX_PENDING_WARNINGS = 200;
     private static final int AV_FRAME_FLAG_CORRUPT = 1;
-    private static final java.util.Set<String> TEXT_DEMUXERS = java.util.Set.of("tty");
+    private static final Set<String> TEXT_DEMUXERS = Set.of("tty");
     private static final int AV_FRAME_FLAG_KEY = 1 << 1;
 
     static {
@@ -58,7 +60,7 @@ public final class MediaConverter implements AutoCloseable {
     private static final long MAX_TRACK_SKEW_US = 1_000_000;
     /** The audio frame being added: its time minus {@link #lastVideoTimeUs}, in ms; NaN without flowing video. */
     private float currentTrackSkewMs = Float.NaN;
-    private final java.util.function.Consumer<AudioBlockFeatures> emitBlock = this::emitBlock;
+    private final Consumer<AudioBlockFeatures> emitBlock = this::emitBlock;
     private final ArrayDeque<SpecificRecord> pending = new ArrayDeque<>();
     private final List<String> warnings = new ArrayList<>();
     private int suppressedWarnings;

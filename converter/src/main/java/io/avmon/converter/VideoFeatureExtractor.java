@@ -1,5 +1,6 @@
 package io.avmon.converter;
 
+import java.util.Arrays;
 import io.avmon.schema.PictureType;
 import io.avmon.schema.VideoFrameFeatures;
 import java.nio.ByteBuffer;
@@ -78,7 +79,7 @@ final class VideoFeatureExtractor {
             binCounts(lumaRowStarts, lumaColumnStarts, lumaThumbCount);
         }
         int blackThreshold = picture.fullRange ? BLACK_THRESHOLD_FULL : BLACK_THRESHOLD_LIMITED;
-        java.util.Arrays.fill(lumaThumbSum, 0);
+        Arrays.fill(lumaThumbSum, 0);
 
         long sum = 0;
         long sumSquares = 0;
@@ -174,7 +175,7 @@ final class VideoFeatureExtractor {
             chromaRowStarts = binStarts((ch + chromaStep - 1) / chromaStep, chromaStep, ch, CHROMA_THUMB_HEIGHT);
             binCounts(chromaRowStarts, chromaColumnStarts, chromaThumbCount);
         }
-        java.util.Arrays.fill(chromaThumbSum, 0);
+        Arrays.fill(chromaThumbSum, 0);
         int step = chromaStep;
         for (int by = 0; by < CHROMA_THUMB_HEIGHT; by++) {
             for (int sy = chromaRowStarts[by]; sy < chromaRowStarts[by + 1]; sy++) {

@@ -1,5 +1,6 @@
 package io.avmon.converter;
 
+import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -68,7 +69,7 @@ class InputErrorTest {
         Clip clip = ClipWriter.write(spec, dir.resolve("whole.ts"));
         byte[] bytes = Files.readAllBytes(clip.file());
         // Cut mid-packet, as a failed copy would.
-        Path half = Files.write(dir.resolve("half.ts"), java.util.Arrays.copyOf(bytes, bytes.length / 2 + 77));
+        Path half = Files.write(dir.resolve("half.ts"), Arrays.copyOf(bytes, bytes.length / 2 + 77));
         int frames = 0;
         try (MediaConverter converter = MediaConverter.open(half.toString(), ConverterOptions.forStream("s"))) {
             SpecificRecord record;

@@ -1,5 +1,6 @@
 package io.avmon.converter;
 
+import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avmon.schema.InputState;
@@ -61,7 +62,7 @@ class StreamRunnerTest {
         return thread;
     }
 
-    private static void awaitUntil(Duration timeout, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    private static void awaitUntil(Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(20);

@@ -1,5 +1,6 @@
 package io.avmon.job;
 
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -158,7 +159,7 @@ public final class AvmonJob {
     }
 
     static <T> KafkaSink<T> exactlyOnceSink(JobOptions options, String topic, String name,
-            org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
+            KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(options.bootstrapServers())
                 .setRecordSerializer(serializer)

@@ -1,5 +1,7 @@
 package io.avmon.job;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -79,16 +81,16 @@ class AvmonJobTest {
     }
 
     @Test
-    void theProfileFileIsReadWhenTheJobIsDefinedAndABadOneStopsIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("good.yaml"), "streams:\n  slate: { frozen-frames: { enabled: false } }\n");
+    void theProfileFileIsReadWhenTheJobIsDefinedAndABadOneStopsIt(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path good = Files.writeString(dir.resolve("good.yaml"), "streams:\n  slate: { frozen-frames: { enabled: false } }\n");
         assertThat(AvmonJob.startBook(JobOptions.fromArgs(new String[] {"--profile", good.toString()})).overriddenStreams()).containsExactly("slate");
         assertThat(AvmonJob.startBook(JobOptions.defaults()).defaults()).isEqualTo(DefectKind.defaultProfile());
 
-        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad.yaml"), "defaults:\n  black-frames: { enabled: maybe }\n");
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "defaults:\n  black-frames: { enabled: maybe }\n");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(new Configuration());
         assertThatThrownBy(() -> AvmonJob.define(env, JobOptions.fromArgs(new String[] {"--profile", bad.toString()})))
                 .hasMessage(bad + ": defaults.black-frames.enabled: must be true or false, not \"maybe\"");
-        java.nio.file.Path outOfRange = java.nio.file.Files.writeString(dir.resolve("range.yaml"), "defaults:\n  black-frames: { min-black-pixel-share: 95 }\n");
+        Path outOfRange = Files.writeString(dir.resolve("range.yaml"), "defaults:\n  black-frames: { min-black-pixel-share: 95 }\n");
         assertThatThrownBy(() -> AvmonJob.define(env, JobOptions.fromArgs(new String[] {"--profile", outOfRange.toString()})))
                 .hasMessage(outOfRange + ": " + "defaults.black-frames.min-black-pixel-share: 95 is out of range (0 to 1)");
     }

@@ -1,5 +1,7 @@
 package io.avmon.job;
 
+import java.util.function.LongFunction;
+import org.assertj.core.api.Assertions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -116,7 +118,7 @@ public final class DetectorChain implements AutoCloseable {
      * Runs audio blocks of {@code sound} every 100 ms for {@code durationMs} through the default chain, then
      * ENDED, and returns the defects; asserts that no keyed state or timer is left behind.
      */
-    public static List<DefectEvent> audioOnly(long durationMs, java.util.function.LongFunction<Program.Levels> sound)
+    public static List<DefectEvent> audioOnly(long durationMs, LongFunction<Program.Levels> sound)
             throws Exception {
         try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             for (long seq = 0; seq * 100 < durationMs; seq++) {
@@ -124,8 +126,8 @@ public final class DetectorChain implements AutoCloseable {
                 chain.process(Features.block("s", seq, l.rmsDbfs(), l.peakDbfs(), l.nearFullScaleSamples()));
             }
             chain.process(Features.ended("s", durationMs * 1000));
-            org.assertj.core.api.Assertions.assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();
-            org.assertj.core.api.Assertions.assertThat(chain.timers()).as("timers after ENDED").isZero();
+            Assertions.assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();
+            Assertions.assertThat(chain.timers()).as("timers after ENDED").isZero();
             return chain.defects();
         }
     }

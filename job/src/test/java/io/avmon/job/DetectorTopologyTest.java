@@ -1,5 +1,6 @@
 package io.avmon.job;
 
+import java.util.Locale;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
@@ -160,7 +161,7 @@ class DetectorTopologyTest {
                 .filter(v -> v.getName().contains("BlackFrameDetector")).findFirst().orElseThrow();
         assertThat(keyed.getName()).as("the profile head leads the chain").startsWith("Attach profiles");
         assertThat(keyed.getInputs()).as("records come through the keyBy, profiles through the broadcast")
-                .extracting(edge -> edge.getShipStrategyName().toUpperCase(java.util.Locale.ROOT))
+                .extracting(edge -> edge.getShipStrategyName().toUpperCase(Locale.ROOT))
                 .containsExactlyInAnyOrder("HASH", "BROADCAST");
     }
 

@@ -1,5 +1,6 @@
 package io.avmon.job;
 
+import java.util.Arrays;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,13 +84,13 @@ public final class Features {
 
     static byte[] neutralChroma() {
         byte[] c = new byte[CHROMA_CELLS];
-        java.util.Arrays.fill(c, (byte) 128);
+        Arrays.fill(c, (byte) 128);
         return c;
     }
 
     static byte[] filled(int cells, int value) {
         byte[] b = new byte[cells];
-        java.util.Arrays.fill(b, (byte) value);
+        Arrays.fill(b, (byte) value);
         return b;
     }
 

@@ -1,5 +1,7 @@
 package io.avmon.job;
 
+import io.avmon.schema.VideoFrameFeatures;
+import org.assertj.core.groups.Tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -150,7 +152,7 @@ class HardNegativesTest {
             return Features.still(shots[(int) (t / 1500 % shots.length)], cut ? 45f : 1.5f + random.nextFloat(), cut);
         }, programmeAudio());
         for (SpecificRecord r : records) {
-            if (r instanceof io.avmon.schema.VideoFrameFeatures v) {
+            if (r instanceof VideoFrameFeatures v) {
                 long t = v.getMediaTimeUs() / 1000;
                 v.setBlockiness(t >= 8000 && t < 9500 ? 3.8f : v.getKeyFrame() ? 1.9f : 1.15f);
             }
@@ -170,8 +172,8 @@ class HardNegativesTest {
         Program.Levels rightDead = new Program.Levels(new float[] {-25f, -120f}, new float[] {-6f, -120f}, new int[2]);
         List<DefectEvent> defects = run(t -> Features.moving(random), t -> t >= 5000 && t < 9000 ? rightDead : Program.PROGRAMME_AUDIO);
         assertThat(defects).extracting(DefectEvent::getDefectType, DefectEvent::getState, DefectEvent::getChannel).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(DefectType.AUDIO_CHANNEL_LOSS, DefectState.OPENED, 1),
-                org.assertj.core.groups.Tuple.tuple(DefectType.AUDIO_CHANNEL_LOSS, DefectState.CLOSED, 1));
+                Tuple.tuple(DefectType.AUDIO_CHANNEL_LOSS, DefectState.OPENED, 1),
+                Tuple.tuple(DefectType.AUDIO_CHANNEL_LOSS, DefectState.CLOSED, 1));
         assertThat(defects.get(1).getStartMediaTimeMs()).isEqualTo(5000);
         assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(9000);
     }
@@ -201,8 +203,8 @@ class HardNegativesTest {
     void fiveSecondsOfBlackWithALogoIsOneBlackDefect() throws Exception {
         List<DefectEvent> defects = run(t -> t >= 5000 && t < 10000 ? Features.blackWithLogo(random) : Features.moving(random), programmeAudio());
         assertThat(defects).extracting(DefectEvent::getDefectType, DefectEvent::getState).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(DefectType.BLACK_FRAMES, DefectState.OPENED),
-                org.assertj.core.groups.Tuple.tuple(DefectType.BLACK_FRAMES, DefectState.CLOSED));
+                Tuple.tuple(DefectType.BLACK_FRAMES, DefectState.OPENED),
+                Tuple.tuple(DefectType.BLACK_FRAMES, DefectState.CLOSED));
         assertThat(defects.get(1).getStartMediaTimeMs()).isEqualTo(5000);
         assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(10000);
     }

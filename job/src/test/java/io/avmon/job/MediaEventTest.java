@@ -1,5 +1,6 @@
 package io.avmon.job;
 
+import io.avmon.schema.StreamHealth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -100,7 +101,7 @@ class MediaEventTest {
 
     @Test
     void ofRejectsRecordsThatAreNotInputs() {
-        assertThatThrownBy(() -> MediaEvent.of(io.avmon.schema.StreamHealth.newBuilder().setStreamId("s").setWindowStartMs(0)
+        assertThatThrownBy(() -> MediaEvent.of(StreamHealth.newBuilder().setStreamId("s").setWindowStartMs(0)
                 .setWindowEndMs(1).setVideoFrames(0).setFramesPerSecond(0).setAudioBlocks(0).setBlackSeconds(0)
                 .setFrozenSeconds(0).setSilentSeconds(0).setDecodeErrorFrames(0).setOpenDefects(0).build()))
                 .isInstanceOf(IllegalArgumentException.class);

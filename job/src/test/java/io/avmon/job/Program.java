@@ -1,5 +1,6 @@
 package io.avmon.job;
 
+import io.avmon.schema.StreamStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,6 +47,6 @@ public final class Program {
     public static long ingestTime(SpecificRecord r) {
         if (r instanceof VideoFrameFeatures v) return v.getIngestTimeMs();
         if (r instanceof AudioBlockFeatures a) return a.getIngestTimeMs();
-        return ((io.avmon.schema.StreamStatus) r).getIngestTimeMs();
+        return ((StreamStatus) r).getIngestTimeMs();
     }
 }

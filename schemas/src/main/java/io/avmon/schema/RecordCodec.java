@@ -1,5 +1,10 @@
 package io.avmon.schema;
 
+import java.io.InputStream;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.message.BinaryMessageEncoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -47,7 +52,7 @@ public final class RecordCodec {
     public static SchemaStore earlierWriterSchemas() {
         SchemaStore.Cache store = new SchemaStore.Cache();
         for (String name : EARLIER_SCHEMAS) {
-            try (java.io.InputStream in = RecordCodec.class.getResourceAsStream("history/" + name)) {
+            try (InputStream in = RecordCodec.class.getResourceAsStream("history/" + name)) {
                 if (in == null) {
                     throw new IllegalStateException("missing schema resource history/" + name);
                 }
@@ -60,7 +65,7 @@ public final class RecordCodec {
     }
 
     /** Every schema a released writer used that differs from this release's. */
-    private static final java.util.List<String> EARLIER_SCHEMAS = java.util.List.of(
+    private static final List<String> EARLIER_SCHEMAS = List.of(
             "AudioBlockFeatures-1.avsc", "VideoFrameFeatures-1.avsc");
 
     /** A decoder for one record class that also accepts the writer schemas found in {@code writerSchemas}. */
@@ -99,7 +104,7 @@ public final class RecordCodec {
         if (value.length < 10 || (value[0] & 0xFF) != 0xC3 || value[1] != 0x01) {
             throw new MalformedRecordException("not Avro single-object encoding (no C3 01 header), " + value.length + " bytes");
         }
-        return ByteBuffer.wrap(value, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        return ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     /** The writer-schema fingerprint of an encoded value, as 16 hex digits (little-endian bytes as sent). */
@@ -116,12 +121,12 @@ public final class RecordCodec {
         return SchemaNormalization.parsingFingerprint64(schema);
     }
 
-    private static final Map<Class<?>, org.apache.avro.message.BinaryMessageEncoder<SpecificRecord>> ENCODERS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Class<?>, BinaryMessageEncoder<SpecificRecord>> ENCODERS =
+            new ConcurrentHashMap<>();
 
-    private static org.apache.avro.message.BinaryMessageEncoder<SpecificRecord> encoderFor(SpecificRecord record) {
+    private static BinaryMessageEncoder<SpecificRecord> encoderFor(SpecificRecord record) {
         return ENCODERS.computeIfAbsent(record.getClass(),
-                type -> new org.apache.avro.message.BinaryMessageEncoder<>(SpecificData.get(), record.getSchema()));
+                type -> new BinaryMessageEncoder<>(SpecificData.get(), record.getSchema()));
     }
 
     /** A value that is not a readable avmon record; the message is one line naming the cause. */

@@ -1,5 +1,7 @@
 package io.avmon.schema;
 
+import java.util.List;
+
 /**
  * Default Kafka topic names. Every topic is keyed by streamId (UTF-8), and every value is one record in Avro
  * single-object encoding (see {@link RecordCodec}). All names can be overridden on the command line.
@@ -27,8 +29,8 @@ public final class Topics {
     public static final String CONTROL = "avmon.control";
 
     /** Every topic above, in this order: what a deployment creates before the job starts. */
-    public static final java.util.List<String> ALL =
-            java.util.List.of(FEATURES, DEFECTS, HEALTH, DEAD_LETTER, CONTROL);
+    public static final List<String> ALL =
+            List.of(FEATURES, DEFECTS, HEALTH, DEAD_LETTER, CONTROL);
 
     private Topics() {}
 }

@@ -1,5 +1,7 @@
 package io.avmon.schema;
 
+import java.nio.ByteOrder;
+import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,7 +31,7 @@ class RecordCodecTest {
 
         assertThat(bytes[0] & 0xFF).isEqualTo(0xC3);
         assertThat(bytes[1]).isEqualTo((byte) 0x01);
-        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         assertThat(fingerprint).isEqualTo(RecordCodec.fingerprint(DefectEvent.getClassSchema()));
         assertThat(RecordCodec.writerFingerprint(bytes)).isEqualTo(fingerprint);
 
@@ -86,7 +88,7 @@ class RecordCodecTest {
         block.put("sampleRate", 48_000);
         block.put("sampleCount", 4_800);
         block.put("channelCount", 1);
-        block.put("channels", java.util.List.of(channel));
+        block.put("channels", List.of(channel));
         byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), first).encode(block).array();
 
         assertThatThrownBy(() -> RecordCodec.decode(RecordCodec.decoder(AudioBlockFeatures.class, null), bytes))

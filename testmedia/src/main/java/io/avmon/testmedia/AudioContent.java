@@ -1,5 +1,7 @@
 package io.avmon.testmedia;
 
+import java.util.Locale;
+
 /**
  * A segment's sound: its kind, and for {@link AudioKind#TONE_1K} the sine's peak level in dBFS
  * (a sine whose peak is at -23 dBFS reads -23 LUFS on a stereo BS.1770 meter), for {@link AudioKind#PROGRAMME_GAIN}
@@ -46,7 +48,7 @@ public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs
     @Override
     public String toString() {
         return kind == AudioKind.TONE_1K ? "TONE_1K(" + levelDbfs + " dBFS)"
-                : kind == AudioKind.PROGRAMME_GAIN ? String.format(java.util.Locale.ROOT, "PROGRAMME(%+.1f dB)", levelDbfs)
+                : kind == AudioKind.PROGRAMME_GAIN ? String.format(Locale.ROOT, "PROGRAMME(%+.1f dB)", levelDbfs)
                 : kind == AudioKind.SYNC_BEEPS ? "SYNC_BEEPS(" + audioDelayMs + " ms)" : kind.name();
     }
 }

@@ -1,5 +1,8 @@
 package io.avmon.testmedia;
 
+import java.nio.Buffer;
+import java.util.Comparator;
+import java.util.Objects;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
@@ -120,7 +123,7 @@ public final class ClipWriter {
         List<TimedSegment> heard = AudioShift.heard(timeline, spec.audioShifts());
         List<InjectedDefect> truth = new ArrayList<>(truth(spec, timeline, heard));
         truth.addAll(TsSurgery.apply(file, spec));
-        truth.sort(java.util.Comparator.comparingDouble(InjectedDefect::startSeconds));
+        truth.sort(Comparator.comparingDouble(InjectedDefect::startSeconds));
         return new Clip(file, spec, truth, heard);
     }
 
@@ -159,7 +162,7 @@ public final class ClipWriter {
         for (int c = 0; c < spec.channels(); c++) {
             buffers[c] = FloatBuffer.wrap(samples[c], 0, count);
         }
-        recorder.recordSamples(spec.sampleRate(), spec.channels(), (java.nio.Buffer[]) buffers);
+        recorder.recordSamples(spec.sampleRate(), spec.channels(), (Buffer[]) buffers);
     }
 
     private static TimedSegment segmentAtSample(List<TimedSegment> timeline, long n, int sampleRate) {
@@ -221,7 +224,7 @@ public final class ClipWriter {
             truth.add(new InjectedDefect(DefectType.FRAME_DROP, (double) first / spec.fps(), (double) next / spec.fps(), null));
         }
         truth.replaceAll(t -> t.defectType() == DefectType.AV_SYNC_OFFSET ? observableSyncOffset(spec, timeline, heard, t) : t);
-        truth.sort(java.util.Comparator.comparingDouble(InjectedDefect::startSeconds));
+        truth.sort(Comparator.comparingDouble(InjectedDefect::startSeconds));
         return truth;
     }
 
@@ -251,7 +254,7 @@ public final class ClipWriter {
         for (int i = truth.size() - 1; i >= 0; i--) {
             InjectedDefect previous = truth.get(i);
             if (previous.defectType() == next.defectType()
-                    && java.util.Objects.equals(previous.channel(), next.channel())
+                    && Objects.equals(previous.channel(), next.channel())
                     && Math.abs(previous.endSeconds() - next.startSeconds()) < 1e-9) {
                 truth.set(i, new InjectedDefect(previous.defectType(), previous.startSeconds(), next.endSeconds(),
                         previous.channel()));

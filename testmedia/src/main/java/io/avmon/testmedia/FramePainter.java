@@ -1,5 +1,7 @@
 package io.avmon.testmedia;
 
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.SplittableRandom;
 
 /**
@@ -50,7 +52,7 @@ final class FramePainter {
     private int fps = 25;
     private final SplittableRandom frameNoise;
     /** Still pictures painted once (bars, the slide's stripes), by kind. */
-    private final java.util.EnumMap<VideoKind, byte[]> stills = new java.util.EnumMap<>(VideoKind.class);
+    private final EnumMap<VideoKind, byte[]> stills = new EnumMap<>(VideoKind.class);
     private long tickerFrame;
 
     FramePainter(int width, int height, long seed) {
@@ -384,9 +386,9 @@ final class FramePainter {
     }
 
     private void fill(byte[] frame, int y, int cb, int cr) {
-        java.util.Arrays.fill(frame, 0, lumaSize, (byte) y);
-        java.util.Arrays.fill(frame, lumaSize, lumaSize + chromaSize, (byte) cb);
-        java.util.Arrays.fill(frame, lumaSize + chromaSize, frame.length, (byte) cr);
+        Arrays.fill(frame, 0, lumaSize, (byte) y);
+        Arrays.fill(frame, lumaSize, lumaSize + chromaSize, (byte) cb);
+        Arrays.fill(frame, lumaSize + chromaSize, frame.length, (byte) cr);
     }
 
     private static double gaussian(SplittableRandom random) {

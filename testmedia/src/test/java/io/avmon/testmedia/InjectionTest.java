@@ -1,5 +1,6 @@
 package io.avmon.testmedia;
 
+import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -121,7 +122,7 @@ class InjectionTest {
 
             // The pattern shows no flash within 0.5 s of a segment's edge: the first one under the offset is the
             // first shown frame of a flash at or after 3.5 s.
-            long firstFlash = java.util.stream.LongStream.range(75, 275)
+            long firstFlash = LongStream.range(75, 275)
                     .filter(i -> SyncPattern.flashing(9, i, 25, 3, 11)).findFirst().orElseThrow();
             assertThat(truth).singleElement().satisfies(t -> {
                 assertThat(t.startSeconds()).as("delay %s ms", delayMs)

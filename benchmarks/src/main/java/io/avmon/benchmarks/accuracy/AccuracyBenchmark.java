@@ -1,5 +1,9 @@
 package io.avmon.benchmarks.accuracy;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.io.File;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -311,7 +315,7 @@ public final class AccuracyBenchmark {
 
     /** Clips, truth, TP, FN and FP per corpus format. */
     private static void appendPerFormat(StringBuilder md, List<AccuracyCorpus.Written> clips, Scorer.Result r) {
-        Map<String, String> formatOf = new java.util.HashMap<>();
+        Map<String, String> formatOf = new HashMap<>();
         clips.forEach(w -> formatOf.put(w.entry().name(), w.entry().format().label()));
         md.append("| format | clips | TP | FN | FP | of which on hard negatives |\n|---|---|---|---|---|---|\n");
         for (CorpusFormat f : CorpusFormat.ALL) {
@@ -368,13 +372,13 @@ public final class AccuracyBenchmark {
     /** Which build of the detectors and the test media was measured: the jars' times and the git state (read-only). */
     static String provenance() {
         List<String> parts = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String name = Path.of(entry).getFileName() == null ? "" : Path.of(entry).getFileName().toString();
             if (name.startsWith("avmon-job-") || name.startsWith("avmon-testmedia-") || name.startsWith("avmon-converter-")
                     || name.startsWith("avmon-cli-")) {
                 try {
                     parts.add(name + " built " + Files.getLastModifiedTime(Path.of(entry)).toInstant()
-                            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+                            .truncatedTo(ChronoUnit.SECONDS));
                 } catch (IOException ignored) {
                     // not there
                 }
@@ -412,7 +416,7 @@ public final class AccuracyBenchmark {
             // not Linux
         }
         long mem = 0;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             mem = os.getTotalMemorySize();
         }
         return String.format(Locale.ROOT, "%d vCPU %s, %d GB, %s %s, %s", Runtime.getRuntime().availableProcessors(), cpu,

@@ -112,7 +112,7 @@ class ScorerTest {
 
     @Test
     void truthCloserThanTheMergeGapIsScoredAsOneDefect() {
-        Scorer merging = new Scorer(1.0, java.util.Map.of(DefectType.BLOCK_CORRUPTION, 1.0));
+        Scorer merging = new Scorer(1.0, Map.of(DefectType.BLOCK_CORRUPTION, 1.0));
         Scorer.Result r = merging.score(
                 List.of(clip("a", 30, new InjectedDefect(DefectType.BLOCK_CORRUPTION, 4.0, 4.32, null),
                         new InjectedDefect(DefectType.BLOCK_CORRUPTION, 4.36, 4.8, null),

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-import io.avmon.cli.Errors;
-import io.avmon.cli.ExitCodes;
-import io.avmon.cli.StreamIds;
+import io.avmon.cli.common.Errors;
+import io.avmon.cli.common.ExitCodes;
+import io.avmon.cli.common.StreamIds;
 import io.avmon.cli.profile.ProfileOption;
 import io.avmon.converter.ConverterOptions;
 import io.avmon.converter.MediaConverter;

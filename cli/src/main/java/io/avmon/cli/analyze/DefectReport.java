@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.avmon.cli.AvroJson;
+import io.avmon.cli.common.AvroJson;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 

@@ -1,5 +1,6 @@
 package io.avmon.cli.demo;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import io.avmon.cli.ExitCodes;
+import io.avmon.cli.common.ExitCodes;
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.cli.profile.ProfileOption;
 import io.avmon.converter.FeaturePublisher;
@@ -110,7 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
         EmbeddedKafka kafka;
         try {
             kafka = EmbeddedKafka.start("127.0.0.1", kafkaPort, workDir.resolve("kafka"), true);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             err.println("avmon: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }

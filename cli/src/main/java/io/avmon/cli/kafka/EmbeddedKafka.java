@@ -1,5 +1,6 @@
 package io.avmon.cli.kafka;
 
+import java.net.InetAddress;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -179,7 +180,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static void ensurePortFree(String host, int port) throws IOException {
-        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getByName(host))) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(host))) {
             socket.setReuseAddress(true);
         } catch (IOException e) {
             throw new IOException("port " + host + ":" + port + " is in use (is another broker or demo running?); "

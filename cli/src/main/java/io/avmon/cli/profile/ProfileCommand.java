@@ -18,8 +18,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import io.avmon.cli.Errors;
-import io.avmon.cli.ExitCodes;
+import io.avmon.cli.common.Errors;
+import io.avmon.cli.common.ExitCodes;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.profile.InvalidProfileException;

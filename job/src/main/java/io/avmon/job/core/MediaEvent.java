@@ -1,5 +1,6 @@
 package io.avmon.job.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -106,7 +107,7 @@ public class MediaEvent {
     public static MediaEvent ofDeadLetter(DeadLetter deadLetter, long ingestTimeMs) {
         MediaEvent event = new MediaEvent();
         event.deadLetter = deadLetter;
-        event.streamId = deadLetter.key == null ? "" : new String(deadLetter.key, java.nio.charset.StandardCharsets.UTF_8);
+        event.streamId = deadLetter.key == null ? "" : new String(deadLetter.key, StandardCharsets.UTF_8);
         event.ingestTimeMs = ingestTimeMs;
         return event;
     }

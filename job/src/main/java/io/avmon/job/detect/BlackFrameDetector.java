@@ -2,6 +2,7 @@ package io.avmon.job.detect;
 
 
 
+import java.nio.ByteBuffer;
 import io.avmon.job.core.DetectorThresholds;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.core.Range;
@@ -89,7 +90,7 @@ public class BlackFrameDetector extends Detector<BlackFrameDetector.Thresholds> 
     }
 
     /** A missing chroma plane (a grey-only source) counts as neutral. */
-    private boolean isNeutral(java.nio.ByteBuffer chroma) {
+    private boolean isNeutral(ByteBuffer chroma) {
         if (chroma == null || !chroma.hasRemaining()) {
             return true;
         }

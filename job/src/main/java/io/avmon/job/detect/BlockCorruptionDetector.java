@@ -1,5 +1,6 @@
 package io.avmon.job.detect;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -137,7 +138,7 @@ public class BlockCorruptionDetector extends Detector<BlockCorruptionDetector.Th
     }
 
     private static void learnCells(VideoFrameFeatures frame, Damage d) {
-        java.nio.ByteBuffer grid = frame.getBlockinessGrid();
+        ByteBuffer grid = frame.getBlockinessGrid();
         if (grid == null || grid.remaining() != GRID_CELLS) {
             return;
         }
@@ -152,7 +153,7 @@ public class BlockCorruptionDetector extends Detector<BlockCorruptionDetector.Th
 
     /** Percent of the grid's cells blocky against their own normal; NaN when none is, or there is no grid or normal yet. */
     private float affectedPercent(VideoFrameFeatures frame, Damage d) {
-        java.nio.ByteBuffer grid = frame.getBlockinessGrid();
+        ByteBuffer grid = frame.getBlockinessGrid();
         if (grid == null || grid.remaining() != GRID_CELLS || d.normalCells == null || d.normalFrames < thresholds.minHistoryFrames()) {
             return Float.NaN;
         }

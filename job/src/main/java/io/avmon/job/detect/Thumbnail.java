@@ -1,5 +1,6 @@
 package io.avmon.job.detect;
 
+import java.util.Arrays;
 import java.nio.ByteBuffer;
 
 /** Small statistics over the converter's area-averaged 8-bit thumbnails, without allocating. */
@@ -16,7 +17,7 @@ final class Thumbnail {
      * {@code centre >= 0}. Returns the number of samples.
      */
     static int histogram(ByteBuffer plane, int[] histogram, int centre) {
-        java.util.Arrays.fill(histogram, 0);
+        Arrays.fill(histogram, 0);
         int base = plane.position();
         int n = plane.remaining();
         for (int i = 0; i < n; i++) {

@@ -1,9 +1,11 @@
 package io.avmon.job.health;
 
+import io.avmon.job.audio.Bs1770;
+
 /** Running totals of one stream's 10 s health window: a Flink POJO. */
 public class HealthAccumulator {
     /** Blocks in BS.1770's short-term (3 s) window at 100 ms per block. */
-    public static final int SHORT_TERM_BLOCKS = io.avmon.job.audio.Bs1770.SHORT_TERM_BLOCKS;
+    public static final int SHORT_TERM_BLOCKS = Bs1770.SHORT_TERM_BLOCKS;
 
     public int videoFrames;
     public long firstVideoMediaUs = Long.MAX_VALUE;

@@ -1,5 +1,7 @@
 package io.avmon.job.profile;
 
+import java.util.HashMap;
+import java.util.Set;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,7 +26,7 @@ public final class ProfileBook implements Serializable {
 
     ProfileBook(DetectionProfile defaults, Map<String, DetectionProfile> streams, String revision) {
         this.defaults = Objects.requireNonNull(defaults, "defaults");
-        this.streams = new java.util.HashMap<>(streams);
+        this.streams = new HashMap<>(streams);
         this.revision = Objects.requireNonNull(revision, "revision");
     }
 
@@ -44,7 +46,7 @@ public final class ProfileBook implements Serializable {
     }
 
     /** The streams with an override, sorted. */
-    public java.util.Set<String> overriddenStreams() {
+    public Set<String> overriddenStreams() {
         return new TreeMap<>(streams).keySet();
     }
 

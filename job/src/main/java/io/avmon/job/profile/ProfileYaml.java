@@ -1,5 +1,6 @@
 package io.avmon.job.profile;
 
+import java.nio.charset.MalformedInputException;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -63,7 +64,7 @@ public final class ProfileYaml {
             document = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new InvalidProfileException(file + ": no such profile file");
-        } catch (java.nio.charset.MalformedInputException e) {
+        } catch (MalformedInputException e) {
             throw new InvalidProfileException(file + ": not UTF-8 text");
         }
         try {

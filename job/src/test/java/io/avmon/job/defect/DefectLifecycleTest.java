@@ -1,5 +1,6 @@
 package io.avmon.job.defect;
 
+import org.assertj.core.data.Offset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -97,7 +98,7 @@ class DefectLifecycleTest {
             assertThat(d.getEndMediaTimeMs()).isNull();
             assertThat(d.getSeverity()).isEqualTo(Severity.CRITICAL);
             assertThat(d.getUnit()).isEqualTo("%");
-            assertThat(d.getValue()).isCloseTo(99.0, org.assertj.core.data.Offset.offset(0.01));
+            assertThat(d.getValue()).isCloseTo(99.0, Offset.offset(0.01));
             assertThat(d.getDetector()).isEqualTo("BlackFrameDetector");
         });
         assertThat(harness.extractOutputValues()).as("every record is forwarded").hasSize(101);

@@ -1,5 +1,6 @@
 package io.avmon.job.detect;
 
+import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -108,7 +109,7 @@ class AudioChannelLossDetectorTest {
     void videoPassesThroughUntouched() throws Exception {
         judge(withDead(2));
         harness.getOutput().clear();
-        harness.processElement(MediaEvent.of(Features.frame("s", 0, Features.black(new java.util.Random(1)))), 0);
+        harness.processElement(MediaEvent.of(Features.frame("s", 0, Features.black(new Random(1)))), 0);
         assertThat(harness.extractOutputValues()).singleElement().satisfies(e -> assertThat(e.channelConditions(DefectType.AUDIO_CHANNEL_LOSS)).isZero());
     }
 

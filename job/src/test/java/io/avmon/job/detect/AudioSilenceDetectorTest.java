@@ -1,5 +1,6 @@
 package io.avmon.job.detect;
 
+import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.apache.flink.api.common.typeinfo.Types;
@@ -80,7 +81,7 @@ class AudioSilenceDetectorTest {
 
     @Test
     void videoPassesThroughUntouched() throws Exception {
-        MediaEvent event = MediaEvent.of(Features.frame("s", 0, Features.black(new java.util.Random(1))));
+        MediaEvent event = MediaEvent.of(Features.frame("s", 0, Features.black(new Random(1))));
         harness.processElement(event, 0);
         assertThat(harness.extractOutputValues()).singleElement().satisfies(e -> assertThat(e.conditions).isZero());
     }

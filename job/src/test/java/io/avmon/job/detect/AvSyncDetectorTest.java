@@ -1,5 +1,6 @@
 package io.avmon.job.detect;
 
+import io.avmon.schema.AudioBlockFeatures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -182,7 +183,7 @@ class AvSyncDetectorTest {
     private static List<SpecificRecord> withSkew(List<SpecificRecord> records, long fromMs, long toMs, float restampMs) {
         int i = 0;
         for (SpecificRecord r : records) {
-            if (r instanceof io.avmon.schema.AudioBlockFeatures block) {
+            if (r instanceof AudioBlockFeatures block) {
                 long ms = block.getMediaTimeUs() / 1000;
                 block.setTrackSkewMs(77f + SKEW_JITTER[i++ % SKEW_JITTER.length] + (ms >= fromMs && ms < toMs ? restampMs : 0f));
             }

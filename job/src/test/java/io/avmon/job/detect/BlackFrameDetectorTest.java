@@ -1,5 +1,6 @@
 package io.avmon.job.detect;
 
+import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -75,7 +76,7 @@ class BlackFrameDetectorTest {
         // A dark blue sky filling the frame: no structure, but colour.
         Features.Picture night = Features.darkNightScene(random);
         byte[] flat = new byte[Features.CELLS];
-        java.util.Arrays.fill(flat, (byte) 24);
+        Arrays.fill(flat, (byte) 24);
         Features.Picture sky = new Features.Picture(0.99f, 0.5f, flat, night.cb(), night.cr(), false, 24f, 1f);
         assertThat(judge(sky).hasCondition(DefectType.BLACK_FRAMES)).isFalse();
     }

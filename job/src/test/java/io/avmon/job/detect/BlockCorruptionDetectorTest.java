@@ -1,5 +1,7 @@
 package io.avmon.job.detect;
 
+import java.nio.ByteBuffer;
+import java.util.function.LongFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -35,12 +37,12 @@ class BlockCorruptionDetectorTest {
             this(decodeErrorFlags, blockiness, picture, 0);
         }
 
-        java.nio.ByteBuffer grid() {
+        ByteBuffer grid() {
             byte[] cells = new byte[16];
             for (int i = 0; i < cells.length; i++) {
                 cells[i] = (byte) Math.round(32 * (i < blockyCells ? 3.0f : blockiness));
             }
-            return java.nio.ByteBuffer.wrap(cells);
+            return ByteBuffer.wrap(cells);
         }
     }
 
@@ -49,7 +51,7 @@ class BlockCorruptionDetectorTest {
     }
 
     /** A moving programme with key frames every GOP, frames at media ms accepted by {@code lost} left out. */
-    private List<SpecificRecord> programme(java.util.function.LongFunction<Look> look, LongPredicate lost) {
+    private List<SpecificRecord> programme(LongFunction<Look> look, LongPredicate lost) {
         List<SpecificRecord> records = new ArrayList<>();
         for (SpecificRecord r : Program.of("s", DURATION_MS, t -> Features.moving(random), t -> Program.PROGRAMME_AUDIO)) {
             if (r instanceof VideoFrameFeatures v) {

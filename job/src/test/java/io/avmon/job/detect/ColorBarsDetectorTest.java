@@ -1,5 +1,7 @@
 package io.avmon.job.detect;
 
+import io.avmon.schema.VideoFrameFeatures;
+import java.util.function.LongFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -143,7 +145,7 @@ class ColorBarsDetectorTest {
             for (SpecificRecord r : Program.of("s", 10_000, t -> t >= 2000 ? TestPatterns.picture(TestPatterns.ARIB, 0f)
                     : Features.moving(random), t -> Program.PROGRAMME_AUDIO)) {
                 chain.process(r);
-                long now = r instanceof io.avmon.schema.VideoFrameFeatures v ? v.getMediaTimeUs() / 1000 : -1;
+                long now = r instanceof VideoFrameFeatures v ? v.getMediaTimeUs() / 1000 : -1;
                 if (now >= 0 && now < 3960) {
                     assertThat(chain.defects()).as("at %d ms", now).isEmpty();
                 }
@@ -156,7 +158,7 @@ class ColorBarsDetectorTest {
         }
     }
 
-    private List<DefectEvent> chain(java.util.function.LongFunction<Features.Picture> picture) throws Exception {
+    private List<DefectEvent> chain(LongFunction<Features.Picture> picture) throws Exception {
         try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             chain.processAll(Program.of("s", 12_000, picture, t -> Program.PROGRAMME_AUDIO));
             chain.process(Features.ended("s", 11_960_000));

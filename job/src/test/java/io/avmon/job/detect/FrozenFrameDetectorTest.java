@@ -1,5 +1,7 @@
 package io.avmon.job.detect;
 
+import io.avmon.schema.VideoFrameFeatures;
+import java.util.function.IntFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -52,7 +54,7 @@ class FrozenFrameDetectorTest {
         return harness.extractOutputValues().get(0).hasCondition(DefectType.FROZEN_FRAMES);
     }
 
-    private List<Boolean> verdicts(int frames, java.util.function.IntFunction<Features.Picture> scene) throws Exception {
+    private List<Boolean> verdicts(int frames, IntFunction<Features.Picture> scene) throws Exception {
         List<Boolean> out = new ArrayList<>();
         for (int i = 0; i < frames; i++) out.add(frozen(scene.apply(i)));
         return out;
@@ -206,7 +208,7 @@ class FrozenFrameDetectorTest {
     /** Runs one frame through the detector and returns it as annotated. */
     private MediaEvent judged(Features.Picture picture, Float keyToKey) throws Exception {
         harness.getOutput().clear();
-        io.avmon.schema.VideoFrameFeatures frame = Features.frame("s", sequence++, picture);
+        VideoFrameFeatures frame = Features.frame("s", sequence++, picture);
         frame.setKeyFrameDifference(keyToKey);
         MediaEvent event = MediaEvent.of(frame);
         harness.processElement(event, event.ingestTimeMs);

@@ -1,5 +1,6 @@
 package io.avmon.job.detect;
 
+import org.assertj.core.groups.Tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -136,8 +137,8 @@ class LoudnessDetectorTest {
     void aProgrammeFarTooQuietIsAViolation() throws Exception {
         List<DefectEvent> defects = run(30_000, t -> t >= 5000 ? -50.0 : -23.0);
         assertThat(defects).extracting(DefectEvent::getDefectType, DefectEvent::getState).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(DefectType.LOUDNESS_VIOLATION, DefectState.OPENED),
-                org.assertj.core.groups.Tuple.tuple(DefectType.LOUDNESS_VIOLATION, DefectState.CLOSED));
+                Tuple.tuple(DefectType.LOUDNESS_VIOLATION, DefectState.OPENED),
+                Tuple.tuple(DefectType.LOUDNESS_VIOLATION, DefectState.CLOSED));
         assertThat(defects.get(1).getValue()).isCloseTo(-50.0, within(1.0));
     }
 

@@ -1,4 +1,4 @@
-package io.avmon.cli;
+package io.avmon.cli.common;
 
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.avmon.cli;
+package io.avmon.cli.common;
 
 /**
  * Exit codes shared by every command; documented in README.md and in each command's help. A leaf: it imports

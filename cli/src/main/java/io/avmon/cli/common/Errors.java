@@ -1,4 +1,4 @@
-package io.avmon.cli;
+package io.avmon.cli.common;
 
 /**
  * Turns an exception chain into the one line a user reads: the outermost message that says something of its
