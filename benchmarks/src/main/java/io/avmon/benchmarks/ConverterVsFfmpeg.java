@@ -1,5 +1,13 @@
 package io.avmon.benchmarks;
 
+import io.avmon.converter.ConverterOptions;
+import io.avmon.converter.MediaConverter;
+import io.avmon.schema.VideoFrameFeatures;
+import io.avmon.testmedia.AudioContent;
+import io.avmon.testmedia.Clip;
+import io.avmon.testmedia.ClipSpec;
+import io.avmon.testmedia.ClipWriter;
+import io.avmon.testmedia.VideoKind;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -10,18 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.apache.avro.specific.SpecificRecord;
 import org.bytedeco.javacpp.Loader;
-
-import io.avmon.converter.ConverterOptions;
-import io.avmon.converter.MediaConverter;
-import io.avmon.schema.VideoFrameFeatures;
-import io.avmon.testmedia.AudioContent;
-import io.avmon.testmedia.Clip;
-import io.avmon.testmedia.ClipSpec;
-import io.avmon.testmedia.ClipWriter;
-import io.avmon.testmedia.VideoKind;
 
 /**
  * The converter (decode + all features) against the fair peer, JavaCV's own ffmpeg program decoding the same
@@ -41,13 +39,20 @@ public final class ConverterVsFfmpeg {
         String[] wh = size.split("x");
 
         Path dir = Files.createTempDirectory("avmon-bench");
-        ClipSpec spec = ClipSpec.builder().size(Integer.parseInt(wh[0]), Integer.parseInt(wh[1])).seed(5)
+        ClipSpec spec = ClipSpec.builder()
+                .size(Integer.parseInt(wh[0]), Integer.parseInt(wh[1]))
+                .seed(5)
                 .container("mpegts", "libopenh264", "aac")
-                .segment(seconds, VideoKind.MOTION, AudioContent.PROGRAMME).build();
+                .segment(seconds, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .build();
         long writeStart = System.nanoTime();
         Clip clip = ClipWriter.write(spec, dir.resolve("bench.ts"));
-        System.out.printf(Locale.ROOT, "clip: %s H.264 (libopenh264) + AAC, %d s, written in %.1f s%n",
-                size, seconds, (System.nanoTime() - writeStart) / 1e9);
+        System.out.printf(
+                Locale.ROOT,
+                "clip: %s H.264 (libopenh264) + AAC, %d s, written in %.1f s%n",
+                size,
+                seconds,
+                (System.nanoTime() - writeStart) / 1e9);
 
         String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
         List<double[]> results = new ArrayList<>();
@@ -55,22 +60,46 @@ public final class ConverterVsFfmpeg {
             double[] peer = runFfmpeg(ffmpeg, clip.file());
             double[] ours = runConverter(clip.file());
             results.add(new double[] {peer[0], peer[1], ours[0], ours[1], ours[2]});
-            System.out.printf(Locale.ROOT,
+            System.out.printf(
+                    Locale.ROOT,
                     "round %d: ffmpeg cpu %.2f s (wall %.2f s) | avmon converter cpu %.2f s (wall %.2f s, %d frames) | ratio %.2f%n",
-                    round + 1, peer[0], peer[1], ours[0], ours[1], (long) ours[2], ours[0] / peer[0]);
+                    round + 1,
+                    peer[0],
+                    peer[1],
+                    ours[0],
+                    ours[1],
+                    (long) ours[2],
+                    ours[0] / peer[0]);
         }
         double peerCpu = median(results, 0);
         double oursCpu = median(results, 2);
         double frames = results.get(0)[4];
-        System.out.printf(Locale.ROOT, "%nmedian of %d rounds: ffmpeg %.0f fps/core, avmon converter %.0f fps/core, "
+        System.out.printf(
+                Locale.ROOT,
+                "%nmedian of %d rounds: ffmpeg %.0f fps/core, avmon converter %.0f fps/core, "
                         + "converter/ffmpeg CPU ratio %.2f%n",
-                rounds, frames / peerCpu, frames / oursCpu, oursCpu / peerCpu);
+                rounds,
+                frames / peerCpu,
+                frames / oursCpu,
+                oursCpu / peerCpu);
     }
 
     /** Decodes video and audio to the null muxer with ffmpeg's own CPU accounting (-benchmark). */
     private static double[] runFfmpeg(String ffmpeg, Path file) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(ffmpeg, "-hide_banner", "-nostats", "-benchmark", "-threads", "1",
-                "-i", file.toString(), "-f", "null", "-").redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        ffmpeg,
+                        "-hide_banner",
+                        "-nostats",
+                        "-benchmark",
+                        "-threads",
+                        "1",
+                        "-i",
+                        file.toString(),
+                        "-f",
+                        "null",
+                        "-")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes());
         if (process.waitFor() != 0) {
             throw new IllegalStateException("ffmpeg failed: " + output);
@@ -79,7 +108,9 @@ public final class ConverterVsFfmpeg {
         if (!m.find()) {
             throw new IllegalStateException("no -benchmark line in ffmpeg output: " + output);
         }
-        return new double[] {Double.parseDouble(m.group(1)) + Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))};
+        return new double[] {
+            Double.parseDouble(m.group(1)) + Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3))
+        };
     }
 
     /** Decodes and extracts every feature record on this thread; its CPU time includes the native decoder's. */
@@ -96,7 +127,9 @@ public final class ConverterVsFfmpeg {
                 }
             }
         }
-        return new double[] {(threads.getCurrentThreadCpuTime() - cpuStart) / 1e9, (System.nanoTime() - wallStart) / 1e9, frames};
+        return new double[] {
+            (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9, (System.nanoTime() - wallStart) / 1e9, frames
+        };
     }
 
     private static double median(List<double[]> rows, int column) {

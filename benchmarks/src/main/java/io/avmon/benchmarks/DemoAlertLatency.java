@@ -1,24 +1,5 @@
 package io.avmon.benchmarks;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.converter.StreamRunner;
@@ -32,6 +13,23 @@ import io.avmon.schema.RecordCodec;
 import io.avmon.schema.Topics;
 import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.DemoClip;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * How late the demo's alerts are: the demo's own set-up (embedded broker, the job on a MiniCluster with 1 s
@@ -55,18 +53,29 @@ public final class DemoAlertLatency {
             Configuration conf = new Configuration();
             conf.set(RestOptions.BIND_PORT, "0");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
-            AvmonJob.define(env, JobOptions.fromArgs(new String[] {"--bootstrap-servers", kafka.bootstrapServers(),
-                    "--checkpoint-interval-ms", "1000", "--starting-offsets", "earliest", "--parallelism", "1"}));
+            AvmonJob.define(env, JobOptions.fromArgs(new String[] {
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--checkpoint-interval-ms",
+                "1000",
+                "--starting-offsets",
+                "earliest",
+                "--parallelism",
+                "1"
+            }));
             JobClient job = env.executeAsync("avmon latency");
 
             List<String> rows = new ArrayList<>();
             List<Long> latencies = new ArrayList<>();
-            Thread consumer = new Thread(() -> consume(kafka.bootstrapServers(), profile, rows, latencies), "latency-consumer");
+            Thread consumer =
+                    new Thread(() -> consume(kafka.bootstrapServers(), profile, rows, latencies), "latency-consumer");
             consumer.setDaemon(true);
             consumer.start();
 
             try (FeaturePublisher publisher = new FeaturePublisher(kafka.bootstrapServers(), Map.of())) {
-                StreamRunner.Options options = StreamRunner.Options.of(clip.file().toString(), "demo-channel").withRealtime(true);
+                StreamRunner.Options options = StreamRunner.Options.of(
+                                clip.file().toString(), "demo-channel")
+                        .withRealtime(true);
                 for (int loop = 0; loop < loops; loop++) {
                     new StreamRunner(options, publisher).run();
                 }
@@ -79,17 +88,28 @@ public final class DemoAlertLatency {
             synchronized (rows) {
                 rows.forEach(System.out::println);
             }
-            System.out.printf(Locale.ROOT, "%nmax latency %d ms over %d events%n",
-                    latencies.stream().mapToLong(Long::longValue).max().orElse(-1), latencies.size());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nmax latency %d ms over %d events%n",
+                    latencies.stream().mapToLong(Long::longValue).max().orElse(-1),
+                    latencies.size());
         }
     }
 
     private static void consume(String bootstrap, DetectionProfile profile, List<String> rows, List<Long> latencies) {
         BinaryMessageDecoder<DefectEvent> decoder = RecordCodec.decoder(DefectEvent.class, null);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "latency",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "latency",
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.DEFECTS));
             while (true) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
@@ -97,12 +117,19 @@ public final class DemoAlertLatency {
                     DefectEvent d = RecordCodec.decode(decoder, record.value());
                     DetectionProfile.Policy policy = profile.policy(d.getDefectType());
                     boolean opened = d.getState() == DefectState.OPENED;
-                    long due = opened ? d.getStartWallClockMs() + policy.minDuration().toMillis()
+                    long due = opened
+                            ? d.getStartWallClockMs() + policy.minDuration().toMillis()
                             : d.getEndWallClockMs() + policy.recoveryHoldOff().toMillis();
                     synchronized (rows) {
                         latencies.add(arrived - due);
-                        rows.add(String.format(Locale.ROOT, "| %s | %s | %.2f s | %s | %d ms |", d.getState(), d.getDefectType(),
-                                d.getStartMediaTimeMs() / 1000.0, opened ? policy.minDuration() : policy.recoveryHoldOff(), arrived - due));
+                        rows.add(String.format(
+                                Locale.ROOT,
+                                "| %s | %s | %.2f s | %s | %d ms |",
+                                d.getState(),
+                                d.getDefectType(),
+                                d.getStartMediaTimeMs() / 1000.0,
+                                opened ? policy.minDuration() : policy.recoveryHoldOff(),
+                                arrived - due));
                     }
                 }
             }

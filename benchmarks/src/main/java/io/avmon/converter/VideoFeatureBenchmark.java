@@ -1,8 +1,8 @@
 package io.avmon.converter;
 
+import io.avmon.schema.VideoFrameFeatures;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -14,8 +14,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-
-import io.avmon.schema.VideoFrameFeatures;
 
 /**
  * The converter's per-frame feature kernel (statistics, black share, frame difference, blockiness, thumbnails)

@@ -2,22 +2,30 @@ package io.avmon.cli;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_WARNING;
 
-import org.bytedeco.javacv.FFmpegLogCallback;
+import io.avmon.cli.analyze.AnalyzeCommand;
 import io.avmon.cli.common.Errors;
 import io.avmon.cli.common.ExitCodes;
-import java.io.PrintWriter;
-
-import io.avmon.cli.analyze.AnalyzeCommand;
 import io.avmon.cli.demo.DemoCommand;
 import io.avmon.cli.profile.ProfileCommand;
+import java.io.PrintWriter;
+import org.bytedeco.javacv.FFmpegLogCallback;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code bin/avmon}: the demo, offline analysis, a look at the converter's features, and detection profiles. */
-@Command(name = "avmon", mixinStandardHelpOptions = true, versionProvider = AvmonCommand.Version.class,
+@Command(
+        name = "avmon",
+        mixinStandardHelpOptions = true,
+        versionProvider = AvmonCommand.Version.class,
         description = "Live video and audio defect monitor.",
-        subcommands = {DemoCommand.class, AnalyzeCommand.class, FeaturesCommand.class, ConvertCommand.class, ProfileCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            AnalyzeCommand.class,
+            FeaturesCommand.class,
+            ConvertCommand.class,
+            ProfileCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class AvmonCommand implements Runnable {
 
     @CommandLine.Spec

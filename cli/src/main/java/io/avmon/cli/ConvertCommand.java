@@ -3,27 +3,32 @@ package io.avmon.cli;
 import io.avmon.cli.common.Errors;
 import io.avmon.cli.common.ExitCodes;
 import io.avmon.cli.common.StreamIds;
-import java.io.PrintWriter;
-import java.util.Map;
-import java.util.concurrent.Callable;
-
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.converter.StreamRunner;
 import io.avmon.schema.InputState;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** The converter as a process of its own: one input in, feature records out to Kafka. Run one per stream. */
-@Command(name = "convert", mixinStandardHelpOptions = true,
-        description = {"Decode INPUT (a file or a live udp/rtp/srt/rtmp/http URL) and publish its feature records to Kafka.",
-                "Live inputs reconnect with back-off and send heartbeats while down. Stop with Ctrl-C."},
+@Command(
+        name = "convert",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Decode INPUT (a file or a live udp/rtp/srt/rtmp/http URL) and publish its feature records to Kafka.",
+            "Live inputs reconnect with back-off and send heartbeats while down. Stop with Ctrl-C."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the input ended or the converter was stopped",
-                "2:the input cannot be read (missing, not media, unreadable), Kafka is unreachable, or the arguments are wrong",
-                "3:an internal error"})
+        exitCodeList = {
+            "0:the input ended or the converter was stopped",
+            "2:the input cannot be read (missing, not media, unreadable), Kafka is unreachable, or the arguments are wrong",
+            "3:an internal error"
+        })
 public final class ConvertCommand implements Callable<Integer> {
 
     @Spec
@@ -35,7 +40,10 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--stream-id", description = "Stream id, the Kafka key (default: the file name without extension).")
     String streamId;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bootstrap-servers",
+            defaultValue = "127.0.0.1:9092",
+            description = "Kafka (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
     @Option(names = "--realtime", description = "Pace a file as if it were live (like ffmpeg -re).")
@@ -56,7 +64,8 @@ public final class ConvertCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         try (publisher) {
-            StreamRunner runner = new StreamRunner(StreamRunner.Options.of(input, id).withRealtime(realtime).withLoop(loop), publisher);
+            StreamRunner runner = new StreamRunner(
+                    StreamRunner.Options.of(input, id).withRealtime(realtime).withLoop(loop), publisher);
             Thread hook = new Thread(runner::stop, "avmon-convert-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             runner.run();

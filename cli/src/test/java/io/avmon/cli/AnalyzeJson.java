@@ -1,19 +1,17 @@
 package io.avmon.cli;
 
-import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /** Reads {@code avmon analyze --json} output back, as a consumer of it would. */
 final class AnalyzeJson {
@@ -54,15 +52,18 @@ final class AnalyzeJson {
         Object value = row.get("value");
         Object channel = row.get("channel");
         return DefectEvent.newBuilder()
-                .setEventId(String.valueOf(row.get("eventId"))).setStreamId(String.valueOf(row.get("streamId")))
+                .setEventId(String.valueOf(row.get("eventId")))
+                .setStreamId(String.valueOf(row.get("streamId")))
                 .setDefectType(DefectType.valueOf(String.valueOf(row.get("defectType"))))
                 .setState(DefectState.valueOf(String.valueOf(row.get("state"))))
                 .setStartMediaTimeMs(((Number) row.get("startMediaTimeMs")).longValue())
                 .setEndMediaTimeMs(end == null ? null : ((Number) end).longValue())
-                .setStartWallClockMs(0).setSeverity(Severity.valueOf(String.valueOf(row.get("severity"))))
+                .setStartWallClockMs(0)
+                .setSeverity(Severity.valueOf(String.valueOf(row.get("severity"))))
                 .setValue(value == null ? null : ((Number) value).doubleValue())
                 .setChannel(channel == null ? null : ((Number) channel).intValue())
-                .setUnit(String.valueOf(row.get("unit"))).setDetector(String.valueOf(row.get("detector")))
+                .setUnit(String.valueOf(row.get("unit")))
+                .setDetector(String.valueOf(row.get("detector")))
                 .build();
     }
 }

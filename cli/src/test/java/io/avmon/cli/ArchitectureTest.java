@@ -3,9 +3,9 @@ package io.avmon.cli;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -37,7 +37,12 @@ class ArchitectureTest {
     void importsTheClassesOfEveryModule() {
         // Guards the rules below against passing on an empty import.
         for (String pkg : new String[] {
-            "io.avmon.schema", "io.avmon.converter", "io.avmon.job", "io.avmon.job.detect", "io.avmon.cli", "io.avmon.testmedia"
+            "io.avmon.schema",
+            "io.avmon.converter",
+            "io.avmon.job",
+            "io.avmon.job.detect",
+            "io.avmon.cli",
+            "io.avmon.testmedia"
         }) {
             assertThat(avmon.containPackage(pkg)).as(pkg).isTrue();
         }

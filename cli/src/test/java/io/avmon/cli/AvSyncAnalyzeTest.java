@@ -2,15 +2,6 @@ package io.avmon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
-import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
@@ -19,6 +10,13 @@ import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.ClipSpec;
 import io.avmon.testmedia.ClipWriter;
 import io.avmon.testmedia.VideoKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A/V sync offset on generated flash-and-beep patterns (AAC audio in MPEG-TS, as the other clips), through the
@@ -35,36 +33,51 @@ class AvSyncAnalyzeTest {
 
     @BeforeAll
     static void writeR37Profile() throws Exception {
-        r37 = Files.writeString(dir.resolve("r37.yaml"), "defaults:\n  av-sync-offset: { max-audio-late: 40ms, max-audio-early: 60ms }\n");
+        r37 = Files.writeString(
+                dir.resolve("r37.yaml"),
+                "defaults:\n  av-sync-offset: { max-audio-late: 40ms, max-audio-early: 60ms }\n");
     }
 
     @Test
     void readsAudio160MsLateAsPlus160() throws Exception {
-        Clip clip = ClipWriter.write(ClipSpec.builder().seed(51)
-                .segment(16, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(160))
-                .build(), dir.resolve("late160.ts"));
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(51)
+                        .segment(16, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(160))
+                        .build(),
+                dir.resolve("late160.ts"));
 
         DefectEvent sync = singleSyncDefect(analyze(clip, r37));
         assertThat(sync.getValue()).isCloseTo(160.0, Offset.offset(40.0));
-        assertThat(AnalyzeJson.analyze(clip.file().toString())).as("inside BT.1359 acceptability: no alarm by default").isEmpty();
+        assertThat(AnalyzeJson.analyze(clip.file().toString()))
+                .as("inside BT.1359 acceptability: no alarm by default")
+                .isEmpty();
     }
 
     @Test
     void readsAudio80MsEarlyAsMinus80() throws Exception {
-        Clip clip = ClipWriter.write(ClipSpec.builder().seed(52)
-                .segment(16, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(-80))
-                .build(), dir.resolve("early80.ts"));
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(52)
+                        .segment(16, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(-80))
+                        .build(),
+                dir.resolve("early80.ts"));
 
         DefectEvent sync = singleSyncDefect(analyze(clip, r37));
         assertThat(sync.getValue()).isCloseTo(-80.0, Offset.offset(40.0));
-        assertThat(AnalyzeJson.analyze(clip.file().toString())).as("inside BT.1359 acceptability: no alarm by default").isEmpty();
+        assertThat(AnalyzeJson.analyze(clip.file().toString()))
+                .as("inside BT.1359 acceptability: no alarm by default")
+                .isEmpty();
     }
 
     @Test
     void inSyncPatternRaisesNothingEvenAtR37() throws Exception {
-        Clip clip = ClipWriter.write(ClipSpec.builder().seed(53)
-                .segment(16, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0))
-                .build(), dir.resolve("insync.ts"));
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(53)
+                        .segment(16, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0))
+                        .build(),
+                dir.resolve("insync.ts"));
 
         assertThat(clip.truth()).isEmpty();
         assertThat(analyze(clip, r37)).isEmpty();
@@ -72,12 +85,15 @@ class AvSyncAnalyzeTest {
 
     @Test
     void analyzeFindsAudio250MsLateInItsSegmentAndNothingOnProgrammeCutsOrTheInSyncPattern() throws Exception {
-        Clip clip = ClipWriter.write(ClipSpec.builder().seed(54)
-                .segment(4, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .segment(14, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(250))
-                .segment(6, VideoKind.SCENE_CUTS, AudioContent.PROGRAMME)
-                .segment(12, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0))
-                .build(), dir.resolve("late250.ts"));
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(54)
+                        .segment(4, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .segment(14, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(250))
+                        .segment(6, VideoKind.SCENE_CUTS, AudioContent.PROGRAMME)
+                        .segment(12, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0))
+                        .build(),
+                dir.resolve("late250.ts"));
 
         List<DefectEvent> reported = AnalyzeJson.analyze(clip.file().toString());
 
@@ -86,32 +102,42 @@ class AvSyncAnalyzeTest {
         // the last 8 s remain.
         TruthMatch match = TruthMatch.of(clip.truth(), reported, 6.0);
         assertThat(match.missed()).isEmpty();
-        assertThat(match.falseAlarms()).as("nothing on the cuts over programme, nothing on the in-sync pattern").isEmpty();
+        assertThat(match.falseAlarms())
+                .as("nothing on the cuts over programme, nothing on the in-sync pattern")
+                .isEmpty();
         assertThat(match.timingErrors()).isEmpty();
         assertThat(singleSyncDefect(reported).getValue()).isCloseTo(250.0, Offset.offset(40.0));
     }
 
     @Test
     void analyzeReadsARestampedAudioTrackOverProgrammeFromTheTimestamps() throws Exception {
-        // No flashes, no beeps: only the timestamps can tell. The audio PTS move 300 ms late for 12 s, packets in place.
-        Clip clip = ClipWriter.write(ClipSpec.builder().seed(55)
-                .segment(30, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .shiftAudio(10, 12, 300)
-                .build(), dir.resolve("restamped-late.ts"));
+        // No flashes, no beeps: only the timestamps can tell. The audio PTS move 300 ms late for 12 s, packets in
+        // place.
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(55)
+                        .segment(30, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .shiftAudio(10, 12, 300)
+                        .build(),
+                dir.resolve("restamped-late.ts"));
 
         DefectEvent sync = singleSyncDefect(AnalyzeJson.analyze(clip.file().toString()));
         assertThat(sync.getValue()).isCloseTo(300.0, Offset.offset(40.0));
-        // Dated from the first block whose skew stepped: the block holding the move, which may start up to 100 ms before it.
+        // Dated from the first block whose skew stepped: the block holding the move, which may start up to 100 ms
+        // before it.
         assertThat(sync.getStartMediaTimeMs()).as("onset").isBetween(9_900L, 10_500L);
         assertThat(sync.getEndMediaTimeMs()).as("end").isBetween(22_000L, 22_700L);
     }
 
     @Test
     void analyzeReadsAudioRestampedEarlyAsANegativeOffset() throws Exception {
-        Clip clip = ClipWriter.write(ClipSpec.builder().seed(56)
-                .segment(24, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .shiftAudio(8, 10, -150)
-                .build(), dir.resolve("restamped-early.ts"));
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(56)
+                        .segment(24, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .shiftAudio(8, 10, -150)
+                        .build(),
+                dir.resolve("restamped-early.ts"));
 
         DefectEvent sync = singleSyncDefect(AnalyzeJson.analyze(clip.file().toString()));
         assertThat(sync.getValue()).isCloseTo(-150.0, Offset.offset(40.0));

@@ -1,9 +1,25 @@
 package io.avmon.cli;
 
-import java.util.Locale;
-import java.util.stream.IntStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.avmon.cli.kafka.EmbeddedKafka;
+import io.avmon.converter.FeaturePublisher;
+import io.avmon.converter.StreamRunner;
+import io.avmon.job.AvmonJob;
+import io.avmon.job.JobOptions;
+import io.avmon.schema.AudioBlockFeatures;
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectState;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.Topics;
+import io.avmon.schema.VideoFrameFeatures;
+import io.avmon.testmedia.AudioContent;
+import io.avmon.testmedia.Clip;
+import io.avmon.testmedia.ClipSpec;
+import io.avmon.testmedia.ClipWriter;
+import io.avmon.testmedia.DemoClip;
+import io.avmon.testmedia.InjectedDefect;
+import io.avmon.testmedia.VideoKind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,12 +27,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
+import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -37,25 +54,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import io.avmon.cli.kafka.EmbeddedKafka;
-import io.avmon.converter.FeaturePublisher;
-import io.avmon.converter.StreamRunner;
-import io.avmon.job.AvmonJob;
-import io.avmon.job.JobOptions;
-import io.avmon.schema.AudioBlockFeatures;
-import io.avmon.schema.DefectEvent;
-import io.avmon.schema.DefectState;
-import io.avmon.schema.DefectType;
-import io.avmon.schema.Topics;
-import io.avmon.schema.VideoFrameFeatures;
-import io.avmon.testmedia.AudioContent;
-import io.avmon.testmedia.Clip;
-import io.avmon.testmedia.ClipSpec;
-import io.avmon.testmedia.ClipWriter;
-import io.avmon.testmedia.DemoClip;
-import io.avmon.testmedia.InjectedDefect;
-import io.avmon.testmedia.VideoKind;
 
 /**
  * A job that starts on a backlog raises exactly the defects it would have raised live. Three streams of two minutes
@@ -80,6 +78,7 @@ class CatchUpTest {
     private static final int CATCH_UP_PARALLELISM = 4;
     /** The live run plays the streams this many times faster than real time: the job still reads them as they come. */
     private static final int LIVE_SPEED_UP = 12;
+
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
 
     @TempDir
@@ -92,13 +91,15 @@ class CatchUpTest {
     private final Map<String, Clip> clips = new TreeMap<>();
     /** Each stream's injected defects: the clip's truth, and the re-stamped audio, which the clip's truth leaves out. */
     private final Map<String, List<InjectedDefect>> truths = new TreeMap<>();
+
     private long featureRecords;
     private List<DefectEvent> liveDefects;
 
     /** The connector's fetch sizes, and fetches a hundred times larger that hand over thousands of records at once. */
     enum FetchSizes {
         CONNECTOR_DEFAULTS(Map.of()),
-        LARGE(Map.of("fetch.max.bytes", "104857600", "max.partition.fetch.bytes", "52428800", "max.poll.records", "20000"));
+        LARGE(Map.of(
+                "fetch.max.bytes", "104857600", "max.partition.fetch.bytes", "52428800", "max.poll.records", "20000"));
 
         final Map<String, String> consumerSettings;
 
@@ -109,28 +110,41 @@ class CatchUpTest {
 
     @BeforeAll
     void playTheStreamsLive() throws Exception {
-        clips.put("news", ClipWriter.write(ClipSpec.builder().size(320, 180).seed(81)
-                .segment(15, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .segment(5, VideoKind.BLACK, AudioContent.PROGRAMME)
-                .segment(15, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .segment(2, VideoKind.DIP_TO_BLACK, AudioContent.PROGRAMME)
-                .segment(18, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .segment(5, VideoKind.FROZEN, AudioContent.PROGRAMME)
-                .segment(20, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .segment(5, VideoKind.MOTION, AudioContent.QUIET)
-                .segment(25, VideoKind.MOTION, AudioContent.PROGRAMME)
-                // Silent to the end: only the stream's ENDED, read after its last audio, closes it.
-                .segment(10, VideoKind.MOTION, AudioContent.SILENCE)
-                .build(), dir.resolve("news.ts")));
-        clips.put("sport", ClipWriter.write(ClipSpec.builder().size(320, 180).seed(82)
-                .segment(10, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .segment(14, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(250))
-                .segment(10, VideoKind.SCENE_CUTS, AudioContent.PROGRAMME)
-                .segment(12, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(120))
-                .segment(74, VideoKind.MOTION, AudioContent.PROGRAMME)
-                // A delay switched into the audio path: only the timestamps, paired across the two media, show it.
-                .shiftAudio(70, 12, 300)
-                .build(), dir.resolve("sport.ts")));
+        clips.put(
+                "news",
+                ClipWriter.write(
+                        ClipSpec.builder()
+                                .size(320, 180)
+                                .seed(81)
+                                .segment(15, VideoKind.MOTION, AudioContent.PROGRAMME)
+                                .segment(5, VideoKind.BLACK, AudioContent.PROGRAMME)
+                                .segment(15, VideoKind.MOTION, AudioContent.PROGRAMME)
+                                .segment(2, VideoKind.DIP_TO_BLACK, AudioContent.PROGRAMME)
+                                .segment(18, VideoKind.MOTION, AudioContent.PROGRAMME)
+                                .segment(5, VideoKind.FROZEN, AudioContent.PROGRAMME)
+                                .segment(20, VideoKind.MOTION, AudioContent.PROGRAMME)
+                                .segment(5, VideoKind.MOTION, AudioContent.QUIET)
+                                .segment(25, VideoKind.MOTION, AudioContent.PROGRAMME)
+                                // Silent to the end: only the stream's ENDED, read after its last audio, closes it.
+                                .segment(10, VideoKind.MOTION, AudioContent.SILENCE)
+                                .build(),
+                        dir.resolve("news.ts")));
+        clips.put(
+                "sport",
+                ClipWriter.write(
+                        ClipSpec.builder()
+                                .size(320, 180)
+                                .seed(82)
+                                .segment(10, VideoKind.MOTION, AudioContent.PROGRAMME)
+                                .segment(14, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(250))
+                                .segment(10, VideoKind.SCENE_CUTS, AudioContent.PROGRAMME)
+                                .segment(12, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(120))
+                                .segment(74, VideoKind.MOTION, AudioContent.PROGRAMME)
+                                // A delay switched into the audio path: only the timestamps, paired across the two
+                                // media, show it.
+                                .shiftAudio(70, 12, 300)
+                                .build(),
+                        dir.resolve("sport.ts")));
         ClipSpec.Builder movie = DemoClip.spec().toBuilder().size(320, 180).seed(83);
         DemoClip.spec().segments().forEach(movie::segment);
         clips.put("movie", ClipWriter.write(movie.build(), dir.resolve("movie.ts")));
@@ -140,7 +154,8 @@ class CatchUpTest {
         Map<String, List<SpecificRecord>> converted = new TreeMap<>();
         for (Map.Entry<String, Clip> clip : clips.entrySet()) {
             List<SpecificRecord> records = new ArrayList<>();
-            new StreamRunner(StreamRunner.Options.of(clip.getValue().file().toString(), clip.getKey()), records::add).run();
+            new StreamRunner(StreamRunner.Options.of(clip.getValue().file().toString(), clip.getKey()), records::add)
+                    .run();
             converted.put(clip.getKey(), records);
         }
         List<Due> liveOrder = liveOrder(converted);
@@ -152,8 +167,11 @@ class CatchUpTest {
         admin = kafka.admin();
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_PORT, "0");
-        cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(CATCH_UP_PARALLELISM).build());
+        cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(CATCH_UP_PARALLELISM)
+                .build());
         cluster.start();
 
         // Live: the job runs first, at parallelism 1, and the converters' records reach it as they are made.
@@ -192,22 +210,36 @@ class CatchUpTest {
         for (Map.Entry<String, List<InjectedDefect>> truth : truths.entrySet()) {
             String streamId = truth.getKey();
             List<DefectEvent> closed = liveDefects.stream()
-                    .filter(e -> e.getStreamId().equals(streamId) && e.getState() == DefectState.CLOSED).toList();
+                    .filter(e -> e.getStreamId().equals(streamId) && e.getState() == DefectState.CLOSED)
+                    .toList();
             // A content offset is measured over five flash-and-beep pairs, so it is dated up to ~6 s after the truth.
             double toleranceSeconds = streamId.equals("sport") ? 6.0 : 0.5;
             TruthMatch match = TruthMatch.of(truth.getValue(), closed, toleranceSeconds);
-            assertThat(match.missed()).as(streamId + ": injected defects missed").isEmpty();
-            assertThat(match.falseAlarms()).as(streamId + ": defects where nothing was injected").isEmpty();
+            assertThat(match.missed())
+                    .as(streamId + ": injected defects missed")
+                    .isEmpty();
+            assertThat(match.falseAlarms())
+                    .as(streamId + ": defects where nothing was injected")
+                    .isEmpty();
             assertThat(match.timingErrors()).as(streamId).isEmpty();
         }
-        assertThat(liveDefects).extracting(DefectEvent::getDefectType).contains(DefectType.BLACK_FRAMES,
-                DefectType.FROZEN_FRAMES, DefectType.AUDIO_SILENCE, DefectType.AV_SYNC_OFFSET);
+        assertThat(liveDefects)
+                .extracting(DefectEvent::getDefectType)
+                .contains(
+                        DefectType.BLACK_FRAMES,
+                        DefectType.FROZEN_FRAMES,
+                        DefectType.AUDIO_SILENCE,
+                        DefectType.AV_SYNC_OFFSET);
         assertOpenedAndClosedOnce(liveDefects, "live");
-        assertThat(partitionOf("news")).as("two streams interleaved in one partition")
-                .isEqualTo(partitionOf("sport")).isNotEqualTo(partitionOf("movie"));
-        Map<TopicPartition, OffsetSpec> deadLetters = IntStream.range(0, PARTITIONS).boxed()
+        assertThat(partitionOf("news"))
+                .as("two streams interleaved in one partition")
+                .isEqualTo(partitionOf("sport"))
+                .isNotEqualTo(partitionOf("movie"));
+        Map<TopicPartition, OffsetSpec> deadLetters = IntStream.range(0, PARTITIONS)
+                .boxed()
                 .collect(Collectors.toMap(p -> new TopicPartition(Topics.DEAD_LETTER, p), p -> OffsetSpec.latest()));
-        assertThat(admin.listOffsets(deadLetters).all().get().values()).as("records the job could not read")
+        assertThat(admin.listOffsets(deadLetters).all().get().values())
+                .as("records the job could not read")
                 .allSatisfy(end -> assertThat(end.offset()).isZero());
     }
 
@@ -230,16 +262,21 @@ class CatchUpTest {
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
         long committed = 0;
         while (committed == 0) {
-            assertThat(System.nanoTime()).as("a checkpoint commits part of the backlog").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("a checkpoint commits part of the backlog")
+                    .isLessThan(deadline);
             committed = committedRecords(run);
             Thread.sleep(20);
         }
         cluster.terminateTaskManager(0).get(30, TimeUnit.SECONDS);
-        assertThat(committed).as("the TaskManager died in the middle of the backlog").isLessThan(featureRecords);
+        assertThat(committed)
+                .as("the TaskManager died in the middle of the backlog")
+                .isLessThan(featureRecords);
         cluster.startTaskManager();
         awaitEveryRecordCommitted(job, run);
         assertThat(cluster.getExecutionGraph(job).get().getStatusTimestamp(JobStatus.RESTARTING))
-                .as("the job restarted on a new TaskManager").isPositive();
+                .as("the job restarted on a new TaskManager")
+                .isPositive();
         List<DefectEvent> caughtUp = finish(job, run);
 
         assertOpenedAndClosedOnce(caughtUp, run);
@@ -258,7 +295,8 @@ class CatchUpTest {
             long firstUs = Long.MIN_VALUE;
             for (int i = 0; i < stream.getValue().size(); i++) {
                 SpecificRecord record = stream.getValue().get(i);
-                Long mediaUs = record instanceof VideoFrameFeatures v ? (Long) v.getMediaTimeUs()
+                Long mediaUs = record instanceof VideoFrameFeatures v
+                        ? (Long) v.getMediaTimeUs()
                         : record instanceof AudioBlockFeatures a ? (Long) a.getMediaTimeUs() : null;
                 if (mediaUs != null) {
                     firstUs = firstUs == Long.MIN_VALUE ? mediaUs : firstUs;
@@ -268,17 +306,33 @@ class CatchUpTest {
                 all.add(new Due(due, stream.getKey(), i, record));
             }
         }
-        all.sort(Comparator.comparingLong(Due::dueUs).thenComparing(Due::streamId).thenComparingInt(Due::index));
+        all.sort(Comparator.comparingLong(Due::dueUs)
+                .thenComparing(Due::streamId)
+                .thenComparingInt(Due::index));
         return all;
     }
 
     private JobID start(String run, int parallelism, Map<String, String> consumerSettings) throws Exception {
         kafka.createTopics(List.of(defectsTopic(run)), PARTITIONS);
-        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(),
-                "--defects-topic", defectsTopic(run), "--group-id", run, "--transactional-id-prefix", run,
-                "--starting-offsets", "earliest", "--parallelism", String.valueOf(parallelism),
-                "--checkpoint-interval-ms", "300", "--profile", profile.toString(),
-                "--checkpoint-dir", dir.resolve("checkpoints-" + run).toUri().toString()));
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--defects-topic",
+                defectsTopic(run),
+                "--group-id",
+                run,
+                "--transactional-id-prefix",
+                run,
+                "--starting-offsets",
+                "earliest",
+                "--parallelism",
+                String.valueOf(parallelism),
+                "--checkpoint-interval-ms",
+                "300",
+                "--profile",
+                profile.toString(),
+                "--checkpoint-dir",
+                dir.resolve("checkpoints-" + run).toUri().toString()));
         consumerSettings.forEach((setting, value) -> args.addAll(List.of("--consumer." + setting, value)));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         AvmonJob.define(env, JobOptions.fromArgs(args.toArray(String[]::new)));
@@ -304,7 +358,9 @@ class CatchUpTest {
     private void awaitEveryRecordCommitted(JobID job, String run) throws Exception {
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
         while (committedRecords(run) < featureRecords) {
-            assertThat(System.nanoTime()).as(run + " reads the whole feature topic").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as(run + " reads the whole feature topic")
+                    .isLessThan(deadline);
             Thread.sleep(100);
         }
         awaitCompletedCheckpoints(job, completedCheckpoints(job) + 1);
@@ -312,20 +368,29 @@ class CatchUpTest {
 
     /** How far the run's consumer group has committed into the feature topic, summed over its partitions. */
     private long committedRecords(String group) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets =
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        return offsets.entrySet().stream().filter(e -> e.getKey().topic().equals(Topics.FEATURES) && e.getValue() != null)
-                .mapToLong(e -> e.getValue().offset()).sum();
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get();
+        return offsets.entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(Topics.FEATURES) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset())
+                .sum();
     }
 
     private long completedCheckpoints(JobID job) throws Exception {
-        return cluster.getExecutionGraph(job).get().getCheckpointStatsSnapshot().getCounts().getNumberOfCompletedCheckpoints();
+        return cluster.getExecutionGraph(job)
+                .get()
+                .getCheckpointStatsSnapshot()
+                .getCounts()
+                .getNumberOfCompletedCheckpoints();
     }
 
     private void awaitCompletedCheckpoints(JobID job, long count) throws Exception {
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
         while (completedCheckpoints(job) < count) {
-            assertThat(System.nanoTime()).as("checkpoint " + count + " completes").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("checkpoint " + count + " completes")
+                    .isLessThan(deadline);
             Thread.sleep(50);
         }
     }
@@ -341,18 +406,29 @@ class CatchUpTest {
     private static void assertOpenedAndClosedOnce(List<DefectEvent> events, String run) {
         Map<String, Long> copies = events.stream()
                 .collect(Collectors.groupingBy(e -> e.getEventId() + "/" + e.getState(), Collectors.counting()));
-        assertThat(copies).as(run + ": each defect's OPENED and CLOSED exactly once")
+        assertThat(copies)
+                .as(run + ": each defect's OPENED and CLOSED exactly once")
                 .allSatisfy((key, count) -> assertThat(count).as(key).isEqualTo(1));
-        assertThat(events.stream().filter(e -> e.getState() == DefectState.CLOSED).map(DefectEvent::getEventId).sorted().toList())
+        assertThat(events.stream()
+                        .filter(e -> e.getState() == DefectState.CLOSED)
+                        .map(DefectEvent::getEventId)
+                        .sorted()
+                        .toList())
                 .as(run + ": every defect opened is closed")
-                .isEqualTo(events.stream().filter(e -> e.getState() == DefectState.OPENED).map(DefectEvent::getEventId).sorted().toList());
+                .isEqualTo(events.stream()
+                        .filter(e -> e.getState() == DefectState.OPENED)
+                        .map(DefectEvent::getEventId)
+                        .sorted()
+                        .toList());
     }
 
     /** The same events as the live run, field for field: ids, states, times, values. */
     private void assertSameEvents(List<DefectEvent> caughtUp, String run) {
         Function<DefectEvent, String> key = e -> e.getEventId() + "/" + e.getState();
-        Map<String, String> live = liveDefects.stream().collect(Collectors.toMap(key, DefectEvent::toString, (a, b) -> a, TreeMap::new));
-        Map<String, String> replayed = caughtUp.stream().collect(Collectors.toMap(key, DefectEvent::toString, (a, b) -> a, TreeMap::new));
+        Map<String, String> live =
+                liveDefects.stream().collect(Collectors.toMap(key, DefectEvent::toString, (a, b) -> a, TreeMap::new));
+        Map<String, String> replayed =
+                caughtUp.stream().collect(Collectors.toMap(key, DefectEvent::toString, (a, b) -> a, TreeMap::new));
         assertThat(replayed).as(run + " against the live run").isEqualTo(live);
     }
 

@@ -1,11 +1,14 @@
 package io.avmon.cli;
 
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectState;
+import io.avmon.schema.RecordCodec;
+import io.avmon.schema.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,11 +16,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-
-import io.avmon.schema.DefectEvent;
-import io.avmon.schema.DefectState;
-import io.avmon.schema.RecordCodec;
-import io.avmon.schema.Topics;
 
 /** Reads the defect topic as a consumer should: read_committed, so only checkpointed output counts. */
 final class CommittedDefects {
@@ -44,12 +42,17 @@ final class CommittedDefects {
     static List<DefectEvent> readToEnd(String bootstrapServers, String topic) {
         BinaryMessageDecoder<DefectEvent> decoder = RecordCodec.decoder(DefectEvent.class, null);
         List<DefectEvent> events = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -60,16 +63,22 @@ final class CommittedDefects {
         return events;
     }
 
-    private static List<DefectEvent> read(String bootstrapServers, int expected, Duration timeout,
-                                          Predicate<DefectEvent> keep) {
+    private static List<DefectEvent> read(
+            String bootstrapServers, int expected, Duration timeout, Predicate<DefectEvent> keep) {
         BinaryMessageDecoder<DefectEvent> decoder = RecordCodec.decoder(DefectEvent.class, null);
         List<DefectEvent> events = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + System.nanoTime(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "test-" + System.nanoTime(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.DEFECTS));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (events.size() < expected && System.nanoTime() < deadline) {
@@ -93,12 +102,18 @@ final class CommittedDefects {
         private final List<DefectEvent> seen = new ArrayList<>();
 
         Watch(String bootstrapServers) {
-            consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ConsumerConfig.GROUP_ID_CONFIG, "watch-" + System.nanoTime(),
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                    new StringDeserializer(), new ByteArrayDeserializer());
+            consumer = new KafkaConsumer<>(
+                    Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            bootstrapServers,
+                            ConsumerConfig.GROUP_ID_CONFIG,
+                            "watch-" + System.nanoTime(),
+                            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                            "read_committed",
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                            "earliest"),
+                    new StringDeserializer(),
+                    new ByteArrayDeserializer());
             consumer.subscribe(List.of(Topics.DEFECTS));
         }
 
@@ -128,12 +143,16 @@ final class CommittedDefects {
         }
     }
 
-    private static void collect(Iterable<ConsumerRecord<String, byte[]>> records, BinaryMessageDecoder<DefectEvent> decoder,
-                                Predicate<DefectEvent> keep, List<DefectEvent> events) {
+    private static void collect(
+            Iterable<ConsumerRecord<String, byte[]>> records,
+            BinaryMessageDecoder<DefectEvent> decoder,
+            Predicate<DefectEvent> keep,
+            List<DefectEvent> events) {
         for (ConsumerRecord<String, byte[]> record : records) {
             DefectEvent event = RecordCodec.decode(decoder, record.value());
             if (!event.getStreamId().equals(record.key())) {
-                throw new AssertionError("record key " + record.key() + " is not the event's stream " + event.getStreamId());
+                throw new AssertionError(
+                        "record key " + record.key() + " is not the event's stream " + event.getStreamId());
             }
             if (keep.test(event)) {
                 events.add(event);

@@ -3,18 +3,6 @@ package io.avmon.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avmon.cli.common.ExitCodes;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.SplittableRandom;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.schema.Topics;
 import io.avmon.testmedia.AudioContent;
@@ -22,6 +10,16 @@ import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.ClipSpec;
 import io.avmon.testmedia.ClipWriter;
 import io.avmon.testmedia.VideoKind;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code avmon convert} against a real broker: a file that cannot be read fails as {@code analyze} does. */
@@ -64,8 +62,11 @@ class ConvertCommandTest {
         Result result = convert(random.toString());
 
         assertThat(result.exitCode).as(result.err).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(result.err.strip()).startsWith("avmon: " + random + ": ").contains("not a media file")
-                .doesNotContain("\n").doesNotContain("Exception");
+        assertThat(result.err.strip())
+                .startsWith("avmon: " + random + ": ")
+                .contains("not a media file")
+                .doesNotContain("\n")
+                .doesNotContain("Exception");
     }
 
     @Test
@@ -75,7 +76,8 @@ class ConvertCommandTest {
         Result result = convert(text.toString());
 
         assertThat(result.exitCode).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(result.err.strip()).isEqualTo("avmon: " + text + ": not a media file (Invalid data found when processing input)");
+        assertThat(result.err.strip())
+                .isEqualTo("avmon: " + text + ": not a media file (Invalid data found when processing input)");
     }
 
     @Test
@@ -84,13 +86,18 @@ class ConvertCommandTest {
         Result result = convert("nosuchprotocol://127.0.0.1:5000");
 
         assertThat(result.exitCode).isEqualTo(ExitCodes.BAD_INPUT);
-        assertThat(result.err.strip()).isEqualTo(
-                "avmon: nosuchprotocol://127.0.0.1:5000: unsupported input (this FFmpeg has no protocol nosuchprotocol)");
+        assertThat(result.err.strip())
+                .isEqualTo(
+                        "avmon: nosuchprotocol://127.0.0.1:5000: unsupported input (this FFmpeg has no protocol nosuchprotocol)");
     }
 
     @Test
     void readableFileConvertsToItsEndAndExitsZero() throws Exception {
-        Clip clip = ClipWriter.write(ClipSpec.builder().seed(21).segment(2, VideoKind.MOTION, AudioContent.PROGRAMME).build(),
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(21)
+                        .segment(2, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .build(),
                 dir.resolve("short.ts"));
 
         Result result = convert(clip.file().toString());

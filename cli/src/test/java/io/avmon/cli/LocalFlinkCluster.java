@@ -19,7 +19,10 @@ public final class LocalFlinkCluster {
         conf.set(RestOptions.PORT, Integer.parseInt(args[0]));
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, 2);
         try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
+                .setConfiguration(conf)
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(2)
+                .build())) {
             cluster.start();
             System.out.println("READY " + cluster.getRestAddress().get());
             System.out.flush();

@@ -1,29 +1,6 @@
 package io.avmon.cli;
 
-import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.converter.FeaturePublisher;
@@ -40,6 +17,27 @@ import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.ClipSpec;
 import io.avmon.testmedia.ClipWriter;
 import io.avmon.testmedia.VideoKind;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Profiles change in a running job: a live stream (a clip looped in real time) goes through Kafka and the job on
@@ -58,13 +56,16 @@ class ProfileControlTopicTest {
     @Test
     void aProfilePublishedOnTheControlTopicTakesEffectInTheRunningJob() throws Exception {
         // Each loop: 4 s of black, then 3 s of silence as a witness that the loop has been judged.
-        Clip clip = ClipWriter.write(ClipSpec.builder().seed(11)
-                .segment(1, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .segment(4, VideoKind.BLACK, AudioContent.PROGRAMME)
-                .segment(1, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .segment(3, VideoKind.MOTION, AudioContent.SILENCE)
-                .segment(1, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .build(), tempDir.resolve("loop.ts"));
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(11)
+                        .segment(1, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .segment(4, VideoKind.BLACK, AudioContent.PROGRAMME)
+                        .segment(1, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .segment(3, VideoKind.MOTION, AudioContent.SILENCE)
+                        .segment(1, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .build(),
+                tempDir.resolve("loop.ts"));
         Path startProfile = Files.writeString(tempDir.resolve("start.yaml"), BLACK_OFF);
         Path blackOn = Files.writeString(tempDir.resolve("black-on.yaml"), BLACK_ON);
 
@@ -74,41 +75,61 @@ class ProfileControlTopicTest {
             conf.set(RestOptions.BIND_PORT, "0");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
             AvmonJob.define(env, JobOptions.fromArgs(new String[] {
-                    "--bootstrap-servers", kafka.bootstrapServers(),
-                    "--checkpoint-interval-ms", "500",
-                    "--starting-offsets", "earliest",
-                    "--parallelism", "1",
-                    "--profile", startProfile.toString()}));
+                "--bootstrap-servers", kafka.bootstrapServers(),
+                "--checkpoint-interval-ms", "500",
+                "--starting-offsets", "earliest",
+                "--parallelism", "1",
+                "--profile", startProfile.toString()
+            }));
             JobClient job = env.executeAsync("avmon profiles");
             try (FeaturePublisher publisher = new FeaturePublisher(kafka.bootstrapServers(), Map.of());
-                 StreamRunner live = new StreamRunner(StreamRunner.Options.of(clip.file().toString(), "live-1")
-                         .withRealtime(true).withLoop(true), publisher);
-                 CommittedDefects.Watch defects = new CommittedDefects.Watch(kafka.bootstrapServers())) {
+                    StreamRunner live = new StreamRunner(
+                            StreamRunner.Options.of(clip.file().toString(), "live-1")
+                                    .withRealtime(true)
+                                    .withLoop(true),
+                            publisher);
+                    CommittedDefects.Watch defects = new CommittedDefects.Watch(kafka.bootstrapServers())) {
                 Thread converter = new Thread(live, "converter");
                 converter.start();
 
-                defects.awaitFirst(closed(DefectType.AUDIO_SILENCE), Duration.ofSeconds(60), "silence witnessing the first loop");
-                assertThat(defects.seen()).as("black frames are off in the start profile")
+                defects.awaitFirst(
+                        closed(DefectType.AUDIO_SILENCE), Duration.ofSeconds(60), "silence witnessing the first loop");
+                assertThat(defects.seen())
+                        .as("black frames are off in the start profile")
                         .noneMatch(d -> d.getDefectType() == DefectType.BLACK_FRAMES);
 
-                assertThat(run("profile", "publish", blackOn.toString(), "--bootstrap-servers", kafka.bootstrapServers()))
+                assertThat(run(
+                                "profile",
+                                "publish",
+                                blackOn.toString(),
+                                "--bootstrap-servers",
+                                kafka.bootstrapServers()))
                         .startsWith("published profile ");
-                DefectEvent black = defects.awaitFirst(closed(DefectType.BLACK_FRAMES), Duration.ofSeconds(60),
+                DefectEvent black = defects.awaitFirst(
+                        closed(DefectType.BLACK_FRAMES),
+                        Duration.ofSeconds(60),
                         "black frames once the published profile enables them");
                 assertThat(black.getStreamId()).isEqualTo("live-1");
-                assertThat(black.getEndMediaTimeMs() - black.getStartMediaTimeMs()).isBetween(2000L, 4600L);
+                assertThat(black.getEndMediaTimeMs() - black.getStartMediaTimeMs())
+                        .isBetween(2000L, 4600L);
 
                 sendRaw(kafka.bootstrapServers(), MALFORMED);
                 ConsumerRecord<byte[], byte[]> rejected = firstDeadLetter(kafka.bootstrapServers());
                 assertThat(new String(rejected.value(), StandardCharsets.UTF_8)).isEqualTo(MALFORMED);
-                assertThat(new String(rejected.headers().lastHeader(DeadLetterSerializer.ERROR_HEADER).value(), StandardCharsets.UTF_8))
+                assertThat(new String(
+                                rejected.headers()
+                                        .lastHeader(DeadLetterSerializer.ERROR_HEADER)
+                                        .value(),
+                                StandardCharsets.UTF_8))
                         .isEqualTo("profile rejected, the last good profile stays in force: "
                                 + "defaults.black-frames.min-black-pixel-share: 95 is out of range (0 to 1)");
 
                 int blackSoFar = count(defects.seen(), DefectType.BLACK_FRAMES);
-                defects.awaitFirst(d -> closed(DefectType.BLACK_FRAMES).test(d)
+                defects.awaitFirst(
+                        d -> closed(DefectType.BLACK_FRAMES).test(d)
                                 && count(defects.seen(), DefectType.BLACK_FRAMES) > blackSoFar,
-                        Duration.ofSeconds(60), "black frames still reported after the malformed profile");
+                        Duration.ofSeconds(60),
+                        "black frames still reported after the malformed profile");
 
                 live.stop();
                 converter.join(10_000);
@@ -119,7 +140,9 @@ class ProfileControlTopicTest {
     }
 
     private static Predicate<DefectEvent> closed(DefectType type) {
-        return d -> d.getDefectType() == type && d.getState() == DefectState.CLOSED && d.getStreamId().equals("live-1");
+        return d -> d.getDefectType() == type
+                && d.getState() == DefectState.CLOSED
+                && d.getStreamId().equals("live-1");
     }
 
     private static int count(List<DefectEvent> events, DefectType type) {
@@ -134,19 +157,29 @@ class ProfileControlTopicTest {
 
     /** Straight to the topic, past the CLI's own check, as a careless producer would. */
     private static void sendRaw(String bootstrapServers, String document) throws Exception {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.CONTROL, "profile".getBytes(StandardCharsets.UTF_8),
-                    document.getBytes(StandardCharsets.UTF_8))).get();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            Topics.CONTROL,
+                            "profile".getBytes(StandardCharsets.UTF_8),
+                            document.getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
     }
 
     private static ConsumerRecord<byte[], byte[]> firstDeadLetter(String bootstrapServers) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "dead-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "dead-" + System.nanoTime(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(Topics.DEAD_LETTER));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {

@@ -1,36 +1,10 @@
 package io.avmon.cli;
 
-import java.net.ConnectException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.converter.StreamRunner;
@@ -42,6 +16,28 @@ import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.ClipSpec;
 import io.avmon.testmedia.ClipWriter;
 import io.avmon.testmedia.VideoKind;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The metrics path of deploy/: the job with Flink's own Prometheus reporter, scraped by a real Prometheus server
@@ -76,32 +72,53 @@ class PrometheusMetricsTest {
             conf.set(RestOptions.BIND_PORT, "0");
             // The same keys as deploy/flink/config.yaml, with a free port.
             conf.setString("metrics.reporters", "prom");
-            conf.setString("metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            conf.setString(
+                    "metrics.reporter.prom.factory.class",
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
             conf.setString("metrics.reporter.prom.port", String.valueOf(reporterPort));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
-            AvmonJob.define(env, JobOptions.fromArgs(new String[] {"--bootstrap-servers", kafka.bootstrapServers(),
-                    "--checkpoint-interval-ms", "500", "--starting-offsets", "earliest", "--parallelism", "1"}));
+            AvmonJob.define(env, JobOptions.fromArgs(new String[] {
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--checkpoint-interval-ms",
+                "500",
+                "--starting-offsets",
+                "earliest",
+                "--parallelism",
+                "1"
+            }));
             JobClient job = env.executeAsync("avmon metrics");
 
-            Process prometheus = new ProcessBuilder(prometheusBinary.toString(),
-                    "--config.file=" + configFile, "--storage.tsdb.path=" + dir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + prometheusPort)
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+            Process prometheus = new ProcessBuilder(
+                            prometheusBinary.toString(),
+                            "--config.file=" + configFile,
+                            "--storage.tsdb.path=" + dir.resolve("data"),
+                            "--web.listen-address=127.0.0.1:" + prometheusPort)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("prometheus.log").toFile())
+                    .start();
             try {
-                Clip clip = ClipWriter.write(ClipSpec.builder().seed(4)
-                        .segment(2, VideoKind.MOTION, AudioContent.PROGRAMME)
-                        .segment(4, VideoKind.BLACK, AudioContent.PROGRAMME)
-                        .segment(2, VideoKind.MOTION, AudioContent.PROGRAMME)
-                        .build(), dir.resolve("metrics.ts"));
+                Clip clip = ClipWriter.write(
+                        ClipSpec.builder()
+                                .seed(4)
+                                .segment(2, VideoKind.MOTION, AudioContent.PROGRAMME)
+                                .segment(4, VideoKind.BLACK, AudioContent.PROGRAMME)
+                                .segment(2, VideoKind.MOTION, AudioContent.PROGRAMME)
+                                .build(),
+                        dir.resolve("metrics.ts"));
                 try (FeaturePublisher publisher = new FeaturePublisher(kafka.bootstrapServers(), Map.of())) {
                     new StreamRunner(StreamRunner.Options.of(clip.file().toString(), "metrics"), publisher).run();
                 }
                 String api = "http://127.0.0.1:" + prometheusPort + "/api/v1/query?query=";
 
                 // The black detector saw every frame and flagged the black stretch; the lifecycle opened a defect.
-                JsonNode inspected = awaitResult(api, "flink_taskmanager_job_task_operator_recordsInspected{operator_name=\"BlackFrameDetector\"} > 150");
+                JsonNode inspected = awaitResult(
+                        api,
+                        "flink_taskmanager_job_task_operator_recordsInspected{operator_name=\"BlackFrameDetector\"} > 150");
                 assertThat(inspected.get(0).at("/value/1").asDouble()).isGreaterThan(150);
-                awaitResult(api, "flink_taskmanager_job_task_operator_defectiveRecords{operator_name=\"BlackFrameDetector\"} > 90");
+                awaitResult(
+                        api,
+                        "flink_taskmanager_job_task_operator_defectiveRecords{operator_name=\"BlackFrameDetector\"} > 90");
                 awaitResult(api, "sum(flink_taskmanager_job_task_operator_defectsOpened) >= 1");
 
                 Set<String> missing = new TreeSet<>();
@@ -110,7 +127,9 @@ class PrometheusMetricsTest {
                         missing.add(metric);
                     }
                 }
-                assertThat(missing).as("metrics the Grafana dashboard queries but Flink does not report").isEmpty();
+                assertThat(missing)
+                        .as("metrics the Grafana dashboard queries but Flink does not report")
+                        .isEmpty();
             } finally {
                 prometheus.destroy();
                 prometheus.waitFor(10, TimeUnit.SECONDS);
@@ -123,7 +142,8 @@ class PrometheusMetricsTest {
         Set<String> metrics = new TreeSet<>();
         try (var dashboards = Files.list(REPO.resolve("deploy/grafana/dashboards"))) {
             for (Path dashboard : dashboards.toList()) {
-                for (JsonNode panel : new ObjectMapper().readTree(dashboard.toFile()).get("panels")) {
+                for (JsonNode panel :
+                        new ObjectMapper().readTree(dashboard.toFile()).get("panels")) {
                     for (JsonNode target : panel.get("targets")) {
                         Matcher m = METRIC.matcher(target.get("expr").asText());
                         while (m.find()) {
@@ -150,11 +170,14 @@ class PrometheusMetricsTest {
 
     private JsonNode query(String api, String promql) throws Exception {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    URI.create(api + URLEncoder.encode(promql, StandardCharsets.UTF_8))).build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(api + URLEncoder.encode(promql, StandardCharsets.UTF_8)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = new ObjectMapper().readTree(response.body());
-            assertThat(body.get("status").asText()).as(promql + ": " + response.body()).isEqualTo("success");
+            assertThat(body.get("status").asText())
+                    .as(promql + ": " + response.body())
+                    .isEqualTo("success");
             return body.at("/data/result");
         } catch (ConnectException notYetUp) {
             return new ObjectMapper().createArrayNode();

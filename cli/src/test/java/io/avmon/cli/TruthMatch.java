@@ -1,11 +1,10 @@
 package io.avmon.cli;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.testmedia.InjectedDefect;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Pairs reported defects with injected ones of the same type whose start lies within a tolerance. */
 record TruthMatch(List<InjectedDefect> missed, List<DefectEvent> falseAlarms, List<String> timingErrors) {
@@ -17,8 +16,10 @@ record TruthMatch(List<InjectedDefect> missed, List<DefectEvent> falseAlarms, Li
         for (InjectedDefect injected : truth) {
             DefectEvent match = unmatched.stream()
                     .filter(d -> d.getDefectType() == injected.defectType())
-                    .filter(d -> Math.abs(d.getStartMediaTimeMs() / 1000.0 - injected.startSeconds()) <= toleranceSeconds)
-                    .findFirst().orElse(null);
+                    .filter(d ->
+                            Math.abs(d.getStartMediaTimeMs() / 1000.0 - injected.startSeconds()) <= toleranceSeconds)
+                    .findFirst()
+                    .orElse(null);
             if (match == null) {
                 missed.add(injected);
                 continue;

@@ -1,14 +1,6 @@
 package io.avmon.cli;
 
-import org.assertj.core.data.Offset;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import java.nio.file.Path;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectType;
@@ -18,6 +10,11 @@ import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.ClipSpec;
 import io.avmon.testmedia.ClipWriter;
 import io.avmon.testmedia.VideoKind;
+import java.nio.file.Path;
+import java.util.List;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code avmon analyze} on generated clips with the video defects of issue 3: colour bars and dropped frames. */
 class VideoDefectAnalyzeTest {
@@ -27,42 +24,55 @@ class VideoDefectAnalyzeTest {
 
     @Test
     void findsSmpteAndEbuBarsAsColourBarsAndNotAsFreezes() throws Exception {
-        Clip clip = ClipWriter.write(ClipSpec.builder().seed(21)
-                .segment(4, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .segment(4, VideoKind.COLOR_BARS, AudioContent.PROGRAMME)
-                .segment(3, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .segment(4, VideoKind.COLOR_BARS_EBU, AudioContent.PROGRAMME)
-                .segment(3, VideoKind.SCENE_CUTS, AudioContent.PROGRAMME)
-                .segment(5, VideoKind.RAINBOW_SLIDE, AudioContent.PROGRAMME)
-                .segment(4, VideoKind.LETTERBOX, AudioContent.PROGRAMME)
-                .segment(3, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .build(), dir.resolve("bars.ts"));
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(21)
+                        .segment(4, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .segment(4, VideoKind.COLOR_BARS, AudioContent.PROGRAMME)
+                        .segment(3, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .segment(4, VideoKind.COLOR_BARS_EBU, AudioContent.PROGRAMME)
+                        .segment(3, VideoKind.SCENE_CUTS, AudioContent.PROGRAMME)
+                        .segment(5, VideoKind.RAINBOW_SLIDE, AudioContent.PROGRAMME)
+                        .segment(4, VideoKind.LETTERBOX, AudioContent.PROGRAMME)
+                        .segment(3, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .build(),
+                dir.resolve("bars.ts"));
 
         List<DefectEvent> reported = analyze(clip);
 
-        assertThat(clip.truth()).extracting(t -> t.defectType()).containsExactly(DefectType.COLOR_BARS, DefectType.COLOR_BARS);
+        assertThat(clip.truth())
+                .extracting(t -> t.defectType())
+                .containsExactly(DefectType.COLOR_BARS, DefectType.COLOR_BARS);
         TruthMatch match = TruthMatch.of(clip.truth(), reported, 0.5);
         assertThat(match.missed()).isEmpty();
-        assertThat(match.falseAlarms()).as("nothing else: no freeze on the bars, nothing on the slide").isEmpty();
+        assertThat(match.falseAlarms())
+                .as("nothing else: no freeze on the bars, nothing on the slide")
+                .isEmpty();
         assertThat(match.timingErrors()).isEmpty();
         assertThat(reported).allSatisfy(d -> assertThat(d.getSeverity()).isEqualTo(Severity.CRITICAL));
     }
 
     @Test
     void findsRemovedFramesAsDropsCountingTheFramesLost() throws Exception {
-        Clip clip = ClipWriter.write(ClipSpec.builder().seed(22)
-                .segment(5, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .segment(4, VideoKind.SCENE_CUTS, AudioContent.PROGRAMME)
-                .segment(4, VideoKind.STATIC_NOISE, AudioContent.PROGRAMME)
-                .segment(4, VideoKind.MOTION, AudioContent.PROGRAMME)
-                .dropFrames(3.0, 1)
-                .dropFrames(7.2, 3)
-                .dropFrames(14.6, 5)
-                .build(), dir.resolve("drops.ts"));
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(22)
+                        .segment(5, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .segment(4, VideoKind.SCENE_CUTS, AudioContent.PROGRAMME)
+                        .segment(4, VideoKind.STATIC_NOISE, AudioContent.PROGRAMME)
+                        .segment(4, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .dropFrames(3.0, 1)
+                        .dropFrames(7.2, 3)
+                        .dropFrames(14.6, 5)
+                        .build(),
+                dir.resolve("drops.ts"));
 
         List<DefectEvent> reported = analyze(clip);
 
-        assertThat(clip.truth()).extracting(t -> t.defectType()).containsOnly(DefectType.FRAME_DROP).hasSize(3);
+        assertThat(clip.truth())
+                .extracting(t -> t.defectType())
+                .containsOnly(DefectType.FRAME_DROP)
+                .hasSize(3);
         TruthMatch match = TruthMatch.of(clip.truth(), reported, 0.5);
         assertThat(match.missed()).isEmpty();
         assertThat(match.falseAlarms()).isEmpty();
@@ -71,10 +81,10 @@ class VideoDefectAnalyzeTest {
         assertThat(reported).extracting(DefectEvent::getUnit).containsOnly("frames");
         // Start where the first lost frame was due, end at the next frame: within a frame of the truth.
         for (int i = 0; i < 3; i++) {
-            assertThat(reported.get(i).getStartMediaTimeMs() / 1000.0).isCloseTo(clip.truth().get(i).startSeconds(),
-                    Offset.offset(0.041));
-            assertThat(reported.get(i).getEndMediaTimeMs() / 1000.0).isCloseTo(clip.truth().get(i).endSeconds(),
-                    Offset.offset(0.041));
+            assertThat(reported.get(i).getStartMediaTimeMs() / 1000.0)
+                    .isCloseTo(clip.truth().get(i).startSeconds(), Offset.offset(0.041));
+            assertThat(reported.get(i).getEndMediaTimeMs() / 1000.0)
+                    .isCloseTo(clip.truth().get(i).endSeconds(), Offset.offset(0.041));
         }
     }
 

@@ -86,7 +86,9 @@ final class AudioBlockAccumulator {
                 blockStartUs = frameTimeUs + (long) i * 1_000_000L / sampleRate;
             }
             for (int c = 0; c < channels; c++) {
-                double x = planar ? planes[Math.min(c, planes.length - 1)].get(planes[Math.min(c, planes.length - 1)].position() + i)
+                double x = planar
+                        ? planes[Math.min(c, planes.length - 1)].get(
+                                planes[Math.min(c, planes.length - 1)].position() + i)
                         : first.get(base + i * channels + c);
                 double magnitude = Math.abs(x);
                 sumSquares[c] += x * x;

@@ -13,6 +13,7 @@ final class BlockinessMap {
     static final int GRID = 4;
     /** A cell's byte is its blockiness times this, rounded and capped at 255 (so 0-7.97 in steps of 1/32). */
     static final double CELL_SCALE = 32;
+
     private static final int STEP = VideoFeatureExtractor.STEP;
     /** Below this mean gradient (in levels) an area is too flat to say anything about blocking. */
     private static final double FLAT_GRADIENT = 0.05;
@@ -76,7 +77,8 @@ final class BlockinessMap {
     byte[] cells() {
         byte[] encoded = new byte[GRID * GRID];
         for (int cell = 0; cell < encoded.length; cell++) {
-            encoded[cell] = (byte) Math.min(255, Math.round(ratio(boundary[cell], inner[cell], count[cell]) * CELL_SCALE));
+            encoded[cell] =
+                    (byte) Math.min(255, Math.round(ratio(boundary[cell], inner[cell], count[cell]) * CELL_SCALE));
         }
         return encoded;
     }

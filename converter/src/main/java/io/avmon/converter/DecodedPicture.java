@@ -1,11 +1,11 @@
 package io.avmon.converter;
 
-import java.util.Arrays;
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
+import java.util.Arrays;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /**
@@ -35,9 +35,18 @@ final class DecodedPicture {
 
     static boolean isSupported(int format) {
         return switch (format) {
-            case AV_PIX_FMT_YUV420P, AV_PIX_FMT_YUV422P, AV_PIX_FMT_YUV444P, AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P,
-                 AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_NV12, AV_PIX_FMT_NV21, AV_PIX_FMT_YUV420P10LE, AV_PIX_FMT_YUV422P10LE,
-                 AV_PIX_FMT_YUV444P10LE, AV_PIX_FMT_GRAY8 -> true;
+            case AV_PIX_FMT_YUV420P,
+                    AV_PIX_FMT_YUV422P,
+                    AV_PIX_FMT_YUV444P,
+                    AV_PIX_FMT_YUVJ420P,
+                    AV_PIX_FMT_YUVJ422P,
+                    AV_PIX_FMT_YUVJ444P,
+                    AV_PIX_FMT_NV12,
+                    AV_PIX_FMT_NV21,
+                    AV_PIX_FMT_YUV420P10LE,
+                    AV_PIX_FMT_YUV422P10LE,
+                    AV_PIX_FMT_YUV444P10LE,
+                    AV_PIX_FMT_GRAY8 -> true;
             default -> false;
         };
     }
@@ -52,7 +61,9 @@ final class DecodedPicture {
         width = frame.width();
         height = frame.height();
         fullRange = frame.color_range() == AVCOL_RANGE_JPEG
-                || format == AV_PIX_FMT_YUVJ420P || format == AV_PIX_FMT_YUVJ422P || format == AV_PIX_FMT_YUVJ444P;
+                || format == AV_PIX_FMT_YUVJ420P
+                || format == AV_PIX_FMT_YUVJ422P
+                || format == AV_PIX_FMT_YUVJ444P;
         int chromaShiftX;
         int chromaShiftY;
         switch (format) {

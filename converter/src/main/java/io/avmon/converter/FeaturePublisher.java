@@ -53,7 +53,8 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
         this.topic = String.valueOf(producerOverrides.getOrDefault(TOPIC_OVERRIDE, Topics.FEATURES));
     }
 
-    private static Producer<byte[], byte[]> createProducer(String bootstrapServers, Map<String, Object> producerOverrides) {
+    private static Producer<byte[], byte[]> createProducer(
+            String bootstrapServers, Map<String, Object> producerOverrides) {
         Map<String, Object> overrides = new HashMap<>(producerOverrides);
         overrides.keySet().removeIf(key -> key.startsWith("avmon."));
         verifyReachable(bootstrapServers, REACHABILITY_TIMEOUT);
@@ -85,13 +86,15 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
         config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
         try (Admin admin = Admin.create(config)) {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
-                    .clusterId().get(timeoutMs + 2000L, TimeUnit.MILLISECONDS);
+                    .clusterId()
+                    .get(timeoutMs + 2000L, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Kafka unreachable at " + bootstrapServers + ": interrupted", e);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            String reason = cause instanceof org.apache.kafka.common.errors.TimeoutException || cause instanceof TimeoutException
+            String reason = cause instanceof org.apache.kafka.common.errors.TimeoutException
+                            || cause instanceof TimeoutException
                     ? "no answer within " + timeout.toSeconds() + " s"
                     : FfmpegErrors.firstLine(String.valueOf(cause.getMessage()));
             throw new IllegalStateException("Kafka unreachable at " + bootstrapServers + ": " + reason, cause);
@@ -102,7 +105,8 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
     public void send(SpecificRecord record) {
         Exception failure = sendFailure;
         if (failure != null) {
-            throw new IllegalStateException("Kafka send failed: " + FfmpegErrors.firstLine(String.valueOf(failure.getMessage())), failure);
+            throw new IllegalStateException(
+                    "Kafka send failed: " + FfmpegErrors.firstLine(String.valueOf(failure.getMessage())), failure);
         }
         CharSequence streamId;
         if (record instanceof VideoFrameFeatures video) {
@@ -112,7 +116,8 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
         } else if (record instanceof StreamStatus status) {
             streamId = status.getStreamId();
         } else {
-            throw new IllegalArgumentException("not a converter record: " + record.getSchema().getFullName());
+            throw new IllegalArgumentException(
+                    "not a converter record: " + record.getSchema().getFullName());
         }
         byte[] key = streamId.toString().getBytes(StandardCharsets.UTF_8);
         producer.send(new ProducerRecord<>(topic, key, RecordCodec.encode(record)), (metadata, error) -> {

@@ -1,7 +1,5 @@
 package io.avmon.converter;
 
-import java.util.Set;
-import java.util.function.Consumer;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 
 import io.avmon.schema.AudioBlockFeatures;
@@ -12,6 +10,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -36,6 +36,7 @@ public final class MediaConverter implements AutoCloseable {
     static final int MAX_CONSECUTIVE_READ_ERRORS = 50;
     /** Socket read timeout for network inputs, so a silent feed surfaces as an error instead of a hang. */
     static final long NETWORK_TIMEOUT_US = 2_000_000;
+
     private static final int MAX_PENDING_WARNINGS = 200;
     private static final int AV_FRAME_FLAG_CORRUPT = 1;
     private static final Set<String> TEXT_DEMUXERS = Set.of("tty");
@@ -60,6 +61,7 @@ public final class MediaConverter implements AutoCloseable {
     private static final long MAX_TRACK_SKEW_US = 1_000_000;
     /** The audio frame being added: its time minus {@link #lastVideoTimeUs}, in ms; NaN without flowing video. */
     private float currentTrackSkewMs = Float.NaN;
+
     private final Consumer<AudioBlockFeatures> emitBlock = this::emitBlock;
     private final ArrayDeque<SpecificRecord> pending = new ArrayDeque<>();
     private final List<String> warnings = new ArrayList<>();
@@ -72,8 +74,8 @@ public final class MediaConverter implements AutoCloseable {
     private boolean ended;
     private boolean closed;
 
-    private MediaConverter(String input, ConverterOptions options, FFmpegFrameGrabber grabber, MediaInfo info,
-                           long startUs) {
+    private MediaConverter(
+            String input, ConverterOptions options, FFmpegFrameGrabber grabber, MediaInfo info, long startUs) {
         this.input = input;
         this.name = input;
         this.options = options;
@@ -126,8 +128,8 @@ public final class MediaConverter implements AutoCloseable {
         if (TEXT_DEMUXERS.contains(grabber.getFormat())) {
             // FFmpeg's tty demuxer renders any text file as "ANSI art" video; no broadcast input is text.
             releaseQuietly(grabber);
-            throw new MediaInputException(input + ": not a media file ("
-                    + FfmpegErrors.describe(avutil.AVERROR_INVALIDDATA) + ")");
+            throw new MediaInputException(
+                    input + ": not a media file (" + FfmpegErrors.describe(avutil.AVERROR_INVALIDDATA) + ")");
         }
         if (!grabber.hasVideo() && !grabber.hasAudio()) {
             releaseQuietly(grabber);
@@ -136,13 +138,19 @@ public final class MediaConverter implements AutoCloseable {
         AVFormatContext context = grabber.getFormatContext();
         long duration = context.duration();
         long start = context.start_time();
-        MediaInfo info = new MediaInfo(input, grabber.getFormat(), grabber.hasVideo(), grabber.hasAudio(),
-                grabber.hasVideo() ? grabber.getImageWidth() : 0, grabber.hasVideo() ? grabber.getImageHeight() : 0,
-                grabber.hasVideo() ? grabber.getVideoFrameRate() : 0, grabber.hasAudio() ? grabber.getSampleRate() : 0,
+        MediaInfo info = new MediaInfo(
+                input,
+                grabber.getFormat(),
+                grabber.hasVideo(),
+                grabber.hasAudio(),
+                grabber.hasVideo() ? grabber.getImageWidth() : 0,
+                grabber.hasVideo() ? grabber.getImageHeight() : 0,
+                grabber.hasVideo() ? grabber.getVideoFrameRate() : 0,
+                grabber.hasAudio() ? grabber.getSampleRate() : 0,
                 grabber.hasAudio() ? grabber.getAudioChannels() : 0,
                 duration == AV_NOPTS_VALUE || duration <= 0 ? -1 : duration);
-        MediaConverter converter = new MediaConverter(input, options, grabber, info,
-                start == AV_NOPTS_VALUE ? Long.MIN_VALUE : start);
+        MediaConverter converter =
+                new MediaConverter(input, options, grabber, info, start == AV_NOPTS_VALUE ? Long.MIN_VALUE : start);
         if (info.hasVideo() && !DecodedPicture.isSupported(grabber.getPixelFormat())) {
             converter.reportUnsupportedFormat(grabber.getPixelFormat());
         }
@@ -232,8 +240,8 @@ public final class MediaConverter implements AutoCloseable {
         }
         if (errorFlags != 0) {
             decodeErrors++;
-            warn(String.format(Locale.ROOT, "corrupt frame at %.2f s (decode error flags 0x%x)", timeUs / 1e6,
-                    errorFlags));
+            warn(String.format(
+                    Locale.ROOT, "corrupt frame at %.2f s (decode error flags 0x%x)", timeUs / 1e6, errorFlags));
         }
         boolean key = frame.keyFrame || (decoded.flags() & AV_FRAME_FLAG_KEY) != 0;
         VideoFrameFeatures features = videoExtractor.extract(picture, timeUs, key, decoded.pict_type(), errorFlags);
@@ -248,15 +256,22 @@ public final class MediaConverter implements AutoCloseable {
         if (audio == null || audio.channels() != channels || audio.sampleRate() != rate) {
             if (audio != null) {
                 audio.flush(emitBlock);
-                warn(String.format(Locale.ROOT, "audio format changed at %.2f s: %d channels at %d Hz",
-                        positionUs / 1e6, channels, rate));
+                warn(String.format(
+                        Locale.ROOT,
+                        "audio format changed at %.2f s: %d channels at %d Hz",
+                        positionUs / 1e6,
+                        channels,
+                        rate));
             }
-            audio = new AudioBlockAccumulator(options.streamId(), rate, channels, audio == null ? 0 : audio.nextSequence());
+            audio = new AudioBlockAccumulator(
+                    options.streamId(), rate, channels, audio == null ? 0 : audio.nextSequence());
         }
         long timeUs = relative(frame.timestamp);
-        // Over a second past the latest frame, the video is not flowing (ended, stalled): there is nothing to skew against.
+        // Over a second past the latest frame, the video is not flowing (ended, stalled): there is nothing to skew
+        // against.
         long skewUs = timeUs - lastVideoTimeUs;
-        currentTrackSkewMs = lastVideoTimeUs == Long.MIN_VALUE || skewUs > MAX_TRACK_SKEW_US ? Float.NaN : skewUs / 1000f;
+        currentTrackSkewMs =
+                lastVideoTimeUs == Long.MIN_VALUE || skewUs > MAX_TRACK_SKEW_US ? Float.NaN : skewUs / 1000f;
         audio.add(frame.samples, timeUs, emitBlock);
         int samples = frame.samples.length > 1 ? frame.samples[0].remaining() : frame.samples[0].remaining() / channels;
         positionUs = Math.max(positionUs, timeUs + samples * 1_000_000L / rate);

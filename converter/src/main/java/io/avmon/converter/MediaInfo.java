@@ -8,5 +8,14 @@ package io.avmon.converter;
  * @param frameRate  nominal video frame rate, 0 without video
  * @param durationUs container duration in microseconds, -1 if unknown (live inputs)
  */
-public record MediaInfo(String input, String formatName, boolean hasVideo, boolean hasAudio, int width, int height,
-                        double frameRate, int sampleRate, int channels, long durationUs) {}
+public record MediaInfo(
+        String input,
+        String formatName,
+        boolean hasVideo,
+        boolean hasAudio,
+        int width,
+        int height,
+        double frameRate,
+        int sampleRate,
+        int channels,
+        long durationUs) {}

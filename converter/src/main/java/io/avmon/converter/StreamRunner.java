@@ -41,8 +41,14 @@ public final class StreamRunner implements Runnable, AutoCloseable {
     /**
      * @param giveUpAfter how long to keep retrying an input that is down before FAILED; null retries for ever
      */
-    public record Options(String input, String streamId, boolean realtime, boolean loop, boolean reconnect,
-                          int decoderThreads, Duration giveUpAfter) {
+    public record Options(
+            String input,
+            String streamId,
+            boolean realtime,
+            boolean loop,
+            boolean reconnect,
+            int decoderThreads,
+            Duration giveUpAfter) {
         public Options {
             Objects.requireNonNull(input, "input");
             Objects.requireNonNull(streamId, "streamId");
@@ -128,11 +134,15 @@ public final class StreamRunner implements Runnable, AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        heartbeat.scheduleAtFixedRate(() -> {
-            if (reconnecting && !stopped) {
-                status(InputState.RECONNECTING, downMessage);
-            }
-        }, HEARTBEAT_PERIOD.toMillis(), HEARTBEAT_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        heartbeat.scheduleAtFixedRate(
+                () -> {
+                    if (reconnecting && !stopped) {
+                        status(InputState.RECONNECTING, downMessage);
+                    }
+                },
+                HEARTBEAT_PERIOD.toMillis(),
+                HEARTBEAT_PERIOD.toMillis(),
+                TimeUnit.MILLISECONDS);
         try {
             status(InputState.CONNECTING, options.input());
             loop();
@@ -158,8 +168,13 @@ public final class StreamRunner implements Runnable, AutoCloseable {
                 if (info.frameRate() > 0) {
                     frameDurationUs = Math.round(1e6 / info.frameRate());
                 }
-                status(InputState.LIVE, info.formatName() + (info.hasVideo() ? " " + info.width() + "x" + info.height() : "")
-                        + (info.hasAudio() ? " audio " + info.channels() + "ch " + info.sampleRate() + " Hz" : ""));
+                status(
+                        InputState.LIVE,
+                        info.formatName()
+                                + (info.hasVideo() ? " " + info.width() + "x" + info.height() : "")
+                                + (info.hasAudio()
+                                        ? " audio " + info.channels() + "ch " + info.sampleRate() + " Hz"
+                                        : ""));
                 boolean ended = pump(converter);
                 if (stopped) {
                     break;
@@ -193,7 +208,9 @@ public final class StreamRunner implements Runnable, AutoCloseable {
             if (options.giveUpAfter() != null
                     && System.nanoTime() - downSinceNs > options.giveUpAfter().toNanos()) {
                 reconnecting = false;
-                status(InputState.FAILED, "gave up after " + options.giveUpAfter().toSeconds() + " s: " + problem);
+                status(
+                        InputState.FAILED,
+                        "gave up after " + options.giveUpAfter().toSeconds() + " s: " + problem);
                 return;
             }
             warningListener.accept(problem + "; retrying in " + backoffMs + " ms");

@@ -1,9 +1,9 @@
 package io.avmon.converter;
 
-import java.util.Arrays;
 import io.avmon.schema.PictureType;
 import io.avmon.schema.VideoFrameFeatures;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Reduces a decoded picture to a {@link VideoFrameFeatures} record. One pass over the luma plane on a grid of every
@@ -23,6 +23,7 @@ final class VideoFeatureExtractor {
     static final int STEP = 2;
     /** blackdetect's pix_th=0.10: 16 + 0.10 * 219 = 37.9 in limited range, 0.10 * 255 = 25.5 in full range (truncated, as ffmpeg does). */
     static final int BLACK_THRESHOLD_LIMITED = (int) (16 + 0.10 * (235 - 16));
+
     static final int BLACK_THRESHOLD_FULL = (int) (0.10 * 255);
     /** Decode-error bit added when the AVFrame is flagged corrupt. */
     static final int CORRUPT_FLAG = 0x100;
@@ -36,6 +37,7 @@ final class VideoFeatureExtractor {
     private boolean havePrevious;
     /** The last key frame's grid, for {@code keyFrameDifference}. */
     private byte[] keyGrid = new byte[0];
+
     private boolean haveKey;
     // Thumbnail bins as runs of grid samples, worked out once per picture size: the hot loops then sum each run
     // into a local, with no per-sample bin lookup, counter or division.
@@ -60,8 +62,8 @@ final class VideoFeatureExtractor {
         havePrevious = false;
     }
 
-    VideoFrameFeatures extract(DecodedPicture picture, long mediaTimeUs, boolean keyFrame, int pictType,
-                               int decodeErrorFlags) {
+    VideoFrameFeatures extract(
+            DecodedPicture picture, long mediaTimeUs, boolean keyFrame, int pictType, int decodeErrorFlags) {
         int w = picture.width;
         int h = picture.height;
         byte[] luma = picture.luma;
@@ -215,7 +217,8 @@ final class VideoFeatureExtractor {
         int width = columnStarts.length - 1;
         for (int by = 0; by < rowStarts.length - 1; by++) {
             for (int bx = 0; bx < width; bx++) {
-                counts[by * width + bx] = (rowStarts[by + 1] - rowStarts[by]) * (columnStarts[bx + 1] - columnStarts[bx]);
+                counts[by * width + bx] =
+                        (rowStarts[by + 1] - rowStarts[by]) * (columnStarts[bx + 1] - columnStarts[bx]);
             }
         }
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
-
 import org.junit.jupiter.api.Test;
 
 class BlockinessMapTest {
@@ -20,7 +19,9 @@ class BlockinessMapTest {
                 int cell = (y * 4 / H) * 4 + x * 4 / W;
                 boolean blocky = (blockyCells & (1 << cell)) != 0;
                 // Blocky: one level per 8x8 block, as a coarse quantiser leaves it; else smooth texture with noise.
-                int value = blocky ? 60 + ((x / 8) * 37 + (y / 8) * 53) % 120 : 100 + (int) (30 * Math.sin(x / 7.0) * Math.cos(y / 9.0)) + random.nextInt(5);
+                int value = blocky
+                        ? 60 + ((x / 8) * 37 + (y / 8) * 53) % 120
+                        : 100 + (int) (30 * Math.sin(x / 7.0) * Math.cos(y / 9.0)) + random.nextInt(5);
                 luma[y * W + x] = (byte) value;
             }
         }
@@ -33,13 +34,19 @@ class BlockinessMapTest {
         double whole = map.measure(picture(0b11), W, H);
         byte[] cells = map.cells();
 
-        assertThat((cells[0] & 0xFF) / BlockinessMap.CELL_SCALE).as("top-left cell").isGreaterThan(4.0);
+        assertThat((cells[0] & 0xFF) / BlockinessMap.CELL_SCALE)
+                .as("top-left cell")
+                .isGreaterThan(4.0);
         assertThat((cells[1] & 0xFF) / BlockinessMap.CELL_SCALE).isGreaterThan(4.0);
         for (int cell = 2; cell < 16; cell++) {
             // The cell next to the blocky ones shares their edge, a block boundary of its own: a little above 1.
-            assertThat((cells[cell] & 0xFF) / BlockinessMap.CELL_SCALE).as("cell %d", cell).isLessThan(1.6);
+            assertThat((cells[cell] & 0xFF) / BlockinessMap.CELL_SCALE)
+                    .as("cell %d", cell)
+                    .isLessThan(1.6);
         }
-        assertThat(whole).as("two blocky cells of sixteen raise the whole picture's figure").isGreaterThan(1.3);
+        assertThat(whole)
+                .as("two blocky cells of sixteen raise the whole picture's figure")
+                .isGreaterThan(1.3);
     }
 
     @Test

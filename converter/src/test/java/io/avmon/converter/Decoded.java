@@ -10,14 +10,20 @@ import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 
 /** Every record a converter produced for a clip, with helpers to pick a segment's interior. */
-record Decoded(Clip clip, List<VideoFrameFeatures> frames, List<AudioBlockFeatures> blocks, long firstFrameUs,
-               List<String> warnings, long decodeErrors) {
+record Decoded(
+        Clip clip,
+        List<VideoFrameFeatures> frames,
+        List<AudioBlockFeatures> blocks,
+        long firstFrameUs,
+        List<String> warnings,
+        long decodeErrors) {
 
     static Decoded of(Clip clip) throws MediaInputException {
         List<VideoFrameFeatures> frames = new ArrayList<>();
         List<AudioBlockFeatures> blocks = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        try (MediaConverter converter = MediaConverter.open(clip.file().toString(), ConverterOptions.forStream("test"))) {
+        try (MediaConverter converter =
+                MediaConverter.open(clip.file().toString(), ConverterOptions.forStream("test"))) {
             SpecificRecord record;
             while ((record = converter.next()) != null) {
                 if (record instanceof VideoFrameFeatures frame) {
@@ -27,7 +33,12 @@ record Decoded(Clip clip, List<VideoFrameFeatures> frames, List<AudioBlockFeatur
                 }
             }
             warnings.addAll(converter.drainWarnings());
-            return new Decoded(clip, frames, blocks, frames.isEmpty() ? 0 : frames.get(0).getMediaTimeUs(), warnings,
+            return new Decoded(
+                    clip,
+                    frames,
+                    blocks,
+                    frames.isEmpty() ? 0 : frames.get(0).getMediaTimeUs(),
+                    warnings,
                     converter.decodeErrorCount());
         }
     }
@@ -39,12 +50,16 @@ record Decoded(Clip clip, List<VideoFrameFeatures> frames, List<AudioBlockFeatur
 
     /** Frames inside segments matching {@code which}, leaving {@code marginSeconds} at both ends of each. */
     List<VideoFrameFeatures> frames(Predicate<TimedSegment> which, double marginSeconds) {
-        return frames.stream().filter(f -> inside(clipSeconds(f.getMediaTimeUs()), 0, which, marginSeconds)).toList();
+        return frames.stream()
+                .filter(f -> inside(clipSeconds(f.getMediaTimeUs()), 0, which, marginSeconds))
+                .toList();
     }
 
     /** Blocks lying wholly inside segments matching {@code which}, with a margin for codec overlap at the edges. */
     List<AudioBlockFeatures> blocks(Predicate<TimedSegment> which, double marginSeconds) {
-        return blocks.stream().filter(b -> inside(clipSeconds(b.getMediaTimeUs()), 0.1, which, marginSeconds)).toList();
+        return blocks.stream()
+                .filter(b -> inside(clipSeconds(b.getMediaTimeUs()), 0.1, which, marginSeconds))
+                .toList();
     }
 
     private boolean inside(double start, double length, Predicate<TimedSegment> which, double margin) {

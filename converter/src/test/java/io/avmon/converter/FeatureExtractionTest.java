@@ -26,11 +26,13 @@ class FeatureExtractionTest {
 
     @TempDir
     static Path dir;
+
     static Decoded decoded;
 
     @BeforeAll
     static void writeAndDecode() throws Exception {
-        ClipSpec spec = ClipSpec.builder().seed(42)
+        ClipSpec spec = ClipSpec.builder()
+                .seed(42)
                 .segment(3, VideoKind.MOTION, AudioContent.PROGRAMME)
                 .segment(3, VideoKind.BLACK, AudioContent.SILENCE)
                 .segment(2, VideoKind.MOTION, AudioContent.PROGRAMME)
@@ -121,7 +123,8 @@ class FeatureExtractionTest {
     @Test
     void dipToBlackReachesBlackOnlyBriefly() {
         List<VideoFrameFeatures> dip = decoded.frames(s -> s.video() == VideoKind.DIP_TO_BLACK, 0);
-        long blackFrames = dip.stream().filter(f -> f.getBlackPixelShare() > 0.98).count();
+        long blackFrames =
+                dip.stream().filter(f -> f.getBlackPixelShare() > 0.98).count();
         assertThat(blackFrames).isBetween(20L, 35L); // the 1 s hold, plus the darkest fade frames
     }
 
@@ -134,8 +137,10 @@ class FeatureExtractionTest {
 
     @Test
     void motionHasNoBlockingAtBroadcastQuality() {
-        assertThat(max(frames(VideoKind.MOTION), VideoFrameFeatures::getBlockiness)).isLessThan(1.6);
-        assertThat(min(frames(VideoKind.MOTION), VideoFrameFeatures::getBlockiness)).isGreaterThan(0.8);
+        assertThat(max(frames(VideoKind.MOTION), VideoFrameFeatures::getBlockiness))
+                .isLessThan(1.6);
+        assertThat(min(frames(VideoKind.MOTION), VideoFrameFeatures::getBlockiness))
+                .isGreaterThan(0.8);
     }
 
     @Test
@@ -147,7 +152,10 @@ class FeatureExtractionTest {
         }
         // The first black frame lies at the segment's start.
         TimedSegment black = decoded.clip().segments().get(1);
-        VideoFrameFeatures firstBlack = frames.stream().filter(f -> f.getBlackPixelShare() > 0.99).findFirst().orElseThrow();
+        VideoFrameFeatures firstBlack = frames.stream()
+                .filter(f -> f.getBlackPixelShare() > 0.99)
+                .findFirst()
+                .orElseThrow();
         assertThat(decoded.clipSeconds(firstBlack.getMediaTimeUs())).isCloseTo(black.startSeconds(), within(0.04));
         // Media time counts from the container's start, which the first frame follows within a frame.
         assertThat(decoded.firstFrameUs()).isBetween(0L, 40_000L);
@@ -158,7 +166,8 @@ class FeatureExtractionTest {
         List<AudioBlockFeatures> blocks = decoded.blocks();
         for (int i = 1; i < blocks.size() - 1; i++) {
             assertThat(blocks.get(i).getSampleCount()).isEqualTo(4800);
-            assertThat(blocks.get(i).getMediaTimeUs() - blocks.get(i - 1).getMediaTimeUs()).isEqualTo(100_000L);
+            assertThat(blocks.get(i).getMediaTimeUs() - blocks.get(i - 1).getMediaTimeUs())
+                    .isEqualTo(100_000L);
             assertThat(blocks.get(i).getSequence()).isEqualTo(i);
         }
         assertThat(blocks).hasSizeGreaterThanOrEqualTo(260);
@@ -168,7 +177,9 @@ class FeatureExtractionTest {
     void audioBlocksCarryASteadyTrackSkewWhileTheVideoFlows() {
         List<AudioBlockFeatures> blocks = decoded.blocks();
         // All but the last second, where the video may end before the audio does.
-        List<Float> skews = blocks.subList(1, blocks.size() - 10).stream().map(AudioBlockFeatures::getTrackSkewMs).toList();
+        List<Float> skews = blocks.subList(1, blocks.size() - 10).stream()
+                .map(AudioBlockFeatures::getTrackSkewMs)
+                .toList();
         assertThat(skews).doesNotContainNull();
         List<Float> sorted = skews.stream().sorted().toList();
         float median = sorted.get(sorted.size() / 2);
@@ -182,15 +193,20 @@ class FeatureExtractionTest {
         List<AudioBlockFeatures> silent = decoded.blocks(s -> s.audio().kind() == AudioKind.SILENCE, 0.1);
         List<AudioBlockFeatures> quiet = decoded.blocks(s -> s.audio().kind() == AudioKind.QUIET, 0.1);
         assertThat(silent).hasSizeGreaterThan(20);
-        assertThat(silent).allSatisfy(b -> assertThat(b.getChannels()).allSatisfy(c -> {
-            assertThat(c.getPeakDbfs()).isEqualTo(-120f);
-            assertThat(c.getRmsDbfs()).isEqualTo(-120f);
-        }));
+        assertThat(silent)
+                .allSatisfy(b -> assertThat(b.getChannels()).allSatisfy(c -> {
+                    assertThat(c.getPeakDbfs()).isEqualTo(-120f);
+                    assertThat(c.getRmsDbfs()).isEqualTo(-120f);
+                }));
         assertThat(quiet).hasSizeGreaterThan(20);
-        assertThat(quiet).allSatisfy(b -> assertThat(b.getChannels()).allSatisfy(c ->
-                assertThat(c.getPeakDbfs()).isGreaterThan(-60f)));
-        double quietRms = quiet.stream().flatMap(b -> b.getChannels().stream())
-                .mapToDouble(ChannelLevels::getRmsDbfs).average().orElseThrow();
+        assertThat(quiet)
+                .allSatisfy(b -> assertThat(b.getChannels())
+                        .allSatisfy(c -> assertThat(c.getPeakDbfs()).isGreaterThan(-60f)));
+        double quietRms = quiet.stream()
+                .flatMap(b -> b.getChannels().stream())
+                .mapToDouble(ChannelLevels::getRmsDbfs)
+                .average()
+                .orElseThrow();
         assertThat(quietRms).isBetween(-52.0, -40.0);
     }
 
@@ -198,10 +214,14 @@ class FeatureExtractionTest {
     void programmeIsNearMinus23Lufs() {
         List<AudioBlockFeatures> programme = decoded.blocks(s -> s.audio().kind() == AudioKind.PROGRAMME, 0.1);
         double meanSquare = programme.stream()
-                .mapToDouble(b -> b.getChannels().stream().mapToDouble(ChannelLevels::getKWeightedMeanSquare).sum())
-                .average().orElseThrow();
+                .mapToDouble(b -> b.getChannels().stream()
+                        .mapToDouble(ChannelLevels::getKWeightedMeanSquare)
+                        .sum())
+                .average()
+                .orElseThrow();
         assertThat(-0.691 + 10 * Math.log10(meanSquare)).isBetween(-26.0, -20.0);
-        assertThat(programme).allSatisfy(b -> assertThat(b.getChannels()).allSatisfy(c ->
-                assertThat(c.getNearFullScaleSamples()).isZero()));
+        assertThat(programme)
+                .allSatisfy(b -> assertThat(b.getChannels())
+                        .allSatisfy(c -> assertThat(c.getNearFullScaleSamples()).isZero()));
     }
 }

@@ -1,6 +1,5 @@
 package io.avmon.converter;
 
-import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,7 @@ import io.avmon.testmedia.ClipWriter;
 import io.avmon.testmedia.VideoKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +51,9 @@ class InputErrorTest {
         // RTSP is a demuxer in FFmpeg, not a protocol: the scheme check must know it too.
         String input = "rtsp://127.0.0.1:" + FreePorts.find() + "/live";
         assertThatThrownBy(() -> MediaConverter.open(input, ConverterOptions.forStream("s")))
-                .isInstanceOfSatisfying(MediaInputException.class, e -> assertThat(e.isPermanent()).isFalse())
+                .isInstanceOfSatisfying(
+                        MediaInputException.class,
+                        e -> assertThat(e.isPermanent()).isFalse())
                 .hasMessageStartingWith(input + ": cannot open (");
     }
 
@@ -59,13 +61,18 @@ class InputErrorTest {
     void urlOfAnUnknownProtocolIsPermanentlyUnsupported() {
         String input = "nosuchprotocol://127.0.0.1:5000";
         assertThatThrownBy(() -> MediaConverter.open(input, ConverterOptions.forStream("s")))
-                .isInstanceOfSatisfying(MediaInputException.class, e -> assertThat(e.isPermanent()).isTrue())
+                .isInstanceOfSatisfying(
+                        MediaInputException.class,
+                        e -> assertThat(e.isPermanent()).isTrue())
                 .hasMessage(input + ": unsupported input (this FFmpeg has no protocol nosuchprotocol)");
     }
 
     @Test
     void truncatedClipDecodesWhatItCanWithoutThrowing() throws Exception {
-        ClipSpec spec = ClipSpec.builder().size(320, 180).segment(4, VideoKind.MOTION, AudioContent.PROGRAMME).build();
+        ClipSpec spec = ClipSpec.builder()
+                .size(320, 180)
+                .segment(4, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .build();
         Clip clip = ClipWriter.write(spec, dir.resolve("whole.ts"));
         byte[] bytes = Files.readAllBytes(clip.file());
         // Cut mid-packet, as a failed copy would.

@@ -23,8 +23,11 @@ class LoudnessTest {
     @ParameterizedTest(name = "{0} Hz")
     @ValueSource(ints = {48_000, 44_100})
     void stereoSineAtMinus23DbfsReadsMinus23Lufs(int sampleRate) throws Exception {
-        ClipSpec spec = ClipSpec.builder().sampleRate(sampleRate).size(320, 180)
-                .segment(4, VideoKind.MOTION, AudioContent.tone1k(-23)).build();
+        ClipSpec spec = ClipSpec.builder()
+                .sampleRate(sampleRate)
+                .size(320, 180)
+                .segment(4, VideoKind.MOTION, AudioContent.tone1k(-23))
+                .build();
         Decoded decoded = Decoded.of(ClipWriter.write(spec, dir.resolve("tone-" + sampleRate + ".ts")));
         List<AudioBlockFeatures> blocks = decoded.blocks(s -> true, 0.3);
         assertThat(blocks).hasSizeGreaterThan(25);
@@ -32,7 +35,10 @@ class LoudnessTest {
             // Momentary loudness: the 400 ms window of four blocks.
             double sum = 0;
             for (int k = i - 3; k <= i; k++) {
-                sum += blocks.get(k).getChannels().stream().mapToDouble(ChannelLevels::getKWeightedMeanSquare).sum() / 4;
+                sum += blocks.get(k).getChannels().stream()
+                                .mapToDouble(ChannelLevels::getKWeightedMeanSquare)
+                                .sum()
+                        / 4;
             }
             assertThat(-0.691 + 10 * Math.log10(sum)).isCloseTo(-23.0, within(0.1));
         }

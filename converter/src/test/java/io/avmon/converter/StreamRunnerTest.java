@@ -1,6 +1,5 @@
 package io.avmon.converter;
 
-import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avmon.schema.InputState;
@@ -21,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,12 +30,17 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamRunnerTest {
     @TempDir
     static Path dir;
+
     static Clip clip;
 
     @BeforeAll
     static void writeClip() throws Exception {
-        clip = ClipWriter.write(ClipSpec.builder().size(320, 180)
-                .segment(2, VideoKind.MOTION, AudioContent.PROGRAMME).build(), dir.resolve("short.ts"));
+        clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .size(320, 180)
+                        .segment(2, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .build(),
+                dir.resolve("short.ts"));
     }
 
     /** Collects what a runner sends; thread-safe, as the heartbeat timer sends too. */
@@ -48,11 +53,17 @@ class StreamRunnerTest {
         }
 
         List<VideoFrameFeatures> frames() {
-            return records.stream().filter(VideoFrameFeatures.class::isInstance).map(VideoFrameFeatures.class::cast).toList();
+            return records.stream()
+                    .filter(VideoFrameFeatures.class::isInstance)
+                    .map(VideoFrameFeatures.class::cast)
+                    .toList();
         }
 
         List<InputState> states() {
-            return records.stream().filter(StreamStatus.class::isInstance).map(r -> ((StreamStatus) r).getState()).toList();
+            return records.stream()
+                    .filter(StreamStatus.class::isInstance)
+                    .map(r -> ((StreamStatus) r).getState())
+                    .toList();
         }
     }
 
@@ -82,7 +93,8 @@ class StreamRunnerTest {
     @Timeout(60)
     void loopingKeepsMediaTimeAndSequenceContinuous() throws Exception {
         CollectingSink sink = new CollectingSink();
-        StreamRunner runner = new StreamRunner(StreamRunner.Options.of(clip.file().toString(), "s1").withLoop(true), sink);
+        StreamRunner runner = new StreamRunner(
+                StreamRunner.Options.of(clip.file().toString(), "s1").withLoop(true), sink);
         Thread thread = start(runner);
         awaitUntil(Duration.ofSeconds(30), () -> sink.frames().size() >= 130);
         runner.stop();
@@ -91,9 +103,12 @@ class StreamRunnerTest {
         assertThat(frames).hasSizeGreaterThanOrEqualTo(130);
         for (int i = 1; i < frames.size(); i++) {
             assertThat(frames.get(i).getSequence()).isEqualTo(i);
-            assertThat(frames.get(i).getMediaTimeUs() - frames.get(i - 1).getMediaTimeUs()).isBetween(39_000L, 41_000L);
+            assertThat(frames.get(i).getMediaTimeUs() - frames.get(i - 1).getMediaTimeUs())
+                    .isBetween(39_000L, 41_000L);
         }
-        assertThat(sink.states()).startsWith(InputState.CONNECTING, InputState.LIVE).endsWith(InputState.ENDED);
+        assertThat(sink.states())
+                .startsWith(InputState.CONNECTING, InputState.LIVE)
+                .endsWith(InputState.ENDED);
     }
 
     @Test
@@ -101,7 +116,10 @@ class StreamRunnerTest {
     void stopReturnsPromptlyFromRealtimePlayback() throws Exception {
         CollectingSink sink = new CollectingSink();
         StreamRunner runner = new StreamRunner(
-                StreamRunner.Options.of(clip.file().toString(), "s1").withRealtime(true).withLoop(true), sink);
+                StreamRunner.Options.of(clip.file().toString(), "s1")
+                        .withRealtime(true)
+                        .withLoop(true),
+                sink);
         Thread thread = start(runner);
         awaitUntil(Duration.ofSeconds(10), () -> sink.frames().size() >= 5);
         long stopAt = System.nanoTime();
@@ -123,7 +141,8 @@ class StreamRunnerTest {
         Thread thread = start(runner);
         // Nothing listens: connection refused, RECONNECTING once and then once a second.
         Thread.sleep(2600);
-        long heartbeats = sink.states().stream().filter(s -> s == InputState.RECONNECTING).count();
+        long heartbeats =
+                sink.states().stream().filter(s -> s == InputState.RECONNECTING).count();
         assertThat(heartbeats).isGreaterThanOrEqualTo(2);
         assertThat(sink.frames()).isEmpty();
 
@@ -131,7 +150,8 @@ class StreamRunnerTest {
         byte[] ts = Files.readAllBytes(clip.file());
         try (ServerSocket server = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             server.setSoTimeout(20_000);
-            try (Socket socket = server.accept(); OutputStream out = socket.getOutputStream()) {
+            try (Socket socket = server.accept();
+                    OutputStream out = socket.getOutputStream()) {
                 out.write(ts);
             }
         }
@@ -139,7 +159,8 @@ class StreamRunnerTest {
         assertThat(sink.states()).contains(InputState.LIVE);
         assertThat(sink.frames().size()).isGreaterThanOrEqualTo(40);
         // The feed ended again: a live input that ends is down, not finished.
-        awaitUntil(Duration.ofSeconds(10), () -> sink.states().get(sink.states().size() - 1) == InputState.RECONNECTING);
+        awaitUntil(
+                Duration.ofSeconds(10), () -> sink.states().get(sink.states().size() - 1) == InputState.RECONNECTING);
         assertThat(sink.states().get(sink.states().size() - 1)).isEqualTo(InputState.RECONNECTING);
         runner.stop();
         thread.join(TimeUnit.SECONDS.toMillis(5));
@@ -166,7 +187,8 @@ class StreamRunnerTest {
     @Timeout(30)
     void missingFileWithoutReconnectFails() {
         CollectingSink sink = new CollectingSink();
-        StreamRunner runner = new StreamRunner(StreamRunner.Options.of(dir.resolve("nope.ts").toString(), "x"), sink);
+        StreamRunner runner =
+                new StreamRunner(StreamRunner.Options.of(dir.resolve("nope.ts").toString(), "x"), sink);
         runner.run();
         assertThat(sink.states()).containsExactly(InputState.CONNECTING, InputState.FAILED);
         StreamStatus failed = (StreamStatus) sink.records.get(sink.records.size() - 1);
@@ -183,7 +205,8 @@ class StreamRunnerTest {
         runner.run();
 
         assertThat(sink.states()).containsExactly(InputState.CONNECTING, InputState.FAILED);
-        assertThat(runner.failure()).isEqualTo(
-                "nosuchprotocol://127.0.0.1:5000: unsupported input (this FFmpeg has no protocol nosuchprotocol)");
+        assertThat(runner.failure())
+                .isEqualTo(
+                        "nosuchprotocol://127.0.0.1:5000: unsupported input (this FFmpeg has no protocol nosuchprotocol)");
     }
 }

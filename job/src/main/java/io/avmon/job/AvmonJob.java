@@ -1,26 +1,5 @@
 package io.avmon.job;
 
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.time.Duration;
-
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-
 import io.avmon.job.core.DeadLetter;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
@@ -33,6 +12,25 @@ import io.avmon.job.profile.ProfileUpdate;
 import io.avmon.job.profile.ProfileYaml;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.StreamHealth;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The production job: Kafka in, {@link DetectorTopology}, Kafka out. Flags are listed on {@link JobOptions}.
@@ -92,25 +90,43 @@ public final class AvmonJob {
         // A new uid for the one-topic source: a savepoint of the three-topic job holds the old topics' partitions,
         // and a KafkaSource restored from it would keep reading them. Restoring with --allowNonRestoredState drops
         // them while the detectors' state carries over (README, Migrating from the three-topic layout).
-        DataStream<MediaEvent> input = env.fromSource(source(options), MediaEventWatermarks.strategy(), "Kafka features")
-                .uid("kafka-feature-topic-source").name("Kafka features");
+        DataStream<MediaEvent> input = env.fromSource(
+                        source(options), MediaEventWatermarks.strategy(), "Kafka features")
+                .uid("kafka-feature-topic-source")
+                .name("Kafka features");
 
-        DataStream<ProfileUpdate> profileUpdates = env.fromSource(controlSource(options), MediaEventWatermarks.neverHoldingBack(), "Kafka control")
-                .uid("kafka-control-source").name("Kafka control")
+        DataStream<ProfileUpdate> profileUpdates = env.fromSource(
+                        controlSource(options), MediaEventWatermarks.neverHoldingBack(), "Kafka control")
+                .uid("kafka-control-source")
+                .name("Kafka control")
                 .setParallelism(1);
 
         DetectorTopology.TopologyOutputs outputs = new DetectorTopology(book).build(input, profileUpdates);
 
-        outputs.defects().sinkTo(exactlyOnceSink(options, options.defectsTopic(), "defects", new AvroRecordSerializer<DefectEvent>(options.defectsTopic())))
-                .uid("kafka-defects-sink").name("Kafka defects");
-        outputs.health().sinkTo(exactlyOnceSink(options, options.healthTopic(), "health", new AvroRecordSerializer<StreamHealth>(options.healthTopic())))
-                .uid("kafka-health-sink").name("Kafka health");
-        outputs.deadLetters().sinkTo(KafkaSink.<DeadLetter>builder()
+        outputs.defects()
+                .sinkTo(exactlyOnceSink(
+                        options,
+                        options.defectsTopic(),
+                        "defects",
+                        new AvroRecordSerializer<DefectEvent>(options.defectsTopic())))
+                .uid("kafka-defects-sink")
+                .name("Kafka defects");
+        outputs.health()
+                .sinkTo(exactlyOnceSink(
+                        options,
+                        options.healthTopic(),
+                        "health",
+                        new AvroRecordSerializer<StreamHealth>(options.healthTopic())))
+                .uid("kafka-health-sink")
+                .name("Kafka health");
+        outputs.deadLetters()
+                .sinkTo(KafkaSink.<DeadLetter>builder()
                         .setBootstrapServers(options.bootstrapServers())
                         .setRecordSerializer(new DeadLetterSerializer(options.deadLetterTopic()))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .build())
-                .uid("kafka-dead-letter-sink").name("Kafka dead letters");
+                .uid("kafka-dead-letter-sink")
+                .name("Kafka dead letters");
     }
 
     /** The settings {@link #define} applies to the environment. */
@@ -118,13 +134,17 @@ public final class AvmonJob {
         Configuration conf = DetectorTopology.pipelineConfiguration();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, options.checkpointInterval());
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-        conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, options.checkpointInterval().dividedBy(2));
+        conf.set(
+                CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS,
+                options.checkpointInterval().dividedBy(2));
         conf.set(CheckpointingOptions.CHECKPOINTING_TIMEOUT, Duration.ofMinutes(5));
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         if (options.checkpointDir() != null) {
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.checkpointDir());
-            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+            conf.set(
+                    CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         }
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
@@ -134,11 +154,11 @@ public final class AvmonJob {
 
     static KafkaSource<MediaEvent> source(JobOptions options) {
         OffsetResetStrategy reset = options.startingOffsets() == JobOptions.StartingOffsets.EARLIEST
-                ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST;
+                ? OffsetResetStrategy.EARLIEST
+                : OffsetResetStrategy.LATEST;
         KafkaSourceBuilder<MediaEvent> builder = KafkaSource.<MediaEvent>builder();
         options.consumerSettings().forEach(builder::setProperty);
-        return builder
-                .setBootstrapServers(options.bootstrapServers())
+        return builder.setBootstrapServers(options.bootstrapServers())
                 .setTopics(options.featuresTopic())
                 .setGroupId(options.groupId())
                 // Resume from the group's offsets (committed on checkpoints); the option applies to a new group.
@@ -158,8 +178,8 @@ public final class AvmonJob {
                 .build();
     }
 
-    static <T> KafkaSink<T> exactlyOnceSink(JobOptions options, String topic, String name,
-            KafkaRecordSerializationSchema<T> serializer) {
+    static <T> KafkaSink<T> exactlyOnceSink(
+            JobOptions options, String topic, String name, KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(options.bootstrapServers())
                 .setRecordSerializer(serializer)

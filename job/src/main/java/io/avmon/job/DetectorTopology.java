@@ -1,8 +1,21 @@
 package io.avmon.job;
 
+import io.avmon.job.core.DeadLetter;
+import io.avmon.job.core.DefectEvents;
+import io.avmon.job.core.DetectionProfile;
+import io.avmon.job.core.MediaEvent;
+import io.avmon.job.defect.DefectKind;
+import io.avmon.job.defect.DefectLifecycle;
+import io.avmon.job.health.HealthAccumulator;
+import io.avmon.job.health.StreamHealthWindow;
+import io.avmon.job.profile.ProfileAttacher;
+import io.avmon.job.profile.ProfileBook;
+import io.avmon.job.profile.ProfileUpdate;
+import io.avmon.job.profile.ProfileUpdateValidator;
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.StreamHealth;
 import java.time.Duration;
 import java.util.Objects;
-
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -20,21 +33,6 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
-
-import io.avmon.job.core.DeadLetter;
-import io.avmon.job.core.DefectEvents;
-import io.avmon.job.core.DetectionProfile;
-import io.avmon.job.core.MediaEvent;
-import io.avmon.job.defect.DefectKind;
-import io.avmon.job.defect.DefectLifecycle;
-import io.avmon.job.health.HealthAccumulator;
-import io.avmon.job.health.StreamHealthWindow;
-import io.avmon.job.profile.ProfileAttacher;
-import io.avmon.job.profile.ProfileBook;
-import io.avmon.job.profile.ProfileUpdate;
-import io.avmon.job.profile.ProfileUpdateValidator;
-import io.avmon.schema.DefectEvent;
-import io.avmon.schema.StreamHealth;
 
 /**
  * The detection graph, without sources or sinks, so the same graph runs from Kafka ({@link AvmonJob}), straight
@@ -64,12 +62,13 @@ import io.avmon.schema.StreamHealth;
 public class DetectorTopology {
 
     /** The graph's three results. */
-    public record TopologyOutputs(DataStream<DefectEvent> defects, DataStream<StreamHealth> health,
-            DataStream<DeadLetter> deadLetters) {}
+    public record TopologyOutputs(
+            DataStream<DefectEvent> defects, DataStream<StreamHealth> health, DataStream<DeadLetter> deadLetters) {}
 
     public static final Duration HEALTH_WINDOW = Duration.ofSeconds(10);
 
-    static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+    static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
 
     private final ProfileBook book;
 
@@ -99,10 +98,13 @@ public class DetectorTopology {
     /** The graph with the start profiles only (offline analysis, tests). */
     public TopologyOutputs build(DataStream<MediaEvent> input) {
         // Flink has no empty source (fromData fails on an empty list): one number, mapped to nothing.
-        DataStream<ProfileUpdate> none = input.getExecutionEnvironment().fromSequence(0, 0)
-                .uid("no-profile-updates-source").name("No profile updates")
+        DataStream<ProfileUpdate> none = input.getExecutionEnvironment()
+                .fromSequence(0, 0)
+                .uid("no-profile-updates-source")
+                .name("No profile updates")
                 .flatMap(new NoProfileUpdates(), TypeInformation.of(ProfileUpdate.class))
-                .uid("no-profile-updates").name("No profile updates");
+                .uid("no-profile-updates")
+                .name("No profile updates");
         return build(input, none);
     }
 
@@ -110,13 +112,15 @@ public class DetectorTopology {
     public TopologyOutputs build(DataStream<MediaEvent> input, DataStream<ProfileUpdate> profileUpdates) {
         SingleOutputStreamOperator<String> checkedProfiles = profileUpdates
                 .process(new ProfileUpdateValidator(), Types.STRING)
-                .uid("check-profiles").name("Check profiles")
+                .uid("check-profiles")
+                .name("Check profiles")
                 .setParallelism(1);
         BroadcastStream<String> profiles = checkedProfiles.broadcast(ProfileAttacher.PROFILE_STATE);
 
-        SingleOutputStreamOperator<MediaEvent> media = input
-                .process(new DeadLetterRouter(), TypeInformation.of(MediaEvent.class))
-                .uid("route-dead-letters").name("Route dead letters")
+        SingleOutputStreamOperator<MediaEvent> media = input.process(
+                        new DeadLetterRouter(), TypeInformation.of(MediaEvent.class))
+                .uid("route-dead-letters")
+                .name("Route dead letters")
                 // Same parallelism as the input, so the router chains to the source: a rebalance here would
                 // reorder each stream's records before the keyBy, and the detectors rely on per-stream order.
                 .setParallelism(input.getParallelism());
@@ -126,7 +130,8 @@ public class DetectorTopology {
 
         SingleOutputStreamOperator<MediaEvent> attached = keyed.connect(profiles)
                 .process(new ProfileAttacher(book), TypeInformation.of(MediaEvent.class))
-                .uid("attach-profiles").name("Attach profiles");
+                .uid("attach-profiles")
+                .name("Attach profiles");
         DetectionProfile profile = book.defaults();
         // One operator per row, in the table's chain order (its javadoc says why the order matters).
         SingleOutputStreamOperator<MediaEvent> detected = attached;
@@ -148,23 +153,34 @@ public class DetectorTopology {
 
         DataStream<StreamHealth> health = reKey(judged, byStream)
                 .window(TumblingEventTimeWindows.of(HEALTH_WINDOW))
-                .aggregate(new StreamHealthWindow.Aggregate(), new StreamHealthWindow.Emit(),
-                        TypeInformation.of(HealthAccumulator.class), TypeInformation.of(HealthAccumulator.class),
+                .aggregate(
+                        new StreamHealthWindow.Aggregate(),
+                        new StreamHealthWindow.Emit(),
+                        TypeInformation.of(HealthAccumulator.class),
+                        TypeInformation.of(HealthAccumulator.class),
                         TypeInformation.of(StreamHealth.class))
-                .uid("stream-health").name("StreamHealth");
+                .uid("stream-health")
+                .name("StreamHealth");
 
-        DataStream<DeadLetter> deadLetters = media.getSideOutput(DEAD_LETTERS)
-                .union(checkedProfiles.getSideOutput(ProfileUpdateValidator.REJECTED));
+        DataStream<DeadLetter> deadLetters =
+                media.getSideOutput(DEAD_LETTERS).union(checkedProfiles.getSideOutput(ProfileUpdateValidator.REJECTED));
         return new TopologyOutputs(defects, health, deadLetters);
     }
 
-    private static SingleOutputStreamOperator<MediaEvent> operator(DataStream<MediaEvent> input,
-            KeySelector<MediaEvent, String> byStream, KeyedProcessFunction<String, MediaEvent, MediaEvent> function,
-            String uid, String name) {
-        return reKey(input, byStream).process(function, TypeInformation.of(MediaEvent.class)).uid(uid).name(name);
+    private static SingleOutputStreamOperator<MediaEvent> operator(
+            DataStream<MediaEvent> input,
+            KeySelector<MediaEvent, String> byStream,
+            KeyedProcessFunction<String, MediaEvent, MediaEvent> function,
+            String uid,
+            String name) {
+        return reKey(input, byStream)
+                .process(function, TypeInformation.of(MediaEvent.class))
+                .uid(uid)
+                .name(name);
     }
 
-    private static KeyedStream<MediaEvent, String> reKey(DataStream<MediaEvent> stream, KeySelector<MediaEvent, String> key) {
+    private static KeyedStream<MediaEvent, String> reKey(
+            DataStream<MediaEvent> stream, KeySelector<MediaEvent, String> key) {
         return DataStreamUtils.reinterpretAsKeyedStream(stream, key, Types.STRING);
     }
 

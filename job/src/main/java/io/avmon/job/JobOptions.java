@@ -1,5 +1,6 @@
 package io.avmon.job;
 
+import io.avmon.schema.Topics;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Locale;
@@ -7,10 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-
 import org.apache.flink.util.ParameterTool;
-
-import io.avmon.schema.Topics;
 
 /**
  * The job's command-line options. Flags and defaults:
@@ -46,17 +44,32 @@ public record JobOptions(
         StartingOffsets startingOffsets,
         String transactionalIdPrefix,
         int parallelism,
-        Map<String, String> consumerSettings) implements Serializable {
+        Map<String, String> consumerSettings)
+        implements Serializable {
 
     /** Where to start reading when the consumer group has no committed offset. */
-    public enum StartingOffsets { LATEST, EARLIEST }
+    public enum StartingOffsets {
+        LATEST,
+        EARLIEST
+    }
 
     /** Parallelism left to the cluster. */
     public static final int DEFAULT_PARALLELISM = -1;
 
-    private static final Set<String> FLAGS = Set.of("bootstrap-servers", "features-topic", "defects-topic", "health-topic",
-            "dead-letter-topic", "control-topic", "profile", "group-id", "checkpoint-interval-ms", "checkpoint-dir",
-            "starting-offsets", "transactional-id-prefix", "parallelism");
+    private static final Set<String> FLAGS = Set.of(
+            "bootstrap-servers",
+            "features-topic",
+            "defects-topic",
+            "health-topic",
+            "dead-letter-topic",
+            "control-topic",
+            "profile",
+            "group-id",
+            "checkpoint-interval-ms",
+            "checkpoint-dir",
+            "starting-offsets",
+            "transactional-id-prefix",
+            "parallelism");
 
     /** Flags starting with this pass a setting to the feature source's Kafka consumer. */
     private static final String CONSUMER_PREFIX = "consumer.";
@@ -66,7 +79,8 @@ public record JobOptions(
 
     public JobOptions {
         if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
-            throw new IllegalArgumentException("checkpoint interval must be positive: exactly-once output is committed on checkpoints");
+            throw new IllegalArgumentException(
+                    "checkpoint interval must be positive: exactly-once output is committed on checkpoints");
         }
         if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
             throw new IllegalArgumentException("transactional id prefix must not be blank");
@@ -93,18 +107,21 @@ public record JobOptions(
         Set<String> removed = new TreeSet<>(unknown);
         removed.retainAll(THREE_TOPIC_FLAGS);
         if (!removed.isEmpty()) {
-            throw new IllegalArgumentException("--" + String.join(", --", removed) + ": the three feature topics are now one,"
-                    + " --features-topic (default " + Topics.FEATURES + "); see README, Migrating from the three-topic layout");
+            throw new IllegalArgumentException("--" + String.join(", --", removed)
+                    + ": the three feature topics are now one," + " --features-topic (default " + Topics.FEATURES
+                    + "); see README, Migrating from the three-topic layout");
         }
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", unknown) + "; known: --" + String.join(", --", new TreeSet<>(FLAGS)));
+            throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", unknown) + "; known: --"
+                    + String.join(", --", new TreeSet<>(FLAGS)));
         }
         String offsets = params.get("starting-offsets", "latest").toUpperCase(Locale.ROOT);
         StartingOffsets startingOffsets;
         try {
             startingOffsets = StartingOffsets.valueOf(offsets);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--starting-offsets must be latest or earliest, not " + offsets.toLowerCase(Locale.ROOT));
+            throw new IllegalArgumentException(
+                    "--starting-offsets must be latest or earliest, not " + offsets.toLowerCase(Locale.ROOT));
         }
         return new JobOptions(
                 params.get("bootstrap-servers", "localhost:9092"),
@@ -124,27 +141,92 @@ public record JobOptions(
     }
 
     public JobOptions withBootstrapServers(String servers) {
-        return new JobOptions(servers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
-                controlTopic, profile, groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism, consumerSettings);
+        return new JobOptions(
+                servers,
+                featuresTopic,
+                defectsTopic,
+                healthTopic,
+                deadLetterTopic,
+                controlTopic,
+                profile,
+                groupId,
+                checkpointInterval,
+                checkpointDir,
+                startingOffsets,
+                transactionalIdPrefix,
+                parallelism,
+                consumerSettings);
     }
 
     public JobOptions withCheckpointDir(String dir) {
-        return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
-                controlTopic, profile, groupId, checkpointInterval, dir, startingOffsets, transactionalIdPrefix, parallelism, consumerSettings);
+        return new JobOptions(
+                bootstrapServers,
+                featuresTopic,
+                defectsTopic,
+                healthTopic,
+                deadLetterTopic,
+                controlTopic,
+                profile,
+                groupId,
+                checkpointInterval,
+                dir,
+                startingOffsets,
+                transactionalIdPrefix,
+                parallelism,
+                consumerSettings);
     }
 
     public JobOptions withCheckpointInterval(Duration interval) {
-        return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
-                controlTopic, profile, groupId, interval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism, consumerSettings);
+        return new JobOptions(
+                bootstrapServers,
+                featuresTopic,
+                defectsTopic,
+                healthTopic,
+                deadLetterTopic,
+                controlTopic,
+                profile,
+                groupId,
+                interval,
+                checkpointDir,
+                startingOffsets,
+                transactionalIdPrefix,
+                parallelism,
+                consumerSettings);
     }
 
     public JobOptions withProfile(String profileFile) {
-        return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
-                controlTopic, profileFile, groupId, checkpointInterval, checkpointDir, startingOffsets, transactionalIdPrefix, parallelism, consumerSettings);
+        return new JobOptions(
+                bootstrapServers,
+                featuresTopic,
+                defectsTopic,
+                healthTopic,
+                deadLetterTopic,
+                controlTopic,
+                profileFile,
+                groupId,
+                checkpointInterval,
+                checkpointDir,
+                startingOffsets,
+                transactionalIdPrefix,
+                parallelism,
+                consumerSettings);
     }
 
     public JobOptions withStartingOffsets(StartingOffsets offsets) {
-        return new JobOptions(bootstrapServers, featuresTopic, defectsTopic, healthTopic, deadLetterTopic,
-                controlTopic, profile, groupId, checkpointInterval, checkpointDir, offsets, transactionalIdPrefix, parallelism, consumerSettings);
+        return new JobOptions(
+                bootstrapServers,
+                featuresTopic,
+                defectsTopic,
+                healthTopic,
+                deadLetterTopic,
+                controlTopic,
+                profile,
+                groupId,
+                checkpointInterval,
+                checkpointDir,
+                offsets,
+                transactionalIdPrefix,
+                parallelism,
+                consumerSettings);
     }
 }

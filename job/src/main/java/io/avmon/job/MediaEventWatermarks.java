@@ -1,13 +1,11 @@
 package io.avmon.job;
 
+import io.avmon.job.core.MediaEvent;
 import java.time.Duration;
-
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-
-import io.avmon.job.core.MediaEvent;
 
 /**
  * Event time for the job: {@link MediaEvent#ingestTimeMs}, the converter's wall clock at decode. It is the one

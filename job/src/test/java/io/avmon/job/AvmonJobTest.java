@@ -1,15 +1,16 @@
 package io.avmon.job;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.avmon.job.defect.DefectKind;
+import io.avmon.schema.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -20,9 +21,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
-
-import io.avmon.job.defect.DefectKind;
-import io.avmon.schema.Topics;
 
 class AvmonJobTest {
 
@@ -45,10 +43,30 @@ class AvmonJobTest {
 
     @Test
     void optionsParseFlags() {
-        JobOptions options = JobOptions.fromArgs(new String[] {"--bootstrap-servers", "kafka:9092", "--checkpoint-interval-ms", "2500",
-                "--checkpoint-dir", "file:///tmp/cp", "--starting-offsets", "earliest", "--transactional-id-prefix", "avmon-eu",
-                "--parallelism", "3", "--group-id", "g", "--defects-topic", "d", "--features-topic", "f",
-                "--consumer.max.poll.records", "5000", "--consumer.fetch.max.bytes", "104857600"});
+        JobOptions options = JobOptions.fromArgs(new String[] {
+            "--bootstrap-servers",
+            "kafka:9092",
+            "--checkpoint-interval-ms",
+            "2500",
+            "--checkpoint-dir",
+            "file:///tmp/cp",
+            "--starting-offsets",
+            "earliest",
+            "--transactional-id-prefix",
+            "avmon-eu",
+            "--parallelism",
+            "3",
+            "--group-id",
+            "g",
+            "--defects-topic",
+            "d",
+            "--features-topic",
+            "f",
+            "--consumer.max.poll.records",
+            "5000",
+            "--consumer.fetch.max.bytes",
+            "104857600"
+        });
         assertThat(options.bootstrapServers()).isEqualTo("kafka:9092");
         assertThat(options.checkpointInterval()).isEqualTo(Duration.ofMillis(2500));
         assertThat(options.checkpointDir()).isEqualTo("file:///tmp/cp");
@@ -58,16 +76,18 @@ class AvmonJobTest {
         assertThat(options.groupId()).isEqualTo("g");
         assertThat(options.defectsTopic()).isEqualTo("d");
         assertThat(options.featuresTopic()).isEqualTo("f");
-        assertThat(options.consumerSettings()).containsExactlyInAnyOrderEntriesOf(
-                Map.of("max.poll.records", "5000", "fetch.max.bytes", "104857600"));
+        assertThat(options.consumerSettings())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("max.poll.records", "5000", "fetch.max.bytes", "104857600"));
     }
 
     @Test
     void unknownOrInvalidFlagsAreRejected() {
         assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--bootstrap-server", "x"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bootstrap-server");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bootstrap-server");
         assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--starting-offsets", "middle"}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("latest or earliest");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("latest or earliest");
         assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--checkpoint-interval-ms", "0"}))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -76,54 +96,82 @@ class AvmonJobTest {
     void theThreeTopicFlagsOfEarlierReleasesAreRejectedNamingTheirReplacement() {
         assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--video-topic", "v", "--status-topic", "s"}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("--status-topic, --video-topic: the three feature topics are now one, --features-topic")
+                .hasMessageStartingWith(
+                        "--status-topic, --video-topic: the three feature topics are now one, --features-topic")
                 .hasMessageContaining(Topics.FEATURES);
     }
 
     @Test
-    void theProfileFileIsReadWhenTheJobIsDefinedAndABadOneStopsIt(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        Path good = Files.writeString(dir.resolve("good.yaml"), "streams:\n  slate: { frozen-frames: { enabled: false } }\n");
-        assertThat(AvmonJob.startBook(JobOptions.fromArgs(new String[] {"--profile", good.toString()})).overriddenStreams()).containsExactly("slate");
+    void theProfileFileIsReadWhenTheJobIsDefinedAndABadOneStopsIt(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path good = Files.writeString(
+                dir.resolve("good.yaml"), "streams:\n  slate: { frozen-frames: { enabled: false } }\n");
+        assertThat(AvmonJob.startBook(JobOptions.fromArgs(new String[] {"--profile", good.toString()}))
+                        .overriddenStreams())
+                .containsExactly("slate");
         assertThat(AvmonJob.startBook(JobOptions.defaults()).defaults()).isEqualTo(DefectKind.defaultProfile());
 
         Path bad = Files.writeString(dir.resolve("bad.yaml"), "defaults:\n  black-frames: { enabled: maybe }\n");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(new Configuration());
         assertThatThrownBy(() -> AvmonJob.define(env, JobOptions.fromArgs(new String[] {"--profile", bad.toString()})))
                 .hasMessage(bad + ": defaults.black-frames.enabled: must be true or false, not \"maybe\"");
-        Path outOfRange = Files.writeString(dir.resolve("range.yaml"), "defaults:\n  black-frames: { min-black-pixel-share: 95 }\n");
-        assertThatThrownBy(() -> AvmonJob.define(env, JobOptions.fromArgs(new String[] {"--profile", outOfRange.toString()})))
-                .hasMessage(outOfRange + ": " + "defaults.black-frames.min-black-pixel-share: 95 is out of range (0 to 1)");
+        Path outOfRange = Files.writeString(
+                dir.resolve("range.yaml"), "defaults:\n  black-frames: { min-black-pixel-share: 95 }\n");
+        assertThatThrownBy(() ->
+                        AvmonJob.define(env, JobOptions.fromArgs(new String[] {"--profile", outOfRange.toString()})))
+                .hasMessage(
+                        outOfRange + ": " + "defaults.black-frames.min-black-pixel-share: 95 is out of range (0 to 1)");
     }
 
     @Test
     void defineWiresKafkaAroundTheTopologyWithExactlyOnceCheckpointing() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(new Configuration());
-        AvmonJob.define(env, JobOptions.fromArgs(new String[] {"--checkpoint-interval-ms", "5000", "--parallelism", "2",
-                "--checkpoint-dir", "file:///tmp/avmon-test-checkpoints"}));
+        AvmonJob.define(env, JobOptions.fromArgs(new String[] {
+            "--checkpoint-interval-ms",
+            "5000",
+            "--parallelism",
+            "2",
+            "--checkpoint-dir",
+            "file:///tmp/avmon-test-checkpoints"
+        }));
 
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isTrue();
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(5000);
-        assertThat(env.getCheckpointConfig().getCheckpointingConsistencyMode()).isEqualTo(CheckpointingMode.EXACTLY_ONCE);
+        assertThat(env.getCheckpointConfig().getCheckpointingConsistencyMode())
+                .isEqualTo(CheckpointingMode.EXACTLY_ONCE);
         assertThat(env.getConfig().isObjectReuseEnabled()).isTrue();
         assertThat(env.getConfiguration().get(PipelineOptions.GENERIC_TYPES)).isFalse();
-        assertThat(env.getConfiguration().get(StateBackendOptions.STATE_BACKEND)).isEqualTo("hashmap");
-        assertThat(env.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
+        assertThat(env.getConfiguration().get(StateBackendOptions.STATE_BACKEND))
+                .isEqualTo("hashmap");
+        assertThat(env.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY))
+                .isEqualTo("exponential-delay");
         assertThat(env.getParallelism()).isEqualTo(2);
 
         StreamGraph graph = env.getStreamGraph();
         List<String> names = new ArrayList<>();
         for (StreamNode node : graph.getStreamNodes()) {
             names.add(node.getOperatorName());
-            assertThat(node.getTransformationUID()).as("uid of %s", node.getOperatorName()).isNotBlank();
+            assertThat(node.getTransformationUID())
+                    .as("uid of %s", node.getOperatorName())
+                    .isNotBlank();
         }
-        assertThat(String.join(",", names)).contains("Kafka features", "Kafka control", "Check profiles", "Kafka defects",
-                "Kafka health", "Kafka dead letters");
+        assertThat(String.join(",", names))
+                .contains(
+                        "Kafka features",
+                        "Kafka control",
+                        "Check profiles",
+                        "Kafka defects",
+                        "Kafka health",
+                        "Kafka dead letters");
         List<String> vertices = new ArrayList<>();
         for (JobVertex v : graph.getJobGraph().getVertices()) vertices.add(v.getName());
         assertThat(vertices).anySatisfy(v -> assertThat(v).contains("Kafka features", "Route dead letters"));
-        assertThat(vertices).anySatisfy(v -> assertThat(v).contains(
-                "Attach profiles -> BlackFrameDetector -> ColorBarsDetector -> FrozenFrameDetector -> BlockCorruptionDetector -> FrameDropDetector"
-                + " -> AudioSilenceDetector -> AudioClippingDetector"
-                + " -> AudioChannelLossDetector -> LoudnessDetector -> AvSyncDetector -> DefectLifecycle -> StreamStallDetector"));
+        assertThat(vertices)
+                .anySatisfy(
+                        v -> assertThat(v)
+                                .contains(
+                                        "Attach profiles -> BlackFrameDetector -> ColorBarsDetector -> FrozenFrameDetector -> BlockCorruptionDetector -> FrameDropDetector"
+                                                + " -> AudioSilenceDetector -> AudioClippingDetector"
+                                                + " -> AudioChannelLossDetector -> LoudnessDetector -> AvSyncDetector -> DefectLifecycle -> StreamStallDetector"));
     }
 }

@@ -1,23 +1,21 @@
 package io.avmon.job;
 
-import java.util.function.LongFunction;
-import org.assertj.core.api.Assertions;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-
 import io.avmon.job.core.DefectEvents;
 import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.defect.DefectLifecycle;
 import io.avmon.schema.DefectEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.assertj.core.api.Assertions;
 
 /**
  * The topology's keyed operators, each in its own operator harness, fed one after the other: one per
@@ -27,9 +25,13 @@ import io.avmon.schema.DefectEvent;
 public final class DetectorChain implements AutoCloseable {
     /** The stream stall detector's harness (its watchdog timers are asserted on). */
     public final KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stall;
-    private final List<KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent>> stages = new ArrayList<>();
+
+    private final List<KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent>> stages =
+            new ArrayList<>();
     /** The stages that emit defects: the lifecycle, then the rows after it. */
-    private final List<KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent>> emitters = new ArrayList<>();
+    private final List<KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent>> emitters =
+            new ArrayList<>();
+
     private final List<MediaEvent> forwarded = new ArrayList<>();
 
     public DetectorChain(DetectionProfile profile) throws Exception {
@@ -42,7 +44,8 @@ public final class DetectorChain implements AutoCloseable {
         KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stallStage = null;
         for (DefectKind kind : DefectKind.values()) {
             if (kind.has(DefectKind.Trait.AFTER_LIFECYCLE)) {
-                KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stage = harness(kind.operator(profile));
+                KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stage =
+                        harness(kind.operator(profile));
                 emitters.add(stage);
                 if (kind == DefectKind.STREAM_STALL) {
                     stallStage = stage;
@@ -56,7 +59,8 @@ public final class DetectorChain implements AutoCloseable {
     private static KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness(
             KeyedProcessFunction<String, MediaEvent, MediaEvent> function) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(function, new DetectorTopology.StreamIdKey(), Types.STRING);
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        function, new DetectorTopology.StreamIdKey(), Types.STRING);
         harness.open();
         return harness;
     }
@@ -107,26 +111,31 @@ public final class DetectorChain implements AutoCloseable {
     }
 
     public int keyedStateEntries() {
-        return stages.stream().mapToInt(KeyedOneInputStreamOperatorTestHarness::numKeyedStateEntries).sum();
+        return stages.stream()
+                .mapToInt(KeyedOneInputStreamOperatorTestHarness::numKeyedStateEntries)
+                .sum();
     }
 
     public int timers() {
-        return stages.stream().mapToInt(s -> s.numProcessingTimeTimers() + s.numEventTimeTimers()).sum();
+        return stages.stream()
+                .mapToInt(s -> s.numProcessingTimeTimers() + s.numEventTimeTimers())
+                .sum();
     }
 
     /**
      * Runs audio blocks of {@code sound} every 100 ms for {@code durationMs} through the default chain, then
      * ENDED, and returns the defects; asserts that no keyed state or timer is left behind.
      */
-    public static List<DefectEvent> audioOnly(long durationMs, LongFunction<Program.Levels> sound)
-            throws Exception {
+    public static List<DefectEvent> audioOnly(long durationMs, LongFunction<Program.Levels> sound) throws Exception {
         try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             for (long seq = 0; seq * 100 < durationMs; seq++) {
                 Program.Levels l = sound.apply(seq * 100);
                 chain.process(Features.block("s", seq, l.rmsDbfs(), l.peakDbfs(), l.nearFullScaleSamples()));
             }
             chain.process(Features.ended("s", durationMs * 1000));
-            Assertions.assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();
+            Assertions.assertThat(chain.keyedStateEntries())
+                    .as("state after ENDED")
+                    .isZero();
             Assertions.assertThat(chain.timers()).as("timers after ENDED").isZero();
             return chain.defects();
         }

@@ -1,17 +1,16 @@
 package io.avmon.job;
 
-import java.util.Arrays;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.InputState;
 import io.avmon.schema.PictureType;
 import io.avmon.schema.StreamStatus;
 import io.avmon.schema.VideoFrameFeatures;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
 
 /**
  * Synthetic feature records shaped like the converter's output for 1080p25 limited-range video (32x18 luma
@@ -30,21 +29,41 @@ public final class Features {
     private Features() {}
 
     /** One frame's picture, as the converter would measure it. */
-    public record Picture(float blackPixelShare, Float frameDifference, byte[] luma, byte[] cb, byte[] cr,
-            boolean keyFrame, float lumaMean, float lumaStdDev) {}
+    public record Picture(
+            float blackPixelShare,
+            Float frameDifference,
+            byte[] luma,
+            byte[] cb,
+            byte[] cr,
+            boolean keyFrame,
+            float lumaMean,
+            float lumaStdDev) {}
 
     public static VideoFrameFeatures frame(String streamId, long sequence, Picture p) {
         long mediaUs = sequence * FRAME_US;
         return VideoFrameFeatures.newBuilder()
-                .setStreamId(streamId).setSequence(sequence).setMediaTimeUs(mediaUs)
+                .setStreamId(streamId)
+                .setSequence(sequence)
+                .setMediaTimeUs(mediaUs)
                 .setIngestTimeMs(EPOCH_MS + mediaUs / 1000 + 30)
-                .setWidth(1920).setHeight(1080).setKeyFrame(p.keyFrame())
+                .setWidth(1920)
+                .setHeight(1080)
+                .setKeyFrame(p.keyFrame())
                 .setPictureType(p.keyFrame() ? PictureType.I : PictureType.P)
-                .setDecodeErrorFlags(0).setFullRange(false)
-                .setLumaMean(p.lumaMean()).setLumaStdDev(p.lumaStdDev()).setLumaMin(16).setLumaMax(235)
-                .setBlackPixelShare(p.blackPixelShare()).setFrameDifference(sequence == 0 ? null : p.frameDifference())
-                .setBlockiness(1.0f).setThumbWidth(THUMB_W).setThumbHeight(THUMB_H)
-                .setThumbLuma(ByteBuffer.wrap(p.luma())).setThumbCb(ByteBuffer.wrap(p.cb())).setThumbCr(ByteBuffer.wrap(p.cr()))
+                .setDecodeErrorFlags(0)
+                .setFullRange(false)
+                .setLumaMean(p.lumaMean())
+                .setLumaStdDev(p.lumaStdDev())
+                .setLumaMin(16)
+                .setLumaMax(235)
+                .setBlackPixelShare(p.blackPixelShare())
+                .setFrameDifference(sequence == 0 ? null : p.frameDifference())
+                .setBlockiness(1.0f)
+                .setThumbWidth(THUMB_W)
+                .setThumbHeight(THUMB_H)
+                .setThumbLuma(ByteBuffer.wrap(p.luma()))
+                .setThumbCb(ByteBuffer.wrap(p.cb()))
+                .setThumbCr(ByteBuffer.wrap(p.cr()))
                 .build();
     }
 
@@ -61,23 +80,38 @@ public final class Features {
      * is taken equal to the RMS power: broadband programme loses about as much below 100 Hz as K-weighting adds
      * above 2 kHz.
      */
-    public static AudioBlockFeatures block(String streamId, long sequence, float[] rmsDbfs, float[] peakDbfs, int[] nearFullScaleSamples) {
+    public static AudioBlockFeatures block(
+            String streamId, long sequence, float[] rmsDbfs, float[] peakDbfs, int[] nearFullScaleSamples) {
         long mediaUs = sequence * BLOCK_US;
         List<ChannelLevels> channels = new ArrayList<>();
         for (int c = 0; c < rmsDbfs.length; c++) {
-            channels.add(ChannelLevels.newBuilder().setRmsDbfs(rmsDbfs[c]).setPeakDbfs(peakDbfs[c])
-                    .setNearFullScaleSamples(nearFullScaleSamples[c]).setKWeightedMeanSquare(Math.pow(10, rmsDbfs[c] / 10.0)).build());
+            channels.add(ChannelLevels.newBuilder()
+                    .setRmsDbfs(rmsDbfs[c])
+                    .setPeakDbfs(peakDbfs[c])
+                    .setNearFullScaleSamples(nearFullScaleSamples[c])
+                    .setKWeightedMeanSquare(Math.pow(10, rmsDbfs[c] / 10.0))
+                    .build());
         }
         return AudioBlockFeatures.newBuilder()
-                .setStreamId(streamId).setSequence(sequence).setMediaTimeUs(mediaUs)
+                .setStreamId(streamId)
+                .setSequence(sequence)
+                .setMediaTimeUs(mediaUs)
                 .setIngestTimeMs(EPOCH_MS + mediaUs / 1000 + 100 + 20)
-                .setSampleRate(48_000).setSampleCount(4_800).setChannelCount(rmsDbfs.length).setChannels(channels)
+                .setSampleRate(48_000)
+                .setSampleCount(4_800)
+                .setChannelCount(rmsDbfs.length)
+                .setChannels(channels)
                 .build();
     }
 
     public static StreamStatus ended(String streamId, long lastMediaUs) {
-        return StreamStatus.newBuilder().setStreamId(streamId).setIngestTimeMs(EPOCH_MS + lastMediaUs / 1000 + 200)
-                .setState(InputState.ENDED).setLastMediaTimeUs(lastMediaUs).setMessage("end of file").build();
+        return StreamStatus.newBuilder()
+                .setStreamId(streamId)
+                .setIngestTimeMs(EPOCH_MS + lastMediaUs / 1000 + 200)
+                .setState(InputState.ENDED)
+                .setLastMediaTimeUs(lastMediaUs)
+                .setMessage("end of file")
+                .build();
     }
 
     // ---- pictures ------------------------------------------------------------------------------------
@@ -124,8 +158,15 @@ public final class Features {
 
     /** A normal moving scene. */
     public static Picture moving(Random random) {
-        return new Picture(0.04f, 6f + random.nextFloat() * 4, texturedLuma(random, 60, 120), neutralChroma(), neutralChroma(),
-                false, 110f, 45f);
+        return new Picture(
+                0.04f,
+                6f + random.nextFloat() * 4,
+                texturedLuma(random, 60, 120),
+                neutralChroma(),
+                neutralChroma(),
+                false,
+                110f,
+                45f);
     }
 
     /** A dark blue-tinted night scene: mean luma ~27, most pixels under the black threshold, but texture. */
@@ -154,6 +195,8 @@ public final class Features {
     public static Picture fadeFrame(Random random, double fraction) {
         byte[] luma = texturedLuma(random, 16 + (int) (60 * fraction), (int) (120 * fraction));
         float share = fraction < 0.1 ? 0.99f : (float) Math.max(0.04, 1.0 - fraction * 1.5);
-        return new Picture(share, 3f, luma, neutralChroma(), neutralChroma(), false, 16 + (float) (95 * fraction), (float) (45 * fraction));
+        return new Picture(
+                share, 3f, luma, neutralChroma(), neutralChroma(), false, 16 + (float) (95 * fraction), (float)
+                        (45 * fraction));
     }
 }

@@ -1,18 +1,7 @@
 package io.avmon.job;
 
-import io.avmon.schema.StreamHealth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.util.Random;
-
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
-import org.apache.flink.api.java.typeutils.PojoTypeInfo;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
-import org.junit.jupiter.api.Test;
 
 import io.avmon.job.audio.LoudnessMeter;
 import io.avmon.job.core.DeadLetter;
@@ -23,6 +12,15 @@ import io.avmon.job.detect.BlackFrameDetector;
 import io.avmon.job.detect.FrozenFrameDetector;
 import io.avmon.job.health.HealthAccumulator;
 import io.avmon.schema.DefectType;
+import io.avmon.schema.StreamHealth;
+import java.util.Random;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
 
 /** The job's own types stay on Flink's POJO and Avro serializers: none may fall back to Kryo. */
 class MediaEventTest {
@@ -35,7 +33,10 @@ class MediaEventTest {
         serializer.serialize(value, out);
         T copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         // Float.compare, so a measure not yet taken (NaN) equals itself.
-        assertThat(serializer.copy(value)).usingRecursiveComparison().withComparatorForType(Float::compare, Float.class).isEqualTo(value);
+        assertThat(serializer.copy(value))
+                .usingRecursiveComparison()
+                .withComparatorForType(Float::compare, Float.class)
+                .isEqualTo(value);
         return copy;
     }
 
@@ -54,8 +55,14 @@ class MediaEventTest {
         assertThat(copy.mediaTimeUs).isEqualTo(120_000);
         assertThat(copy.openDefects).isEqualTo(1);
 
-        assertThat(roundTrip(type, MediaEvent.of(Features.block("s", 1, -20f, -6f))).audio.getChannels()).hasSize(2);
-        assertThat(roundTrip(type, MediaEvent.of(Features.ended("s", 5_000_000))).status.getLastMediaTimeUs()).isEqualTo(5_000_000);
+        assertThat(roundTrip(type, MediaEvent.of(Features.block("s", 1, -20f, -6f)))
+                        .audio
+                        .getChannels())
+                .hasSize(2);
+        assertThat(roundTrip(type, MediaEvent.of(Features.ended("s", 5_000_000)))
+                        .status
+                        .getLastMediaTimeUs())
+                .isEqualTo(5_000_000);
         MediaEvent dead = MediaEvent.ofDeadLetter(new DeadLetter("t", 1, 2, "k".getBytes(), new byte[] {9}, "bad"), 5);
         assertThat(roundTrip(type, dead).deadLetter).isEqualTo(dead.deadLetter);
         assertThat(dead.streamId).isEqualTo("k");
@@ -68,10 +75,12 @@ class MediaEventTest {
         config.setGenericTypes(false);
         TypeSerializer<MediaEvent> serializer = type.createSerializer(config);
         MediaEvent frame = MediaEvent.of(Features.frame("s", 3, Features.black(new Random(1))));
-        frame.profile = DefectKind.defaultProfile().withThresholds(DefectType.BLACK_FRAMES,
-                new BlackFrameDetector.Thresholds(0.9, 4, 5, 0.98));
+        frame.profile = DefectKind.defaultProfile()
+                .withThresholds(DefectType.BLACK_FRAMES, new BlackFrameDetector.Thresholds(0.9, 4, 5, 0.98));
 
-        assertThat(serializer.copy(frame).profile).as("a chained hand-over copies no profile").isSameAs(frame.profile);
+        assertThat(serializer.copy(frame).profile)
+                .as("a chained hand-over copies no profile")
+                .isSameAs(frame.profile);
         DataOutputSerializer out = new DataOutputSerializer(1024);
         serializer.serialize(frame, out);
         serializer.serialize(frame, out);
@@ -79,7 +88,9 @@ class MediaEventTest {
         MediaEvent first = serializer.deserialize(in);
         MediaEvent second = serializer.deserialize(in);
         assertThat(first.profile).as("an unchained hop carries it whole").isEqualTo(frame.profile);
-        assertThat(second.profile).as("an equal profile read again is the same instance, so detectors skip it").isSameAs(first.profile);
+        assertThat(second.profile)
+                .as("an equal profile read again is the same instance, so detectors skip it")
+                .isSameAs(first.profile);
     }
 
     @Test
@@ -93,7 +104,8 @@ class MediaEventTest {
         assertThat(TypeInformation.of(LoudnessMeter.class)).isInstanceOf(PojoTypeInfo.class);
         LoudnessMeter meter = new LoudnessMeter();
         for (int i = 0; i < 40; i++) meter.add(0.01);
-        assertThat(roundTrip(TypeInformation.of(LoudnessMeter.class), meter).integratedLufs()).isEqualTo(meter.integratedLufs());
+        assertThat(roundTrip(TypeInformation.of(LoudnessMeter.class), meter).integratedLufs())
+                .isEqualTo(meter.integratedLufs());
         DefectTrack track = new DefectTrack();
         track.defectType = DefectType.FROZEN_FRAMES;
         roundTrip(TypeInformation.of(DefectTrack.class), track);
@@ -101,9 +113,19 @@ class MediaEventTest {
 
     @Test
     void ofRejectsRecordsThatAreNotInputs() {
-        assertThatThrownBy(() -> MediaEvent.of(StreamHealth.newBuilder().setStreamId("s").setWindowStartMs(0)
-                .setWindowEndMs(1).setVideoFrames(0).setFramesPerSecond(0).setAudioBlocks(0).setBlackSeconds(0)
-                .setFrozenSeconds(0).setSilentSeconds(0).setDecodeErrorFrames(0).setOpenDefects(0).build()))
+        assertThatThrownBy(() -> MediaEvent.of(StreamHealth.newBuilder()
+                        .setStreamId("s")
+                        .setWindowStartMs(0)
+                        .setWindowEndMs(1)
+                        .setVideoFrames(0)
+                        .setFramesPerSecond(0)
+                        .setAudioBlocks(0)
+                        .setBlackSeconds(0)
+                        .setFrozenSeconds(0)
+                        .setSilentSeconds(0)
+                        .setDecodeErrorFrames(0)
+                        .setOpenDefects(0)
+                        .build()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,15 +1,13 @@
 package io.avmon.job;
 
+import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.StreamStatus;
+import io.avmon.schema.VideoFrameFeatures;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongFunction;
-
 import org.apache.avro.specific.SpecificRecord;
-
-import io.avmon.schema.AudioBlockFeatures;
-import io.avmon.schema.VideoFrameFeatures;
 
 /** A stream's records as the converter sends them: 25 fps video and 100 ms audio blocks, interleaved by ingest time. */
 public final class Program {
@@ -25,13 +23,14 @@ public final class Program {
     public static final Levels PROGRAMME_AUDIO = new Levels(-25f, -6f);
     /** A quiet scene: -42.7 LUFS (-45 dBFS RMS), peaks far above the -60 dBFS silence threshold. */
     public static final Levels QUIET_PASSAGE = new Levels(-45f, -32f);
+
     public static final Levels SILENCE = new Levels(-120f, -120f);
 
     private Program() {}
 
     /** Records for media time [0, durationMs), with the picture and sound chosen per media ms. */
-    public static List<SpecificRecord> of(String streamId, long durationMs, LongFunction<Features.Picture> picture,
-            LongFunction<Levels> sound) {
+    public static List<SpecificRecord> of(
+            String streamId, long durationMs, LongFunction<Features.Picture> picture, LongFunction<Levels> sound) {
         List<SpecificRecord> records = new ArrayList<>();
         for (long seq = 0; seq * 40 < durationMs; seq++) {
             records.add(Features.frame(streamId, seq, picture.apply(seq * 40)));

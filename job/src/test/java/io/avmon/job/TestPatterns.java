@@ -1,7 +1,5 @@
 package io.avmon.job;
 
-import java.util.Random;
-
 import static io.avmon.testmedia.TestCard.BLACK;
 import static io.avmon.testmedia.TestCard.BLUE;
 import static io.avmon.testmedia.TestCard.CYAN;
@@ -13,6 +11,7 @@ import static io.avmon.testmedia.TestCard.YELLOW;
 
 import io.avmon.testmedia.TestCard;
 import io.avmon.testmedia.TestCard.Rgb;
+import java.util.Random;
 
 /**
  * Pictures drawn in RGB, converted to limited-range Y'CbCr (BT.709 unless told) and area-averaged to the converter's
@@ -24,12 +23,9 @@ public final class TestPatterns {
 
     /** The bar patterns the clips carry, so the detector is tested on the very pictures the end-to-end tests encode. */
     public static final Rgb SMPTE = TestCard.SMPTE;
+
     public static final Rgb EBU = TestCard.EBU;
     public static final Rgb ARIB = TestCard.ARIB;
-
-
-
-
 
     /** {@code pattern} pillarboxed at 4:3 in a 16:9 frame (black pillars of 1/8 width each side). */
     public static Rgb pillarboxed(Rgb pattern) {
@@ -115,7 +111,7 @@ public final class TestPatterns {
             cr[i] = (byte) Math.round(crSum[i] / perChroma);
         }
         double mean = lumaSum / n;
-        return new Features.Picture((float) black / n, frameDifference, y, cb, cr, false, (float) mean,
-                (float) Math.sqrt(Math.max(0, lumaSq / n - mean * mean)));
+        return new Features.Picture((float) black / n, frameDifference, y, cb, cr, false, (float) mean, (float)
+                Math.sqrt(Math.max(0, lumaSq / n - mean * mean)));
     }
 }

@@ -1,19 +1,18 @@
 package io.avmon.schema;
 
-import java.io.InputStream;
-import java.nio.ByteOrder;
-import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.message.BinaryMessageEncoder;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Map;
-
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
@@ -65,8 +64,8 @@ public final class RecordCodec {
     }
 
     /** Every schema a released writer used that differs from this release's. */
-    private static final List<String> EARLIER_SCHEMAS = List.of(
-            "AudioBlockFeatures-1.avsc", "VideoFrameFeatures-1.avsc");
+    private static final List<String> EARLIER_SCHEMAS =
+            List.of("AudioBlockFeatures-1.avsc", "VideoFrameFeatures-1.avsc");
 
     /** A decoder for one record class that also accepts the writer schemas found in {@code writerSchemas}. */
     public static <T extends SpecificRecord> BinaryMessageDecoder<T> decoder(Class<T> type, SchemaStore writerSchemas) {
@@ -102,7 +101,8 @@ public final class RecordCodec {
             throw new MalformedRecordException("empty value (tombstone)");
         }
         if (value.length < 10 || (value[0] & 0xFF) != 0xC3 || value[1] != 0x01) {
-            throw new MalformedRecordException("not Avro single-object encoding (no C3 01 header), " + value.length + " bytes");
+            throw new MalformedRecordException(
+                    "not Avro single-object encoding (no C3 01 header), " + value.length + " bytes");
         }
         return ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
@@ -121,12 +121,11 @@ public final class RecordCodec {
         return SchemaNormalization.parsingFingerprint64(schema);
     }
 
-    private static final Map<Class<?>, BinaryMessageEncoder<SpecificRecord>> ENCODERS =
-            new ConcurrentHashMap<>();
+    private static final Map<Class<?>, BinaryMessageEncoder<SpecificRecord>> ENCODERS = new ConcurrentHashMap<>();
 
     private static BinaryMessageEncoder<SpecificRecord> encoderFor(SpecificRecord record) {
-        return ENCODERS.computeIfAbsent(record.getClass(),
-                type -> new BinaryMessageEncoder<>(SpecificData.get(), record.getSchema()));
+        return ENCODERS.computeIfAbsent(
+                record.getClass(), type -> new BinaryMessageEncoder<>(SpecificData.get(), record.getSchema()));
     }
 
     /** A value that is not a readable avmon record; the message is one line naming the cause. */

@@ -29,8 +29,7 @@ public final class Topics {
     public static final String CONTROL = "avmon.control";
 
     /** Every topic above, in this order: what a deployment creates before the job starts. */
-    public static final List<String> ALL =
-            List.of(FEATURES, DEFECTS, HEALTH, DEAD_LETTER, CONTROL);
+    public static final List<String> ALL = List.of(FEATURES, DEFECTS, HEALTH, DEAD_LETTER, CONTROL);
 
     private Topics() {}
 }

@@ -1,12 +1,11 @@
 package io.avmon.schema;
 
-import java.nio.ByteOrder;
-import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
-
+import java.nio.ByteOrder;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -19,9 +18,16 @@ class RecordCodecTest {
 
     private static DefectEvent sampleDefect() {
         return DefectEvent.newBuilder()
-                .setEventId("e-1").setStreamId("channel-7").setDefectType(DefectType.FROZEN_FRAMES)
-                .setState(DefectState.OPENED).setStartMediaTimeMs(12_000).setStartWallClockMs(1_700_000_000_000L)
-                .setSeverity(Severity.CRITICAL).setValue(0.02).setUnit("levels").setDetector("FrozenFrameDetector")
+                .setEventId("e-1")
+                .setStreamId("channel-7")
+                .setDefectType(DefectType.FROZEN_FRAMES)
+                .setState(DefectState.OPENED)
+                .setStartMediaTimeMs(12_000)
+                .setStartWallClockMs(1_700_000_000_000L)
+                .setSeverity(Severity.CRITICAL)
+                .setValue(0.02)
+                .setUnit("levels")
+                .setDetector("FrozenFrameDetector")
                 .build();
     }
 
@@ -31,7 +37,8 @@ class RecordCodecTest {
 
         assertThat(bytes[0] & 0xFF).isEqualTo(0xC3);
         assertThat(bytes[1]).isEqualTo((byte) 0x01);
-        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        long fingerprint =
+                ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         assertThat(fingerprint).isEqualTo(RecordCodec.fingerprint(DefectEvent.getClassSchema()));
         assertThat(RecordCodec.writerFingerprint(bytes)).isEqualTo(fingerprint);
 
@@ -42,8 +49,11 @@ class RecordCodecTest {
     @Test
     void olderReaderReadsRecordsFromNewerWriter() throws Exception {
         // A later release adds a field (with a default, as the compatibility rules require).
-        String newerJson = DefectEvent.getClassSchema().toString()
-                .replace("{\"name\":\"detector\"", "{\"name\":\"thumbnailUrl\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"detector\"");
+        String newerJson = DefectEvent.getClassSchema()
+                .toString()
+                .replace(
+                        "{\"name\":\"detector\"",
+                        "{\"name\":\"thumbnailUrl\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"detector\"");
         Schema newer = new Schema.Parser().parse(newerJson);
         assertThat(RecordCodec.fingerprint(newer)).isNotEqualTo(RecordCodec.fingerprint(DefectEvent.getClassSchema()));
 
@@ -57,7 +67,9 @@ class RecordCodecTest {
             written.put(field.name(), value);
         }
         written.put("thumbnailUrl", "https://thumbs.example/1.jpg");
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(written).array();
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer)
+                .encode(written)
+                .array();
 
         // The old reader knows the newer writer schema by its fingerprint, and resolves it to its own.
         SchemaStore.Cache store = new SchemaStore.Cache();
@@ -75,7 +87,8 @@ class RecordCodecTest {
             first = new Schema.Parser().parse(in);
         }
         assertThat(first.getField("trackSkewMs")).isNull();
-        GenericRecord channel = new GenericData.Record(first.getField("channels").schema().getElementType());
+        GenericRecord channel =
+                new GenericData.Record(first.getField("channels").schema().getElementType());
         channel.put("rmsDbfs", -20f);
         channel.put("peakDbfs", -6f);
         channel.put("nearFullScaleSamples", 0);
@@ -89,11 +102,14 @@ class RecordCodecTest {
         block.put("sampleCount", 4_800);
         block.put("channelCount", 1);
         block.put("channels", List.of(channel));
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), first).encode(block).array();
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), first)
+                .encode(block)
+                .array();
 
         assertThatThrownBy(() -> RecordCodec.decode(RecordCodec.decoder(AudioBlockFeatures.class, null), bytes))
                 .hasMessageStartingWith("unknown writer schema fingerprint");
-        AudioBlockFeatures read = RecordCodec.decode(RecordCodec.decoder(AudioBlockFeatures.class, RecordCodec.earlierWriterSchemas()), bytes);
+        AudioBlockFeatures read = RecordCodec.decode(
+                RecordCodec.decoder(AudioBlockFeatures.class, RecordCodec.earlierWriterSchemas()), bytes);
         assertThat(read.getMediaTimeUs()).isEqualTo(400_000L);
         assertThat(read.getChannels().get(0).getPeakDbfs()).isEqualTo(-6f);
         assertThat(read.getTrackSkewMs()).isNull();

@@ -42,13 +42,16 @@ public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs
 
     /** QUIET, and the sync pattern in sync or within BT.1359's acceptability (looks like a sync test, is no defect). */
     public boolean isHardNegative() {
-        return kind == AudioKind.QUIET || (kind == AudioKind.SYNC_BEEPS && !SyncPattern.beyondAcceptability(audioDelayMs));
+        return kind == AudioKind.QUIET
+                || (kind == AudioKind.SYNC_BEEPS && !SyncPattern.beyondAcceptability(audioDelayMs));
     }
 
     @Override
     public String toString() {
-        return kind == AudioKind.TONE_1K ? "TONE_1K(" + levelDbfs + " dBFS)"
-                : kind == AudioKind.PROGRAMME_GAIN ? String.format(Locale.ROOT, "PROGRAMME(%+.1f dB)", levelDbfs)
-                : kind == AudioKind.SYNC_BEEPS ? "SYNC_BEEPS(" + audioDelayMs + " ms)" : kind.name();
+        return kind == AudioKind.TONE_1K
+                ? "TONE_1K(" + levelDbfs + " dBFS)"
+                : kind == AudioKind.PROGRAMME_GAIN
+                        ? String.format(Locale.ROOT, "PROGRAMME(%+.1f dB)", levelDbfs)
+                        : kind == AudioKind.SYNC_BEEPS ? "SYNC_BEEPS(" + audioDelayMs + " ms)" : kind.name();
     }
 }

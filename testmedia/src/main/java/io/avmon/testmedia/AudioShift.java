@@ -15,12 +15,13 @@ import java.util.List;
 public record AudioShift(double atSeconds, double durationSeconds, double offsetMs) {
     public AudioShift {
         if (!(atSeconds >= 0) || !(durationSeconds > 0) || !Double.isFinite(offsetMs) || offsetMs == 0) {
-            throw new IllegalArgumentException("an audio shift needs a time >= 0, a positive duration and a non-zero offset: "
-                    + atSeconds + ", " + durationSeconds + ", " + offsetMs);
+            throw new IllegalArgumentException(
+                    "an audio shift needs a time >= 0, a positive duration and a non-zero offset: " + atSeconds + ", "
+                            + durationSeconds + ", " + offsetMs);
         }
         if (Math.abs(offsetMs) / 1000 >= durationSeconds) {
-            throw new IllegalArgumentException("an audio shift must last longer than its offset: " + durationSeconds
-                    + " s, " + offsetMs + " ms");
+            throw new IllegalArgumentException(
+                    "an audio shift must last longer than its offset: " + durationSeconds + " s, " + offsetMs + " ms");
         }
     }
 
@@ -48,7 +49,10 @@ public record AudioShift(double atSeconds, double durationSeconds, double offset
                     next.add(new TimedSegment(s.startSeconds(), from, s.video(), s.audio()));
                 }
                 AudioContent audio = s.audio().kind() == AudioKind.SYNC_BEEPS
-                        ? new AudioContent(AudioKind.SYNC_BEEPS, s.audio().levelDbfs(), s.audio().audioDelayMs() + shift.offsetMs())
+                        ? new AudioContent(
+                                AudioKind.SYNC_BEEPS,
+                                s.audio().levelDbfs(),
+                                s.audio().audioDelayMs() + shift.offsetMs())
                         : s.audio();
                 next.add(new TimedSegment(from, to, s.video(), audio));
                 if (to < s.endSeconds()) {

@@ -15,6 +15,7 @@ final class AudioSynthesizer {
     static final double QUIET_GAIN = 0.11;
     /** CLIPPED drives the programme 22 dB hot into a hard clip at full scale. */
     static final double CLIPPED_DRIVE = 25;
+
     private static final double NOTE_SECONDS = 0.5;
     private static final int[] SCALE = {0, 2, 4, 7, 9, 12, 14, 16};
 
@@ -63,8 +64,9 @@ final class AudioSynthesizer {
                     case PROGRAMME_GAIN -> programme * Math.pow(10, content.levelDbfs() / 20);
                     case DEAD_CHANNEL -> c == channels - 1 ? 0 : programme;
                     case CLIPPED -> Math.max(-1, Math.min(1, programme * CLIPPED_DRIVE));
-                    case TONE_1K -> Math.pow(10, content.levelDbfs() / 20)
-                            * Math.sin(2 * Math.PI * 1000.0 * (n % sampleRate) / sampleRate);
+                    case TONE_1K ->
+                        Math.pow(10, content.levelDbfs() / 20)
+                                * Math.sin(2 * Math.PI * 1000.0 * (n % sampleRate) / sampleRate);
                     case SYNC_BEEPS -> syncBeeps(content, segment, fps, n, t, c);
                 };
                 out[c][i] = (float) value;
@@ -82,7 +84,8 @@ final class AudioSynthesizer {
         if (segment == null) {
             return floor;
         }
-        double into = SyncPattern.beepTime(seed, t, fps, segment.startSeconds(), segment.endSeconds(), content.audioDelayMs());
+        double into = SyncPattern.beepTime(
+                seed, t, fps, segment.startSeconds(), segment.endSeconds(), content.audioDelayMs());
         if (into < 0) {
             return floor;
         }

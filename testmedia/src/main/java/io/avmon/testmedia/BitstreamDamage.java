@@ -9,7 +9,8 @@ package io.avmon.testmedia;
 public record BitstreamDamage(double atSeconds, double durationSeconds) {
     public BitstreamDamage {
         if (!(atSeconds >= 0) || !(durationSeconds > 0)) {
-            throw new IllegalArgumentException("damage needs a time >= 0 and a positive duration: " + atSeconds + ", " + durationSeconds);
+            throw new IllegalArgumentException(
+                    "damage needs a time >= 0 and a positive duration: " + atSeconds + ", " + durationSeconds);
         }
     }
 }

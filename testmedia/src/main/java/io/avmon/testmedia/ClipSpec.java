@@ -9,10 +9,25 @@ import java.util.List;
  * which the plain {@code org.bytedeco:ffmpeg} artifact can encode without extra native libraries. That artifact also
  * carries OpenH264 ({@link #H264}): Constrained Baseline H.264, I and P pictures only, at a target bit rate.
  */
-public record ClipSpec(int width, int height, int fps, int sampleRate, int channels, long seed,
-                       String format, String videoCodec, String audioCodec, int videoQscale, int audioBitrate,
-                       int gopSize, int videoBitrate, List<Segment> segments, List<FrameDrop> frameDrops,
-                       List<BitstreamDamage> damage, List<StreamGap> gaps, List<AudioShift> audioShifts) {
+public record ClipSpec(
+        int width,
+        int height,
+        int fps,
+        int sampleRate,
+        int channels,
+        long seed,
+        String format,
+        String videoCodec,
+        String audioCodec,
+        int videoQscale,
+        int audioBitrate,
+        int gopSize,
+        int videoBitrate,
+        List<Segment> segments,
+        List<FrameDrop> frameDrops,
+        List<BitstreamDamage> damage,
+        List<StreamGap> gaps,
+        List<AudioShift> audioShifts) {
 
     /** FFmpeg's MPEG-2 video encoder: the default. */
     public static final String MPEG2 = "mpeg2video";
@@ -57,9 +72,17 @@ public record ClipSpec(int width, int height, int fps, int sampleRate, int chann
     }
 
     public Builder toBuilder() {
-        Builder b = new Builder().size(width, height).fps(fps).sampleRate(sampleRate).channels(channels).seed(seed)
-                .container(format, videoCodec, audioCodec).videoQscale(videoQscale).audioBitrate(audioBitrate)
-                .gopSize(gopSize).videoBitrate(videoBitrate);
+        Builder b = new Builder()
+                .size(width, height)
+                .fps(fps)
+                .sampleRate(sampleRate)
+                .channels(channels)
+                .seed(seed)
+                .container(format, videoCodec, audioCodec)
+                .videoQscale(videoQscale)
+                .audioBitrate(audioBitrate)
+                .gopSize(gopSize)
+                .videoBitrate(videoBitrate);
         segments.forEach(b::segment);
         frameDrops.forEach(d -> b.dropFrames(d.atSeconds(), d.frames()));
         damage.forEach(d -> b.damageBitstream(d.atSeconds(), d.durationSeconds()));
@@ -207,8 +230,25 @@ public record ClipSpec(int width, int height, int fps, int sampleRate, int chann
         }
 
         public ClipSpec build() {
-            return new ClipSpec(width, height, fps, sampleRate, channels, seed, format, videoCodec, audioCodec,
-                    videoQscale, audioBitrate, gopSize, videoBitrate, segments, frameDrops, damage, gaps, audioShifts);
+            return new ClipSpec(
+                    width,
+                    height,
+                    fps,
+                    sampleRate,
+                    channels,
+                    seed,
+                    format,
+                    videoCodec,
+                    audioCodec,
+                    videoQscale,
+                    audioBitrate,
+                    gopSize,
+                    videoBitrate,
+                    segments,
+                    frameDrops,
+                    damage,
+                    gaps,
+                    audioShifts);
         }
     }
 }

@@ -1,20 +1,20 @@
 package io.avmon.testmedia;
 
-import java.nio.Buffer;
-import java.util.Comparator;
-import java.util.Objects;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
 
 import io.avmon.schema.DefectType;
 import java.io.IOException;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 
@@ -44,7 +44,8 @@ public final class ClipWriter {
         float[][] samples = new float[spec.channels()][maxSamplesPerFrame];
         FloatBuffer[] sampleBuffers = new FloatBuffer[spec.channels()];
 
-        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), spec.width(), spec.height(), spec.channels());
+        FFmpegFrameRecorder recorder =
+                new FFmpegFrameRecorder(file.toFile(), spec.width(), spec.height(), spec.channels());
         try {
             recorder.setFormat(spec.format());
             recorder.setVideoCodecName(spec.videoCodec());
@@ -84,12 +85,18 @@ public final class ClipWriter {
             long samplesWritten = 0;
             for (long i = 0; i < totalFrames; i++) {
                 double t = (double) i / spec.fps();
-                while (segmentIndex < timeline.size() - 1 && t >= timeline.get(segmentIndex).endSeconds() - 1e-9) {
+                while (segmentIndex < timeline.size() - 1
+                        && t >= timeline.get(segmentIndex).endSeconds() - 1e-9) {
                     segmentIndex++;
                 }
                 TimedSegment segment = timeline.get(segmentIndex);
-                painter.paint(frame, segment.video(), t, segment.startSeconds(),
-                        segment.endSeconds() - segment.startSeconds(), segmentIndex);
+                painter.paint(
+                        frame,
+                        segment.video(),
+                        t,
+                        segment.startSeconds(),
+                        segment.endSeconds() - segment.startSeconds(),
+                        segmentIndex);
                 if (dropped(spec, i)) {
                     // Painted (the painter's time-based state goes on) but not encoded: a hole in the cadence.
                     long dropEnd = Math.round((double) (i + 1) * spec.sampleRate() / spec.fps());
@@ -101,8 +108,8 @@ public final class ClipWriter {
                 image.put(frame).flip();
                 // The frame's pts is its frame number, so frames after a drop keep their own time.
                 recorder.setFrameNumber((int) i);
-                recorder.recordImage(spec.width(), spec.height(), Frame.DEPTH_UBYTE, 1, spec.width(),
-                        AV_PIX_FMT_YUV420P, image);
+                recorder.recordImage(
+                        spec.width(), spec.height(), Frame.DEPTH_UBYTE, 1, spec.width(), AV_PIX_FMT_YUV420P, image);
 
                 long sampleEnd = Math.round((double) (i + 1) * spec.sampleRate() / spec.fps());
                 writeAudio(recorder, synth, timeline, samplesWritten, sampleEnd, spec, samples, sampleBuffers);
@@ -139,8 +146,15 @@ public final class ClipWriter {
     }
 
     /** Audio for samples [from, to), split where the audio segment changes. */
-    private static void writeAudio(FFmpegFrameRecorder recorder, AudioSynthesizer synth, List<TimedSegment> timeline,
-                                   long from, long to, ClipSpec spec, float[][] samples, FloatBuffer[] buffers)
+    private static void writeAudio(
+            FFmpegFrameRecorder recorder,
+            AudioSynthesizer synth,
+            List<TimedSegment> timeline,
+            long from,
+            long to,
+            ClipSpec spec,
+            float[][] samples,
+            FloatBuffer[] buffers)
             throws FFmpegFrameRecorder.Exception {
         int count = (int) (to - from);
         int done = 0;
@@ -203,15 +217,17 @@ public final class ClipWriter {
             }
             InjectedDefect audio = switch (s.audio().kind()) {
                 case SILENCE -> new InjectedDefect(DefectType.AUDIO_SILENCE, s.startSeconds(), s.endSeconds(), null);
-                case DEAD_CHANNEL -> new InjectedDefect(DefectType.AUDIO_CHANNEL_LOSS, s.startSeconds(), s.endSeconds(),
-                        spec.channels() - 1);
+                case DEAD_CHANNEL ->
+                    new InjectedDefect(
+                            DefectType.AUDIO_CHANNEL_LOSS, s.startSeconds(), s.endSeconds(), spec.channels() - 1);
                 case CLIPPED -> new InjectedDefect(DefectType.AUDIO_CLIPPING, s.startSeconds(), s.endSeconds(), null);
                 default -> null;
             };
             if (audio != null) {
                 add(truth, audio);
             }
-            if (s.audio().kind() == AudioKind.SYNC_BEEPS && SyncPattern.beyondAcceptability(s.audio().audioDelayMs())) {
+            if (s.audio().kind() == AudioKind.SYNC_BEEPS
+                    && SyncPattern.beyondAcceptability(s.audio().audioDelayMs())) {
                 add(truth, new InjectedDefect(DefectType.AV_SYNC_OFFSET, s.startSeconds(), s.endSeconds(), null));
             }
         }
@@ -221,9 +237,11 @@ public final class ClipWriter {
             while (dropped(spec, next)) {
                 next++;
             }
-            truth.add(new InjectedDefect(DefectType.FRAME_DROP, (double) first / spec.fps(), (double) next / spec.fps(), null));
+            truth.add(new InjectedDefect(
+                    DefectType.FRAME_DROP, (double) first / spec.fps(), (double) next / spec.fps(), null));
         }
-        truth.replaceAll(t -> t.defectType() == DefectType.AV_SYNC_OFFSET ? observableSyncOffset(spec, timeline, heard, t) : t);
+        truth.replaceAll(
+                t -> t.defectType() == DefectType.AV_SYNC_OFFSET ? observableSyncOffset(spec, timeline, heard, t) : t);
         truth.sort(Comparator.comparingDouble(InjectedDefect::startSeconds));
         return truth;
     }
@@ -234,19 +252,30 @@ public final class ClipWriter {
      * stream's first packet, shows only in content: from the first flash-and-beep pair under it (the beep, when the
      * audio is early), since between the pattern's events the picture and the sound carry nothing to line up.
      */
-    static InjectedDefect observableSyncOffset(ClipSpec spec, List<TimedSegment> timeline, List<TimedSegment> heard,
-            InjectedDefect offset) {
+    static InjectedDefect observableSyncOffset(
+            ClipSpec spec, List<TimedSegment> timeline, List<TimedSegment> heard, InjectedDefect offset) {
         double start = offset.startSeconds();
         boolean timestampsMoved = spec.audioShifts().stream()
-                .anyMatch(shift -> shift.atSeconds() > 0 && shift.atSeconds() <= start + 1e-9 && start < shift.endSeconds());
+                .anyMatch(shift ->
+                        shift.atSeconds() > 0 && shift.atSeconds() <= start + 1e-9 && start < shift.endSeconds());
         if (timestampsMoved) {
             return offset;
         }
-        TimedSegment pattern = timeline.stream().filter(s -> s.contains(start + 1e-9)).findFirst().orElseThrow();
-        TimedSegment sound = heard.stream().filter(s -> s.contains(start + 1e-9)).findFirst().orElseThrow();
-        double firstPair = SyncPattern.firstPairAfter(spec.seed(), spec.fps(), pattern.startSeconds(),
-                pattern.endSeconds(), start, sound.audio().audioDelayMs());
-        return Double.isNaN(firstPair) || firstPair >= offset.endSeconds() ? offset
+        TimedSegment pattern = timeline.stream()
+                .filter(s -> s.contains(start + 1e-9))
+                .findFirst()
+                .orElseThrow();
+        TimedSegment sound =
+                heard.stream().filter(s -> s.contains(start + 1e-9)).findFirst().orElseThrow();
+        double firstPair = SyncPattern.firstPairAfter(
+                spec.seed(),
+                spec.fps(),
+                pattern.startSeconds(),
+                pattern.endSeconds(),
+                start,
+                sound.audio().audioDelayMs());
+        return Double.isNaN(firstPair) || firstPair >= offset.endSeconds()
+                ? offset
                 : new InjectedDefect(offset.defectType(), firstPair, offset.endSeconds(), offset.channel());
     }
 
@@ -256,8 +285,10 @@ public final class ClipWriter {
             if (previous.defectType() == next.defectType()
                     && Objects.equals(previous.channel(), next.channel())
                     && Math.abs(previous.endSeconds() - next.startSeconds()) < 1e-9) {
-                truth.set(i, new InjectedDefect(previous.defectType(), previous.startSeconds(), next.endSeconds(),
-                        previous.channel()));
+                truth.set(
+                        i,
+                        new InjectedDefect(
+                                previous.defectType(), previous.startSeconds(), next.endSeconds(), previous.channel()));
                 return;
             }
         }

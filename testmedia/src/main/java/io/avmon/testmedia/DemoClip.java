@@ -27,7 +27,8 @@ public final class DemoClip {
     private DemoClip() {}
 
     public static ClipSpec spec() {
-        return ClipSpec.builder().seed(20_240_601L)
+        return ClipSpec.builder()
+                .seed(20_240_601L)
                 .segment(10, VideoKind.MOTION, AudioContent.PROGRAMME)
                 .segment(5, VideoKind.BLACK, AudioContent.PROGRAMME)
                 .segment(7, VideoKind.MOTION, AudioContent.PROGRAMME)

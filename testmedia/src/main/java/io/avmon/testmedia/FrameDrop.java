@@ -7,7 +7,8 @@ package io.avmon.testmedia;
 public record FrameDrop(double atSeconds, int frames) {
     public FrameDrop {
         if (!(atSeconds >= 0) || frames < 1) {
-            throw new IllegalArgumentException("a frame drop needs a time >= 0 and at least one frame: " + atSeconds + ", " + frames);
+            throw new IllegalArgumentException(
+                    "a frame drop needs a time >= 0 and at least one frame: " + atSeconds + ", " + frames);
         }
     }
 }

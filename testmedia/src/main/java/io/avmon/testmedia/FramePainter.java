@@ -17,6 +17,7 @@ final class FramePainter {
     private static final double PHOTO_LEG_SECONDS = 6;
     /** Sensor noise of the STATIC_NOISE kind, in 8-bit luma levels. */
     static final double SENSOR_NOISE_SIGMA = 2.5;
+
     private static final int LETTERBOX_BAR_ALIGN = 2;
 
     private final int width;
@@ -44,15 +45,19 @@ final class FramePainter {
 
     /** The last frame that was not FROZEN, which FROZEN repeats exactly. */
     private final byte[] lastContent;
+
     private boolean haveContent;
     /** The still scene STATIC_NOISE adds noise to, and the segment it was painted for. */
     private final byte[] stillBase;
+
     private double stillSegmentStart = Double.NaN;
     /** Frames per second of the clip, for the sync pattern's frame-exact flashes. */
     private int fps = 25;
+
     private final SplittableRandom frameNoise;
     /** Still pictures painted once (bars, the slide's stripes), by kind. */
     private final EnumMap<VideoKind, byte[]> stills = new EnumMap<>(VideoKind.class);
+
     private long tickerFrame;
 
     FramePainter(int width, int height, long seed) {
@@ -120,9 +125,9 @@ final class FramePainter {
             case DIP_TO_BLACK -> {
                 paintMotion(frame, t, 0, height);
                 double hold = Math.max(0, Math.min(1.0, segmentDuration - 1.0));
-                double gain = local < 0.5 ? 1 - local / 0.5
-                        : local < 0.5 + hold ? 0
-                        : local < 1.0 + hold ? (local - 0.5 - hold) / 0.5 : 1;
+                double gain = local < 0.5
+                        ? 1 - local / 0.5
+                        : local < 0.5 + hold ? 0 : local < 1.0 + hold ? (local - 0.5 - hold) / 0.5 : 1;
                 fade(frame, gain);
             }
             case FADE_THROUGH_BLACK -> {
@@ -133,9 +138,9 @@ final class FramePainter {
                 } else {
                     paintShot(frame, local, t, segmentIndex);
                 }
-                double gain = local < fadeOut ? 1 - local / fadeOut
-                        : local < fadeOut + hold ? 0
-                        : Math.min(1, (local - fadeOut - hold) / 1.5);
+                double gain = local < fadeOut
+                        ? 1 - local / fadeOut
+                        : local < fadeOut + hold ? 0 : Math.min(1, (local - fadeOut - hold) / 1.5);
                 fade(frame, gain);
             }
             case PHOTO_PAN -> paintPhoto(frame, local, segmentDuration, segmentIndex);
@@ -322,8 +327,8 @@ final class FramePainter {
         }
     }
 
-    private void paintTexture(byte[] frame, NoiseTexture texture, double ox, double oy, double zoom,
-                              int rowFrom, int rowTo) {
+    private void paintTexture(
+            byte[] frame, NoiseTexture texture, double ox, double oy, double zoom, int rowFrom, int rowTo) {
         double cx = width / 2.0;
         double cy = height / 2.0;
         for (int x = 0; x < width; x++) {
@@ -368,7 +373,8 @@ final class FramePainter {
         offset = frameNoise.nextInt(1 << NOISE_TABLE_BITS);
         for (int i = lumaSize; i < base.length; i++) {
             // Chroma noise at about half the luma sigma, as a camera's.
-            frame[i] = (byte) NoiseTexture.clamp((base[i] & 0xFF) + (sensorNoise[(offset + i) & NOISE_MASK] >> 1), 16, 240);
+            frame[i] = (byte)
+                    NoiseTexture.clamp((base[i] & 0xFF) + (sensorNoise[(offset + i) & NOISE_MASK] >> 1), 16, 240);
         }
     }
 
@@ -398,14 +404,30 @@ final class FramePainter {
     }
 
     /** A disc with diagonal stripes and a solid colour, moving on a Lissajous path. */
-    private record MovingObject(double radius, double ax, double ay, double wx, double wy, double phase,
-                                int stripeDark, int stripeLight, int cb, int cr) {
+    private record MovingObject(
+            double radius,
+            double ax,
+            double ay,
+            double wx,
+            double wy,
+            double phase,
+            int stripeDark,
+            int stripeLight,
+            int cb,
+            int cr) {
 
         static MovingObject random(SplittableRandom random, int width, int height) {
-            return new MovingObject(height * (0.08 + 0.06 * random.nextDouble()),
-                    width * (0.25 + 0.15 * random.nextDouble()), height * (0.2 + 0.15 * random.nextDouble()),
-                    0.6 + random.nextDouble(), 0.5 + random.nextDouble(), random.nextDouble() * 6.28,
-                    30 + random.nextInt(40), 170 + random.nextInt(60), 60 + random.nextInt(140), 60 + random.nextInt(140));
+            return new MovingObject(
+                    height * (0.08 + 0.06 * random.nextDouble()),
+                    width * (0.25 + 0.15 * random.nextDouble()),
+                    height * (0.2 + 0.15 * random.nextDouble()),
+                    0.6 + random.nextDouble(),
+                    0.5 + random.nextDouble(),
+                    random.nextDouble() * 6.28,
+                    30 + random.nextInt(40),
+                    170 + random.nextInt(60),
+                    60 + random.nextInt(140),
+                    60 + random.nextInt(140));
         }
 
         void draw(byte[] frame, double t, int width, int height, int rowFrom, int rowTo, byte[] tone) {

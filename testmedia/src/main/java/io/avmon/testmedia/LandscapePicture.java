@@ -25,6 +25,7 @@ final class LandscapePicture {
     private static final double OUTLINE_PERSISTENCE = 0.5;
     /** How far each ridge reads the ground texture from the others, pixels, so the layers do not repeat one another. */
     private static final int LAYER_OFFSET_X = 211;
+
     private static final int LAYER_OFFSET_Y = 97;
 
     /**
@@ -39,6 +40,7 @@ final class LandscapePicture {
     };
     /** Per ridge, far to near: haze towards the horizon colour, and the texture's contrast. */
     private static final double[] HAZE = {0.6, 0.3, 0.0};
+
     private static final double[] CONTRAST = {1.2, 2.0, 3.0};
 
     private LandscapePicture() {}
@@ -48,8 +50,8 @@ final class LandscapePicture {
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L);
         double[][] scene = SCENES[(int) Math.floorMod(seed, SCENES.length)];
         int groundWidth = width + LAYER_OFFSET_X * (HAZE.length - 1);
-        float[] ground = fractal(groundWidth, height + LAYER_OFFSET_Y * (HAZE.length - 1), DETAIL_CELLS,
-                GROUND_PERSISTENCE, random);
+        float[] ground = fractal(
+                groundWidth, height + LAYER_OFFSET_Y * (HAZE.length - 1), DETAIL_CELLS, GROUND_PERSISTENCE, random);
         float[] clouds = fractal(width, height, CLOUD_CELLS, OUTLINE_PERSISTENCE, random);
         double[][] ridges = new double[HAZE.length][];
         for (int layer = 0; layer < ridges.length; layer++) {
@@ -113,7 +115,8 @@ final class LandscapePicture {
                     double wx = smoothstep(0, 1, (double) (x % cell) / cell);
                     int at = ly * latticeWidth + lx;
                     double top = lattice[at] + (lattice[at + 1] - lattice[at]) * wx;
-                    double bottom = lattice[at + latticeWidth] + (lattice[at + latticeWidth + 1] - lattice[at + latticeWidth]) * wx;
+                    double bottom = lattice[at + latticeWidth]
+                            + (lattice[at + latticeWidth + 1] - lattice[at + latticeWidth]) * wx;
                     out[y * width + x] += (float) (amplitude * (top + (bottom - top) * wy));
                 }
             }

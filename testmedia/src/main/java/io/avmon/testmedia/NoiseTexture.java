@@ -17,6 +17,7 @@ final class NoiseTexture {
     final byte[] luma;
     /** Cb and Cr, CHROMA_SIZE x CHROMA_SIZE. */
     final byte[] cb;
+
     final byte[] cr;
     final double lumaMean;
 
@@ -75,8 +76,10 @@ final class NoiseTexture {
                     int lx = px / cell;
                     int lx1 = (lx + 1) % lattice;
                     float wx = weights[px % cell];
-                    float top = values[ly * lattice + lx] + (values[ly * lattice + lx1] - values[ly * lattice + lx]) * wx;
-                    float bottom = values[ly1 * lattice + lx] + (values[ly1 * lattice + lx1] - values[ly1 * lattice + lx]) * wx;
+                    float top =
+                            values[ly * lattice + lx] + (values[ly * lattice + lx1] - values[ly * lattice + lx]) * wx;
+                    float bottom = values[ly1 * lattice + lx]
+                            + (values[ly1 * lattice + lx1] - values[ly1 * lattice + lx]) * wx;
                     out[row + px] += amplitude * (top + (bottom - top) * wy);
                 }
             }

@@ -51,7 +51,8 @@ public final class PhotoLibrary {
             return "no photographs found in " + configured + " (-D" + DIRECTORY_PROPERTY + "): PHOTO_PAN painted the "
                     + "procedural texture instead";
         }
-        return String.format(Locale.ROOT, "%d photographs from %s (-D%s)", found.size(), configured, DIRECTORY_PROPERTY);
+        return String.format(
+                Locale.ROOT, "%d photographs from %s (-D%s)", found.size(), configured, DIRECTORY_PROPERTY);
     }
 
     private static List<Path> list(Path dir) {
@@ -60,9 +61,11 @@ public final class PhotoLibrary {
         }
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.filter(p -> {
-                String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png");
-            }).sorted().toList();
+                        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                        return name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png");
+                    })
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }
@@ -76,7 +79,8 @@ public final class PhotoLibrary {
     static PhotoTexture texture(long index, int frameWidth, int frameHeight) {
         if (System.getProperty(DIRECTORY_PROPERTY) == null) {
             int picture = (int) Math.floorMod(index, (long) GENERATED_COUNT);
-            return TEXTURES.computeIfAbsent("generated-" + picture + "@" + frameWidth + "x" + frameHeight,
+            return TEXTURES.computeIfAbsent(
+                    "generated-" + picture + "@" + frameWidth + "x" + frameHeight,
                     key -> PhotoTexture.generate(picture, frameWidth, frameHeight));
         }
         List<Path> found = files();
@@ -84,8 +88,8 @@ public final class PhotoLibrary {
             return null;
         }
         Path file = found.get((int) Math.floorMod(index, found.size()));
-        return TEXTURES.computeIfAbsent(file + "@" + frameWidth + "x" + frameHeight,
-                key -> PhotoTexture.load(file, frameWidth, frameHeight));
+        return TEXTURES.computeIfAbsent(
+                file + "@" + frameWidth + "x" + frameHeight, key -> PhotoTexture.load(file, frameWidth, frameHeight));
     }
 
     /** A photograph as Y'CbCr 4:2:0 planes, {@link #MARGIN} times the frame in each direction (cropped to fit). */

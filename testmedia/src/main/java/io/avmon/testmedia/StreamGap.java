@@ -9,7 +9,8 @@ package io.avmon.testmedia;
 public record StreamGap(double atSeconds, double durationSeconds) {
     public StreamGap {
         if (!(atSeconds > 0) || !(durationSeconds > 0)) {
-            throw new IllegalArgumentException("a gap needs a time > 0 and a positive duration: " + atSeconds + ", " + durationSeconds);
+            throw new IllegalArgumentException(
+                    "a gap needs a time > 0 and a positive duration: " + atSeconds + ", " + durationSeconds);
         }
     }
 }

@@ -12,16 +12,19 @@ import java.util.SplittableRandom;
 public final class SyncPattern {
     /** Flash length, frames: white (Y=235) over the whole picture. */
     public static final int FLASH_FRAMES = 2;
+
     public static final double BEEP_SECONDS = 0.06;
     public static final double BEEP_HZ = 1000;
     /** Beep peak: -12 dBFS, so the pattern sits near -24 LUFS, inside the loudness bounds. */
     public static final double BEEP_PEAK_DBFS = -12;
     /** Background noise RMS, linear (about -55 dBFS): audible floor, never silence, 40 dB under the beep. */
     static final double NOISE_RMS = 0.0018;
+
     static final double MAX_PHASE_SECONDS = 0.3;
     static final double EDGE_SECONDS = 0.5;
     /** ITU-R BT.1359 acceptability: audio late by more than 185 ms, or early by more than 90 ms. */
     public static final double ACCEPTABLE_LATE_MS = 185;
+
     public static final double ACCEPTABLE_EARLY_MS = 90;
 
     private SyncPattern() {}

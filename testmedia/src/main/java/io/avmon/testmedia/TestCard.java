@@ -27,6 +27,7 @@ public final class TestCard {
 
     /** BT.709 luma weights (kr, kb). */
     public static final double KR_709 = 0.2126;
+
     public static final double KB_709 = 0.0722;
 
     /**
@@ -35,8 +36,9 @@ public final class TestCard {
      */
     public static double[] limitedRangeYCbCr(double[] rgb, double kr, double kb) {
         double luma = kr * rgb[0] + (1 - kr - kb) * rgb[1] + kb * rgb[2];
-        return new double[] {16 + 219 * luma, 128 + 224 * (rgb[2] - luma) / (2 * (1 - kb)),
-                128 + 224 * (rgb[0] - luma) / (2 * (1 - kr))};
+        return new double[] {
+            16 + 219 * luma, 128 + 224 * (rgb[2] - luma) / (2 * (1 - kb)), 128 + 224 * (rgb[0] - luma) / (2 * (1 - kr))
+        };
     }
 
     /** SMPTE EG 1: seven 75% bars over 67% of the height, reverse castellations, then -I, white, +Q, black, PLUGE. */

@@ -38,11 +38,13 @@ final class TsSurgery {
         final long pts;
         /** Byte offset of the PES header in the file. */
         final int headerAt;
+
         final List<Integer> packets = new ArrayList<>();
         /** A picture that refers to none before it: the end of any damage's propagation. */
         boolean intra;
         /** A picture nothing after it refers past: where a gap may start or end (MPEG-2 I with closed GOPs, H.264 IDR). */
         boolean key;
+
         long frame;
 
         Pes(int pid, long pts, int headerAt) {
@@ -53,7 +55,9 @@ final class TsSurgery {
     }
 
     static List<InjectedDefect> apply(Path file, ClipSpec spec) throws IOException {
-        if (spec.damage().isEmpty() && spec.gaps().isEmpty() && spec.audioShifts().isEmpty()) {
+        if (spec.damage().isEmpty()
+                && spec.gaps().isEmpty()
+                && spec.audioShifts().isEmpty()) {
             return List.of();
         }
         byte[] ts = Files.readAllBytes(file);
@@ -109,15 +113,24 @@ final class TsSurgery {
         for (Pes pes : video) {
             pes.frame = Math.round((pes.pts - firstPts) / framePts);
         }
-        long[] keyFrames = video.stream().filter(p -> p.key).mapToLong(p -> p.frame).sorted().toArray();
-        long[] intraFrames = video.stream().filter(p -> p.intra).mapToLong(p -> p.frame).sorted().toArray();
+        long[] keyFrames = video.stream()
+                .filter(p -> p.key)
+                .mapToLong(p -> p.frame)
+                .sorted()
+                .toArray();
+        long[] intraFrames = video.stream()
+                .filter(p -> p.intra)
+                .mapToLong(p -> p.frame)
+                .sorted()
+                .toArray();
         long lastFrame = video.stream().mapToLong(p -> p.frame).max().orElse(0);
 
         List<InjectedDefect> truth = new ArrayList<>();
         boolean[] removed = new boolean[count];
         for (StreamGap gap : spec.gaps()) {
             long from = nextKey(keyFrames, Math.round(gap.atSeconds() * spec.fps()), lastFrame + 1);
-            long to = nextKey(keyFrames, Math.round((gap.atSeconds() + gap.durationSeconds()) * spec.fps()), lastFrame + 1);
+            long to = nextKey(
+                    keyFrames, Math.round((gap.atSeconds() + gap.durationSeconds()) * spec.fps()), lastFrame + 1);
             if (to <= from) {
                 continue;
             }
@@ -133,7 +146,8 @@ final class TsSurgery {
                     pes.packets.forEach(p -> removed[p] = true);
                 }
             }
-            truth.add(new InjectedDefect(DefectType.STREAM_STALL, (double) from / spec.fps(), (double) to / spec.fps(), null));
+            truth.add(new InjectedDefect(
+                    DefectType.STREAM_STALL, (double) from / spec.fps(), (double) to / spec.fps(), null));
         }
 
         List<long[]> corrupt = new ArrayList<>();
@@ -142,10 +156,15 @@ final class TsSurgery {
             long from = Math.round(damage.atSeconds() * spec.fps());
             long to = Math.round((damage.atSeconds() + damage.durationSeconds()) * spec.fps());
             for (Pes pes : video) {
-                if (pes.intra || pes.frame < from || pes.frame >= to || pes.packets.size() < 2 || removed[pes.packets.get(0)]) {
+                if (pes.intra
+                        || pes.frame < from
+                        || pes.frame >= to
+                        || pes.packets.size() < 2
+                        || removed[pes.packets.get(0)]) {
                     continue;
                 }
-                // Keep the first packet (PES, sequence and picture headers): the picture is decoded, its slices are not.
+                // Keep the first packet (PES, sequence and picture headers): the picture is decoded, its slices are
+                // not.
                 int n = pes.packets.size() - 1;
                 for (int k = 1 + n / 3; k <= Math.max(1, 1 + 2 * n / 3) && k < pes.packets.size(); k++) {
                     int packet = pes.packets.get(k);
@@ -166,12 +185,14 @@ final class TsSurgery {
                 continue;
             }
             if (run != null) {
-                truth.add(new InjectedDefect(DefectType.BLOCK_CORRUPTION, (double) run[0] / spec.fps(), (double) run[1] / spec.fps(), null));
+                truth.add(new InjectedDefect(
+                        DefectType.BLOCK_CORRUPTION, (double) run[0] / spec.fps(), (double) run[1] / spec.fps(), null));
             }
             run = c.clone();
         }
         if (run != null) {
-            truth.add(new InjectedDefect(DefectType.BLOCK_CORRUPTION, (double) run[0] / spec.fps(), (double) run[1] / spec.fps(), null));
+            truth.add(new InjectedDefect(
+                    DefectType.BLOCK_CORRUPTION, (double) run[0] / spec.fps(), (double) run[1] / spec.fps(), null));
         }
 
         for (AudioShift shift : spec.audioShifts()) {
@@ -187,8 +208,8 @@ final class TsSurgery {
      * the unshifted audio next to the stretch: the last {@code offset} of the stretch when the audio comes late, the
      * first when it comes early. A stretch that reaches the end of the clip keeps all of its late audio.
      */
-    private static void shiftAudio(byte[] ts, List<Pes> audio, boolean[] removed, AudioShift shift, long firstPts,
-                                   double frames, int fps) {
+    private static void shiftAudio(
+            byte[] ts, List<Pes> audio, boolean[] removed, AudioShift shift, long firstPts, double frames, int fps) {
         double clipEnd = frames / fps;
         double offsetSeconds = shift.offsetMs() / 1000;
         long offsetTicks = Math.round(offsetSeconds * PTS_HZ);
@@ -196,10 +217,14 @@ final class TsSurgery {
         boolean fromStart = shift.atSeconds() == 0;
         for (Pes pes : audio) {
             double t = (pes.pts - firstPts) / PTS_HZ;
-            if (pes.pts < 0 || (!fromStart && t < shift.atSeconds()) || t >= shift.endSeconds() || removed[pes.packets.get(0)]) {
+            if (pes.pts < 0
+                    || (!fromStart && t < shift.atSeconds())
+                    || t >= shift.endSeconds()
+                    || removed[pes.packets.get(0)]) {
                 continue;
             }
-            boolean overlapsAfter = offsetSeconds > 0 && shift.endSeconds() < clipEnd && t >= shift.endSeconds() - offsetSeconds;
+            boolean overlapsAfter =
+                    offsetSeconds > 0 && shift.endSeconds() < clipEnd && t >= shift.endSeconds() - offsetSeconds;
             boolean overlapsBefore = offsetSeconds < 0 && t < shift.atSeconds() - offsetSeconds;
             if (overlapsAfter || overlapsBefore) {
                 pes.packets.forEach(p -> removed[p] = true);
@@ -280,8 +305,11 @@ final class TsSurgery {
 
     /** A 33-bit PES timestamp in its five bytes (4-bit prefix, then 3 + 15 + 15 bits each closed by a marker bit). */
     private static long readTimestamp(byte[] ts, int p) {
-        return ((long) ((ts[p] >> 1) & 0x07) << 30) | ((long) (ts[p + 1] & 0xFF) << 22) | ((long) ((ts[p + 2] & 0xFF) >> 1) << 15)
-                | ((long) (ts[p + 3] & 0xFF) << 7) | ((ts[p + 4] & 0xFF) >> 1);
+        return ((long) ((ts[p] >> 1) & 0x07) << 30)
+                | ((long) (ts[p + 1] & 0xFF) << 22)
+                | ((long) ((ts[p + 2] & 0xFF) >> 1) << 15)
+                | ((long) (ts[p + 3] & 0xFF) << 7)
+                | ((ts[p + 4] & 0xFF) >> 1);
     }
 
     private static void writeTimestamp(byte[] ts, int p, long value) {
@@ -388,7 +416,9 @@ final class TsSurgery {
         byte[] head = head(ts, pes);
         int length = head.length;
         for (int i = 9; i + 5 < length; i++) {
-            if (head[i] == PICTURE_START[0] && head[i + 1] == PICTURE_START[1] && head[i + 2] == PICTURE_START[2]
+            if (head[i] == PICTURE_START[0]
+                    && head[i + 1] == PICTURE_START[1]
+                    && head[i + 2] == PICTURE_START[2]
                     && head[i + 3] == PICTURE_START[3]) {
                 return ((head[i + 5] & 0xFF) >> 3) & 0x07;
             }
@@ -425,7 +455,7 @@ final class TsSurgery {
                     switch (streamType) {
                         case 0x01, 0x02, 0x10, 0x1B, 0x24 -> videoPids.add(esPid);
                         case 0x03, 0x04, 0x0F, 0x11, 0x81, 0x87 -> audioPids.add(esPid);
-                        default -> { }
+                        default -> {}
                     }
                     p += 5 + esInfo;
                 }

@@ -3,7 +3,6 @@ package io.avmon.testmedia;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.zip.CRC32;
-
 import org.junit.jupiter.api.Test;
 
 /** PHOTO_PAN's pictures: generated, so a clip's pixels do not depend on what a machine has installed. */

@@ -1,21 +1,6 @@
 package io.avmon.benchmarks.accuracy;
 
 import com.sun.management.OperatingSystemMXBean;
-import java.io.File;
-import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.stream.Collectors;
-
 import io.avmon.cli.analyze.OfflineAnalysis;
 import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.defect.DefectKind;
@@ -24,6 +9,20 @@ import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectType;
 import io.avmon.testmedia.PhotoLibrary;
 import io.avmon.testmedia.TimedSegment;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Detection accuracy of the production detector graph on the {@link AccuracyCorpus}: writes the corpus, runs
@@ -48,11 +47,18 @@ public final class AccuracyBenchmark {
         AccuracyCorpus corpus = new AccuracyCorpus(profile);
 
         long t0 = System.nanoTime();
-        List<AccuracyCorpus.Written> clips = corpus.write(dir, Runtime.getRuntime().availableProcessors());
+        List<AccuracyCorpus.Written> clips =
+                corpus.write(dir, Runtime.getRuntime().availableProcessors());
         long t1 = System.nanoTime();
-        double mediaSeconds = clips.stream().mapToDouble(c -> c.clip().durationSeconds()).sum();
-        System.err.printf(Locale.ROOT, "corpus: %d clips, %.1f s of media in %s, written in %.1f s%n", clips.size(),
-                mediaSeconds, dir, (t1 - t0) / 1e9);
+        double mediaSeconds =
+                clips.stream().mapToDouble(c -> c.clip().durationSeconds()).sum();
+        System.err.printf(
+                Locale.ROOT,
+                "corpus: %d clips, %.1f s of media in %s, written in %.1f s%n",
+                clips.size(),
+                mediaSeconds,
+                dir,
+                (t1 - t0) / 1e9);
 
         AccuracyRun.Outcome outcome = AccuracyRun.analyseAndScore(profile, clips, tolerance);
         Scorer.Result result = outcome.result();
@@ -61,8 +67,18 @@ public final class AccuracyBenchmark {
         long t2 = t1 + Math.round(outcome.analysisSeconds() * 1e9);
         System.err.printf(Locale.ROOT, "analysis: %d events in %.1f s%n", events.size(), outcome.analysisSeconds());
 
-        String report = render(profile, corpus, clips, result, tolerance, dir, mediaSeconds, (t1 - t0) / 1e9,
-                (t2 - t1) / 1e9, events.size(), failures);
+        String report = render(
+                profile,
+                corpus,
+                clips,
+                result,
+                tolerance,
+                dir,
+                mediaSeconds,
+                (t1 - t0) / 1e9,
+                (t2 - t1) / 1e9,
+                events.size(),
+                failures);
         System.out.println(report);
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
@@ -71,28 +87,53 @@ public final class AccuracyBenchmark {
         System.err.println("written to " + out.toAbsolutePath());
     }
 
-    static String render(DetectionProfile profile, AccuracyCorpus corpus, List<AccuracyCorpus.Written> clips,
-                         Scorer.Result r, double tolerance, Path dir, double mediaSeconds, double writeSeconds,
-                         double analysisSeconds, int eventCount, List<String> failures) {
+    static String render(
+            DetectionProfile profile,
+            AccuracyCorpus corpus,
+            List<AccuracyCorpus.Written> clips,
+            Scorer.Result r,
+            double tolerance,
+            Path dir,
+            double mediaSeconds,
+            double writeSeconds,
+            double analysisSeconds,
+            int eventCount,
+            List<String> failures) {
         StringBuilder md = new StringBuilder();
         md.append("# Detection accuracy\n\n");
         md.append("Machine: ").append(machine()).append(".  \n");
         md.append("Code: ").append(provenance()).append(".  \n");
-        md.append("Date: ").append(LocalDate.now()).append(". Command (from the repository root, after `mvn -B -q -o -DskipTests install`):\n\n");
-        md.append("```sh\njava $(cat cli/target/launcher/jvm-options.txt) -Dlog4j2.configurationFile=log4j2-avmon.xml \\\n")
-          .append("  -cp \"benchmarks/target/classes:$(cat benchmarks/target/runtime-classpath.txt)\" \\\n")
-          .append("  io.avmon.benchmarks.accuracy.AccuracyBenchmark [corpus-dir]\n```\n\n");
+        md.append("Date: ")
+                .append(LocalDate.now())
+                .append(". Command (from the repository root, after `mvn -B -q -o -DskipTests install`):\n\n");
+        md.append(
+                        "```sh\njava $(cat cli/target/launcher/jvm-options.txt) -Dlog4j2.configurationFile=log4j2-avmon.xml \\\n")
+                .append("  -cp \"benchmarks/target/classes:$(cat benchmarks/target/runtime-classpath.txt)\" \\\n")
+                .append("  io.avmon.benchmarks.accuracy.AccuracyBenchmark [corpus-dir]\n```\n\n");
         long defects = r.matches().size() + r.misses().size();
-        md.append(String.format(Locale.ROOT,
+        md.append(String.format(
+                Locale.ROOT,
                 "Corpus: %d clips (%d hard-negative), %.1f s (%.1f min) of media, %d injected defects after merging, written "
                         + "in %.1f s on %d threads. Photographs: %s. Analysis: one `OfflineAnalysis` run "
                         + "(`DefectKind.defaultProfile()`, parallelism %d) over all files, %d defect events, %.1f s "
                         + "(%.1fx real time).%n%n",
-                clips.size(), clips.stream().filter(w -> AccuracyCorpus.HARD_NEGATIVE.equals(w.entry().group())).count(),
-                mediaSeconds, mediaSeconds / 60, defects, writeSeconds, Runtime.getRuntime().availableProcessors(),
-                PhotoLibrary.describe(), Math.min(clips.size(), Runtime.getRuntime().availableProcessors()), eventCount,
-                analysisSeconds, mediaSeconds / analysisSeconds));
-        md.append(String.format(Locale.ROOT,
+                clips.size(),
+                clips.stream()
+                        .filter(w ->
+                                AccuracyCorpus.HARD_NEGATIVE.equals(w.entry().group()))
+                        .count(),
+                mediaSeconds,
+                mediaSeconds / 60,
+                defects,
+                writeSeconds,
+                Runtime.getRuntime().availableProcessors(),
+                PhotoLibrary.describe(),
+                Math.min(clips.size(), Runtime.getRuntime().availableProcessors()),
+                eventCount,
+                analysisSeconds,
+                mediaSeconds / analysisSeconds));
+        md.append(String.format(
+                Locale.ROOT,
                 "Scoring (`Scorer`): final state per eventId; a report pairs with truth of the same class (and the same "
                         + "channel where the truth names one) when its onset is within %.1f s of the truth's (AV_SYNC_OFFSET, "
                         + "estimated over several flash-beep pairs, and LOUDNESS_VIOLATION, measured over a 3 s window: "
@@ -109,30 +150,57 @@ public final class AccuracyBenchmark {
                         + "on a hard negative, max |onset error| <= %.1f s. \"FP on hard neg\" counts false positives in "
                         + "hard-negative clips or overlapping a hard-negative segment (dip to black, fade through black, dark "
                         + "scene, letterbox, static noise, scene cuts, rainbow slide, quiet passage, sync pattern in sync or "
-                        + "within BT.1359's acceptability) in any clip.%n%n", tolerance, tolerance, TARGET_F1, TARGET_ONSET_S));
+                        + "within BT.1359's acceptability) in any clip.%n%n",
+                tolerance,
+                tolerance,
+                TARGET_F1,
+                TARGET_ONSET_S));
 
         md.append("## Read this first\n\n");
         md.append(readThisFirst(profile, r));
 
         md.append("\n## Per class\n\n");
-        md.append("| class | enabled | min dur | TP | FP | FN | precision | recall | F1 | mean \\|onset err\\| | max \\|onset err\\| | mean onset bias | mean \\|end err\\| | never closed | FP on hard neg | target |\n");
+        md.append(
+                "| class | enabled | min dur | TP | FP | FN | precision | recall | F1 | mean \\|onset err\\| | max \\|onset err\\| | mean onset bias | mean \\|end err\\| | never closed | FP on hard neg | target |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Scorer.ClassScore c : r.perClass().values()) {
             DetectionProfile.Policy policy = profile.policy(c.type());
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f s | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s |%n",
-                    c.type(), policy.enabled() ? "yes" : "**no**", policy.minDuration().toMillis() / 1000.0,
-                    c.tp(), c.fp(), c.fn(), f2(c.precision()), f2(c.recall()), f2(c.f1()),
-                    s3(c.meanAbsOnsetError()), s3(c.maxAbsOnsetError()), signed(c.meanOnsetBias()),
-                    s3(c.meanAbsEndError()), c.neverClosed(), c.hardNegativeFps(), verdict(profile, c)));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %.1f s | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s | %d | %d | %s |%n",
+                    c.type(),
+                    policy.enabled() ? "yes" : "**no**",
+                    policy.minDuration().toMillis() / 1000.0,
+                    c.tp(),
+                    c.fp(),
+                    c.fn(),
+                    f2(c.precision()),
+                    f2(c.recall()),
+                    f2(c.f1()),
+                    s3(c.meanAbsOnsetError()),
+                    s3(c.maxAbsOnsetError()),
+                    signed(c.meanOnsetBias()),
+                    s3(c.meanAbsEndError()),
+                    c.neverClosed(),
+                    c.hardNegativeFps(),
+                    verdict(profile, c)));
         }
         List<Scorer.ClassScore> enabled = r.perClass().values().stream()
-                .filter(c -> profile.policy(c.type()).enabled()).toList();
+                .filter(c -> profile.policy(c.type()).enabled())
+                .toList();
         int tp = enabled.stream().mapToInt(Scorer.ClassScore::tp).sum();
         int fp = enabled.stream().mapToInt(Scorer.ClassScore::fp).sum();
         int fn = enabled.stream().mapToInt(Scorer.ClassScore::fn).sum();
-        md.append(String.format(Locale.ROOT, "| **all enabled** | | | %d | %d | %d | %s | %s | %s | | | | | | %d | |%n%n", tp, fp, fn,
-                f2(tp + fp == 0 ? Double.NaN : (double) tp / (tp + fp)), f2(tp + fn == 0 ? Double.NaN : (double) tp / (tp + fn)),
-                f2(2.0 * tp + fp + fn == 0 ? Double.NaN : 2.0 * tp / (2.0 * tp + fp + fn)), r.hardNegativeFalsePositives().size()));
+        md.append(String.format(
+                Locale.ROOT,
+                "| **all enabled** | | | %d | %d | %d | %s | %s | %s | | | | | | %d | |%n%n",
+                tp,
+                fp,
+                fn,
+                f2(tp + fp == 0 ? Double.NaN : (double) tp / (tp + fp)),
+                f2(tp + fn == 0 ? Double.NaN : (double) tp / (tp + fn)),
+                f2(2.0 * tp + fp + fn == 0 ? Double.NaN : 2.0 * tp / (2.0 * tp + fp + fn)),
+                r.hardNegativeFalsePositives().size()));
 
         md.append("## Per format\n\n");
         appendPerFormat(md, clips, r);
@@ -140,51 +208,87 @@ public final class AccuracyBenchmark {
         md.append("\n## False positives on hard negatives\n\n");
         appendFps(md, r.hardNegativeFalsePositives());
         md.append("\n## Other false positives\n\n");
-        appendFps(md, r.falsePositives().stream().filter(f -> !(f.onHardNegative() || f.inHardNegativeClip())).toList());
+        appendFps(
+                md,
+                r.falsePositives().stream()
+                        .filter(f -> !(f.onHardNegative() || f.inHardNegativeClip()))
+                        .toList());
         md.append("\n## Missed (false negatives)\n\n");
         if (r.misses().isEmpty()) {
             md.append("None.\n");
         } else {
             md.append("| clip | class | truth | channel | clip content |\n|---|---|---|---|---|\n");
             for (Scorer.Miss m : r.misses()) {
-                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", m.streamId(), m.truth().defectType(),
-                        span(m.truth().startSeconds(), m.truth().endSeconds()), ch(m.truth().channel()), m.context()));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %s | %s | %s |%n",
+                        m.streamId(),
+                        m.truth().defectType(),
+                        span(m.truth().startSeconds(), m.truth().endSeconds()),
+                        ch(m.truth().channel()),
+                        m.context()));
             }
         }
-        md.append("\n## True positives\n\n<details><summary>").append(r.matches().size())
-          .append(" true positives</summary>\n\n| clip | class | truth | reported | onset err | end err |\n|---|---|---|---|---|---|\n");
+        md.append("\n## True positives\n\n<details><summary>")
+                .append(r.matches().size())
+                .append(
+                        " true positives</summary>\n\n| clip | class | truth | reported | onset err | end err |\n|---|---|---|---|---|---|\n");
         r.matches().stream()
-                .sorted(Comparator.comparing((Scorer.Match m) -> m.truth().defectType()).thenComparing(Scorer.Match::streamId)
+                .sorted(Comparator.comparing((Scorer.Match m) -> m.truth().defectType())
+                        .thenComparing(Scorer.Match::streamId)
                         .thenComparingDouble(m -> m.truth().startSeconds()))
-                .forEach(m -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", m.streamId(),
-                        m.truth().defectType(), span(m.truth().startSeconds(), m.truth().endSeconds()),
-                        m.report().endSeconds() == null ? String.format(Locale.ROOT, "%.3f-open", m.report().startSeconds())
+                .forEach(m -> md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %s | %s | %s | %s |%n",
+                        m.streamId(),
+                        m.truth().defectType(),
+                        span(m.truth().startSeconds(), m.truth().endSeconds()),
+                        m.report().endSeconds() == null
+                                ? String.format(
+                                        Locale.ROOT, "%.3f-open", m.report().startSeconds())
                                 : span(m.report().startSeconds(), m.report().endSeconds()),
-                        signed(m.onsetError()), signed(m.endError()))));
+                        signed(m.onsetError()),
+                        signed(m.endError()))));
         md.append("\n</details>\n");
 
         md.append("\n## Corpus\n\n");
-        md.append("Deterministic (`AccuracyCorpus`, a seed per clip; every position, length, level, offset, content kind and "
-                + "format below is drawn from it). Stereo 48 kHz AAC 192 kb/s in MPEG-TS. Formats, round robin per class (the "
-                + "sound classes use the first four, up to 540p):\n\n");
+        md.append(
+                "Deterministic (`AccuracyCorpus`, a seed per clip; every position, length, level, offset, content kind and "
+                        + "format below is drawn from it). Stereo 48 kHz AAC 192 kb/s in MPEG-TS. Formats, round robin per class (the "
+                        + "sound classes use the first four, up to 540p):\n\n");
         for (CorpusFormat f : CorpusFormat.ALL) {
             md.append("- ").append(f.label()).append('\n');
         }
         md.append("\nInjections: `damage` overwrites the slice data of every P/B picture in the stretch in the TS file "
-                + "(truth: to the next intra picture); `drop` leaves frames out at encoding, later frames keep their "
-                + "timestamps; `gap` cuts both tracks' packets from key frame to key frame; `audio` moves the audio packets' "
-                + "timestamps for the stretch. PHOTO_PAN: ").append(PhotoLibrary.describe()).append(". Truth is "
-                + "testmedia's `Clip.truth()`; LOUDNESS_VIOLATION truth is added by the harness for 1 kHz tone and programme "
-                + String.format(Locale.ROOT, "segments outside the profile's bounds (%.0f / %.0f LUFS) held for at least the "
-                        + "raise delay (testmedia gives no loudness truth itself).%n%n",
-                        loudness(profile).maxLufs(), loudness(profile).minLufs()));
+                        + "(truth: to the next intra picture); `drop` leaves frames out at encoding, later frames keep their "
+                        + "timestamps; `gap` cuts both tracks' packets from key frame to key frame; `audio` moves the audio packets' "
+                        + "timestamps for the stretch. PHOTO_PAN: ")
+                .append(PhotoLibrary.describe())
+                .append(". Truth is "
+                        + "testmedia's `Clip.truth()`; LOUDNESS_VIOLATION truth is added by the harness for 1 kHz tone and programme "
+                        + String.format(
+                                Locale.ROOT,
+                                "segments outside the profile's bounds (%.0f / %.0f LUFS) held for at least the "
+                                        + "raise delay (testmedia gives no loudness truth itself).%n%n",
+                                loudness(profile).maxLufs(),
+                                loudness(profile).minLufs()));
         md.append("<details><summary>").append(clips.size()).append(" clips</summary>\n\n");
-        md.append("| clip | group | duration | format: content (video+audio per segment); injections | truth |\n|---|---|---|---|---|\n");
+        md.append(
+                "| clip | group | duration | format: content (video+audio per segment); injections | truth |\n|---|---|---|---|---|\n");
         for (AccuracyCorpus.Written w : clips) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.1f s | %s | %s |%n", w.entry().name(), w.entry().group(),
-                    w.clip().durationSeconds(), w.entry().description(),
-                    w.truth().isEmpty() ? "-" : w.truth().stream().map(d -> d.defectType() + " " + span(d.startSeconds(), d.endSeconds())
-                            + (d.channel() == null ? "" : " ch" + d.channel())).collect(Collectors.joining("; "))));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %.1f s | %s | %s |%n",
+                    w.entry().name(),
+                    w.entry().group(),
+                    w.clip().durationSeconds(),
+                    w.entry().description(),
+                    w.truth().isEmpty()
+                            ? "-"
+                            : w.truth().stream()
+                                    .map(d -> d.defectType() + " " + span(d.startSeconds(), d.endSeconds())
+                                            + (d.channel() == null ? "" : " ch" + d.channel()))
+                                    .collect(Collectors.joining("; "))));
         }
         md.append("\n</details>\n");
         if (!failures.isEmpty()) {
@@ -198,9 +302,11 @@ public final class AccuracyBenchmark {
     static String verdict(DetectionProfile profile, Scorer.ClassScore c) {
         List<String> misses = missedTargets(c);
         boolean hasTruth = c.tp() + c.fn() > 0;
-        return !profile.policy(c.type()).enabled() ? "not scored: detector disabled in defaults"
-                : !hasTruth ? "no truth in corpus (FP only)"
-                : misses.isEmpty() ? "**met**" : "**missed**: " + String.join(", ", misses);
+        return !profile.policy(c.type()).enabled()
+                ? "not scored: detector disabled in defaults"
+                : !hasTruth
+                        ? "no truth in corpus (FP only)"
+                        : misses.isEmpty() ? "**met**" : "**missed**: " + String.join(", ", misses);
     }
 
     static List<String> missedTargets(Scorer.ClassScore c) {
@@ -224,8 +330,15 @@ public final class AccuracyBenchmark {
         for (Scorer.ClassScore c : r.perClass().values()) {
             List<String> m = missedTargets(c);
             if (profile.policy(c.type()).enabled() && c.tp() + c.fn() > 0 && !m.isEmpty()) {
-                missed.add(String.format(Locale.ROOT, "%s (%s: F1 %s, %d FN, %d FP, max |onset err| %s)", c.type(),
-                        String.join(", ", m), f2(c.f1()), c.fn(), c.fp(), s3(c.maxAbsOnsetError())));
+                missed.add(String.format(
+                        Locale.ROOT,
+                        "%s (%s: F1 %s, %d FN, %d FP, max |onset err| %s)",
+                        c.type(),
+                        String.join(", ", m),
+                        f2(c.f1()),
+                        c.fn(),
+                        c.fp(),
+                        s3(c.maxAbsOnsetError())));
             }
         }
         if (missed.isEmpty() && r.hardNegativeFalsePositives().isEmpty()) {
@@ -235,7 +348,9 @@ public final class AccuracyBenchmark {
                     + "clip by clip, and left as they are for the detectors' owner:\n");
             missed.forEach(m -> md.append("- ").append(m).append('\n'));
             if (!r.hardNegativeFalsePositives().isEmpty()) {
-                md.append("- ").append(r.hardNegativeFalsePositives().size()).append(" false positive(s) on hard negatives\n");
+                md.append("- ")
+                        .append(r.hardNegativeFalsePositives().size())
+                        .append(" false positive(s) on hard negatives\n");
             }
             md.append('\n');
         }
@@ -243,8 +358,11 @@ public final class AccuracyBenchmark {
         for (Scorer.ClassScore c : r.perClass().values()) {
             String why = DIAGNOSES.get(c.type());
             if (why != null && (c.fn() + c.fp() > 0 || !missedTargets(c).isEmpty())) {
-                md.append(diagnosed ? "" : "What is still missed or raised wrongly, and why, as diagnosed from the "
-                        + "converter's features on this corpus:\n");
+                md.append(
+                        diagnosed
+                                ? ""
+                                : "What is still missed or raised wrongly, and why, as diagnosed from the "
+                                        + "converter's features on this corpus:\n");
                 md.append(why);
                 diagnosed = true;
             }
@@ -321,10 +439,18 @@ public final class AccuracyBenchmark {
         for (CorpusFormat f : CorpusFormat.ALL) {
             String label = f.label();
             long n = clips.stream().filter(w -> w.entry().format().equals(f)).count();
-            long tp = r.matches().stream().filter(m -> label.equals(formatOf.get(m.streamId()))).count();
-            long fn = r.misses().stream().filter(m -> label.equals(formatOf.get(m.streamId()))).count();
-            long fp = r.falsePositives().stream().filter(x -> label.equals(formatOf.get(x.report().streamId()))).count();
-            long hn = r.hardNegativeFalsePositives().stream().filter(x -> label.equals(formatOf.get(x.report().streamId()))).count();
+            long tp = r.matches().stream()
+                    .filter(m -> label.equals(formatOf.get(m.streamId())))
+                    .count();
+            long fn = r.misses().stream()
+                    .filter(m -> label.equals(formatOf.get(m.streamId())))
+                    .count();
+            long fp = r.falsePositives().stream()
+                    .filter(x -> label.equals(formatOf.get(x.report().streamId())))
+                    .count();
+            long hn = r.hardNegativeFalsePositives().stream()
+                    .filter(x -> label.equals(formatOf.get(x.report().streamId())))
+                    .count();
             md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d |%n", label, n, tp, fn, fp, hn));
         }
     }
@@ -337,15 +463,27 @@ public final class AccuracyBenchmark {
         md.append("| clip | class | reported | channel | segment(s) under it |\n|---|---|---|---|---|\n");
         for (Scorer.FalsePositive f : fps) {
             Scorer.Reported rep = f.report();
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", rep.streamId(), rep.type(),
-                    rep.endSeconds() == null ? String.format(Locale.ROOT, "%.3f-open", rep.startSeconds())
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %s | %s |%n",
+                    rep.streamId(),
+                    rep.type(),
+                    rep.endSeconds() == null
+                            ? String.format(Locale.ROOT, "%.3f-open", rep.startSeconds())
                             : span(rep.startSeconds(), rep.endSeconds()),
-                    ch(rep.channel()), f.segments().stream().map(AccuracyBenchmark::segment).collect(Collectors.joining("; "))));
+                    ch(rep.channel()),
+                    f.segments().stream().map(AccuracyBenchmark::segment).collect(Collectors.joining("; "))));
         }
     }
 
     private static String segment(TimedSegment s) {
-        return String.format(Locale.ROOT, "%s+%s [%.2f, %.2f)%s", s.video(), s.audio(), s.startSeconds(), s.endSeconds(),
+        return String.format(
+                Locale.ROOT,
+                "%s+%s [%.2f, %.2f)%s",
+                s.video(),
+                s.audio(),
+                s.startSeconds(),
+                s.endSeconds(),
                 s.isHardNegative() ? " (hard neg.)" : "");
     }
 
@@ -373,12 +511,18 @@ public final class AccuracyBenchmark {
     static String provenance() {
         List<String> parts = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            String name = Path.of(entry).getFileName() == null ? "" : Path.of(entry).getFileName().toString();
-            if (name.startsWith("avmon-job-") || name.startsWith("avmon-testmedia-") || name.startsWith("avmon-converter-")
+            String name = Path.of(entry).getFileName() == null
+                    ? ""
+                    : Path.of(entry).getFileName().toString();
+            if (name.startsWith("avmon-job-")
+                    || name.startsWith("avmon-testmedia-")
+                    || name.startsWith("avmon-converter-")
                     || name.startsWith("avmon-cli-")) {
                 try {
-                    parts.add(name + " built " + Files.getLastModifiedTime(Path.of(entry)).toInstant()
-                            .truncatedTo(ChronoUnit.SECONDS));
+                    parts.add(name + " built "
+                            + Files.getLastModifiedTime(Path.of(entry))
+                                    .toInstant()
+                                    .truncatedTo(ChronoUnit.SECONDS));
                 } catch (IOException ignored) {
                     // not there
                 }
@@ -387,8 +531,13 @@ public final class AccuracyBenchmark {
         String head = git("rev-parse", "--short", "HEAD");
         String dirty = git("status", "--porcelain", "--", "job", "cli", "converter", "testmedia", "benchmarks");
         if (head != null) {
-            parts.add(0, "git " + head + (dirty == null || dirty.isBlank() ? ""
-                    : " + " + dirty.lines().count() + " uncommitted change(s) in job/, cli/, converter/, testmedia/, benchmarks/"));
+            parts.add(
+                    0,
+                    "git " + head
+                            + (dirty == null || dirty.isBlank()
+                                    ? ""
+                                    : " + " + dirty.lines().count()
+                                            + " uncommitted change(s) in job/, cli/, converter/, testmedia/, benchmarks/"));
         }
         return parts.isEmpty() ? "unknown" : String.join(", ", parts);
     }
@@ -410,8 +559,11 @@ public final class AccuracyBenchmark {
     static String machine() {
         String cpu = "unknown CPU";
         try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse(cpu);
         } catch (IOException ignored) {
             // not Linux
         }
@@ -419,8 +571,14 @@ public final class AccuracyBenchmark {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
             mem = os.getTotalMemorySize();
         }
-        return String.format(Locale.ROOT, "%d vCPU %s, %d GB, %s %s, %s", Runtime.getRuntime().availableProcessors(), cpu,
-                Math.round(mem / 1e9), System.getProperty("java.vm.name"), System.getProperty("java.version"),
+        return String.format(
+                Locale.ROOT,
+                "%d vCPU %s, %d GB, %s %s, %s",
+                Runtime.getRuntime().availableProcessors(),
+                cpu,
+                Math.round(mem / 1e9),
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     }
 

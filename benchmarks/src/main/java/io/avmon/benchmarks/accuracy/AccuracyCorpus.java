@@ -1,5 +1,15 @@
 package io.avmon.benchmarks.accuracy;
 
+import io.avmon.job.core.DetectionProfile;
+import io.avmon.job.detect.LoudnessDetector;
+import io.avmon.schema.DefectType;
+import io.avmon.testmedia.AudioContent;
+import io.avmon.testmedia.Clip;
+import io.avmon.testmedia.ClipSpec;
+import io.avmon.testmedia.ClipWriter;
+import io.avmon.testmedia.InjectedDefect;
+import io.avmon.testmedia.TimedSegment;
+import io.avmon.testmedia.VideoKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,17 +24,6 @@ import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-
-import io.avmon.job.core.DetectionProfile;
-import io.avmon.job.detect.LoudnessDetector;
-import io.avmon.schema.DefectType;
-import io.avmon.testmedia.AudioContent;
-import io.avmon.testmedia.Clip;
-import io.avmon.testmedia.ClipSpec;
-import io.avmon.testmedia.ClipWriter;
-import io.avmon.testmedia.InjectedDefect;
-import io.avmon.testmedia.TimedSegment;
-import io.avmon.testmedia.VideoKind;
 
 /**
  * A deterministic fault-injection corpus written with testmedia: for every defect class, ten or more clips with two
@@ -52,13 +51,19 @@ public final class AccuracyCorpus {
      * One clip to write. {@code group}: the defect class it exercises, or "hard-negative". {@code inSlice}: part of
      * the small slice the test suite runs ({@link #SLICE}).
      */
-    public record Entry(String name, String group, CorpusFormat format, String description, ClipSpec spec, boolean inSlice) {}
+    public record Entry(
+            String name, String group, CorpusFormat format, String description, ClipSpec spec, boolean inSlice) {}
 
     /** A written clip with the truth it is scored against. */
     public record Written(Entry entry, Clip clip, List<InjectedDefect> truth) {
         public Scorer.ClipTruth toClipTruth() {
-            return new Scorer.ClipTruth(entry.name(), entry.description(), clip.durationSeconds(), truth,
-                    clip.segments(), HARD_NEGATIVE.equals(entry.group()));
+            return new Scorer.ClipTruth(
+                    entry.name(),
+                    entry.description(),
+                    clip.durationSeconds(),
+                    truth,
+                    clip.segments(),
+                    HARD_NEGATIVE.equals(entry.group()));
         }
     }
 
@@ -72,10 +77,28 @@ public final class AccuracyCorpus {
      * frames), sync-04 (audio timestamps moved mid-stream) and sync-05 (the beeps late in the content, timestamps
      * intact).
      */
-    static final Set<String> SLICE = Set.of("black-01", "frozen-01", "frozen-03", "frozen-11", "bars-01", "drop-01",
-            "block-03", "block-12", "stall-01", "silence-01", "clipping-01", "chloss-01", "loud-09", "sync-04", "sync-05",
-            "hn-dip", "hn-fade", "hn-static",
-            "hn-loud-legal-programme", "hn-sync-in-sync", "hn-sync+60");
+    static final Set<String> SLICE = Set.of(
+            "black-01",
+            "frozen-01",
+            "frozen-03",
+            "frozen-11",
+            "bars-01",
+            "drop-01",
+            "block-03",
+            "block-12",
+            "stall-01",
+            "silence-01",
+            "clipping-01",
+            "chloss-01",
+            "loud-09",
+            "sync-04",
+            "sync-05",
+            "hn-dip",
+            "hn-fade",
+            "hn-static",
+            "hn-loud-legal-programme",
+            "hn-sync-in-sync",
+            "hn-sync+60");
 
     /** The programme's loudness with no gain (AudioSynthesizer's calibration). */
     static final double PROGRAMME_LUFS = -23;
@@ -88,15 +111,27 @@ public final class AccuracyCorpus {
 
     private static final AudioContent P = AudioContent.PROGRAMME;
     /** Picture around the picture defects: programme and the hard negatives that do not look like the defect. */
-    private static final List<VideoKind> PROGRAMME_PICTURES = List.of(VideoKind.MOTION, VideoKind.PHOTO_PAN,
-            VideoKind.SCENE_CUTS, VideoKind.LETTERBOX, VideoKind.DARK_SCENE, VideoKind.STATIC_NOISE);
+    private static final List<VideoKind> PROGRAMME_PICTURES = List.of(
+            VideoKind.MOTION,
+            VideoKind.PHOTO_PAN,
+            VideoKind.SCENE_CUTS,
+            VideoKind.LETTERBOX,
+            VideoKind.DARK_SCENE,
+            VideoKind.STATIC_NOISE);
     /** Picture under the sound defects, where black and dips are fair game too. */
-    private static final List<VideoKind> ANY_PICTURE = List.of(VideoKind.MOTION, VideoKind.PHOTO_PAN, VideoKind.SCENE_CUTS,
-            VideoKind.LETTERBOX, VideoKind.DARK_SCENE, VideoKind.STATIC_NOISE, VideoKind.DIP_TO_BLACK,
-            VideoKind.FADE_THROUGH_BLACK, VideoKind.RAINBOW_SLIDE);
+    private static final List<VideoKind> ANY_PICTURE = List.of(
+            VideoKind.MOTION,
+            VideoKind.PHOTO_PAN,
+            VideoKind.SCENE_CUTS,
+            VideoKind.LETTERBOX,
+            VideoKind.DARK_SCENE,
+            VideoKind.STATIC_NOISE,
+            VideoKind.DIP_TO_BLACK,
+            VideoKind.FADE_THROUGH_BLACK,
+            VideoKind.RAINBOW_SLIDE);
     /** Sound around the defects: programme, a quiet passage, and the programme a little up or down. */
-    private static final List<AudioContent> PROGRAMME_SOUNDS = List.of(P, P, AudioContent.QUIET, AudioContent.programme(2),
-            AudioContent.programme(-6));
+    private static final List<AudioContent> PROGRAMME_SOUNDS =
+            List.of(P, P, AudioContent.QUIET, AudioContent.programme(2), AudioContent.programme(-6));
 
     private final DetectionProfile profile;
     private final double upperLufs;
@@ -104,7 +139,8 @@ public final class AccuracyCorpus {
 
     public AccuracyCorpus(DetectionProfile profile) {
         this.profile = profile;
-        LoudnessDetector.Thresholds loudness = profile.thresholds(DefectType.LOUDNESS_VIOLATION, LoudnessDetector.Thresholds.class);
+        LoudnessDetector.Thresholds loudness =
+                profile.thresholds(DefectType.LOUDNESS_VIOLATION, LoudnessDetector.Thresholds.class);
         this.upperLufs = loudness.maxLufs();
         this.lowerLufs = loudness.minLufs();
     }
@@ -128,21 +164,31 @@ public final class AccuracyCorpus {
 
     /** Black held near and well above the raise delay, sometimes with the sound gone too. */
     private void blackFrames(List<Entry> e, int clips) {
-        pictureDefects(e, DefectType.BLACK_FRAMES, clips, (c, length) -> c.then(length, VideoKind.BLACK,
-                c.random.nextInt(4) == 0 ? AudioContent.SILENCE : programmeSound(c)));
+        pictureDefects(
+                e,
+                DefectType.BLACK_FRAMES,
+                clips,
+                (c, length) -> c.then(
+                        length, VideoKind.BLACK, c.random.nextInt(4) == 0 ? AudioContent.SILENCE : programmeSound(c)));
     }
 
     /** The last picture repeated while the sound plays on. */
     private void frozenFrames(List<Entry> e, int clips) {
-        pictureDefects(e, DefectType.FROZEN_FRAMES, clips, (c, length) -> c.then(length, VideoKind.FROZEN, programmeSound(c)));
+        pictureDefects(
+                e, DefectType.FROZEN_FRAMES, clips, (c, length) -> c.then(length, VideoKind.FROZEN, programmeSound(c)));
     }
 
     /** SMPTE, EBU or HD bars, with line-up tone, programme or nothing under them. */
     private void colourBars(List<Entry> e, int clips) {
         // Line-up tone at -20 dBFS: 2 LU under the loudness bound (EBU's -18 dBFS alignment level sits on it).
-        pictureDefects(e, DefectType.COLOR_BARS, clips, (c, length) -> c.then(length,
-                c.pick(List.of(VideoKind.COLOR_BARS, VideoKind.COLOR_BARS_EBU, VideoKind.COLOR_BARS_HD)),
-                c.pick(List.of(AudioContent.tone1k(-20), P, AudioContent.SILENCE))));
+        pictureDefects(
+                e,
+                DefectType.COLOR_BARS,
+                clips,
+                (c, length) -> c.then(
+                        length,
+                        c.pick(List.of(VideoKind.COLOR_BARS, VideoKind.COLOR_BARS_EBU, VideoKind.COLOR_BARS_HD)),
+                        c.pick(List.of(AudioContent.tone1k(-20), P, AudioContent.SILENCE))));
     }
 
     /**
@@ -210,7 +256,8 @@ public final class AccuracyCorpus {
         double min = minSeconds(DefectType.STREAM_STALL);
         for (int i = 0; i < clips; i++) {
             ClipPlan c = plan(DefectType.STREAM_STALL, i, rotate(CorpusFormat.PICTURE, 1));
-            VideoKind picture = c.pick(List.of(VideoKind.MOTION, VideoKind.PHOTO_PAN, VideoKind.LETTERBOX, VideoKind.DARK_SCENE));
+            VideoKind picture =
+                    c.pick(List.of(VideoKind.MOTION, VideoKind.PHOTO_PAN, VideoKind.LETTERBOX, VideoKind.DARK_SCENE));
             double gop = c.format.gopSeconds();
             List<double[]> gaps = new ArrayList<>();
             double t = c.nextKeyFrame(c.uniform(2.5, 4));
@@ -244,8 +291,16 @@ public final class AccuracyCorpus {
     }
 
     /** Two defects of a sound class, in a clip of programme pictures, at least {@code minGap} s of programme apart. */
-    private void soundDefect(List<Entry> e, DefectType type, int clips, AudioContent defect, double nearFrom,
-                             double nearTo, double aboveFrom, double aboveTo, double minGap) {
+    private void soundDefect(
+            List<Entry> e,
+            DefectType type,
+            int clips,
+            AudioContent defect,
+            double nearFrom,
+            double nearTo,
+            double aboveFrom,
+            double aboveTo,
+            double minGap) {
         double min = minSeconds(type);
         for (int i = 0; i < clips; i++) {
             ClipPlan c = plan(type, i, CorpusFormat.SOUND);
@@ -276,8 +331,12 @@ public final class AccuracyCorpus {
             for (double length : nearAndAbove(c, min + windowFill, 0.5, 1.5, 2, 5)) {
                 AudioContent violation = switch (kind) {
                     case 0 -> AudioContent.tone1k(tenth(Math.min(-3, upperLufs + c.uniform(2, 12))));
-                    case 1 -> AudioContent.programme(tenth(upperLufs - PROGRAMME_LUFS + PROGRAMME_MARGIN_LU + c.uniform(0, 3)));
-                    case 2 -> AudioContent.programme(tenth(lowerLufs - PROGRAMME_LUFS - PROGRAMME_MARGIN_LU - c.uniform(2, 7)));
+                    case 1 ->
+                        AudioContent.programme(
+                                tenth(upperLufs - PROGRAMME_LUFS + PROGRAMME_MARGIN_LU + c.uniform(0, 3)));
+                    case 2 ->
+                        AudioContent.programme(
+                                tenth(lowerLufs - PROGRAMME_LUFS - PROGRAMME_MARGIN_LU - c.uniform(2, 7)));
                     default -> AudioContent.tone1k(tenth(lowerLufs - c.uniform(3, 8)));
                 };
                 c.then(length, c.pick(PROGRAMME_PICTURES), violation);
@@ -303,7 +362,10 @@ public final class AccuracyCorpus {
             ClipPlan c = plan(DefectType.AV_SYNC_OFFSET, i, CorpusFormat.SOUND);
             double offset = Math.round(i % 2 == 0 ? c.uniform(250, 400) : -c.uniform(120, 250));
             if (c.random.nextBoolean()) {
-                c.then(c.uniform(2, 4), c.pick(List.of(VideoKind.MOTION, VideoKind.PHOTO_PAN, VideoKind.SCENE_CUTS)), P);
+                c.then(
+                        c.uniform(2, 4),
+                        c.pick(List.of(VideoKind.MOTION, VideoKind.PHOTO_PAN, VideoKind.SCENE_CUTS)),
+                        P);
             }
             double stretch = c.random.nextInt(4) == 0 ? c.uniform(6, 8) : c.uniform(9, 14);
             switch (i % 3) {
@@ -312,9 +374,10 @@ public final class AccuracyCorpus {
                     c.then(at - c.now() + stretch + c.uniform(4, 6), VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0));
                     c.shiftAudio(at, stretch, offset);
                 }
-                case 1 -> c.then(c.uniform(2, 4), VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0))
-                        .then(stretch, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(offset))
-                        .then(c.uniform(4, 6), VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0));
+                case 1 ->
+                    c.then(c.uniform(2, 4), VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0))
+                            .then(stretch, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(offset))
+                            .then(c.uniform(4, 6), VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0));
                 default -> {
                     c.then(stretch + 1, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0));
                     c.shiftAudio(0, c.now(), offset);
@@ -328,23 +391,57 @@ public final class AccuracyCorpus {
     private void hardNegatives(List<Entry> e) {
         double legalTone = upperLufs - 1.0;
         double loudLegalGain = upperLufs - PROGRAMME_LUFS - PROGRAMME_MARGIN_LU;
-        hardNegative(e, "hn-dip", 0, c -> c.then(3, VideoKind.PHOTO_PAN, P).then(2, VideoKind.DIP_TO_BLACK, P)
-                .then(3, VideoKind.MOTION, P).then(2.5, VideoKind.DIP_TO_BLACK, P).then(2, VideoKind.MOTION, P));
-        hardNegative(e, "hn-fade", 1, c -> c.then(3, VideoKind.MOTION, P).then(3.5, VideoKind.FADE_THROUGH_BLACK, P)
-                .then(2, VideoKind.SCENE_CUTS, P).then(4, VideoKind.FADE_THROUGH_BLACK, AudioContent.QUIET).then(2, VideoKind.PHOTO_PAN, P));
+        hardNegative(
+                e,
+                "hn-dip",
+                0,
+                c -> c.then(3, VideoKind.PHOTO_PAN, P)
+                        .then(2, VideoKind.DIP_TO_BLACK, P)
+                        .then(3, VideoKind.MOTION, P)
+                        .then(2.5, VideoKind.DIP_TO_BLACK, P)
+                        .then(2, VideoKind.MOTION, P));
+        hardNegative(
+                e,
+                "hn-fade",
+                1,
+                c -> c.then(3, VideoKind.MOTION, P)
+                        .then(3.5, VideoKind.FADE_THROUGH_BLACK, P)
+                        .then(2, VideoKind.SCENE_CUTS, P)
+                        .then(4, VideoKind.FADE_THROUGH_BLACK, AudioContent.QUIET)
+                        .then(2, VideoKind.PHOTO_PAN, P));
         hardNegative(e, "hn-dark", 2, c -> c.then(8, VideoKind.DARK_SCENE, P));
         hardNegative(e, "hn-letterbox", 5, c -> c.then(8, VideoKind.LETTERBOX, P));
         hardNegative(e, "hn-static", 0, c -> c.then(8, VideoKind.STATIC_NOISE, P));
         hardNegative(e, "hn-cuts", 4, c -> c.then(8, VideoKind.SCENE_CUTS, P));
-        hardNegative(e, "hn-rainbow", 0, c -> c.then(2, VideoKind.MOTION, P).then(8, VideoKind.RAINBOW_SLIDE, P)
-                .then(2, VideoKind.MOTION, P));
+        hardNegative(
+                e,
+                "hn-rainbow",
+                0,
+                c -> c.then(2, VideoKind.MOTION, P)
+                        .then(8, VideoKind.RAINBOW_SLIDE, P)
+                        .then(2, VideoKind.MOTION, P));
         hardNegative(e, "hn-photo", 6, c -> c.then(5, VideoKind.PHOTO_PAN, P).then(5, VideoKind.PHOTO_PAN, P));
-        hardNegative(e, "hn-quiet", 3, c -> c.then(3, VideoKind.MOTION, P).then(8, VideoKind.MOTION, AudioContent.QUIET)
-                .then(3, VideoKind.MOTION, P));
-        hardNegative(e, "hn-loud-legal-tone", 0, c -> c.then(3, VideoKind.MOTION, P)
-                .then(11, VideoKind.MOTION, AudioContent.tone1k(legalTone)).then(3, VideoKind.MOTION, P));
-        hardNegative(e, "hn-loud-legal-programme", 1, c -> c.then(3, VideoKind.PHOTO_PAN, P)
-                .then(13, VideoKind.SCENE_CUTS, AudioContent.programme(loudLegalGain)).then(3, VideoKind.MOTION, P));
+        hardNegative(
+                e,
+                "hn-quiet",
+                3,
+                c -> c.then(3, VideoKind.MOTION, P)
+                        .then(8, VideoKind.MOTION, AudioContent.QUIET)
+                        .then(3, VideoKind.MOTION, P));
+        hardNegative(
+                e,
+                "hn-loud-legal-tone",
+                0,
+                c -> c.then(3, VideoKind.MOTION, P)
+                        .then(11, VideoKind.MOTION, AudioContent.tone1k(legalTone))
+                        .then(3, VideoKind.MOTION, P));
+        hardNegative(
+                e,
+                "hn-loud-legal-programme",
+                1,
+                c -> c.then(3, VideoKind.PHOTO_PAN, P)
+                        .then(13, VideoKind.SCENE_CUTS, AudioContent.programme(loudLegalGain))
+                        .then(3, VideoKind.MOTION, P));
         hardNegative(e, "hn-sync-in-sync", 0, c -> c.then(16, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0)));
         // Shifts inside BT.1359's acceptability, from the detectable (+60 / -40 ms) to near the bound.
         double[][] withinTolerance = {{60, 1}, {-40, 0}, {130, 3}, {-65, 2}};
@@ -358,7 +455,8 @@ public final class AccuracyCorpus {
     }
 
     private void hardNegative(List<Entry> e, String name, int format, Consumer<ClipPlan> content) {
-        long seed = 9000 + e.stream().filter(x -> HARD_NEGATIVE.equals(x.group())).count();
+        long seed =
+                9000 + e.stream().filter(x -> HARD_NEGATIVE.equals(x.group())).count();
         ClipPlan c = new ClipPlan(CorpusFormat.ALL.get(format), seed);
         content.accept(c);
         e.add(new Entry(name, HARD_NEGATIVE, c.format, c.description(), c.spec(), SLICE.contains(name)));
@@ -369,8 +467,8 @@ public final class AccuracyCorpus {
     }
 
     /** One duration near {@code min} and one well above it, in a seeded order. */
-    private static List<Double> nearAndAbove(ClipPlan c, double min, double nearFrom, double nearTo, double aboveFrom,
-                                             double aboveTo) {
+    private static List<Double> nearAndAbove(
+            ClipPlan c, double min, double nearFrom, double nearTo, double aboveFrom, double aboveTo) {
         double near = min + c.uniform(nearFrom, nearTo);
         double above = min + c.uniform(aboveFrom, aboveTo);
         return c.random.nextBoolean() ? List.of(near, above) : List.of(above, near);
@@ -441,7 +539,8 @@ public final class AccuracyCorpus {
         try {
             // Longest first, so the last clip does not leave one thread idle for long.
             List<Entry> order = entries.stream()
-                    .sorted(Comparator.comparingDouble((Entry en) -> -cost(en))).toList();
+                    .sorted(Comparator.comparingDouble((Entry en) -> -cost(en)))
+                    .toList();
             List<Future<Written>> futures = new ArrayList<>();
             for (Entry entry : order) {
                 futures.add(pool.submit(() -> write(entry, dir)));
@@ -522,7 +621,9 @@ public final class AccuracyCorpus {
         double[] power = new double[blocks];
         for (TimedSegment s : segments) {
             double p = Math.pow(10, nominalLufs(s) / 10);
-            for (int b = (int) Math.floor(s.startSeconds() * 10); b < Math.min(blocks, Math.ceil(s.endSeconds() * 10)); b++) {
+            for (int b = (int) Math.floor(s.startSeconds() * 10);
+                    b < Math.min(blocks, Math.ceil(s.endSeconds() * 10));
+                    b++) {
                 double share = Math.min(b + 1, s.endSeconds() * 10) - Math.max(b, s.startSeconds() * 10);
                 power[b] += p * Math.max(0, share);
             }
@@ -531,7 +632,8 @@ public final class AccuracyCorpus {
         double sum = 0;
         for (int b = 0; b < blocks; b++) {
             sum += power[b] - (b >= SHORT_TERM_BLOCKS ? power[b - SHORT_TERM_BLOCKS] : 0);
-            shortTerm[b] = b + 1 >= SHORT_TERM_BLOCKS ? 10 * Math.log10(Math.max(sum, 1e-30) / SHORT_TERM_BLOCKS) : Double.NaN;
+            shortTerm[b] =
+                    b + 1 >= SHORT_TERM_BLOCKS ? 10 * Math.log10(Math.max(sum, 1e-30) / SHORT_TERM_BLOCKS) : Double.NaN;
         }
         return shortTerm;
     }

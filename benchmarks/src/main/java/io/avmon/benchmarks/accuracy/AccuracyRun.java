@@ -1,17 +1,16 @@
 package io.avmon.benchmarks.accuracy;
 
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
 import io.avmon.cli.analyze.AnalysisProgress;
 import io.avmon.cli.analyze.MediaFileSplit;
 import io.avmon.cli.analyze.OfflineAnalysis;
 import io.avmon.job.core.DetectionProfile;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectType;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs the production detector graph over written corpus clips in one offline analysis and scores the result:
@@ -20,20 +19,23 @@ import io.avmon.schema.DefectType;
 public final class AccuracyRun {
 
     /** The scores, the raw events, files that could not be analysed, and how long the analysis took. */
-    public record Outcome(Scorer.Result result, List<DefectEvent> events, List<String> failures, double analysisSeconds) {}
+    public record Outcome(
+            Scorer.Result result, List<DefectEvent> events, List<String> failures, double analysisSeconds) {}
 
     /** Classes whose reports pair anywhere within their truth (see {@link Scorer#Scorer(double, Map, Set)}). */
-    public static final Set<DefectType> ESTIMATED_CLASSES = Set.of(DefectType.AV_SYNC_OFFSET, DefectType.LOUDNESS_VIOLATION);
+    public static final Set<DefectType> ESTIMATED_CLASSES =
+            Set.of(DefectType.AV_SYNC_OFFSET, DefectType.LOUDNESS_VIOLATION);
 
     private AccuracyRun() {}
 
-    public static Outcome analyseAndScore(DetectionProfile profile, List<AccuracyCorpus.Written> clips, double toleranceSeconds)
-            throws Exception {
+    public static Outcome analyseAndScore(
+            DetectionProfile profile, List<AccuracyCorpus.Written> clips, double toleranceSeconds) throws Exception {
         AnalysisProgress.clear();
         List<MediaFileSplit> splits = new ArrayList<>();
         for (AccuracyCorpus.Written w : clips) {
             String input = w.clip().file().toString();
-            AnalysisProgress.register(w.entry().name(), input, Math.round(w.clip().durationSeconds() * 1e6));
+            AnalysisProgress.register(
+                    w.entry().name(), input, Math.round(w.clip().durationSeconds() * 1e6));
             splits.add(new MediaFileSplit(input, w.entry().name()));
         }
         long start = System.nanoTime();

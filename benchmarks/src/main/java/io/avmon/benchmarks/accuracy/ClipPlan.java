@@ -1,14 +1,13 @@
 package io.avmon.benchmarks.accuracy;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.SplittableRandom;
-
 import io.avmon.testmedia.AudioContent;
 import io.avmon.testmedia.ClipSpec;
 import io.avmon.testmedia.Segment;
 import io.avmon.testmedia.VideoKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
 
 /**
  * Lays out one corpus clip: segments one after another on a running clock, and injections at times on it, with the
@@ -58,7 +57,8 @@ final class ClipPlan {
 
     ClipPlan shiftAudio(double atSeconds, double seconds, double offsetMs) {
         builder.shiftAudio(atSeconds, seconds, offsetMs);
-        injections.add(String.format(Locale.ROOT, "audio %+.0f ms %.2f-%.2fs", offsetMs, atSeconds, atSeconds + seconds));
+        injections.add(
+                String.format(Locale.ROOT, "audio %+.0f ms %.2f-%.2fs", offsetMs, atSeconds, atSeconds + seconds));
         return this;
     }
 
@@ -89,7 +89,8 @@ final class ClipPlan {
         List<Segment> segments = builder.build().segments();
         for (int i = 0; i < segments.size(); i++) {
             Segment s = segments.get(i);
-            sb.append(i == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%s+%s %.1fs", s.video(), s.audio(), s.durationSeconds()));
+            sb.append(i == 0 ? "" : " / ")
+                    .append(String.format(Locale.ROOT, "%s+%s %.1fs", s.video(), s.audio(), s.durationSeconds()));
         }
         if (!injections.isEmpty()) {
             sb.append("; ").append(String.join(", ", injections));

@@ -1,9 +1,8 @@
 package io.avmon.benchmarks.accuracy;
 
+import io.avmon.testmedia.ClipSpec;
 import java.util.List;
 import java.util.Locale;
-
-import io.avmon.testmedia.ClipSpec;
 
 /**
  * A picture format of the corpus: size, frame rate, codec, GOP length and rate (MPEG-2 at a constant quantiser,
@@ -42,8 +41,13 @@ public record CorpusFormat(int width, int height, int fps, String codec, int gop
     static final List<CorpusFormat> SOUND = ALL.subList(0, 3);
 
     ClipSpec.Builder builder(long seed) {
-        ClipSpec.Builder b = ClipSpec.builder().size(width, height).fps(fps).channels(2).seed(seed)
-                .container("mpegts", codec, "aac").gopSize(gopSize);
+        ClipSpec.Builder b = ClipSpec.builder()
+                .size(width, height)
+                .fps(fps)
+                .channels(2)
+                .seed(seed)
+                .container("mpegts", codec, "aac")
+                .gopSize(gopSize);
         return isH264() ? b.videoBitrate(bitrate) : b.videoQscale(qscale);
     }
 
@@ -57,8 +61,14 @@ public record CorpusFormat(int width, int height, int fps, String codec, int gop
     }
 
     String label() {
-        return String.format(Locale.ROOT, "%dx%dp%d %s", width, height, fps, isH264()
-                ? String.format(Locale.ROOT, "H.264 %.1f Mb/s GOP %d", bitrate / 1e6, gopSize)
-                : String.format(Locale.ROOT, "MPEG-2 q%d GOP %d", qscale, gopSize));
+        return String.format(
+                Locale.ROOT,
+                "%dx%dp%d %s",
+                width,
+                height,
+                fps,
+                isH264()
+                        ? String.format(Locale.ROOT, "H.264 %.1f Mb/s GOP %d", bitrate / 1e6, gopSize)
+                        : String.format(Locale.ROOT, "MPEG-2 q%d GOP %d", qscale, gopSize));
     }
 }

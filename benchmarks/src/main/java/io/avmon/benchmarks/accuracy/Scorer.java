@@ -1,5 +1,10 @@
 package io.avmon.benchmarks.accuracy;
 
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectState;
+import io.avmon.schema.DefectType;
+import io.avmon.testmedia.InjectedDefect;
+import io.avmon.testmedia.TimedSegment;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -10,12 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-
-import io.avmon.schema.DefectEvent;
-import io.avmon.schema.DefectState;
-import io.avmon.schema.DefectType;
-import io.avmon.testmedia.InjectedDefect;
-import io.avmon.testmedia.TimedSegment;
 
 /**
  * Scores reported defects against injected truth, per defect class.
@@ -34,8 +33,13 @@ import io.avmon.testmedia.TimedSegment;
 public final class Scorer {
 
     /** The truth of one analysed stream. {@code hardNegativeClip}: a clip made only to tempt detectors (no truth). */
-    public record ClipTruth(String streamId, String description, double durationSeconds, List<InjectedDefect> truth,
-                            List<TimedSegment> segments, boolean hardNegativeClip) {
+    public record ClipTruth(
+            String streamId,
+            String description,
+            double durationSeconds,
+            List<InjectedDefect> truth,
+            List<TimedSegment> segments,
+            boolean hardNegativeClip) {
         public ClipTruth {
             truth = List.copyOf(truth);
             segments = List.copyOf(segments);
@@ -43,8 +47,8 @@ public final class Scorer {
     }
 
     /** One reported defect in its final state. {@code endSeconds} is null while it is still open. */
-    public record Reported(String eventId, String streamId, DefectType type, double startSeconds, Double endSeconds,
-                           Integer channel) {
+    public record Reported(
+            String eventId, String streamId, DefectType type, double startSeconds, Double endSeconds, Integer channel) {
         double effectiveEnd(double clipEnd) {
             return endSeconds != null ? endSeconds : Math.max(startSeconds, clipEnd);
         }
@@ -65,12 +69,24 @@ public final class Scorer {
     public record Miss(String streamId, InjectedDefect truth, String context) {}
 
     /** A report with no truth to pair with; {@code segments} are those it overlaps (clip-relative). */
-    public record FalsePositive(Reported report, String clipDescription, List<TimedSegment> segments,
-                                boolean onHardNegative, boolean inHardNegativeClip) {}
+    public record FalsePositive(
+            Reported report,
+            String clipDescription,
+            List<TimedSegment> segments,
+            boolean onHardNegative,
+            boolean inHardNegativeClip) {}
 
-    public record ClassScore(DefectType type, int tp, int fp, int fn, double meanAbsOnsetError,
-                             double maxAbsOnsetError, double meanOnsetBias, double meanAbsEndError, int neverClosed,
-                             int hardNegativeFps) {
+    public record ClassScore(
+            DefectType type,
+            int tp,
+            int fp,
+            int fn,
+            double meanAbsOnsetError,
+            double maxAbsOnsetError,
+            double meanOnsetBias,
+            double meanAbsEndError,
+            int neverClosed,
+            int hardNegativeFps) {
         public double precision() {
             return tp + fp == 0 ? Double.NaN : (double) tp / (tp + fp);
         }
@@ -84,10 +100,15 @@ public final class Scorer {
         }
     }
 
-    public record Result(Map<DefectType, ClassScore> perClass, List<Match> matches, List<Miss> misses,
-                         List<FalsePositive> falsePositives) {
+    public record Result(
+            Map<DefectType, ClassScore> perClass,
+            List<Match> matches,
+            List<Miss> misses,
+            List<FalsePositive> falsePositives) {
         public List<FalsePositive> hardNegativeFalsePositives() {
-            return falsePositives.stream().filter(f -> f.onHardNegative() || f.inHardNegativeClip()).toList();
+            return falsePositives.stream()
+                    .filter(f -> f.onHardNegative() || f.inHardNegativeClip())
+                    .toList();
         }
     }
 
@@ -112,7 +133,8 @@ public final class Scorer {
      *                        onset lies anywhere in the truth interval, widened by the onset tolerance on both sides.
      *                        The onset error is still measured from the truth's start, so the delay shows.
      */
-    public Scorer(double onsetToleranceSeconds, Map<DefectType, Double> mergeGapSeconds, Set<DefectType> estimatedClasses) {
+    public Scorer(
+            double onsetToleranceSeconds, Map<DefectType, Double> mergeGapSeconds, Set<DefectType> estimatedClasses) {
         if (!(onsetToleranceSeconds >= 0)) {
             throw new IllegalArgumentException("onset tolerance must be >= 0");
         }
@@ -132,10 +154,16 @@ public final class Scorer {
             if (gap != null) {
                 for (int i = out.size() - 1; i >= 0; i--) {
                     InjectedDefect prev = out.get(i);
-                    if (prev.defectType() == d.defectType() && Objects.equals(prev.channel(), d.channel())
+                    if (prev.defectType() == d.defectType()
+                            && Objects.equals(prev.channel(), d.channel())
                             && d.startSeconds() - prev.endSeconds() < gap) {
-                        out.set(i, new InjectedDefect(prev.defectType(), prev.startSeconds(),
-                                Math.max(prev.endSeconds(), d.endSeconds()), prev.channel()));
+                        out.set(
+                                i,
+                                new InjectedDefect(
+                                        prev.defectType(),
+                                        prev.startSeconds(),
+                                        Math.max(prev.endSeconds(), d.endSeconds()),
+                                        prev.channel()));
                         merged = true;
                         break;
                     }
@@ -161,8 +189,13 @@ public final class Scorer {
         List<Reported> out = new ArrayList<>();
         for (DefectEvent e : byId.values()) {
             Long end = e.getState() == DefectState.CLOSED ? e.getEndMediaTimeMs() : null;
-            out.add(new Reported(e.getEventId(), e.getStreamId(), e.getDefectType(), e.getStartMediaTimeMs() / 1000.0,
-                    end == null ? null : end / 1000.0, e.getChannel()));
+            out.add(new Reported(
+                    e.getEventId(),
+                    e.getStreamId(),
+                    e.getDefectType(),
+                    e.getStartMediaTimeMs() / 1000.0,
+                    end == null ? null : end / 1000.0,
+                    e.getChannel()));
         }
         return out;
     }
@@ -181,7 +214,8 @@ public final class Scorer {
             ClipTruth clip = byStream.get(stream);
             List<InjectedDefect> truth = clip == null ? List.of() : mergedTruth(clip.truth());
             double clipEnd = clip == null ? Double.POSITIVE_INFINITY : clip.durationSeconds();
-            List<Reported> streamReports = reports.stream().filter(r -> r.streamId().equals(stream)).toList();
+            List<Reported> streamReports =
+                    reports.stream().filter(r -> r.streamId().equals(stream)).toList();
 
             record Pair(int t, int r, double overlap, double onset) {}
             List<Pair> pairs = new ArrayList<>();
@@ -204,7 +238,8 @@ public final class Scorer {
                         continue;
                     }
                     double end = rep.effectiveEnd(clipEnd);
-                    double overlap = Math.max(0, Math.min(end, d.endSeconds()) - Math.max(rep.startSeconds(), d.startSeconds()));
+                    double overlap =
+                            Math.max(0, Math.min(end, d.endSeconds()) - Math.max(rep.startSeconds(), d.startSeconds()));
                     pairs.add(new Pair(t, r, overlap, onset));
                 }
             }
@@ -243,8 +278,12 @@ public final class Scorer {
                         }
                     }
                 }
-                fps.add(new FalsePositive(rep, clip == null ? "(unknown stream)" : clip.description(), overlapped,
-                        onHardNegative, clip != null && clip.hardNegativeClip()));
+                fps.add(new FalsePositive(
+                        rep,
+                        clip == null ? "(unknown stream)" : clip.description(),
+                        overlapped,
+                        onHardNegative,
+                        clip != null && clip.hardNegativeClip()));
             }
         }
 
@@ -253,18 +292,34 @@ public final class Scorer {
         reports.forEach(r -> types.add(r.type()));
         Map<DefectType, ClassScore> perClass = new EnumMap<>(DefectType.class);
         for (DefectType type : types) {
-            List<Match> m = matches.stream().filter(x -> x.truth().defectType() == type).toList();
-            int fn = (int) misses.stream().filter(x -> x.truth().defectType() == type).count();
-            List<FalsePositive> f = fps.stream().filter(x -> x.report().type() == type).toList();
-            double meanAbsOnset = m.stream().mapToDouble(x -> Math.abs(x.onsetError())).average().orElse(Double.NaN);
-            double maxAbsOnset = m.stream().mapToDouble(x -> Math.abs(x.onsetError())).max().orElse(Double.NaN);
+            List<Match> m =
+                    matches.stream().filter(x -> x.truth().defectType() == type).toList();
+            int fn = (int)
+                    misses.stream().filter(x -> x.truth().defectType() == type).count();
+            List<FalsePositive> f =
+                    fps.stream().filter(x -> x.report().type() == type).toList();
+            double meanAbsOnset = m.stream()
+                    .mapToDouble(x -> Math.abs(x.onsetError()))
+                    .average()
+                    .orElse(Double.NaN);
+            double maxAbsOnset =
+                    m.stream().mapToDouble(x -> Math.abs(x.onsetError())).max().orElse(Double.NaN);
             double bias = m.stream().mapToDouble(Match::onsetError).average().orElse(Double.NaN);
-            double meanAbsEnd = m.stream().mapToDouble(Match::endError).filter(d -> !Double.isNaN(d))
-                    .map(Math::abs).average().orElse(Double.NaN);
-            int open = (int) m.stream().filter(x -> x.report().endSeconds() == null).count();
-            int hn = (int) f.stream().filter(x -> x.onHardNegative() || x.inHardNegativeClip()).count();
-            perClass.put(type, new ClassScore(type, m.size(), f.size(), fn, meanAbsOnset, maxAbsOnset, bias,
-                    meanAbsEnd, open, hn));
+            double meanAbsEnd = m.stream()
+                    .mapToDouble(Match::endError)
+                    .filter(d -> !Double.isNaN(d))
+                    .map(Math::abs)
+                    .average()
+                    .orElse(Double.NaN);
+            int open = (int)
+                    m.stream().filter(x -> x.report().endSeconds() == null).count();
+            int hn = (int) f.stream()
+                    .filter(x -> x.onHardNegative() || x.inHardNegativeClip())
+                    .count();
+            perClass.put(
+                    type,
+                    new ClassScore(
+                            type, m.size(), f.size(), fn, meanAbsOnset, maxAbsOnset, bias, meanAbsEnd, open, hn));
         }
         return new Result(perClass, matches, misses, fps);
     }

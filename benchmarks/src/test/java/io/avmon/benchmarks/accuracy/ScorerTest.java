@@ -3,12 +3,6 @@ package io.avmon.benchmarks.accuracy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
@@ -17,14 +11,23 @@ import io.avmon.testmedia.AudioContent;
 import io.avmon.testmedia.InjectedDefect;
 import io.avmon.testmedia.TimedSegment;
 import io.avmon.testmedia.VideoKind;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 class ScorerTest {
 
     private final Scorer scorer = new Scorer(1.0);
 
     private static Scorer.ClipTruth clip(String id, double duration, InjectedDefect... truth) {
-        return new Scorer.ClipTruth(id, id, duration, List.of(truth),
-                List.of(new TimedSegment(0, duration, VideoKind.MOTION, AudioContent.PROGRAMME)), false);
+        return new Scorer.ClipTruth(
+                id,
+                id,
+                duration,
+                List.of(truth),
+                List.of(new TimedSegment(0, duration, VideoKind.MOTION, AudioContent.PROGRAMME)),
+                false);
     }
 
     private static Scorer.Reported report(String stream, DefectType type, double start, Double end, Integer channel) {
@@ -52,9 +55,13 @@ class ScorerTest {
     @Test
     void onsetErrorsAreMeasuredOnTruePositives() {
         Scorer.Result r = scorer.score(
-                List.of(clip("a", 20, new InjectedDefect(DefectType.FROZEN_FRAMES, 2.0, 5.0, null),
+                List.of(clip(
+                        "a",
+                        20,
+                        new InjectedDefect(DefectType.FROZEN_FRAMES, 2.0, 5.0, null),
                         new InjectedDefect(DefectType.FROZEN_FRAMES, 10.0, 14.0, null))),
-                List.of(report("a", DefectType.FROZEN_FRAMES, 2.2, 5.1, null),
+                List.of(
+                        report("a", DefectType.FROZEN_FRAMES, 2.2, 5.1, null),
                         report("a", DefectType.FROZEN_FRAMES, 9.6, 14.3, null)));
 
         Scorer.ClassScore s = r.perClass().get(DefectType.FROZEN_FRAMES);
@@ -77,14 +84,18 @@ class ScorerTest {
         assertThat(s.fp()).isEqualTo(1);
         assertThat(s.f1()).isZero();
         assertThat(r.misses()).singleElement().extracting(Scorer.Miss::streamId).isEqualTo("a");
-        assertThat(r.falsePositives()).singleElement()
+        assertThat(r.falsePositives())
+                .singleElement()
                 .satisfies(f -> assertThat(f.report().startSeconds()).isEqualTo(5.5));
     }
 
     @Test
     void oneReportCoveringTwoTruthsMatchesOnlyOne() {
         Scorer.Result r = scorer.score(
-                List.of(clip("a", 30, new InjectedDefect(DefectType.BLACK_FRAMES, 5.0, 9.0, null),
+                List.of(clip(
+                        "a",
+                        30,
+                        new InjectedDefect(DefectType.BLACK_FRAMES, 5.0, 9.0, null),
                         new InjectedDefect(DefectType.BLACK_FRAMES, 12.0, 15.0, null))),
                 List.of(report("a", DefectType.BLACK_FRAMES, 5.0, 15.0, null)));
 
@@ -96,25 +107,37 @@ class ScorerTest {
             assertThat(m.truth().startSeconds()).isEqualTo(5.0);
             assertThat(m.endError()).isEqualTo(6.0);
         });
-        assertThat(r.misses()).singleElement().satisfies(m -> assertThat(m.truth().startSeconds()).isEqualTo(12.0));
+        assertThat(r.misses())
+                .singleElement()
+                .satisfies(m -> assertThat(m.truth().startSeconds()).isEqualTo(12.0));
     }
 
     @Test
     void amongTruthsWithinToleranceTheLargestOverlapWins() {
         Scorer.Result r = scorer.score(
-                List.of(clip("a", 30, new InjectedDefect(DefectType.BLACK_FRAMES, 5.0, 5.5, null),
+                List.of(clip(
+                        "a",
+                        30,
+                        new InjectedDefect(DefectType.BLACK_FRAMES, 5.0, 5.5, null),
                         new InjectedDefect(DefectType.BLACK_FRAMES, 5.8, 15.0, null))),
                 List.of(report("a", DefectType.BLACK_FRAMES, 5.0, 15.0, null)));
 
-        assertThat(r.matches()).singleElement().satisfies(m -> assertThat(m.truth().startSeconds()).isEqualTo(5.8));
-        assertThat(r.misses()).singleElement().satisfies(m -> assertThat(m.truth().startSeconds()).isEqualTo(5.0));
+        assertThat(r.matches())
+                .singleElement()
+                .satisfies(m -> assertThat(m.truth().startSeconds()).isEqualTo(5.8));
+        assertThat(r.misses())
+                .singleElement()
+                .satisfies(m -> assertThat(m.truth().startSeconds()).isEqualTo(5.0));
     }
 
     @Test
     void truthCloserThanTheMergeGapIsScoredAsOneDefect() {
         Scorer merging = new Scorer(1.0, Map.of(DefectType.BLOCK_CORRUPTION, 1.0));
         Scorer.Result r = merging.score(
-                List.of(clip("a", 30, new InjectedDefect(DefectType.BLOCK_CORRUPTION, 4.0, 4.32, null),
+                List.of(clip(
+                        "a",
+                        30,
+                        new InjectedDefect(DefectType.BLOCK_CORRUPTION, 4.0, 4.32, null),
                         new InjectedDefect(DefectType.BLOCK_CORRUPTION, 4.36, 4.8, null),
                         new InjectedDefect(DefectType.BLOCK_CORRUPTION, 9.0, 9.4, null))),
                 List.of(report("a", DefectType.BLOCK_CORRUPTION, 4.0, 4.8, null)));
@@ -122,20 +145,25 @@ class ScorerTest {
         Scorer.ClassScore s = r.perClass().get(DefectType.BLOCK_CORRUPTION);
         assertThat(s.tp()).isEqualTo(1);
         assertThat(s.fn()).isEqualTo(1);
-        assertThat(r.matches()).singleElement().satisfies(m -> assertThat(m.endError()).isZero());
+        assertThat(r.matches())
+                .singleElement()
+                .satisfies(m -> assertThat(m.endError()).isZero());
     }
 
     @Test
     void twoReportsForOneTruthLeaveOneFalsePositive() {
         Scorer.Result r = scorer.score(
                 List.of(clip("a", 30, new InjectedDefect(DefectType.FRAME_DROP, 6.0, 6.08, null))),
-                List.of(report("a", DefectType.FRAME_DROP, 6.04, 6.08, null),
+                List.of(
+                        report("a", DefectType.FRAME_DROP, 6.04, 6.08, null),
                         report("a", DefectType.FRAME_DROP, 6.0, 6.08, null)));
 
         Scorer.ClassScore s = r.perClass().get(DefectType.FRAME_DROP);
         assertThat(s.tp()).isEqualTo(1);
         assertThat(s.fp()).isEqualTo(1);
-        assertThat(r.matches()).singleElement().satisfies(m -> assertThat(m.onsetError()).isZero());
+        assertThat(r.matches())
+                .singleElement()
+                .satisfies(m -> assertThat(m.onsetError()).isZero());
     }
 
     @Test
@@ -159,7 +187,8 @@ class ScorerTest {
     void classMismatchAndOtherStreamsDoNotMatch() {
         Scorer.Result r = scorer.score(
                 List.of(clip("a", 20, new InjectedDefect(DefectType.BLACK_FRAMES, 3.0, 8.0, null)), clip("b", 20)),
-                List.of(report("a", DefectType.FROZEN_FRAMES, 3.0, 8.0, null),
+                List.of(
+                        report("a", DefectType.FROZEN_FRAMES, 3.0, 8.0, null),
                         report("b", DefectType.BLACK_FRAMES, 3.0, 8.0, null)));
 
         assertThat(r.perClass().get(DefectType.BLACK_FRAMES).fn()).isEqualTo(1);
@@ -172,8 +201,13 @@ class ScorerTest {
     void falsePositiveOnAHardNegativeNamesTheSegment() {
         TimedSegment motion = new TimedSegment(0, 3, VideoKind.MOTION, AudioContent.PROGRAMME);
         TimedSegment dip = new TimedSegment(3, 5, VideoKind.DIP_TO_BLACK, AudioContent.PROGRAMME);
-        Scorer.ClipTruth hn = new Scorer.ClipTruth("hn", "dip", 8, List.of(), List.of(motion, dip,
-                new TimedSegment(5, 8, VideoKind.MOTION, AudioContent.PROGRAMME)), true);
+        Scorer.ClipTruth hn = new Scorer.ClipTruth(
+                "hn",
+                "dip",
+                8,
+                List.of(),
+                List.of(motion, dip, new TimedSegment(5, 8, VideoKind.MOTION, AudioContent.PROGRAMME)),
+                true);
 
         Scorer.Result r = scorer.score(List.of(hn), List.of(report("hn", DefectType.BLACK_FRAMES, 3.5, 4.6, null)));
 
@@ -195,9 +229,13 @@ class ScorerTest {
         assertThat(reports.get(0).endSeconds()).isEqualTo(7.0);
         assertThat(reports.get(1).endSeconds()).isNull();
 
-        Scorer.Result r = scorer.score(List.of(clip("s", 15,
-                new InjectedDefect(DefectType.BLACK_FRAMES, 2.0, 7.0, null),
-                new InjectedDefect(DefectType.BLACK_FRAMES, 12.0, 15.0, null))), reports);
+        Scorer.Result r = scorer.score(
+                List.of(clip(
+                        "s",
+                        15,
+                        new InjectedDefect(DefectType.BLACK_FRAMES, 2.0, 7.0, null),
+                        new InjectedDefect(DefectType.BLACK_FRAMES, 12.0, 15.0, null))),
+                reports);
         Scorer.ClassScore s = r.perClass().get(DefectType.BLACK_FRAMES);
         assertThat(s.tp()).isEqualTo(2);
         assertThat(s.neverClosed()).isEqualTo(1);
@@ -206,25 +244,31 @@ class ScorerTest {
 
     @Test
     void estimatedClassPairsAReportAnywhereInItsTruthAndStillCountsTheOnsetFromTheTruthStart() {
-        List<Scorer.ClipTruth> truth = List.of(clip("a", 30, new InjectedDefect(DefectType.AV_SYNC_OFFSET, 5.0, 17.0, null)));
+        List<Scorer.ClipTruth> truth =
+                List.of(clip("a", 30, new InjectedDefect(DefectType.AV_SYNC_OFFSET, 5.0, 17.0, null)));
         List<Scorer.Reported> late = List.of(report("a", DefectType.AV_SYNC_OFFSET, 10.0, 19.0, null));
 
-        Scorer.ClassScore estimated = new Scorer(1.0, Map.of(), Set.of(DefectType.AV_SYNC_OFFSET)).score(truth, late)
-                .perClass().get(DefectType.AV_SYNC_OFFSET);
+        Scorer.ClassScore estimated = new Scorer(1.0, Map.of(), Set.of(DefectType.AV_SYNC_OFFSET))
+                .score(truth, late)
+                .perClass()
+                .get(DefectType.AV_SYNC_OFFSET);
         Scorer.ClassScore plain = scorer.score(truth, late).perClass().get(DefectType.AV_SYNC_OFFSET);
 
         assertThat(estimated.tp()).isEqualTo(1);
         assertThat(estimated.maxAbsOnsetError()).isCloseTo(5.0, within(1e-9));
-        assertThat(plain.tp()).as("5 s late is beyond the onset tolerance of a plain class").isZero();
+        assertThat(plain.tp())
+                .as("5 s late is beyond the onset tolerance of a plain class")
+                .isZero();
         assertThat(plain.fn()).isEqualTo(1);
         assertThat(plain.fp()).isEqualTo(1);
     }
 
     @Test
     void estimatedClassReportAfterItsTruthAndToleranceIsAFalsePositive() {
-        Scorer.Result r = new Scorer(1.0, Map.of(), Set.of(DefectType.LOUDNESS_VIOLATION)).score(
-                List.of(clip("a", 40, new InjectedDefect(DefectType.LOUDNESS_VIOLATION, 5.0, 17.0, null))),
-                List.of(report("a", DefectType.LOUDNESS_VIOLATION, 18.5, 30.0, null)));
+        Scorer.Result r = new Scorer(1.0, Map.of(), Set.of(DefectType.LOUDNESS_VIOLATION))
+                .score(
+                        List.of(clip("a", 40, new InjectedDefect(DefectType.LOUDNESS_VIOLATION, 5.0, 17.0, null))),
+                        List.of(report("a", DefectType.LOUDNESS_VIOLATION, 18.5, 30.0, null)));
 
         Scorer.ClassScore s = r.perClass().get(DefectType.LOUDNESS_VIOLATION);
         assertThat(s.tp()).isZero();
@@ -233,9 +277,20 @@ class ScorerTest {
     }
 
     private static DefectEvent event(String id, DefectState state, long startMs, Long endMs) {
-        return DefectEvent.newBuilder().setEventId(id).setStreamId("s").setDefectType(DefectType.BLACK_FRAMES)
-                .setState(state).setStartMediaTimeMs(startMs).setEndMediaTimeMs(endMs).setStartWallClockMs(0)
-                .setEndWallClockMs(endMs).setSeverity(Severity.CRITICAL).setValue(null).setUnit("ratio")
-                .setChannel(null).setDetector("test").build();
+        return DefectEvent.newBuilder()
+                .setEventId(id)
+                .setStreamId("s")
+                .setDefectType(DefectType.BLACK_FRAMES)
+                .setState(state)
+                .setStartMediaTimeMs(startMs)
+                .setEndMediaTimeMs(endMs)
+                .setStartWallClockMs(0)
+                .setEndWallClockMs(endMs)
+                .setSeverity(Severity.CRITICAL)
+                .setValue(null)
+                .setUnit("ratio")
+                .setChannel(null)
+                .setDetector("test")
+                .build();
     }
 }

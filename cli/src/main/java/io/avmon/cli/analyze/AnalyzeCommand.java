@@ -1,14 +1,5 @@
 package io.avmon.cli.analyze;
 
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.Callable;
-
 import io.avmon.cli.common.Errors;
 import io.avmon.cli.common.ExitCodes;
 import io.avmon.cli.common.StreamIds;
@@ -20,26 +11,40 @@ import io.avmon.converter.MediaInputException;
 import io.avmon.job.profile.InvalidProfileException;
 import io.avmon.job.profile.ProfileBook;
 import io.avmon.schema.DefectEvent;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Checks files offline through the same detector operators as the live job. */
-@Command(name = "analyze", mixinStandardHelpOptions = true,
-        description = {"Check media files offline with the live job's detectors.",
-                "Each file is one stream, named after the file without its extension."},
+@Command(
+        name = "analyze",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Check media files offline with the live job's detectors.",
+            "Each file is one stream, named after the file without its extension."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every file was analysed and no defect was found",
-                "1:every file was analysed and at least one defect was found",
-                "2:a file could not be analysed (missing, not media, unreadable), the profile does not read, or the arguments are wrong",
-                "3:an internal error"})
+        exitCodeList = {
+            "0:every file was analysed and no defect was found",
+            "1:every file was analysed and at least one defect was found",
+            "2:a file could not be analysed (missing, not media, unreadable), the profile does not read, or the arguments are wrong",
+            "3:an internal error"
+        })
 public final class AnalyzeCommand implements Callable<Integer> {
 
     /** Files shorter than this finish before a progress bar would be of any use. */
@@ -57,7 +62,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per defect per line instead of a table.")
     boolean json;
 
-    @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--progress",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "Show a progress bar on stderr for files over 20 s; --no-progress hides it (default: on).")
     boolean progress;
 
@@ -104,7 +113,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
 
         List<DefectEvent> events;
-        try (ProgressBar bar = progress && totalDurationUs >= PROGRESS_MIN_DURATION_US ? progressBar(totalDurationUs) : null) {
+        try (ProgressBar bar =
+                progress && totalDurationUs >= PROGRESS_MIN_DURATION_US ? progressBar(totalDurationUs) : null) {
             ProgressPoller poller = bar == null ? null : ProgressPoller.start(bar);
             try {
                 events = new OfflineAnalysis(book).run(splits);
@@ -183,17 +193,19 @@ public final class AnalyzeCommand implements Callable<Integer> {
         private volatile boolean running = true;
 
         private ProgressPoller(ProgressBar bar) {
-            thread = new Thread(() -> {
-                while (running) {
-                    bar.stepTo(AnalysisProgress.decodedUs() / 1_000_000);
-                    try {
-                        Thread.sleep(200);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                bar.stepTo(AnalysisProgress.decodedUs() / 1_000_000);
-            }, "avmon-progress");
+            thread = new Thread(
+                    () -> {
+                        while (running) {
+                            bar.stepTo(AnalysisProgress.decodedUs() / 1_000_000);
+                            try {
+                                Thread.sleep(200);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                        bar.stepTo(AnalysisProgress.decodedUs() / 1_000_000);
+                    },
+                    "avmon-progress");
             thread.setDaemon(true);
         }
 

@@ -1,15 +1,14 @@
 package io.avmon.cli.analyze;
 
+import io.avmon.cli.common.AvroJson;
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import io.avmon.cli.common.AvroJson;
-import io.avmon.schema.DefectEvent;
-import io.avmon.schema.DefectState;
 
 /** Presents defect events to a person (a table) or a program (one JSON object per defect per line). */
 public final class DefectReport {
@@ -20,7 +19,9 @@ public final class DefectReport {
     public DefectReport(List<DefectEvent> events) {
         Map<String, DefectEvent> byId = new LinkedHashMap<>();
         for (DefectEvent event : events) {
-            byId.merge(event.getEventId(), event,
+            byId.merge(
+                    event.getEventId(),
+                    event,
                     (earlier, later) -> later.getState() == DefectState.CLOSED ? later : earlier);
         }
         List<DefectEvent> sorted = new ArrayList<>(byId.values());
@@ -48,12 +49,16 @@ public final class DefectReport {
     public List<String> tableLines() {
         String format = "%-20s %-20s %12s %12s %9s %14s %7s %-8s";
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, format,
-                "STREAM", "DEFECT", "START", "END", "DURATION", "VALUE", "CHANNEL", "SEVERITY"));
+        lines.add(String.format(
+                Locale.ROOT, format, "STREAM", "DEFECT", "START", "END", "DURATION", "VALUE", "CHANNEL", "SEVERITY"));
         for (DefectEvent d : defects) {
             Long end = d.getEndMediaTimeMs();
-            lines.add(String.format(Locale.ROOT, format,
-                    d.getStreamId(), d.getDefectType(), clock(d.getStartMediaTimeMs()),
+            lines.add(String.format(
+                    Locale.ROOT,
+                    format,
+                    d.getStreamId(),
+                    d.getDefectType(),
+                    clock(d.getStartMediaTimeMs()),
                     end == null ? "open" : clock(end),
                     end == null ? "-" : String.format(Locale.ROOT, "%.2f s", (end - d.getStartMediaTimeMs()) / 1000.0),
                     d.getValue() == null ? "-" : String.format(Locale.ROOT, "%.1f %s", d.getValue(), d.getUnit()),
@@ -66,7 +71,13 @@ public final class DefectReport {
     /** Media time as H:MM:SS.mmm, the way an operator reads a timeline. */
     public static String clock(long mediaTimeMs) {
         long ms = Math.abs(mediaTimeMs);
-        return String.format(Locale.ROOT, "%s%d:%02d:%02d.%03d", mediaTimeMs < 0 ? "-" : "",
-                ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+        return String.format(
+                Locale.ROOT,
+                "%s%d:%02d:%02d.%03d",
+                mediaTimeMs < 0 ? "-" : "",
+                ms / 3_600_000,
+                ms / 60_000 % 60,
+                ms / 1000 % 60,
+                ms % 1000);
     }
 }

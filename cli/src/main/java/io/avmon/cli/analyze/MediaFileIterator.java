@@ -1,16 +1,14 @@
 package io.avmon.cli.analyze;
 
-import java.util.Iterator;
-import java.util.NoSuchElementException;
-
-import org.apache.avro.specific.SpecificRecord;
-
 import io.avmon.converter.ConverterOptions;
 import io.avmon.converter.MediaConverter;
 import io.avmon.converter.MediaInputException;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.InputState;
 import io.avmon.schema.StreamStatus;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Pulls feature records out of the converter one at a time and ends each file with a {@code StreamStatus ENDED},

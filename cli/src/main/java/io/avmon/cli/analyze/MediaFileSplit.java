@@ -1,10 +1,8 @@
 package io.avmon.cli.analyze;
 
-import java.io.Serializable;
-
-import org.apache.flink.api.connector.source.lib.util.IteratorSourceSplit;
-
 import io.avmon.job.core.MediaEvent;
+import java.io.Serializable;
+import org.apache.flink.api.connector.source.lib.util.IteratorSourceSplit;
 
 /** One media file, analysed as one stream. Serializable because the source ships its splits to the cluster. */
 public record MediaFileSplit(String input, String streamId)

@@ -1,20 +1,18 @@
 package io.avmon.cli.analyze;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
-
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.MediaEventWatermarks;
 import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.profile.ProfileBook;
 import io.avmon.schema.DefectEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
 
 /**
  * Runs the production detector graph on media files in a local Flink MiniCluster: the converter decodes inside
@@ -38,14 +36,16 @@ public final class OfflineAnalysis {
         Configuration conf = new Configuration();
         // No web UI and no fixed port: several analyses may run side by side.
         conf.set(RestOptions.BIND_PORT, "0");
-        int parallelism = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
+        int parallelism =
+                Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         DetectorTopology.configure(env);
 
-        DataStream<MediaEvent> features = env
-                .fromSource(new MediaFileSource(files), MediaEventWatermarks.strategy(), "Media files (converter)")
+        DataStream<MediaEvent> features = env.fromSource(
+                        new MediaFileSource(files), MediaEventWatermarks.strategy(), "Media files (converter)")
                 .uid("media-file-source");
-        DataStream<DefectEvent> defects = new DetectorTopology(book).build(features).defects();
+        DataStream<DefectEvent> defects =
+                new DetectorTopology(book).build(features).defects();
 
         List<DefectEvent> events = new ArrayList<>();
         try (CloseableIterator<DefectEvent> results = defects.executeAndCollect("avmon analyze")) {

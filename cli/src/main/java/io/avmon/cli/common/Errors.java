@@ -12,7 +12,9 @@ public final class Errors {
     public static String oneLine(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = firstLine(t.getMessage());
-            boolean restatesCause = t.getCause() != null && message != null && message.equals(firstLine(t.getCause().toString()));
+            boolean restatesCause = t.getCause() != null
+                    && message != null
+                    && message.equals(firstLine(t.getCause().toString()));
             if (message != null && !restatesCause) {
                 return message;
             }

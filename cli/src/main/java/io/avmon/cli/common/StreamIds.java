@@ -12,7 +12,9 @@ public final class StreamIds {
         String name = input;
         if (input.contains("://")) {
             String path = URI.create(input).getPath();
-            name = path == null || path.isBlank() || path.equals("/") ? URI.create(input).getHost() : path;
+            name = path == null || path.isBlank() || path.equals("/")
+                    ? URI.create(input).getHost()
+                    : path;
         }
         Path fileName = Path.of(name).getFileName();
         String base = fileName == null ? name : fileName.toString();

@@ -1,22 +1,5 @@
 package io.avmon.cli.demo;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
 import io.avmon.cli.common.ExitCodes;
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.cli.profile.ProfileOption;
@@ -29,20 +12,38 @@ import io.avmon.schema.Topics;
 import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.DemoClip;
 import io.avmon.testmedia.InjectedDefect;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The whole path in one JVM: an embedded Kafka broker, a Flink MiniCluster running the production job, and the
  * converter feeding it a live stream. By default the stream is a generated clip with defects at known times,
  * looped in real time.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run Kafka, the Flink job and the converter in one JVM, and print defects as they happen.",
-                "Stop with Ctrl-C."},
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run Kafka, the Flink job and the converter in one JVM, and print defects as they happen.",
+            "Stop with Ctrl-C."
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped cleanly", "2:a port is taken or the input cannot be read", "3:an internal error"})
 public final class DemoCommand implements Callable<Integer> {
@@ -50,28 +51,45 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--kafka-port", defaultValue = "9092", description = "Loopback port of the embedded broker (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--kafka-port",
+            defaultValue = "9092",
+            description = "Loopback port of the embedded broker (default: ${DEFAULT-VALUE}).")
     int kafkaPort;
 
-    @Option(names = "--web-port", defaultValue = "8081", description = "Port of Flink's web UI (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--web-port",
+            defaultValue = "8081",
+            description = "Port of Flink's web UI (default: ${DEFAULT-VALUE}).")
     int webPort;
 
-    @Option(names = "--input", paramLabel = "FILE|URL", description = "Monitor this file or live URL instead of the generated clip.")
+    @Option(
+            names = "--input",
+            paramLabel = "FILE|URL",
+            description = "Monitor this file or live URL instead of the generated clip.")
     String input;
 
-    @Option(names = "--stream-id", defaultValue = "demo-channel", description = "Stream id of the input (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--stream-id",
+            defaultValue = "demo-channel",
+            description = "Stream id of the input (default: ${DEFAULT-VALUE}).")
     String streamId;
 
     @Option(names = "--health", description = "Also print each stream's 10 s health record.")
     boolean printHealth;
 
-    @Option(names = "--run-for", paramLabel = "SECONDS", description = "Stop by itself after this many seconds (default: run until Ctrl-C).")
+    @Option(
+            names = "--run-for",
+            paramLabel = "SECONDS",
+            description = "Stop by itself after this many seconds (default: run until Ctrl-C).")
     long runForSeconds;
 
     @Mixin
     ProfileOption profile;
 
-    @Option(names = "--checkpoint-interval-ms", defaultValue = "1000",
+    @Option(
+            names = "--checkpoint-interval-ms",
+            defaultValue = "1000",
             description = "Defects reach read_committed consumers at each checkpoint (default: ${DEFAULT-VALUE}).")
     long checkpointIntervalMs;
 
@@ -91,14 +109,16 @@ public final class DemoCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         // Ctrl-C: release the main thread, then hold the JVM until it has cancelled the job and closed the broker
         // (the JVM halts as soon as its hooks return).
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "avmon-demo-stop");
+        Thread hook = new Thread(
+                () -> {
+                    stop.countDown();
+                    try {
+                        stopped.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "avmon-demo-stop");
 
         String source = input;
         List<InjectedDefect> schedule = List.of();
@@ -128,18 +148,28 @@ public final class DemoCommand implements Callable<Integer> {
             conf.set(RestOptions.PORT, webPort);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             JobOptions jobOptions = JobOptions.fromArgs(new String[] {
-                    "--bootstrap-servers", kafka.bootstrapServers(),
-                    "--checkpoint-interval-ms", String.valueOf(checkpointIntervalMs),
-                    "--starting-offsets", "earliest",
-                    "--parallelism", "1"});
-            AvmonJob.define(env, profile.file() == null ? jobOptions : jobOptions.withProfile(profile.file().toString()));
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--checkpoint-interval-ms",
+                String.valueOf(checkpointIntervalMs),
+                "--starting-offsets",
+                "earliest",
+                "--parallelism",
+                "1"
+            });
+            AvmonJob.define(
+                    env,
+                    profile.file() == null
+                            ? jobOptions
+                            : jobOptions.withProfile(profile.file().toString()));
             job = env.executeAsync("avmon demo");
 
             printer = new DefectPrinter(kafka.bootstrapServers(), Topics.DEFECTS, Topics.HEALTH, printHealth, out);
             threads[0] = start(printer, "avmon-demo-printer");
 
             FeaturePublisher publisher = new FeaturePublisher(kafka.bootstrapServers(), Map.of());
-            runner = new StreamRunner(StreamRunner.Options.of(source, streamId).withRealtime(true).withLoop(input == null), publisher);
+            runner = new StreamRunner(
+                    StreamRunner.Options.of(source, streamId).withRealtime(true).withLoop(input == null), publisher);
             threads[1] = start(runner, "avmon-demo-converter");
 
             banner(out, kafka.bootstrapServers(), source, schedule);
@@ -187,15 +217,20 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void banner(PrintWriter out, String bootstrap, String source, List<InjectedDefect> schedule) {
         out.println("avmon demo is running. Stop it with Ctrl-C.");
-        out.println("  input:        " + source + (input == null ? " (generated, looped in real time as stream '" + streamId + "')" : ""));
+        out.println("  input:        " + source
+                + (input == null ? " (generated, looped in real time as stream '" + streamId + "')" : ""));
         out.println("  Kafka:        " + bootstrap + "  topics: " + Topics.DEFECTS + " (defects), " + Topics.HEALTH
                 + " (health), " + Topics.FEATURES + " (features)");
         out.println("  Flink web UI: http://localhost:" + webPort);
         if (!schedule.isEmpty()) {
             out.println("  defects in each loop of the clip:");
             for (InjectedDefect defect : schedule) {
-                out.println(String.format(Locale.ROOT, "    %-20s %6.1f s - %6.1f s", defect.defectType(),
-                        defect.startSeconds(), defect.endSeconds()));
+                out.println(String.format(
+                        Locale.ROOT,
+                        "    %-20s %6.1f s - %6.1f s",
+                        defect.defectType(),
+                        defect.startSeconds(),
+                        defect.endSeconds()));
             }
         }
         out.println("Defects appear below as they are raised (OPENED) and cleared (CLOSED):");

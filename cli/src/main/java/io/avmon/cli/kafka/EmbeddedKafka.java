@@ -1,9 +1,9 @@
 package io.avmon.cli.kafka;
 
-import java.net.InetAddress;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +16,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
-
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -26,9 +27,6 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
-
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
 
 /**
  * A single-node Kafka broker (KRaft, combined broker and controller) inside this JVM, on loopback. It runs the
@@ -89,7 +87,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("auto.create.topics.enable", "false");
         props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         // Flink's exactly-once sink asks for 10 min; keep the broker's ceiling at Kafka's own default of 15 min.
-        props.put("transaction.max.timeout.ms", String.valueOf(Duration.ofMinutes(15).toMillis()));
+        props.put(
+                "transaction.max.timeout.ms",
+                String.valueOf(Duration.ofMinutes(15).toMillis()));
 
         KafkaConfig config = KafkaConfig.fromProps(props, false);
         try {
@@ -123,12 +123,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     public void createTopics(Collection<String> names, int partitions) {
         try (Admin admin = admin()) {
             Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = names.stream().filter(n -> !existing.contains(n))
-                    .map(n -> new NewTopic(n, partitions, (short) 1)).toList();
+            List<NewTopic> missing = names.stream()
+                    .filter(n -> !existing.contains(n))
+                    .map(n -> new NewTopic(n, partitions, (short) 1))
+                    .toList();
             admin.createTopics(missing).all().get();
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topics " + names + ": " + e.getCause().getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot create topics " + names + ": " + e.getCause().getMessage(), e);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -137,8 +140,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                30_000));
     }
 
     private void awaitReady() throws IOException {
@@ -183,8 +189,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(host))) {
             socket.setReuseAddress(true);
         } catch (IOException e) {
-            throw new IOException("port " + host + ":" + port + " is in use (is another broker or demo running?); "
-                    + "choose another with --kafka-port", e);
+            throw new IOException(
+                    "port " + host + ":" + port + " is in use (is another broker or demo running?); "
+                            + "choose another with --kafka-port",
+                    e);
         }
     }
 

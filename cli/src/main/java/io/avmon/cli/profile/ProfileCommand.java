@@ -1,23 +1,5 @@
 package io.avmon.cli.profile;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Properties;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import io.avmon.cli.common.Errors;
 import io.avmon.cli.common.ExitCodes;
 import io.avmon.converter.FeaturePublisher;
@@ -26,18 +8,41 @@ import io.avmon.job.profile.InvalidProfileException;
 import io.avmon.job.profile.ProfileBook;
 import io.avmon.job.profile.ProfileYaml;
 import io.avmon.schema.Topics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Detection profiles: check a file, print the built-in settings, publish a file to a running job. */
-@Command(name = "profile", mixinStandardHelpOptions = true,
-        description = {"Detection profiles: YAML defaults and per-stream overrides.",
-                "A running job takes a published profile from the next record on, without a restart."},
+@Command(
+        name = "profile",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Detection profiles: YAML defaults and per-stream overrides.",
+            "A running job takes a published profile from the next record on, without a restart."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done", "2:the profile does not read (the cause is printed) or Kafka is unreachable", "3:an internal error"})
+        exitCodeList = {
+            "0:done",
+            "2:the profile does not read (the cause is printed) or Kafka is unreachable",
+            "3:an internal error"
+        })
 public final class ProfileCommand {
 
     /** The key profile documents are published under, so a compacted control topic keeps the last one. */
@@ -64,7 +69,9 @@ public final class ProfileCommand {
         }
     }
 
-    @Command(name = "defaults", description = "Print every setting with its built-in value, as a profile's defaults section.")
+    @Command(
+            name = "defaults",
+            description = "Print every setting with its built-in value, as a profile's defaults section.")
     int defaults() {
         PrintWriter out = spec.commandLine().getOut();
         out.print(ProfileYaml.format(DefectKind.defaultProfile()));
@@ -72,13 +79,25 @@ public final class ProfileCommand {
         return ExitCodes.OK;
     }
 
-    @Command(name = "publish", description = {"Check a profile file, then send it to the job's control topic.",
-            "The job applies it at once; a malformed one never leaves this machine."})
-    int publish(@Parameters(paramLabel = "FILE") Path file,
-                @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092",
-                        description = "Kafka (default: ${DEFAULT-VALUE}).") String bootstrapServers,
-                @Option(names = "--topic", defaultValue = Topics.CONTROL,
-                        description = "Control topic (default: ${DEFAULT-VALUE}).") String topic) throws Exception {
+    @Command(
+            name = "publish",
+            description = {
+                "Check a profile file, then send it to the job's control topic.",
+                "The job applies it at once; a malformed one never leaves this machine."
+            })
+    int publish(
+            @Parameters(paramLabel = "FILE") Path file,
+            @Option(
+                            names = "--bootstrap-servers",
+                            defaultValue = "localhost:9092",
+                            description = "Kafka (default: ${DEFAULT-VALUE}).")
+                    String bootstrapServers,
+            @Option(
+                            names = "--topic",
+                            defaultValue = Topics.CONTROL,
+                            description = "Control topic (default: ${DEFAULT-VALUE}).")
+                    String topic)
+            throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
@@ -106,12 +125,14 @@ public final class ProfileCommand {
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20_000);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             return producer.send(new ProducerRecord<>(topic, RECORD_KEY.getBytes(StandardCharsets.UTF_8), document))
                     .get(40, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new IllegalStateException("could not publish to " + topic + " at " + bootstrapServers + ": " + Errors.oneLine(cause), cause);
+            throw new IllegalStateException(
+                    "could not publish to " + topic + " at " + bootstrapServers + ": " + Errors.oneLine(cause), cause);
         }
     }
 }

@@ -1,17 +1,18 @@
 package io.avmon.cli.profile;
 
-import java.io.IOException;
-import java.nio.file.Path;
-
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.profile.ProfileBook;
 import io.avmon.job.profile.ProfileYaml;
+import java.io.IOException;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The {@code --profile FILE} option of the commands that run detectors. */
 public final class ProfileOption {
 
-    @Option(names = "--profile", paramLabel = "FILE",
+    @Option(
+            names = "--profile",
+            paramLabel = "FILE",
             description = "Detection profile (YAML: defaults and per-stream overrides); default: the built-in profile.")
     Path file;
 

@@ -1,8 +1,7 @@
 package io.avmon.job.audio;
 
-import java.util.List;
-
 import io.avmon.schema.ChannelLevels;
+import java.util.List;
 
 /**
  * ITU-R BS.1770-4 loudness from the converter's 100 ms blocks, whose channels carry the K-weighted mean square

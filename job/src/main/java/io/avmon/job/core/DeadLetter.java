@@ -10,6 +10,7 @@ import java.util.Objects;
 public class DeadLetter {
     /** Kafka topic the record was read from. */
     public String topic;
+
     public int partition;
     public long offset;
     /** The record's key as sent (the streamId in UTF-8 for well-behaved producers); may be null. */
@@ -34,8 +35,12 @@ public class DeadLetter {
     public boolean equals(Object o) {
         if (this == o) return true;
         if (!(o instanceof DeadLetter other)) return false;
-        return partition == other.partition && offset == other.offset && Objects.equals(topic, other.topic)
-                && Arrays.equals(key, other.key) && Arrays.equals(value, other.value) && Objects.equals(error, other.error);
+        return partition == other.partition
+                && offset == other.offset
+                && Objects.equals(topic, other.topic)
+                && Arrays.equals(key, other.key)
+                && Arrays.equals(value, other.value)
+                && Objects.equals(error, other.error);
     }
 
     @Override

@@ -1,15 +1,13 @@
 package io.avmon.job.core;
 
+import io.avmon.schema.DefectType;
+import io.avmon.schema.Severity;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
-
 import org.apache.flink.api.common.typeinfo.TypeInfo;
-
-import io.avmon.schema.DefectType;
-import io.avmon.schema.Severity;
 
 /**
  * What to detect and how strictly: a {@link Policy} per {@link DefectType} (the alarm's raise delay, clear
@@ -49,6 +47,7 @@ public final class DetectionProfile implements Serializable {
     private final EnumMap<DefectType, Policy> policies;
     /** Per type whose detector has thresholds; a type without (stream stall) has no entry. */
     private final EnumMap<DefectType, DetectorThresholds> thresholds;
+
     private final Duration stateRetention;
 
     /**
@@ -56,7 +55,9 @@ public final class DetectionProfile implements Serializable {
      * @param thresholds     the thresholds of each type whose detector has any
      * @param stateRetention how long per-stream state outlives a stream that stops without ENDED
      */
-    public DetectionProfile(Map<DefectType, Policy> policies, Map<DefectType, ? extends DetectorThresholds> thresholds,
+    public DetectionProfile(
+            Map<DefectType, Policy> policies,
+            Map<DefectType, ? extends DetectorThresholds> thresholds,
             Duration stateRetention) {
         this.policies = new EnumMap<>(DefectType.class);
         this.policies.putAll(policies);
@@ -102,8 +103,9 @@ public final class DetectionProfile implements Serializable {
     public DetectionProfile withThresholds(DefectType type, DetectorThresholds replacement) {
         DetectorThresholds current = thresholds.get(type);
         if (current == null || current.getClass() != replacement.getClass()) {
-            throw new IllegalArgumentException(type + " takes " + (current == null ? "no thresholds" : current.getClass().getName())
-                    + ", not " + replacement.getClass().getName());
+            throw new IllegalArgumentException(type + " takes "
+                    + (current == null ? "no thresholds" : current.getClass().getName()) + ", not "
+                    + replacement.getClass().getName());
         }
         EnumMap<DefectType, DetectorThresholds> copy = new EnumMap<>(thresholds);
         copy.put(type, replacement);
@@ -116,7 +118,9 @@ public final class DetectionProfile implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof DetectionProfile p && policies.equals(p.policies) && thresholds.equals(p.thresholds)
+        return o instanceof DetectionProfile p
+                && policies.equals(p.policies)
+                && thresholds.equals(p.thresholds)
                 && stateRetention.equals(p.stateRetention);
     }
 

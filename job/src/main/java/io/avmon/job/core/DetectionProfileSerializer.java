@@ -1,5 +1,7 @@
 package io.avmon.job.core;
 
+import io.avmon.schema.DefectType;
+import io.avmon.schema.Severity;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
@@ -7,7 +9,6 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -16,9 +17,6 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-
-import io.avmon.schema.DefectType;
-import io.avmon.schema.Severity;
 
 /**
  * How a {@link DetectionProfile} travels inside {@link MediaEvent}. Within a fused chain Flink only copies it, and
@@ -95,8 +93,13 @@ public final class DetectionProfileSerializer extends TypeSerializer<DetectionPr
         Duration retention = Duration.ofNanos(in.readLong());
         Map<DefectType, DetectionProfile.Policy> policies = new EnumMap<>(DefectType.class);
         for (DefectType type : TYPES) {
-            policies.put(type, new DetectionProfile.Policy(in.readBoolean(), Duration.ofNanos(in.readLong()),
-                    Duration.ofNanos(in.readLong()), SEVERITIES[in.readByte()]));
+            policies.put(
+                    type,
+                    new DetectionProfile.Policy(
+                            in.readBoolean(),
+                            Duration.ofNanos(in.readLong()),
+                            Duration.ofNanos(in.readLong()),
+                            SEVERITIES[in.readByte()]));
         }
         Map<DefectType, DetectorThresholds> thresholds = new EnumMap<>(DefectType.class);
         for (DefectType type : TYPES) {
@@ -153,11 +156,15 @@ public final class DetectionProfileSerializer extends TypeSerializer<DetectionPr
             Object[] values = new Object[components.length];
             for (int i = 0; i < components.length; i++) {
                 types[i] = components[i].getType();
-                values[i] = types[i] == double.class ? (Object) in.readDouble()
-                        : types[i] == int.class ? (Object) in.readInt()
-                        : types[i] == long.class ? (Object) in.readLong()
-                        : types[i] == boolean.class ? (Object) in.readBoolean()
-                        : Duration.ofNanos(in.readLong());
+                values[i] = types[i] == double.class
+                        ? (Object) in.readDouble()
+                        : types[i] == int.class
+                                ? (Object) in.readInt()
+                                : types[i] == long.class
+                                        ? (Object) in.readLong()
+                                        : types[i] == boolean.class
+                                                ? (Object) in.readBoolean()
+                                                : Duration.ofNanos(in.readLong());
             }
             Constructor<?> canonical = type.getDeclaredConstructor(types);
             return (DetectorThresholds) canonical.newInstance(values);
@@ -197,7 +204,8 @@ public final class DetectionProfileSerializer extends TypeSerializer<DetectionPr
     /** Named by {@link DetectionProfile}'s {@code @TypeInfo}, so Flink uses this serializer wherever a profile appears. */
     public static final class Factory extends TypeInfoFactory<DetectionProfile> {
         @Override
-        public TypeInformation<DetectionProfile> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+        public TypeInformation<DetectionProfile> createTypeInfo(
+                Type t, Map<String, TypeInformation<?>> genericParameters) {
             return new ProfileTypeInfo();
         }
     }

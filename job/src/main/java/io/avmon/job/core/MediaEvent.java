@@ -1,15 +1,13 @@
 package io.avmon.job.core;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Objects;
-
-import org.apache.avro.specific.SpecificRecord;
-
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.StreamStatus;
 import io.avmon.schema.VideoFrameFeatures;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The job's internal element: exactly one payload ({@link #video}, {@link #audio}, {@link #status} or
@@ -26,7 +24,13 @@ import io.avmon.schema.VideoFrameFeatures;
 public class MediaEvent {
 
     /** What the element carries. */
-    public enum Kind { VIDEO, AUDIO, STATUS, DEAD_LETTER, EMPTY }
+    public enum Kind {
+        VIDEO,
+        AUDIO,
+        STATUS,
+        DEAD_LETTER,
+        EMPTY
+    }
 
     public static final long UNKNOWN_MEDIA_TIME = Long.MIN_VALUE;
     private static final int TYPE_COUNT = DefectType.values().length;
@@ -98,7 +102,8 @@ public class MediaEvent {
             event.ingestTimeMs = s.getIngestTimeMs();
             event.mediaTimeUs = s.getLastMediaTimeUs() == null ? UNKNOWN_MEDIA_TIME : s.getLastMediaTimeUs();
         } else {
-            throw new IllegalArgumentException("not an avmon input record: " + record.getSchema().getFullName());
+            throw new IllegalArgumentException(
+                    "not an avmon input record: " + record.getSchema().getFullName());
         }
         return event;
     }
@@ -190,7 +195,8 @@ public class MediaEvent {
 
     @Override
     public String toString() {
-        return "MediaEvent{" + streamId + " " + kind() + " t=" + (mediaTimeUs == UNKNOWN_MEDIA_TIME ? "?" : mediaTimeUs / 1000 + "ms")
-                + " ingest=" + ingestTimeMs + " conditions=" + Long.toBinaryString(conditions) + "}";
+        return "MediaEvent{" + streamId + " " + kind() + " t="
+                + (mediaTimeUs == UNKNOWN_MEDIA_TIME ? "?" : mediaTimeUs / 1000 + "ms") + " ingest=" + ingestTimeMs
+                + " conditions=" + Long.toBinaryString(conditions) + "}";
     }
 }

@@ -1,19 +1,9 @@
 package io.avmon.job.defect;
 
-import java.time.Duration;
-import java.util.EnumMap;
-import java.util.EnumSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.function.BiFunction;
-import java.util.function.Function;
-
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-
+import io.avmon.job.audio.LoudnessStandard;
 import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.core.DetectionProfile.Policy;
 import io.avmon.job.core.DetectorThresholds;
-import io.avmon.job.audio.LoudnessStandard;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.detect.AudioChannelLossDetector;
 import io.avmon.job.detect.AudioClippingDetector;
@@ -28,6 +18,14 @@ import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.job.detect.StreamStallDetector;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 
 /**
  * One row per defect type: everything the job knows about a type outside its detector's judgement. The profile's
@@ -69,50 +67,137 @@ import io.avmon.schema.Severity;
  * {@link #STATE_RETENTION}.
  */
 public enum DefectKind {
-    BLACK_FRAMES(DefectType.BLACK_FRAMES, Medium.VIDEO, policy(3, 1, Severity.CRITICAL),
-            BlackFrameDetector.Thresholds.DEFAULTS, "black-frame-detector", "BlackFrameDetector",
-            detector(BlackFrameDetector::new), "%", Value.MEAN_PERCENT),
-    COLOR_BARS(DefectType.COLOR_BARS, Medium.VIDEO, policy(2, 1, Severity.CRITICAL),
-            ColorBarsDetector.Thresholds.DEFAULTS, "color-bars-detector", "ColorBarsDetector",
-            detector(ColorBarsDetector::new), "bars", Value.MAX),
-    FROZEN_FRAMES(DefectType.FROZEN_FRAMES, Medium.VIDEO, policy(2, 1, Severity.CRITICAL),
-            FrozenFrameDetector.Thresholds.DEFAULTS, "frozen-frame-detector", "FrozenFrameDetector",
-            statefulDetector(FrozenFrameDetector::new), "levels", Value.MEAN, Trait.PROVEN_FROM_DATED_START),
-    BLOCK_CORRUPTION(DefectType.BLOCK_CORRUPTION, Medium.VIDEO, policy(0, 1, Severity.CRITICAL),
-            BlockCorruptionDetector.Thresholds.DEFAULTS, "block-corruption-detector", "BlockCorruptionDetector",
-            statefulDetector(BlockCorruptionDetector::new), "%", Value.MEAN_OR_WHOLE_PICTURE),
-    FRAME_DROP(DefectType.FRAME_DROP, Medium.VIDEO, policy(0, 1, Severity.MAJOR),
-            FrameDropDetector.Thresholds.DEFAULTS, "frame-drop-detector", "FrameDropDetector",
-            statefulDetector(FrameDropDetector::new), "frames", Value.SUM, Trait.INSTANTANEOUS, Trait.PROVEN_FROM_DATED_START),
-    AUDIO_SILENCE(DefectType.AUDIO_SILENCE, Medium.AUDIO, policy(2, 1, Severity.MAJOR),
-            AudioSilenceDetector.Thresholds.DEFAULTS, "audio-silence-detector", "AudioSilenceDetector",
-            detector(AudioSilenceDetector::new), "dBFS", Value.MAX),
-    AUDIO_CLIPPING(DefectType.AUDIO_CLIPPING, Medium.AUDIO, policy(1, 1, Severity.MAJOR),
-            AudioClippingDetector.Thresholds.DEFAULTS, "audio-clipping-detector", "AudioClippingDetector",
-            detector(AudioClippingDetector::new), "%", Value.MEAN),
-    AUDIO_CHANNEL_LOSS(DefectType.AUDIO_CHANNEL_LOSS, Medium.AUDIO, policy(2, 1, Severity.MAJOR),
-            AudioChannelLossDetector.Thresholds.DEFAULTS, "audio-channel-loss-detector", "AudioChannelLossDetector",
-            detector(AudioChannelLossDetector::new), "dBFS", Value.MAX, Trait.PER_CHANNEL),
-    LOUDNESS_VIOLATION(DefectType.LOUDNESS_VIOLATION, Medium.AUDIO, policy(10, 3, Severity.MINOR),
-            LoudnessDetector.Thresholds.DEFAULTS, "loudness-detector", "LoudnessDetector",
-            statefulDetector(LoudnessDetector::new), "LUFS", Value.MEAN,
+    BLACK_FRAMES(
+            DefectType.BLACK_FRAMES,
+            Medium.VIDEO,
+            policy(3, 1, Severity.CRITICAL),
+            BlackFrameDetector.Thresholds.DEFAULTS,
+            "black-frame-detector",
+            "BlackFrameDetector",
+            detector(BlackFrameDetector::new),
+            "%",
+            Value.MEAN_PERCENT),
+    COLOR_BARS(
+            DefectType.COLOR_BARS,
+            Medium.VIDEO,
+            policy(2, 1, Severity.CRITICAL),
+            ColorBarsDetector.Thresholds.DEFAULTS,
+            "color-bars-detector",
+            "ColorBarsDetector",
+            detector(ColorBarsDetector::new),
+            "bars",
+            Value.MAX),
+    FROZEN_FRAMES(
+            DefectType.FROZEN_FRAMES,
+            Medium.VIDEO,
+            policy(2, 1, Severity.CRITICAL),
+            FrozenFrameDetector.Thresholds.DEFAULTS,
+            "frozen-frame-detector",
+            "FrozenFrameDetector",
+            statefulDetector(FrozenFrameDetector::new),
+            "levels",
+            Value.MEAN,
+            Trait.PROVEN_FROM_DATED_START),
+    BLOCK_CORRUPTION(
+            DefectType.BLOCK_CORRUPTION,
+            Medium.VIDEO,
+            policy(0, 1, Severity.CRITICAL),
+            BlockCorruptionDetector.Thresholds.DEFAULTS,
+            "block-corruption-detector",
+            "BlockCorruptionDetector",
+            statefulDetector(BlockCorruptionDetector::new),
+            "%",
+            Value.MEAN_OR_WHOLE_PICTURE),
+    FRAME_DROP(
+            DefectType.FRAME_DROP,
+            Medium.VIDEO,
+            policy(0, 1, Severity.MAJOR),
+            FrameDropDetector.Thresholds.DEFAULTS,
+            "frame-drop-detector",
+            "FrameDropDetector",
+            statefulDetector(FrameDropDetector::new),
+            "frames",
+            Value.SUM,
+            Trait.INSTANTANEOUS,
+            Trait.PROVEN_FROM_DATED_START),
+    AUDIO_SILENCE(
+            DefectType.AUDIO_SILENCE,
+            Medium.AUDIO,
+            policy(2, 1, Severity.MAJOR),
+            AudioSilenceDetector.Thresholds.DEFAULTS,
+            "audio-silence-detector",
+            "AudioSilenceDetector",
+            detector(AudioSilenceDetector::new),
+            "dBFS",
+            Value.MAX),
+    AUDIO_CLIPPING(
+            DefectType.AUDIO_CLIPPING,
+            Medium.AUDIO,
+            policy(1, 1, Severity.MAJOR),
+            AudioClippingDetector.Thresholds.DEFAULTS,
+            "audio-clipping-detector",
+            "AudioClippingDetector",
+            detector(AudioClippingDetector::new),
+            "%",
+            Value.MEAN),
+    AUDIO_CHANNEL_LOSS(
+            DefectType.AUDIO_CHANNEL_LOSS,
+            Medium.AUDIO,
+            policy(2, 1, Severity.MAJOR),
+            AudioChannelLossDetector.Thresholds.DEFAULTS,
+            "audio-channel-loss-detector",
+            "AudioChannelLossDetector",
+            detector(AudioChannelLossDetector::new),
+            "dBFS",
+            Value.MAX,
+            Trait.PER_CHANNEL),
+    LOUDNESS_VIOLATION(
+            DefectType.LOUDNESS_VIOLATION,
+            Medium.AUDIO,
+            policy(10, 3, Severity.MINOR),
+            LoudnessDetector.Thresholds.DEFAULTS,
+            "loudness-detector",
+            "LoudnessDetector",
+            statefulDetector(LoudnessDetector::new),
+            "LUFS",
+            Value.MEAN,
             // The standard moves the target and keeps the bounds around it; thresholds set beside it still win.
-            new Preset<>("standard", LoudnessStandard.class,
+            new Preset<>(
+                    "standard",
+                    LoudnessStandard.class,
                     (thresholds, standard) -> ((LoudnessDetector.Thresholds) thresholds).withStandard(standard))),
     // Judged on audio blocks: they come at a steady 10 per second whatever the picture does.
-    AV_SYNC_OFFSET(DefectType.AV_SYNC_OFFSET, Medium.AUDIO, policy(3, 2, Severity.MAJOR),
-            AvSyncDetector.Thresholds.DEFAULTS, "av-sync-detector", "AvSyncDetector",
-            statefulDetector(AvSyncDetector::new), "ms", Value.MEAN),
-    STREAM_STALL(DefectType.STREAM_STALL, Medium.STREAM, policy(2, 0, Severity.CRITICAL),
-            null, "stream-stall-detector", "StreamStallDetector",
+    AV_SYNC_OFFSET(
+            DefectType.AV_SYNC_OFFSET,
+            Medium.AUDIO,
+            policy(3, 2, Severity.MAJOR),
+            AvSyncDetector.Thresholds.DEFAULTS,
+            "av-sync-detector",
+            "AvSyncDetector",
+            statefulDetector(AvSyncDetector::new),
+            "ms",
+            Value.MEAN),
+    STREAM_STALL(
+            DefectType.STREAM_STALL,
+            Medium.STREAM,
+            policy(2, 0, Severity.CRITICAL),
+            null,
+            "stream-stall-detector",
+            "StreamStallDetector",
             (kind, p) -> new StreamStallDetector(p, kind.unit, kind.operatorName),
-            "s", Value.NONE, Trait.AFTER_LIFECYCLE);
+            "s",
+            Value.NONE,
+            Trait.AFTER_LIFECYCLE);
 
     /** How long per-stream state outlives a stream that stops sending without ENDED. */
     public static final Duration STATE_RETENTION = Duration.ofMinutes(10);
 
     /** Which records carry a verdict on a type. Time advances on every record of the stream regardless. */
-    public enum Medium { VIDEO, AUDIO, STREAM }
+    public enum Medium {
+        VIDEO,
+        AUDIO,
+        STREAM
+    }
 
     /** How an event's value is made from the measures of the records that showed the defect. */
     public enum Value {
@@ -165,8 +250,8 @@ public enum DefectKind {
      * @param values the constants it takes
      * @param apply  the thresholds with the constant applied
      */
-    public record Preset<E extends Enum<E>>(String key, Class<E> values,
-            BiFunction<DetectorThresholds, E, DetectorThresholds> apply) {}
+    public record Preset<E extends Enum<E>>(
+            String key, Class<E> values, BiFunction<DetectorThresholds, E, DetectorThresholds> apply) {}
 
     /** Builds a type's operator from the start profile. */
     @FunctionalInterface
@@ -198,13 +283,32 @@ public enum DefectKind {
     private final Preset<?> preset;
     private final Set<Trait> traits;
 
-    DefectKind(DefectType type, Medium medium, Policy defaultPolicy, DetectorThresholds defaultThresholds, String uid,
-            String operatorName, OperatorFactory factory, String unit, Value value, Trait... traits) {
+    DefectKind(
+            DefectType type,
+            Medium medium,
+            Policy defaultPolicy,
+            DetectorThresholds defaultThresholds,
+            String uid,
+            String operatorName,
+            OperatorFactory factory,
+            String unit,
+            Value value,
+            Trait... traits) {
         this(type, medium, defaultPolicy, defaultThresholds, uid, operatorName, factory, unit, value, null, traits);
     }
 
-    DefectKind(DefectType type, Medium medium, Policy defaultPolicy, DetectorThresholds defaultThresholds, String uid,
-            String operatorName, OperatorFactory factory, String unit, Value value, Preset<?> preset, Trait... traits) {
+    DefectKind(
+            DefectType type,
+            Medium medium,
+            Policy defaultPolicy,
+            DetectorThresholds defaultThresholds,
+            String uid,
+            String operatorName,
+            OperatorFactory factory,
+            String unit,
+            Value value,
+            Preset<?> preset,
+            Trait... traits) {
         this.type = type;
         this.medium = medium;
         this.defaultPolicy = defaultPolicy;
@@ -299,7 +403,8 @@ public enum DefectKind {
             return event.measure(type);
         }
         return event.audio != null && channel < event.audio.getChannels().size()
-                ? event.audio.getChannels().get(channel).getPeakDbfs() : Double.NaN;
+                ? event.audio.getChannels().get(channel).getPeakDbfs()
+                : Double.NaN;
     }
 
     /** This type's operator, built with the thresholds of {@code startProfile} for records that carry no profile. */

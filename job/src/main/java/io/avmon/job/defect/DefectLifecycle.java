@@ -1,8 +1,15 @@
 package io.avmon.job.defect;
 
+import io.avmon.job.core.DefectEvents;
+import io.avmon.job.core.DetectionProfile;
+import io.avmon.job.core.MediaEvent;
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectState;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.InputState;
+import io.avmon.schema.StreamStatus;
 import java.util.Iterator;
 import java.util.Map;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -12,15 +19,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-
-import io.avmon.job.core.DefectEvents;
-import io.avmon.job.core.DetectionProfile;
-import io.avmon.job.core.MediaEvent;
-import io.avmon.schema.DefectEvent;
-import io.avmon.schema.DefectState;
-import io.avmon.schema.DefectType;
-import io.avmon.schema.InputState;
-import io.avmon.schema.StreamStatus;
 
 /**
  * Turns the detectors' per-record verdicts into defects: OPENED once a condition has lasted its minimum
@@ -57,6 +55,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
 
     /** The profile for records that carry none, and the state retention, which is fixed when the job starts. */
     private final DetectionProfile startProfile;
+
     private transient MapState<Integer, DefectTrack> tracks;
     private transient ValueState<Long> expiryTimer;
     private transient Counter defectsOpened;
@@ -69,8 +68,8 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
 
     @Override
     public void open(OpenContext openContext) {
-        tracks = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("defectTracks", Types.INT, Types.POJO(DefectTrack.class)));
+        tracks = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("defectTracks", Types.INT, Types.POJO(DefectTrack.class)));
         expiryTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("expiryTimer", Types.LONG));
         defectsOpened = getRuntimeContext().getMetricGroup().counter("defectsOpened");
         defectsClosed = getRuntimeContext().getMetricGroup().counter("defectsClosed");
@@ -103,8 +102,9 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
         out.collect(event);
     }
 
-    private void startCandidates(MediaEvent event, DefectKind.Medium medium, long mediaMs, DetectionProfile profile,
-                                 Context ctx) throws Exception {
+    private void startCandidates(
+            MediaEvent event, DefectKind.Medium medium, long mediaMs, DetectionProfile profile, Context ctx)
+            throws Exception {
         long conditions = event.conditions;
         while (conditions != 0) {
             int ordinal = Long.numberOfTrailingZeros(conditions);
@@ -129,7 +129,8 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
         }
     }
 
-    private void startCandidate(DefectType type, int channel, MediaEvent event, long mediaMs, Context ctx) throws Exception {
+    private void startCandidate(DefectType type, int channel, MediaEvent event, long mediaMs, Context ctx)
+            throws Exception {
         int key = DefectTrack.key(type, channel);
         if (!tracks.contains(key)) {
             DefectTrack track = new DefectTrack();
@@ -140,7 +141,8 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             // The raise delay counts from the first record showing the condition, unless the dated start is
             // proven (a freeze: the picture is known unchanged since then); a loudness violation dated back to its
             // momentary crossing says where it began, not that the short-term reading was outside for longer.
-            track.raiseFromMediaMs = DefectKind.of(type).has(DefectKind.Trait.PROVEN_FROM_DATED_START) ? track.startMediaMs : mediaMs;
+            track.raiseFromMediaMs =
+                    DefectKind.of(type).has(DefectKind.Trait.PROVEN_FROM_DATED_START) ? track.startMediaMs : mediaMs;
             track.startWallMs = event.ingestTimeMs;
             track.latestMediaMs = mediaMs;
             track.latestWallMs = event.ingestTimeMs;
@@ -150,8 +152,9 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
     }
 
     /** Moves every track of the stream forward by one record. */
-    private void advance(MediaEvent event, DefectKind.Medium medium, long mediaMs, DetectionProfile profile,
-                         Context ctx) throws Exception {
+    private void advance(
+            MediaEvent event, DefectKind.Medium medium, long mediaMs, DetectionProfile profile, Context ctx)
+            throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         int remaining = 0;
         Iterator<Map.Entry<Integer, DefectTrack>> it = tracks.iterator();
@@ -173,13 +176,15 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
                     track.addMeasure(DefectKind.of(track.defectType).measure(event, track.channel));
                 } else if (!track.clearing()) {
                     // An instant (a frame drop) was over at the record that showed it: the frame after the hole.
-                    boolean instant = DefectKind.of(track.defectType).has(DefectKind.Trait.INSTANTANEOUS) && track.lastShownMediaMs != DefectTrack.NONE;
+                    boolean instant = DefectKind.of(track.defectType).has(DefectKind.Trait.INSTANTANEOUS)
+                            && track.lastShownMediaMs != DefectTrack.NONE;
                     track.clearSinceMediaMs = instant ? track.lastShownMediaMs : mediaMs;
                     track.clearSinceWallMs = instant ? track.lastShownWallMs : event.ingestTimeMs;
                 }
             }
             boolean recovered = track.clearing()
-                    && track.latestMediaMs - track.clearSinceMediaMs >= policy.recoveryHoldOff().toMillis();
+                    && track.latestMediaMs - track.clearSinceMediaMs
+                            >= policy.recoveryHoldOff().toMillis();
             // Before opening, a video candidate ends at its first healthy frame: a video verdict judges the whole
             // picture, and one frame that differs proves it moved (a slow drift resets the freeze reference every
             // few frames). An audio verdict judges 100 ms of a signal whose defects are intermittent at that
@@ -192,7 +197,9 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
                 it.remove();
                 continue;
             }
-            if (!track.open && !track.clearing() && track.latestMediaMs - Math.max(track.startMediaMs, track.raiseFromMediaMs) >= minDurationMs) {
+            if (!track.open
+                    && !track.clearing()
+                    && track.latestMediaMs - Math.max(track.startMediaMs, track.raiseFromMediaMs) >= minDurationMs) {
                 track.open = true;
                 track.severity = policy.severity();
                 emit(ctx, track, DefectState.OPENED);
@@ -283,7 +290,8 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
 
     private void ensureExpiryTimer(Context ctx) throws Exception {
         if (expiryTimer.value() == null) {
-            long at = ctx.timerService().currentProcessingTime() + startProfile.stateRetention().toMillis();
+            long at = ctx.timerService().currentProcessingTime()
+                    + startProfile.stateRetention().toMillis();
             ctx.timerService().registerProcessingTimeTimer(at);
             expiryTimer.update(at);
         }

@@ -13,21 +13,26 @@ public class DefectTrack {
     public DefectType defectType;
     /** Audio channel from 0, or -1 for defects of the whole stream. */
     public int channel = -1;
+
     public long startMediaMs;
     /** Media time of the first record that showed the condition, from which the raise delay counts. */
     public long raiseFromMediaMs = NONE;
+
     public long startWallMs;
     /** Latest media time seen on the stream while this track existed (time advances on every record). */
     public long latestMediaMs;
+
     public long latestWallMs;
     public boolean open;
     /** The severity the defect OPENED with; its CLOSED carries the same, whatever the profile says by then. */
     public Severity severity;
     /** Media time of the first healthy record after the last defective one; NONE while defective. */
     public long clearSinceMediaMs = NONE;
+
     public long clearSinceWallMs = NONE;
     /** Media time of the last record that showed the condition (used to end instantaneous types); NONE before. */
     public long lastShownMediaMs = NONE;
+
     public long lastShownWallMs = NONE;
     public double measureSum;
     public long measureCount;

@@ -1,14 +1,12 @@
 package io.avmon.job.detect;
 
-import java.util.List;
-
-
 import io.avmon.job.audio.ChannelLayout;
 import io.avmon.job.core.DetectorThresholds;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.core.Range;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
+import java.util.List;
 
 /**
  * Loss of one audio channel, which all-channel silence checks miss (ffmpeg silencedetect's mono=1 case): in a
@@ -40,15 +38,14 @@ public class AudioChannelLossDetector extends Detector<AudioChannelLossDetector.
     public record Thresholds(
             @Range(min = -150, max = 0) double maxSilentPeakDbfs,
             @Range(min = -150, max = 0) double minSoundingPeakDbfs,
-            boolean judgeLfeAndSurrounds) implements DetectorThresholds {
+            boolean judgeLfeAndSurrounds)
+            implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(-60.0, -50.0, false);
     }
-
 
     public AudioChannelLossDetector(Thresholds thresholds) {
         super(DefectType.AUDIO_CHANNEL_LOSS, thresholds);
     }
-
 
     @Override
     protected boolean inspects(MediaEvent event) {

@@ -1,13 +1,11 @@
 package io.avmon.job.detect;
 
-import java.util.List;
-
-
 import io.avmon.job.core.DetectorThresholds;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.core.Range;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
+import java.util.List;
 
 /**
  * Clipping: sustained runs of samples at full scale, not the odd peak that touches it. A 100 ms block clips when
@@ -37,15 +35,14 @@ public class AudioClippingDetector extends Detector<AudioClippingDetector.Thresh
     public record Thresholds(
             @Range(min = 0, max = 1) double minFullScaleShare,
             @Range(min = 1, max = 1_000_000) int minFullScaleSamples,
-            @Range(min = -60, max = 0) double minPeakDbfs) implements DetectorThresholds {
+            @Range(min = -60, max = 0) double minPeakDbfs)
+            implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(0.001, 3, -0.1);
     }
-
 
     public AudioClippingDetector(Thresholds thresholds) {
         super(DefectType.AUDIO_CLIPPING, thresholds);
     }
-
 
     @Override
     protected boolean inspects(MediaEvent event) {
@@ -63,7 +60,8 @@ public class AudioClippingDetector extends Detector<AudioClippingDetector.Thresh
             int fullScale = channel.getNearFullScaleSamples();
             double share = (double) fullScale / samples;
             worstShare = Math.max(worstShare, share);
-            if (fullScale >= thresholds.minFullScaleSamples() && share >= thresholds.minFullScaleShare()
+            if (fullScale >= thresholds.minFullScaleSamples()
+                    && share >= thresholds.minFullScaleShare()
                     && channel.getPeakDbfs() >= thresholds.minPeakDbfs()) {
                 clipping = true;
             }

@@ -1,13 +1,11 @@
 package io.avmon.job.detect;
 
-import java.util.List;
-
-
 import io.avmon.job.core.DetectorThresholds;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.core.Range;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
+import java.util.List;
 
 /**
  * Silence, as ffmpeg silencedetect with noise=0.001 (-60 dBFS): a 100 ms block is silent when the sample peak
@@ -21,16 +19,13 @@ public class AudioSilenceDetector extends Detector<AudioSilenceDetector.Threshol
     private static final long serialVersionUID = 1L;
 
     /** @param maxPeakDbfs dBFS; a channel is silent while its sample peak stays below this */
-    public record Thresholds(
-            @Range(min = -150, max = 0) double maxPeakDbfs) implements DetectorThresholds {
+    public record Thresholds(@Range(min = -150, max = 0) double maxPeakDbfs) implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(-60.0);
     }
-
 
     public AudioSilenceDetector(Thresholds thresholds) {
         super(DefectType.AUDIO_SILENCE, thresholds);
     }
-
 
     @Override
     protected boolean inspects(MediaEvent event) {

@@ -1,17 +1,15 @@
 package io.avmon.job.detect;
 
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
-
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-
 import io.avmon.job.core.DetectorThresholds;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.core.Range;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
 
 /**
  * A/V sync offset, from content and from the tracks' timestamps.
@@ -93,22 +91,55 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
             @Range(min = 1, max = 10_000) double inlierRange,
             @Range(min = 0, max = 600_000) Duration window,
             @Range(min = 1, max = 10_000) int skewBaselineBlocks,
-            @Range(min = 1, max = 10_000) int skewWindowBlocks) implements DetectorThresholds {
-        public static final Thresholds DEFAULTS = new Thresholds(Duration.ofMillis(185), Duration.ofMillis(90), 40, 40,
-                20, -45, 3, Duration.ofMillis(300), Duration.ofMillis(500), 8, 5, 80, Duration.ofSeconds(8), 20, 5);
+            @Range(min = 1, max = 10_000) int skewWindowBlocks)
+            implements DetectorThresholds {
+        public static final Thresholds DEFAULTS = new Thresholds(
+                Duration.ofMillis(185),
+                Duration.ofMillis(90),
+                40,
+                40,
+                20,
+                -45,
+                3,
+                Duration.ofMillis(300),
+                Duration.ofMillis(500),
+                8,
+                5,
+                80,
+                Duration.ofSeconds(8),
+                20,
+                5);
 
         public Thresholds {
-            if (pairs < 1 || minPairs < 1 || minPairs > pairs || quietBlocks < 1 || inlierRange <= 0
-                    || skewBaselineBlocks < 1 || skewWindowBlocks < 1) {
+            if (pairs < 1
+                    || minPairs < 1
+                    || minPairs > pairs
+                    || quietBlocks < 1
+                    || inlierRange <= 0
+                    || skewBaselineBlocks < 1
+                    || skewWindowBlocks < 1) {
                 throw new IllegalArgumentException("invalid A/V sync thresholds");
             }
         }
 
         /** The same detector held to other tolerances, e.g. EBU R37's +40 / -60 ms at a programme output. */
         public Thresholds withTolerance(Duration maxAudioLate, Duration maxAudioEarly) {
-            return new Thresholds(maxAudioLate, maxAudioEarly, minLumaJump, minFrameDifference, minOnsetRiseDb,
-                    minOnsetRmsDbfs, quietBlocks, isolation, maxPairDistance, pairs, minPairs, inlierRange, window,
-                    skewBaselineBlocks, skewWindowBlocks);
+            return new Thresholds(
+                    maxAudioLate,
+                    maxAudioEarly,
+                    minLumaJump,
+                    minFrameDifference,
+                    minOnsetRiseDb,
+                    minOnsetRmsDbfs,
+                    quietBlocks,
+                    isolation,
+                    maxPairDistance,
+                    pairs,
+                    minPairs,
+                    inlierRange,
+                    window,
+                    skewBaselineBlocks,
+                    skewWindowBlocks);
         }
     }
 
@@ -121,18 +152,22 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
         public long blockDurationUs = 100_000;
         /** RMS (dBFS, loudest channel) of the last blocks, ring. */
         public float[] recentBlocksDb;
+
         public int blockCount;
         public int nextBlock;
         /** A picture event and a sound onset waiting for their pair; NONE when there is none. */
         public long pendingPictureUs = NONE;
+
         public long pendingOnsetUs = NONE;
         /** Ring of pair offsets (ms) and the media time of each pair. */
         public float[] offsetsMs;
+
         public long[] pairTimesUs;
         public int pairCount;
         public int nextPair;
         /** The timestamp path, and its latest offset (ms; NaN while it learns the stream's normal). */
         public TrackSkew trackSkew = new TrackSkew();
+
         public float timestampOffsetMs = Float.NaN;
 
         public Sync() {}
@@ -198,8 +233,8 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
         } else {
             Float skewMs = event.audio.getTrackSkewMs();
             if (skewMs != null) {
-                s.timestampOffsetMs = s.trackSkew.add(skewMs, now, thresholds.skewBaselineBlocks(),
-                        thresholds.skewWindowBlocks(), scratch);
+                s.timestampOffsetMs = s.trackSkew.add(
+                        skewMs, now, thresholds.skewBaselineBlocks(), thresholds.skewWindowBlocks(), scratch);
             }
             if (soundOnset(s, event)) {
                 // The onset is known only to its block: take the block's middle (see the class comment on dithering).
@@ -214,12 +249,19 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
         float contentMs = estimate(s, now);
         float offsetMs = Float.isNaN(contentMs) ? s.timestampOffsetMs : contentMs;
         sync.update(s);
-        double limitMs = offsetMs > 0 ? thresholds.maxAudioLate().toMillis() : thresholds.maxAudioEarly().toMillis();
+        double limitMs = offsetMs > 0
+                ? thresholds.maxAudioLate().toMillis()
+                : thresholds.maxAudioEarly().toMillis();
         boolean beyond = !Float.isNaN(offsetMs) && Math.abs(offsetMs) > limitMs;
         event.setMeasure(type, offsetMs);
         // An estimate crosses the tolerance only once enough evidence agrees: date the offset from its first evidence.
-        event.setConditionStart(type, !beyond ? MediaEvent.UNKNOWN_MEDIA_TIME
-                : Float.isNaN(contentMs) ? s.trackSkew.stepStartUs(offsetMs, limitMs) : contentStartUs(s, now, offsetMs, limitMs));
+        event.setConditionStart(
+                type,
+                !beyond
+                        ? MediaEvent.UNKNOWN_MEDIA_TIME
+                        : Float.isNaN(contentMs)
+                                ? s.trackSkew.stepStartUs(offsetMs, limitMs)
+                                : contentStartUs(s, now, offsetMs, limitMs));
         event.markCondition(DefectType.AV_SYNC_OFFSET, beyond);
         return beyond;
     }
@@ -265,7 +307,8 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
             for (float db : s.recentBlocksDb) {
                 before = Math.max(before, db);
             }
-            onset = rms - before >= thresholds.minOnsetRiseDb() && rms >= thresholds.minOnsetRmsDbfs()
+            onset = rms - before >= thresholds.minOnsetRiseDb()
+                    && rms >= thresholds.minOnsetRmsDbfs()
                     && (s.lastOnsetUs == NONE || blockUs - s.lastOnsetUs >= isolationUs());
         }
         s.recentBlocksDb[s.nextBlock] = rms;

@@ -1,13 +1,11 @@
 package io.avmon.job.detect;
 
-
-
-import java.nio.ByteBuffer;
 import io.avmon.job.core.DetectorThresholds;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.core.Range;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.VideoFrameFeatures;
+import java.nio.ByteBuffer;
 
 /**
  * Black picture: a frame is black when almost all of it sits at black level AND it shows no structure.
@@ -42,7 +40,8 @@ public class BlackFrameDetector extends Detector<BlackFrameDetector.Thresholds> 
             @Range(min = 0, max = 1) double minBlackPixelShare,
             @Range(min = 0, max = 255) int maxThumbnailSpread,
             @Range(min = 0, max = 128) int maxChromaOffset,
-            @Range(min = 0, max = 1) double minBlackPixelShareWithoutThumbnail) implements DetectorThresholds {
+            @Range(min = 0, max = 1) double minBlackPixelShareWithoutThumbnail)
+            implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(0.95, 6, 5, 0.98);
     }
 
@@ -56,7 +55,6 @@ public class BlackFrameDetector extends Detector<BlackFrameDetector.Thresholds> 
     protected void openState() throws Exception {
         histogram = new int[256];
     }
-
 
     @Override
     protected boolean inspects(MediaEvent event) {

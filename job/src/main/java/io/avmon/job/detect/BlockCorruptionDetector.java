@@ -1,16 +1,14 @@
 package io.avmon.job.detect;
 
-import java.nio.ByteBuffer;
-import java.time.Duration;
-
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-
 import io.avmon.job.core.DetectorThresholds;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.core.Range;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.VideoFrameFeatures;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
 
 /**
  * Block corruption (macroblocking, decode corruption) as packet loss leaves it, from two pieces of evidence:
@@ -66,12 +64,20 @@ public class BlockCorruptionDetector extends Detector<BlockCorruptionDetector.Th
             @Range(min = 1, max = 1_000) int minBlockyFrames,
             @Range(min = 0, max = 255) double minLumaMean,
             @Range(min = 0, max = 255) double minLumaStdDev,
-            @Range(min = 0.01, max = 255) double sceneCutDifference) implements DetectorThresholds {
+            @Range(min = 0.01, max = 255) double sceneCutDifference)
+            implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(1.6, 2.0, 50, 25, 3, 40, 8, 30);
 
         public Thresholds {
-            if (!(blockinessRatio > 1) || !(minBlockiness > 1) || baselineFrames < 1 || minHistoryFrames < 1 || minHistoryFrames > baselineFrames
-                    || minBlockyFrames < 1 || minLumaMean < 0 || minLumaStdDev < 0 || !(sceneCutDifference > 0)) {
+            if (!(blockinessRatio > 1)
+                    || !(minBlockiness > 1)
+                    || baselineFrames < 1
+                    || minHistoryFrames < 1
+                    || minHistoryFrames > baselineFrames
+                    || minBlockyFrames < 1
+                    || minLumaMean < 0
+                    || minLumaStdDev < 0
+                    || !(sceneCutDifference > 0)) {
                 throw new IllegalArgumentException("invalid block corruption thresholds");
             }
         }
@@ -83,6 +89,7 @@ public class BlockCorruptionDetector extends Detector<BlockCorruptionDetector.Th
         public boolean awaitingKeyFrame;
         /** The stream's normal blockiness: an exponential average over clean, judged frames. */
         public double normalBlockiness;
+
         public int normalFrames;
         /** Blocky frames in a row. */
         public int blockyRun;
@@ -108,7 +115,6 @@ public class BlockCorruptionDetector extends Detector<BlockCorruptionDetector.Th
     protected void openState() {
         damage = streamState("blockDamage", Damage.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
     }
-
 
     @Override
     protected boolean inspects(MediaEvent event) {
@@ -154,7 +160,10 @@ public class BlockCorruptionDetector extends Detector<BlockCorruptionDetector.Th
     /** Percent of the grid's cells blocky against their own normal; NaN when none is, or there is no grid or normal yet. */
     private float affectedPercent(VideoFrameFeatures frame, Damage d) {
         ByteBuffer grid = frame.getBlockinessGrid();
-        if (grid == null || grid.remaining() != GRID_CELLS || d.normalCells == null || d.normalFrames < thresholds.minHistoryFrames()) {
+        if (grid == null
+                || grid.remaining() != GRID_CELLS
+                || d.normalCells == null
+                || d.normalFrames < thresholds.minHistoryFrames()) {
             return Float.NaN;
         }
         int base = grid.position();
@@ -178,7 +187,8 @@ public class BlockCorruptionDetector extends Detector<BlockCorruptionDetector.Th
             d.normalBlockiness = 0;
             d.blockyRun = 0;
         }
-        boolean judgeable = Float.isFinite(blockiness) && frame.getLumaMean() >= thresholds.minLumaMean()
+        boolean judgeable = Float.isFinite(blockiness)
+                && frame.getLumaMean() >= thresholds.minLumaMean()
                 && frame.getLumaStdDev() >= thresholds.minLumaStdDev();
         if (!judgeable) {
             // A dark or flat frame says nothing about blocking; it neither extends nor breaks a run.

@@ -1,13 +1,11 @@
 package io.avmon.job.detect;
 
-import java.nio.ByteBuffer;
-
-
 import io.avmon.job.core.DetectorThresholds;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.core.Range;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.VideoFrameFeatures;
+import java.nio.ByteBuffer;
 
 /**
  * Colour bars (a test pattern on air): SMPTE EG 1 / RP 219 (ARIB STD-B28) and EBU 100/75 or 75/75 bars all share
@@ -58,7 +56,8 @@ public class ColorBarsDetector extends Detector<ColorBarsDetector.Thresholds> {
             @Range(min = 0, max = 180) double maxHueErrorDegrees,
             @Range(min = 1, max = 6) int minHueBands,
             @Range(min = 0, max = 255) int maxLumaRise,
-            @Range(min = 0, max = 255) double maxFrameDifference) implements DetectorThresholds {
+            @Range(min = 0, max = 255) double maxFrameDifference)
+            implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(0.55, 12, 0.75, 40, 22, 5, 10, 3.0);
     }
 
@@ -84,7 +83,6 @@ public class ColorBarsDetector extends Detector<ColorBarsDetector.Thresholds> {
         barLuma = new int[64];
         sequenceLength = new int[64];
     }
-
 
     @Override
     protected boolean inspects(MediaEvent event) {
@@ -116,7 +114,10 @@ public class ColorBarsDetector extends Detector<ColorBarsDetector.Thresholds> {
         ByteBuffer luma = frame.getThumbLuma();
         ByteBuffer cb = frame.getThumbCb();
         ByteBuffer cr = frame.getThumbCr();
-        if (cw <= 0 || cw > barClass.length || !Thumbnail.isComplete(luma, tw * th) || !Thumbnail.isComplete(cb, cw * ch)
+        if (cw <= 0
+                || cw > barClass.length
+                || !Thumbnail.isComplete(luma, tw * th)
+                || !Thumbnail.isComplete(cb, cw * ch)
                 || !Thumbnail.isComplete(cr, cw * ch)) {
             return 0;
         }
@@ -136,7 +137,8 @@ public class ColorBarsDetector extends Detector<ColorBarsDetector.Thresholds> {
                 yRange = Math.max(yRange, columnStats(luma, tw, 2 * c + 1, lumaRows));
                 y = (y + columnMean) / 2;
             }
-            if (cbRange > thresholds.maxColumnRange() || crRange > thresholds.maxColumnRange()
+            if (cbRange > thresholds.maxColumnRange()
+                    || crRange > thresholds.maxColumnRange()
                     || yRange > thresholds.maxColumnRange()) {
                 continue;
             }

@@ -1,7 +1,11 @@
 package io.avmon.job.detect;
 
+import io.avmon.job.core.DetectionProfile;
+import io.avmon.job.core.DetectorThresholds;
+import io.avmon.job.core.MediaEvent;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.InputState;
 import java.time.Duration;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -10,12 +14,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-
-import io.avmon.job.core.DetectionProfile;
-import io.avmon.job.core.DetectorThresholds;
-import io.avmon.job.core.MediaEvent;
-import io.avmon.schema.DefectType;
-import io.avmon.schema.InputState;
 
 /**
  * What every detector operator does around its one judgement: it judges the records of its medium, annotating
@@ -30,7 +28,8 @@ import io.avmon.schema.InputState;
  *
  * @param <T> the detector's thresholds record
  */
-public abstract class Detector<T extends DetectorThresholds> extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+public abstract class Detector<T extends DetectorThresholds>
+        extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
     private static final long serialVersionUID = 1L;
 
     /** The type this detector judges: its verdict bit, and its thresholds in a profile. */
@@ -62,8 +61,8 @@ public abstract class Detector<T extends DetectorThresholds> extends KeyedProces
      * stream that vanishes without ENDED does not leak. {@code refreshedOn} says what counts as use: a detector
      * that may only read its state for a long time (a long freeze) needs OnReadAndWrite.
      */
-    protected final <T> ValueState<T> streamState(String name, Class<T> type, Duration retention,
-                                                  StateTtlConfig.UpdateType refreshedOn) {
+    protected final <T> ValueState<T> streamState(
+            String name, Class<T> type, Duration retention, StateTtlConfig.UpdateType refreshedOn) {
         ValueStateDescriptor<T> descriptor = new ValueStateDescriptor<>(name, Types.POJO(type));
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(retention)
                 .setUpdateType(refreshedOn)

@@ -1,15 +1,13 @@
 package io.avmon.job.detect;
 
-import java.time.Duration;
-import java.util.Arrays;
-
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-
 import io.avmon.job.core.DetectorThresholds;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.core.Range;
 import io.avmon.schema.DefectType;
+import java.time.Duration;
+import java.util.Arrays;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
 
 /**
  * Dropped frames: a hole in the stream's frame cadence. The nominal frame duration is learnt per stream as the
@@ -54,7 +52,8 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
             @Range(min = 1, max = 1_000) int historyFrames,
             @Range(min = 1, max = 1_000) int minHistoryFrames,
             @Range(min = 1, max = 1_000) int cadenceChangeFrames,
-            @Range(min = 0, max = 60_000) Duration maxGap) implements DetectorThresholds {
+            @Range(min = 0, max = 60_000) Duration maxGap)
+            implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(1.75, 16, 8, 8, Duration.ofSeconds(1));
 
         public Thresholds {
@@ -69,6 +68,7 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
         public long lastMediaUs = MediaEvent.UNKNOWN_MEDIA_TIME;
         /** Ring of recent frame-to-frame deltas, µs. */
         public long[] deltasUs;
+
         public int deltaCount;
         public int nextDelta;
         public int holesInRow;
@@ -89,7 +89,8 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
 
     @Override
     protected void openState() throws Exception {
-        cadence = streamState("frameCadence", Cadence.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
+        cadence =
+                streamState("frameCadence", Cadence.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
         scratch = new long[thresholds.historyFrames()];
     }
 

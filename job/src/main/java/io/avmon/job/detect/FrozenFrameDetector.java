@@ -1,17 +1,15 @@
 package io.avmon.job.detect;
 
-import java.nio.ByteBuffer;
-import java.time.Duration;
-
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-
 import io.avmon.job.core.DetectorThresholds;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.core.Range;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.PictureType;
 import io.avmon.schema.VideoFrameFeatures;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
 
 /**
  * Frozen picture, as ffmpeg freezedetect: compare with the last frame that was NOT part of the still (the reference),
@@ -89,9 +87,10 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
             @Range(min = 0, max = 255) double maxKeyFrameDifference,
             @Range(min = 0, max = 255) double maxKeyToKeyDifference,
             @Range(min = 0, max = 60_000) Duration minStill,
-            @Range(min = 0, max = 60_000) Duration keyFrameWait) implements DetectorThresholds {
-        public static final Thresholds DEFAULTS = new Thresholds(0.5, 1.2, 1.0, 3.0, 1.0, Duration.ofMillis(500),
-                Duration.ofSeconds(4));
+            @Range(min = 0, max = 60_000) Duration keyFrameWait)
+            implements DetectorThresholds {
+        public static final Thresholds DEFAULTS =
+                new Thresholds(0.5, 1.2, 1.0, 3.0, 1.0, Duration.ofMillis(500), Duration.ofSeconds(4));
     }
 
     /** The per-stream state: a Flink POJO. Times are media µs. */
@@ -110,6 +109,7 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         public boolean liveStill;
         /** A key frame with nothing to compare jumped: the still waits for the next key frame to decide. */
         public boolean unproven;
+
         public long unprovenSinceUs;
         /** Luma thumbnail of the last key frame; null before one. */
         public byte[] keyThumbnail;
@@ -136,9 +136,9 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
     @Override
     protected void openState() throws Exception {
         // Read-and-write TTL: a long freeze only reads the reference, and must keep it.
-        reference = streamState("freezeReference", Reference.class, stateRetention, StateTtlConfig.UpdateType.OnReadAndWrite);
+        reference = streamState(
+                "freezeReference", Reference.class, stateRetention, StateTtlConfig.UpdateType.OnReadAndWrite);
     }
-
 
     @Override
     protected boolean inspects(MediaEvent event) {
@@ -173,12 +173,17 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
             ref.keyLedStill = difference != null && difference <= thresholds.maxFrameDifference();
             ref.keyPending = false;
         }
-        double maxStep = !ref.inStill ? thresholds.maxFrameDifference()
+        double maxStep = !ref.inStill
+                ? thresholds.maxFrameDifference()
                 : key ? thresholds.maxKeyFrameDifference() : thresholds.maxFrozenFrameDifference();
-        boolean still = difference != null && difference <= maxStep
-                && !event.hasCondition(DefectType.BLACK_FRAMES) && !event.hasCondition(DefectType.COLOR_BARS)
-                && (!hasThumbnail || !matchesLength(ref.thumbnail, cells)
-                    || Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.thumbnail) <= thresholds.maxReferenceDifference());
+        boolean still = difference != null
+                && difference <= maxStep
+                && !event.hasCondition(DefectType.BLACK_FRAMES)
+                && !event.hasCondition(DefectType.COLOR_BARS)
+                && (!hasThumbnail
+                        || !matchesLength(ref.thumbnail, cells)
+                        || Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.thumbnail)
+                                <= thresholds.maxReferenceDifference());
         boolean frozen = false;
         if (!still) {
             ref.inStill = false;
@@ -236,9 +241,13 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         // The earlier key frame shows this still if it fell inside it, or if it began the still: the frame after it
         // repeated it, and it looks the same. A key frame of the moving picture just before a freeze looks the same
         // too, but differs at full resolution by that motion, and must not count.
-        boolean comparable = keyToKey != null && (ref.keyInRun || (ref.keyLedStill && hasThumbnail
-                && matchesLength(ref.keyThumbnail, cells)
-                && Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.keyThumbnail) <= thresholds.maxReferenceDifference()));
+        boolean comparable = keyToKey != null
+                && (ref.keyInRun
+                        || (ref.keyLedStill
+                                && hasThumbnail
+                                && matchesLength(ref.keyThumbnail, cells)
+                                && Thumbnail.meanAbsoluteDifference(frame.getThumbLuma(), ref.keyThumbnail)
+                                        <= thresholds.maxReferenceDifference()));
         ref.keyInRun = true;
         if (comparable) {
             boolean alive = keyToKey > thresholds.maxKeyToKeyDifference();
@@ -249,7 +258,9 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
             }
             ref.liveStill = alive;
             ref.unproven = false;
-        } else if (keyToKey != null && !ref.liveStill && frame.getFrameDifference() > thresholds.maxFrozenFrameDifference()) {
+        } else if (keyToKey != null
+                && !ref.liveStill
+                && frame.getFrameDifference() > thresholds.maxFrozenFrameDifference()) {
             // Only where the converter measures key-to-key differences: from an older one, with no measure at all,
             // nothing would ever decide, so there the jump is judged as any other step of the still.
             ref.unproven = true;

@@ -1,10 +1,5 @@
 package io.avmon.job.detect;
 
-import java.time.Duration;
-
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-
 import io.avmon.job.audio.Bs1770;
 import io.avmon.job.audio.LoudnessMeter;
 import io.avmon.job.audio.LoudnessStandard;
@@ -12,6 +7,9 @@ import io.avmon.job.core.DetectorThresholds;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.core.Range;
 import io.avmon.schema.DefectType;
+import java.time.Duration;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
 
 /**
  * Loudness out of bounds, metered in the job as EBU R128 / BS.1770-4 from the blocks' K-weighted energies
@@ -51,7 +49,8 @@ public class LoudnessDetector extends Detector<LoudnessDetector.Thresholds> {
     public record Thresholds(
             @Range(min = -70, max = 0) double targetLufs,
             @Range(min = 0, max = 70) double maxAboveTargetLu,
-            @Range(min = 0, max = 70) double maxBelowTargetLu) implements DetectorThresholds {
+            @Range(min = 0, max = 70) double maxBelowTargetLu)
+            implements DetectorThresholds {
         public static final Thresholds DEFAULTS = forStandard(LoudnessStandard.EBU_R128);
 
         public Thresholds {
@@ -93,9 +92,9 @@ public class LoudnessDetector extends Detector<LoudnessDetector.Thresholds> {
     @Override
     protected void openState() throws Exception {
         // Written on every block, so the default update-on-write TTL keeps a live stream's meter.
-        watch = streamState("loudnessWatch", LoudnessWatch.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
+        watch = streamState(
+                "loudnessWatch", LoudnessWatch.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
     }
-
 
     @Override
     protected boolean inspects(MediaEvent event) {
@@ -132,8 +131,11 @@ public class LoudnessDetector extends Detector<LoudnessDetector.Thresholds> {
         // NaN (window not yet full) compares false; -infinity (digital silence) is below the gate.
         boolean above = shortTerm > thresholds.maxLufs();
         boolean violation = shortTerm > Bs1770.ABSOLUTE_GATE_LUFS && (above || shortTerm < thresholds.minLufs());
-        event.setConditionStart(type, violation
-                ? w.violationStartUs(above, event.mediaTimeUs, SHORT_TERM_REACH_US) : MediaEvent.UNKNOWN_MEDIA_TIME);
+        event.setConditionStart(
+                type,
+                violation
+                        ? w.violationStartUs(above, event.mediaTimeUs, SHORT_TERM_REACH_US)
+                        : MediaEvent.UNKNOWN_MEDIA_TIME);
         return violation;
     }
 }

@@ -1,16 +1,5 @@
 package io.avmon.job.detect;
 
-import java.time.Duration;
-
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.util.Collector;
-
 import io.avmon.job.core.DefectEvents;
 import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.core.MediaEvent;
@@ -20,6 +9,14 @@ import io.avmon.schema.DefectType;
 import io.avmon.schema.InputState;
 import io.avmon.schema.Severity;
 import io.avmon.schema.StreamStatus;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
 
 /**
  * {@link DefectType#STREAM_STALL}: no video and no audio at all for at least the type's minimum duration. A stall is
@@ -71,6 +68,7 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
         public long startWallMs;
         /** The stream's policy as of its last record: the watchdog fires when no record is at hand. */
         public long minDurationMs;
+
         public Severity severity;
 
         public Stall() {}
@@ -78,6 +76,7 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
 
     /** The policy for records that carry no profile, and the state retention, fixed when the job starts. */
     private final DetectionProfile startProfile;
+
     private transient ValueState<Stall> stall;
     private transient Counter defectsOpened;
     private transient Counter defectsClosed;
@@ -109,7 +108,8 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
 
     @Override
     public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) throws Exception {
-        DetectionProfile.Policy policy = (event.profile != null ? event.profile : startProfile).policy(DefectType.STREAM_STALL);
+        DetectionProfile.Policy policy =
+                (event.profile != null ? event.profile : startProfile).policy(DefectType.STREAM_STALL);
         Stall s = stall.value();
         if (!policy.enabled()) {
             if (s != null) {
@@ -188,7 +188,8 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
         return duration;
     }
 
-    private Stall status(StreamStatus status, Stall s, DetectionProfile.Policy policy, long now, Context ctx) throws Exception {
+    private Stall status(StreamStatus status, Stall s, DetectionProfile.Policy policy, long now, Context ctx)
+            throws Exception {
         InputState state = status.getState();
         if (state == InputState.ENDED) {
             if (s != null) {
@@ -215,8 +216,13 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
             open(ctx, s);
         }
         if (s.timerAt == NONE) {
-            register(ctx, s, s.open ? s.lastRecordProcessingMs + startProfile.stateRetention().toMillis()
-                    : Math.max(now, s.lastRecordProcessingMs + s.minDurationMs));
+            register(
+                    ctx,
+                    s,
+                    s.open
+                            ? s.lastRecordProcessingMs
+                                    + startProfile.stateRetention().toMillis()
+                            : Math.max(now, s.lastRecordProcessingMs + s.minDurationMs));
         }
         stall.update(s);
         return s;

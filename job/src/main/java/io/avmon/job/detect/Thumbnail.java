@@ -1,7 +1,7 @@
 package io.avmon.job.detect;
 
-import java.util.Arrays;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /** Small statistics over the converter's area-averaged 8-bit thumbnails, without allocating. */
 final class Thumbnail {

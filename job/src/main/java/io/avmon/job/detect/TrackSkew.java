@@ -29,6 +29,7 @@ public class TrackSkew {
     public float[] windowMs;
     /** Media µs of each block in {@link #windowMs}. */
     public long[] windowTimesUs;
+
     public int windowCount;
     public int nextInWindow;
     public long lastBlockUs = NONE;
@@ -40,9 +41,14 @@ public class TrackSkew {
      * baseline is being learnt. {@code scratch} holds at least {@code max(baselineBlocks, windowBlocks)} floats.
      */
     float add(float skewMs, long blockUs, int baselineBlocks, int windowBlocks, float[] scratch) {
-        boolean newSession = lastBlockUs != NONE && (blockUs < lastBlockUs || blockUs - lastBlockUs > MAX_BLOCK_STEP_US);
-        if (baselineMs == null || baselineMs.length != baselineBlocks || windowMs == null || windowMs.length != windowBlocks
-                || windowTimesUs == null || newSession) {
+        boolean newSession =
+                lastBlockUs != NONE && (blockUs < lastBlockUs || blockUs - lastBlockUs > MAX_BLOCK_STEP_US);
+        if (baselineMs == null
+                || baselineMs.length != baselineBlocks
+                || windowMs == null
+                || windowMs.length != windowBlocks
+                || windowTimesUs == null
+                || newSession) {
             baselineMs = new float[baselineBlocks];
             windowMs = new float[windowBlocks];
             windowTimesUs = new long[windowBlocks];

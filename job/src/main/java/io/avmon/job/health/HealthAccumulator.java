@@ -19,6 +19,7 @@ public class HealthAccumulator {
     public double[] weightedMeanSquares = new double[SHORT_TERM_BLOCKS];
     /** Blocks written to the ring so far (the next slot is this modulo its length). */
     public int loudnessBlocks;
+
     public int openDefects;
     public long openDefectTypes;
 

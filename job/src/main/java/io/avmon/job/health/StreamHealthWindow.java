@@ -1,19 +1,17 @@
 package io.avmon.job.health;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import org.apache.flink.api.common.functions.AggregateFunction;
-import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.util.Collector;
-
 import io.avmon.job.audio.Bs1770;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.StreamHealth;
 import io.avmon.schema.VideoFrameFeatures;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
 
 /**
  * One stream's health over a tumbling window of ingest time: an incremental {@link Aggregate} (nothing but the
@@ -59,7 +57,8 @@ public final class StreamHealthWindow {
                 if (event.hasCondition(DefectType.AUDIO_SILENCE) && block.getSampleRate() > 0) {
                     acc.silentSeconds += (double) block.getSampleCount() / block.getSampleRate();
                 }
-                acc.weightedMeanSquares[acc.loudnessBlocks % HealthAccumulator.SHORT_TERM_BLOCKS] = Bs1770.weightedMeanSquare(block.getChannels());
+                acc.weightedMeanSquares[acc.loudnessBlocks % HealthAccumulator.SHORT_TERM_BLOCKS] =
+                        Bs1770.weightedMeanSquare(block.getChannels());
                 acc.loudnessBlocks++;
             }
             if (event.video != null || event.audio != null || event.status != null) {
@@ -87,7 +86,8 @@ public final class StreamHealthWindow {
             a.silentSeconds += b.silentSeconds;
             for (int i = 0; i < Math.min(b.loudnessBlocks, HealthAccumulator.SHORT_TERM_BLOCKS); i++) {
                 int slot = (b.loudnessBlocks - 1 - i) % HealthAccumulator.SHORT_TERM_BLOCKS;
-                a.weightedMeanSquares[a.loudnessBlocks % HealthAccumulator.SHORT_TERM_BLOCKS] = b.weightedMeanSquares[slot];
+                a.weightedMeanSquares[a.loudnessBlocks % HealthAccumulator.SHORT_TERM_BLOCKS] =
+                        b.weightedMeanSquares[slot];
                 a.loudnessBlocks++;
             }
             a.openDefects = b.openDefects;
@@ -100,9 +100,11 @@ public final class StreamHealthWindow {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public void process(String streamId, Context context, Iterable<HealthAccumulator> elements, Collector<StreamHealth> out) {
+        public void process(
+                String streamId, Context context, Iterable<HealthAccumulator> elements, Collector<StreamHealth> out) {
             HealthAccumulator acc = elements.iterator().next();
-            out.collect(toHealth(streamId, context.window().getStart(), context.window().getEnd(), acc));
+            out.collect(toHealth(
+                    streamId, context.window().getStart(), context.window().getEnd(), acc));
         }
     }
 

@@ -1,14 +1,12 @@
 package io.avmon.job.kafka;
 
-import java.nio.charset.StandardCharsets;
-
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.RecordCodec;
 import io.avmon.schema.StreamHealth;
+import java.nio.charset.StandardCharsets;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Writes an avmon record to one topic: key = streamId (UTF-8), value = Avro single-object encoding. */
 public class AvroRecordSerializer<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
@@ -22,8 +20,8 @@ public class AvroRecordSerializer<T extends SpecificRecord> implements KafkaReco
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T record, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, timestamp, streamId(record).getBytes(StandardCharsets.UTF_8),
-                RecordCodec.encode(record));
+        return new ProducerRecord<>(
+                topic, null, timestamp, streamId(record).getBytes(StandardCharsets.UTF_8), RecordCodec.encode(record));
     }
 
     private static String streamId(SpecificRecord record) {

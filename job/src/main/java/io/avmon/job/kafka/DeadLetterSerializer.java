@@ -1,11 +1,9 @@
 package io.avmon.job.kafka;
 
+import io.avmon.job.core.DeadLetter;
 import java.nio.charset.StandardCharsets;
-
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
-
-import io.avmon.job.core.DeadLetter;
 
 /**
  * Writes a dead letter byte for byte (key and value as received) with its cause in the {@code avmon.error}

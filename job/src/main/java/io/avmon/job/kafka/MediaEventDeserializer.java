@@ -1,8 +1,13 @@
 package io.avmon.job.kafka;
 
+import io.avmon.job.core.DeadLetter;
+import io.avmon.job.core.MediaEvent;
+import io.avmon.schema.AudioBlockFeatures;
+import io.avmon.schema.RecordCodec;
+import io.avmon.schema.StreamStatus;
+import io.avmon.schema.VideoFrameFeatures;
 import java.util.HashMap;
 import java.util.Map;
-
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.SchemaStore;
@@ -12,13 +17,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-
-import io.avmon.job.core.DeadLetter;
-import io.avmon.job.core.MediaEvent;
-import io.avmon.schema.AudioBlockFeatures;
-import io.avmon.schema.RecordCodec;
-import io.avmon.schema.StreamStatus;
-import io.avmon.schema.VideoFrameFeatures;
 
 /**
  * Reads the feature topic into MediaEvents. The topic carries video features, audio features and stream status
@@ -83,8 +81,9 @@ public class MediaEventDeserializer implements KafkaRecordDeserializationSchema<
                 decoder = statusDecoder;
             } else {
                 // Not a feature record (another avmon record, or a schema newer than this job knows).
-                throw new RecordCodec.MalformedRecordException("unknown writer schema fingerprint "
-                        + RecordCodec.fingerprintHex(value) + (name == null ? "" : " (" + name + ", not a feature record)"));
+                throw new RecordCodec.MalformedRecordException(
+                        "unknown writer schema fingerprint " + RecordCodec.fingerprintHex(value)
+                                + (name == null ? "" : " (" + name + ", not a feature record)"));
             }
             decoders.put(fingerprint, decoder);
         }
@@ -92,8 +91,9 @@ public class MediaEventDeserializer implements KafkaRecordDeserializationSchema<
     }
 
     private Schema writerSchema(long fingerprint) {
-        for (Schema current : new Schema[] {VideoFrameFeatures.getClassSchema(), AudioBlockFeatures.getClassSchema(),
-                StreamStatus.getClassSchema()}) {
+        for (Schema current : new Schema[] {
+            VideoFrameFeatures.getClassSchema(), AudioBlockFeatures.getClassSchema(), StreamStatus.getClassSchema()
+        }) {
             if (RecordCodec.fingerprint(current) == fingerprint) {
                 return current;
             }
@@ -102,7 +102,8 @@ public class MediaEventDeserializer implements KafkaRecordDeserializationSchema<
     }
 
     private static MediaEvent deadLetter(ConsumerRecord<byte[], byte[]> record, String error) {
-        DeadLetter letter = new DeadLetter(record.topic(), record.partition(), record.offset(), record.key(), record.value(), error);
+        DeadLetter letter = new DeadLetter(
+                record.topic(), record.partition(), record.offset(), record.key(), record.value(), error);
         long timestamp = record.timestamp() >= 0 ? record.timestamp() : System.currentTimeMillis();
         return MediaEvent.ofDeadLetter(letter, timestamp);
     }

@@ -1,7 +1,7 @@
 package io.avmon.job.profile;
 
+import io.avmon.job.core.MediaEvent;
 import java.util.Objects;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -12,8 +12,6 @@ import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.avmon.job.core.MediaEvent;
 
 /**
  * The head of the detector chain: attaches each record's stream profile ({@link MediaEvent#profile}), from the
@@ -36,6 +34,7 @@ public class ProfileAttacher extends KeyedBroadcastProcessFunction<String, Media
     private transient ProfileBook book;
     /** The document {@link #book} was read from; compared by reference, as the state hands out the same instance. */
     private transient String bookDocument;
+
     private transient Counter profilesApplied;
 
     public ProfileAttacher(ProfileBook startBook) {

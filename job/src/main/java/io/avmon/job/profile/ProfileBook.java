@@ -1,17 +1,16 @@
 package io.avmon.job.profile;
 
-import java.util.HashMap;
-import java.util.Set;
+import io.avmon.job.core.DetectionProfile;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
-
-import io.avmon.job.core.DetectionProfile;
 
 /**
  * Every stream's {@link DetectionProfile}: the defaults, and the streams that override them, each resolved in

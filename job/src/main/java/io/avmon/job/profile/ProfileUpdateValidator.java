@@ -1,10 +1,10 @@
 package io.avmon.job.profile;
 
+import io.avmon.job.core.DeadLetter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -13,8 +13,6 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import io.avmon.job.core.DeadLetter;
 
 /**
  * Checks each profile document from the control topic before it is broadcast: a good one goes on as text, a
@@ -26,7 +24,8 @@ public class ProfileUpdateValidator extends ProcessFunction<ProfileUpdate, Strin
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ProfileUpdateValidator.class);
 
-    public static final OutputTag<DeadLetter> REJECTED = new OutputTag<>("rejected-profiles", TypeInformation.of(DeadLetter.class));
+    public static final OutputTag<DeadLetter> REJECTED =
+            new OutputTag<>("rejected-profiles", TypeInformation.of(DeadLetter.class));
 
     private transient Counter accepted;
     private transient Counter rejected;
@@ -43,13 +42,19 @@ public class ProfileUpdateValidator extends ProcessFunction<ProfileUpdate, Strin
             String document = decode(update.value);
             ProfileBook book = ProfileYaml.parse(document);
             accepted.inc();
-            LOG.info("profile {} from {} accepted (overrides for {})", book.revision(), update, book.overriddenStreams());
+            LOG.info(
+                    "profile {} from {} accepted (overrides for {})",
+                    book.revision(),
+                    update,
+                    book.overriddenStreams());
             out.collect(document);
         } catch (InvalidProfileException e) {
             rejected.inc();
             String cause = "profile rejected, the last good profile stays in force: " + e.getMessage();
             LOG.warn("{} ({})", cause, update);
-            ctx.output(REJECTED, new DeadLetter(update.topic, update.partition, update.offset, update.key, update.value, cause));
+            ctx.output(
+                    REJECTED,
+                    new DeadLetter(update.topic, update.partition, update.offset, update.key, update.value, cause));
         }
     }
 
@@ -58,10 +63,12 @@ public class ProfileUpdateValidator extends ProcessFunction<ProfileUpdate, Strin
             throw new InvalidProfileException("the record has no value (a tombstone); send a whole profile document");
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(value)).toString();
+                    .decode(ByteBuffer.wrap(value))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new InvalidProfileException("the value is not UTF-8 text");
         }

@@ -1,10 +1,15 @@
 package io.avmon.job.profile;
 
-import java.nio.charset.MalformedInputException;
+import io.avmon.job.core.DetectionProfile;
+import io.avmon.job.core.DetectorThresholds;
+import io.avmon.job.defect.DefectKind;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.Severity;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,18 +22,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
-
-import io.avmon.job.core.DetectionProfile;
-import io.avmon.job.core.DetectorThresholds;
-import io.avmon.job.defect.DefectKind;
-import io.avmon.schema.DefectType;
-import io.avmon.schema.Severity;
 
 /**
  * Reads and writes profile documents:
@@ -81,11 +79,12 @@ public final class ProfileYaml {
         Map<String, DetectionProfile> streams = new LinkedHashMap<>();
         for (Map.Entry<String, Object> entry : root.entrySet()) {
             switch (entry.getKey()) {
-                case "description" -> { }
+                case "description" -> {}
                 case "defaults" -> defaults = applySection(defaults, entry.getValue(), "defaults");
-                case "streams" -> { }
-                default -> throw new InvalidProfileException(entry.getKey()
-                        + ": unknown top-level key (known: description, defaults, streams)");
+                case "streams" -> {}
+                default ->
+                    throw new InvalidProfileException(
+                            entry.getKey() + ": unknown top-level key (known: description, defaults, streams)");
             }
         }
         if (root.containsKey("streams")) {
@@ -106,13 +105,15 @@ public final class ProfileYaml {
         try {
             Object root = new Yaml(new SafeConstructor(options)).load(document);
             if (root == null) {
-                throw new InvalidProfileException("the profile is empty (to restore the built-in defaults, send \"defaults: {}\")");
+                throw new InvalidProfileException(
+                        "the profile is empty (to restore the built-in defaults, send \"defaults: {}\")");
             }
             return root;
         } catch (MarkedYAMLException e) {
             String problem = e.getProblem() == null ? e.getContext() : e.getProblem();
-            throw new InvalidProfileException("not valid YAML at line " + (e.getProblemMark().getLine() + 1)
-                    + ", column " + (e.getProblemMark().getColumn() + 1) + ": " + oneLine(problem));
+            throw new InvalidProfileException(
+                    "not valid YAML at line " + (e.getProblemMark().getLine() + 1) + ", column "
+                            + (e.getProblemMark().getColumn() + 1) + ": " + oneLine(problem));
         } catch (YAMLException e) {
             throw new InvalidProfileException("not valid YAML: " + oneLine(e.getMessage()));
         }
@@ -125,12 +126,14 @@ public final class ProfileYaml {
         }
         for (Map.Entry<String, Object> entry : asMap(section, path).entrySet()) {
             DefectType type = typeOf(entry.getKey(), path);
-            profile = applyType(profile, type, asMap(entry.getValue(), path + "." + entry.getKey()), path + "." + entry.getKey());
+            profile = applyType(
+                    profile, type, asMap(entry.getValue(), path + "." + entry.getKey()), path + "." + entry.getKey());
         }
         return profile;
     }
 
-    private static DetectionProfile applyType(DetectionProfile profile, DefectType type, Map<String, Object> settings, String path) {
+    private static DetectionProfile applyType(
+            DetectionProfile profile, DefectType type, Map<String, Object> settings, String path) {
         DetectionProfile.Policy policy = profile.policy(type);
         boolean enabled = policy.enabled();
         Duration minDuration = policy.minDuration();
@@ -154,12 +157,14 @@ public final class ProfileYaml {
                     } else if (thresholds != null && componentNames(thresholds).contains(key)) {
                         thresholdSettings.put(key, value);
                     } else {
-                        throw new InvalidProfileException(at + ": unknown setting (known: " + String.join(", ", knownKeys(type, thresholds)) + ")");
+                        throw new InvalidProfileException(at + ": unknown setting (known: "
+                                + String.join(", ", knownKeys(type, thresholds)) + ")");
                     }
                 }
             }
         }
-        DetectionProfile updated = profile.withPolicy(type, new DetectionProfile.Policy(enabled, minDuration, holdOff, severity));
+        DetectionProfile updated =
+                profile.withPolicy(type, new DetectionProfile.Policy(enabled, minDuration, holdOff, severity));
         if (thresholds != null) {
             updated = updated.withThresholds(type, withComponents(thresholds, thresholdSettings, path));
         }
@@ -167,8 +172,8 @@ public final class ProfileYaml {
     }
 
     /** Thresholds with the preset's constant named by {@code value} applied; thresholds set beside it still win. */
-    private static <E extends Enum<E>> DetectorThresholds applyPreset(DefectKind.Preset<E> preset, DetectorThresholds thresholds,
-            Object value, String at) {
+    private static <E extends Enum<E>> DetectorThresholds applyPreset(
+            DefectKind.Preset<E> preset, DetectorThresholds thresholds, Object value, String at) {
         return preset.apply().apply(thresholds, constant(preset.values(), value, at));
     }
 
@@ -176,7 +181,8 @@ public final class ProfileYaml {
      * A copy of a thresholds record with the given components replaced, each checked against its {@link
      * io.avmon.job.core.Range}, then the whole by the record's own constructor.
      */
-    private static DetectorThresholds withComponents(DetectorThresholds thresholds, Map<String, Object> settings, String path) {
+    private static DetectorThresholds withComponents(
+            DetectorThresholds thresholds, Map<String, Object> settings, String path) {
         RecordComponent[] components = thresholds.getClass().getRecordComponents();
         Object[] values = new Object[components.length];
         Class<?>[] types = new Class<?>[components.length];
@@ -198,9 +204,11 @@ public final class ProfileYaml {
             return (DetectorThresholds) canonical.newInstance(values);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
-            throw new InvalidProfileException(path + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+            throw new InvalidProfileException(
+                    path + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("thresholds " + thresholds.getClass().getName() + " are not a plain record", e);
+            throw new IllegalStateException(
+                    "thresholds " + thresholds.getClass().getName() + " are not a plain record", e);
         }
     }
 
@@ -235,7 +243,8 @@ public final class ProfileYaml {
 
     private static Object typed(Object value, Class<?> type, String at) {
         if (!type.isInstance(value)) {
-            String expected = type == Boolean.class ? "true or false" : type == Number.class ? "a number" : type.getSimpleName();
+            String expected =
+                    type == Boolean.class ? "true or false" : type == Number.class ? "a number" : type.getSimpleName();
             throw new InvalidProfileException(at + ": must be " + expected + ", not " + describe(value));
         }
         return value;
@@ -244,7 +253,8 @@ public final class ProfileYaml {
     static Duration duration(Object value, String at) {
         Matcher m = value instanceof String s ? DURATION.matcher(s.trim()) : null;
         if (m == null || !m.matches()) {
-            throw new InvalidProfileException(at + ": must be a duration with a unit (500ms, 3s, 2min, 1h), not " + describe(value));
+            throw new InvalidProfileException(
+                    at + ": must be a duration with a unit (500ms, 3s, 2min, 1h), not " + describe(value));
         }
         double amount = Double.parseDouble(m.group(1));
         long unitMs = switch (m.group(2)) {
@@ -260,11 +270,13 @@ public final class ProfileYaml {
         List<String> names = new ArrayList<>();
         for (E constant : type.getEnumConstants()) {
             names.add(constant.name());
-            if (value instanceof String s && constant.name().equals(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'))) {
+            if (value instanceof String s
+                    && constant.name().equals(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'))) {
                 return constant;
             }
         }
-        throw new InvalidProfileException(at + ": must be one of " + String.join(", ", names) + ", not " + describe(value));
+        throw new InvalidProfileException(
+                at + ": must be one of " + String.join(", ", names) + ", not " + describe(value));
     }
 
     private static DefectType typeOf(String key, String path) {
@@ -277,7 +289,8 @@ public final class ProfileYaml {
         for (DefectType type : DefectType.values()) {
             known.add(typeKey(type));
         }
-        throw new InvalidProfileException(path + "." + key + ": unknown defect type (known: " + String.join(", ", known) + ")");
+        throw new InvalidProfileException(
+                path + "." + key + ": unknown defect type (known: " + String.join(", ", known) + ")");
     }
 
     @SuppressWarnings("unchecked")
@@ -344,8 +357,12 @@ public final class ProfileYaml {
             DetectionProfile.Policy policy = profile.policy(type);
             out.append("  ").append(typeKey(type)).append(":\n");
             out.append("    enabled: ").append(policy.enabled()).append('\n');
-            out.append("    min-duration: ").append(DetectorThresholds.format(policy.minDuration())).append('\n');
-            out.append("    recovery-hold-off: ").append(DetectorThresholds.format(policy.recoveryHoldOff())).append('\n');
+            out.append("    min-duration: ")
+                    .append(DetectorThresholds.format(policy.minDuration()))
+                    .append('\n');
+            out.append("    recovery-hold-off: ")
+                    .append(DetectorThresholds.format(policy.recoveryHoldOff()))
+                    .append('\n');
             out.append("    severity: ").append(policy.severity()).append('\n');
             DetectorThresholds thresholds = profile.thresholds(type);
             if (thresholds == null) {
@@ -358,7 +375,9 @@ public final class ProfileYaml {
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
                 }
-                out.append("    ").append(kebab(component.getName())).append(": ")
+                out.append("    ")
+                        .append(kebab(component.getName()))
+                        .append(": ")
                         .append(value instanceof Duration d ? DetectorThresholds.format(d) : String.valueOf(value));
                 String range = DetectorThresholds.range(component);
                 out.append(range == null ? "" : "    # " + range).append('\n');

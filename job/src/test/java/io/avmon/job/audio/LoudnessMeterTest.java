@@ -77,7 +77,8 @@ class LoudnessMeterTest {
         // The quiet blocks (-40) fall below it; the three across the change (-21.2, -23.0, -26.0) stay above.
         double expected = -0.691 + 10 * Math.log10((97 * loud + 1.5 * loud + 1.5 * quiet) / 100); // about -20.07
         assertThat(meter.integratedLufs()).isCloseTo(expected, within(0.05));
-        assertThat(meter.integratedLufs()).as("without the relative gate it would read about -23.0")
+        assertThat(meter.integratedLufs())
+                .as("without the relative gate it would read about -23.0")
                 .isGreaterThan(-0.691 + 10 * Math.log10(absoluteGated) + 2);
     }
 

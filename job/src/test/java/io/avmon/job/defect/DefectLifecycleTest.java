@@ -1,22 +1,6 @@
 package io.avmon.job.defect;
 
-import org.assertj.core.data.Offset;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import java.util.UUID;
-
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
@@ -27,6 +11,20 @@ import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** DefectLifecycle alone, on records the detectors have already annotated. Defaults: black 3 s min, 1 s hold-off. */
 class DefectLifecycleTest {
@@ -37,8 +35,8 @@ class DefectLifecycleTest {
 
     @BeforeEach
     void openHarness() throws Exception {
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new DefectLifecycle(profile),
-                new DetectorTopology.StreamIdKey(), Types.STRING);
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new DefectLifecycle(profile), new DetectorTopology.StreamIdKey(), Types.STRING);
         harness.open();
     }
 
@@ -55,8 +53,10 @@ class DefectLifecycleTest {
     }
 
     private MediaEvent audio(long mediaMs, boolean silent) {
-        MediaEvent event = MediaEvent.of(silent ? Features.block(STREAM, mediaMs / 100, -120f, -120f)
-                : Features.block(STREAM, mediaMs / 100, -20f, -6f));
+        MediaEvent event = MediaEvent.of(
+                silent
+                        ? Features.block(STREAM, mediaMs / 100, -120f, -120f)
+                        : Features.block(STREAM, mediaMs / 100, -20f, -6f));
         event.markCondition(DefectType.AUDIO_SILENCE, silent);
         event.setMeasure(DefectType.AUDIO_SILENCE, silent ? -120f : -6f);
         return event;
@@ -79,7 +79,9 @@ class DefectLifecycleTest {
 
     private void assertNoStateOrTimers() {
         assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
-        assertThat(harness.numProcessingTimeTimers()).as("processing-time timers").isZero();
+        assertThat(harness.numProcessingTimeTimers())
+                .as("processing-time timers")
+                .isZero();
         assertThat(harness.numEventTimeTimers()).as("event-time timers").isZero();
     }
 
@@ -101,7 +103,9 @@ class DefectLifecycleTest {
             assertThat(d.getValue()).isCloseTo(99.0, Offset.offset(0.01));
             assertThat(d.getDetector()).isEqualTo("BlackFrameDetector");
         });
-        assertThat(harness.extractOutputValues()).as("every record is forwarded").hasSize(101);
+        assertThat(harness.extractOutputValues())
+                .as("every record is forwarded")
+                .hasSize(101);
         assertThat(harness.extractOutputValues().get(100).openDefects).isEqualTo(1);
     }
 
@@ -128,11 +132,13 @@ class DefectLifecycleTest {
         blocks(0, 1000, false);
         blocks(1000, 2200, true);
         blocks(2200, 2500, false); // 300 ms of sound inside the silence: under the 1 s hold-off
-        blocks(2500, 3100, true);  // 2 s after the candidate started
+        blocks(2500, 3100, true); // 2 s after the candidate started
 
         assertThat(defects()).singleElement().satisfies(d -> {
             assertThat(d.getState()).isEqualTo(DefectState.OPENED);
-            assertThat(d.getStartMediaTimeMs()).as("the raise delay was not restarted by the gap").isEqualTo(1000);
+            assertThat(d.getStartMediaTimeMs())
+                    .as("the raise delay was not restarted by the gap")
+                    .isEqualTo(1000);
         });
     }
 
@@ -141,11 +147,12 @@ class DefectLifecycleTest {
         blocks(0, 1000, false);
         blocks(1000, 2500, true); // 1.5 s of silence, under the 2 s minimum
         blocks(2500, 3700, false); // clear for longer than the 1 s hold-off
-        blocks(3700, 4400, true);  // a new candidate, 0.7 s old
+        blocks(3700, 4400, true); // a new candidate, 0.7 s old
 
         assertThat(defects()).isEmpty();
         blocks(4400, 5800, true);
-        assertThat(defects()).singleElement()
+        assertThat(defects())
+                .singleElement()
                 .satisfies(d -> assertThat(d.getStartMediaTimeMs()).isEqualTo(3700));
     }
 
@@ -185,8 +192,12 @@ class DefectLifecycleTest {
         assertThat(closed.getStartWallClockMs()).isEqualTo(opened.getStartWallClockMs());
         assertThat(closed.getEventId())
                 .isEqualTo(opened.getEventId())
-                .isEqualTo(UUID.nameUUIDFromBytes((STREAM + "|BLACK_FRAMES||2000").getBytes(StandardCharsets.UTF_8)).toString());
-        assertThat(harness.extractOutputValues().get(harness.extractOutputValues().size() - 1).openDefects).isZero();
+                .isEqualTo(UUID.nameUUIDFromBytes((STREAM + "|BLACK_FRAMES||2000").getBytes(StandardCharsets.UTF_8))
+                        .toString());
+        assertThat(harness.extractOutputValues()
+                        .get(harness.extractOutputValues().size() - 1)
+                        .openDefects)
+                .isZero();
         assertNoStateOrTimers();
     }
 
@@ -274,10 +285,11 @@ class DefectLifecycleTest {
     @Test
     void disabledTypeIsNeverReported() throws Exception {
         harness.close();
-        DetectionProfile noBlack = profile.withPolicy(DefectType.BLACK_FRAMES,
+        DetectionProfile noBlack = profile.withPolicy(
+                DefectType.BLACK_FRAMES,
                 new DetectionProfile.Policy(false, Duration.ofSeconds(3), Duration.ofSeconds(1), Severity.CRITICAL));
-        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new DefectLifecycle(noBlack),
-                new DetectorTopology.StreamIdKey(), Types.STRING);
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new DefectLifecycle(noBlack), new DetectorTopology.StreamIdKey(), Types.STRING);
         harness.open();
         frames(0, 10000, true);
         assertThat(defects()).isEmpty();

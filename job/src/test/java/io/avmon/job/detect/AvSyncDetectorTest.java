@@ -1,19 +1,6 @@
 package io.avmon.job.detect;
 
-import io.avmon.schema.AudioBlockFeatures;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Random;
-
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-import org.assertj.core.data.Offset;
-import org.junit.jupiter.api.Test;
 
 import io.avmon.job.DetectorChain;
 import io.avmon.job.DetectorTopology;
@@ -22,11 +9,22 @@ import io.avmon.job.Program;
 import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
+import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
 import io.avmon.schema.VideoFrameFeatures;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
 
 class AvSyncDetectorTest {
     private final Random random = new Random(29);
@@ -75,7 +73,8 @@ class AvSyncDetectorTest {
         return records;
     }
 
-    private static DetectorChain run(DetectionProfile profile, List<SpecificRecord> records, long lastMediaUs) throws Exception {
+    private static DetectorChain run(DetectionProfile profile, List<SpecificRecord> records, long lastMediaUs)
+            throws Exception {
         DetectorChain chain = new DetectorChain(profile);
         chain.processAll(records);
         chain.process(Features.ended("s", lastMediaUs));
@@ -85,7 +84,8 @@ class AvSyncDetectorTest {
     }
 
     private static double lastEstimate(DetectorChain chain) {
-        List<MediaEvent> audio = chain.forwarded().stream().filter(e -> e.audio != null).toList();
+        List<MediaEvent> audio =
+                chain.forwarded().stream().filter(e -> e.audio != null).toList();
         return audio.get(audio.size() - 1).measure(DefectType.AV_SYNC_OFFSET);
     }
 
@@ -96,7 +96,9 @@ class AvSyncDetectorTest {
         pattern(20_000, 40_000, 0, records);
         try (DetectorChain chain = run(DefectKind.defaultProfile(), sorted(records), 39_960_000)) {
             List<DefectEvent> defects = chain.defects();
-            assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+            assertThat(defects)
+                    .extracting(DefectEvent::getState)
+                    .containsExactly(DefectState.OPENED, DefectState.CLOSED);
             DefectEvent closed = defects.get(1);
             assertThat(closed.getDefectType()).isEqualTo(DefectType.AV_SYNC_OFFSET);
             assertThat(closed.getValue()).isCloseTo(250.0, Offset.offset(40.0));
@@ -104,23 +106,31 @@ class AvSyncDetectorTest {
             assertThat(closed.getSeverity()).isEqualTo(Severity.MAJOR);
             assertThat(closed.getDetector()).isEqualTo("AvSyncDetector");
             // Raised once five pairs agree, but dated from the first flash of those pairs, at 0-1.3 s.
-            assertThat(closed.getStartMediaTimeMs()).as("the first pair's flash").isBetween(0L, 1_300L);
-            assertThat(closed.getEndMediaTimeMs()).as("once the in-sync pairs outnumber the late ones").isBetween(20_000L, 27_000L);
+            assertThat(closed.getStartMediaTimeMs())
+                    .as("the first pair's flash")
+                    .isBetween(0L, 1_300L);
+            assertThat(closed.getEndMediaTimeMs())
+                    .as("once the in-sync pairs outnumber the late ones")
+                    .isBetween(20_000L, 27_000L);
             assertThat(lastEstimate(chain)).isCloseTo(0.0, Offset.offset(40.0));
         }
     }
 
     @Test
     void shouldMeasureAudioEarlyWithoutAlarmInsideTheTolerance() throws Exception {
-        try (DetectorChain chain = run(DefectKind.defaultProfile(), sorted(pattern(0, 20_000, -80, new ArrayList<>())), 19_960_000)) {
-            assertThat(chain.defects()).as("80 ms early is inside BT.1359's 90 ms").isEmpty();
+        try (DetectorChain chain =
+                run(DefectKind.defaultProfile(), sorted(pattern(0, 20_000, -80, new ArrayList<>())), 19_960_000)) {
+            assertThat(chain.defects())
+                    .as("80 ms early is inside BT.1359's 90 ms")
+                    .isEmpty();
             assertThat(lastEstimate(chain)).isCloseTo(-80.0, Offset.offset(40.0));
         }
     }
 
     @Test
     void shouldRaiseNothingOnAnInSyncPattern() throws Exception {
-        try (DetectorChain chain = run(DefectKind.defaultProfile(), sorted(pattern(0, 20_000, 0, new ArrayList<>())), 19_960_000)) {
+        try (DetectorChain chain =
+                run(DefectKind.defaultProfile(), sorted(pattern(0, 20_000, 0, new ArrayList<>())), 19_960_000)) {
             assertThat(chain.defects()).isEmpty();
             assertThat(lastEstimate(chain)).isCloseTo(0.0, Offset.offset(40.0));
         }
@@ -130,7 +140,8 @@ class AvSyncDetectorTest {
     void shouldCloseAnOpenOffsetAndForgetTheStreamAtEnded() throws Exception {
         AvSyncDetector detector = new AvSyncDetector(AvSyncDetector.Thresholds.DEFAULTS, DefectKind.STATE_RETENTION);
         try (KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(detector, new DetectorTopology.StreamIdKey(), Types.STRING)) {
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        detector, new DetectorTopology.StreamIdKey(), Types.STRING)) {
             harness.open();
             for (SpecificRecord r : sorted(pattern(0, 12_000, 300, new ArrayList<>()))) {
                 MediaEvent e = MediaEvent.of(r);
@@ -147,7 +158,9 @@ class AvSyncDetectorTest {
         }
         List<SpecificRecord> records = sorted(pattern(0, 12_000, 300, new ArrayList<>()));
         try (DetectorChain chain = run(DefectKind.defaultProfile(), records, 11_960_000)) {
-            assertThat(chain.defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+            assertThat(chain.defects())
+                    .extracting(DefectEvent::getState)
+                    .containsExactly(DefectState.OPENED, DefectState.CLOSED);
             assertThat(chain.defects().get(1).getEndMediaTimeMs()).isEqualTo(11_960L);
         }
     }
@@ -172,20 +185,26 @@ class AvSyncDetectorTest {
         }
         try (DetectorChain chain = run(DefectKind.defaultProfile(), sorted(records), 29_960_000)) {
             assertThat(chain.defects()).isEmpty();
-            assertThat(chain.forwarded()).allSatisfy(e -> assertThat(e.measure(DefectType.AV_SYNC_OFFSET)).isNaN());
+            assertThat(chain.forwarded())
+                    .allSatisfy(e ->
+                            assertThat(e.measure(DefectType.AV_SYNC_OFFSET)).isNaN());
         }
     }
 
     /** The frame grids' jitter on the converter's track skew, as measured on a 25 fps H.264 + AAC MPEG-TS clip. */
-    private static final float[] SKEW_JITTER = {-13f, 13.7f, 0.3f, 5.7f, -7.7f, 19f, -15.7f, 11f, -2.3f, 3f, -10.3f, 16.3f, -18.3f, 8.3f, -5f};
+    private static final float[] SKEW_JITTER = {
+        -13f, 13.7f, 0.3f, 5.7f, -7.7f, 19f, -15.7f, 11f, -2.3f, 3f, -10.3f, 16.3f, -18.3f, 8.3f, -5f
+    };
 
     /** Stamps each audio block with the track skew: a 77 ms interleave with its jitter, plus {@code restampMs} inside [from, to). */
-    private static List<SpecificRecord> withSkew(List<SpecificRecord> records, long fromMs, long toMs, float restampMs) {
+    private static List<SpecificRecord> withSkew(
+            List<SpecificRecord> records, long fromMs, long toMs, float restampMs) {
         int i = 0;
         for (SpecificRecord r : records) {
             if (r instanceof AudioBlockFeatures block) {
                 long ms = block.getMediaTimeUs() / 1000;
-                block.setTrackSkewMs(77f + SKEW_JITTER[i++ % SKEW_JITTER.length] + (ms >= fromMs && ms < toMs ? restampMs : 0f));
+                block.setTrackSkewMs(
+                        77f + SKEW_JITTER[i++ % SKEW_JITTER.length] + (ms >= fromMs && ms < toMs ? restampMs : 0f));
             }
         }
         return records;
@@ -208,10 +227,14 @@ class AvSyncDetectorTest {
     void aRestampedAudioTrackIsMeasuredFromTimestampsWhateverTheContent() throws Exception {
         List<SpecificRecord> records = withSkew(programme(30_000), 10_000, 20_000, 220f);
         try (DetectorChain chain = run(DefectKind.defaultProfile(), sorted(records), 29_960_000)) {
-            assertThat(chain.defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+            assertThat(chain.defects())
+                    .extracting(DefectEvent::getState)
+                    .containsExactly(DefectState.OPENED, DefectState.CLOSED);
             DefectEvent closed = chain.defects().get(1);
             assertThat(closed.getValue()).isCloseTo(220.0, Offset.offset(15.0));
-            assertThat(closed.getStartMediaTimeMs()).as("within the 5-block window of the step").isBetween(10_000L, 10_500L);
+            assertThat(closed.getStartMediaTimeMs())
+                    .as("within the 5-block window of the step")
+                    .isBetween(10_000L, 10_500L);
             assertThat(closed.getEndMediaTimeMs()).isBetween(20_000L, 20_500L);
         }
     }
@@ -220,7 +243,9 @@ class AvSyncDetectorTest {
     void audioRestampedEarlyIsANegativeOffset() throws Exception {
         List<SpecificRecord> records = withSkew(programme(24_000), 8_000, 16_000, -130f);
         try (DetectorChain chain = run(DefectKind.defaultProfile(), sorted(records), 23_960_000)) {
-            assertThat(chain.defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+            assertThat(chain.defects())
+                    .extracting(DefectEvent::getState)
+                    .containsExactly(DefectState.OPENED, DefectState.CLOSED);
             assertThat(chain.defects().get(1).getValue()).isCloseTo(-130.0, Offset.offset(15.0));
         }
     }
@@ -230,9 +255,15 @@ class AvSyncDetectorTest {
         List<SpecificRecord> records = withSkew(programme(30_000), 0, 0, 0f);
         try (DetectorChain chain = run(DefectKind.defaultProfile(), sorted(records), 29_960_000)) {
             assertThat(chain.defects()).isEmpty();
-            List<MediaEvent> audio = chain.forwarded().stream().filter(e -> e.audio != null).toList();
-            assertThat(audio.subList(0, 20)).as("learning the stream's normal").allSatisfy(e -> assertThat(e.measure(DefectType.AV_SYNC_OFFSET)).isNaN());
-            assertThat(audio.subList(20, audio.size())).allSatisfy(e -> assertThat((double) e.measure(DefectType.AV_SYNC_OFFSET)).isCloseTo(0.0, Offset.offset(20.0)));
+            List<MediaEvent> audio =
+                    chain.forwarded().stream().filter(e -> e.audio != null).toList();
+            assertThat(audio.subList(0, 20))
+                    .as("learning the stream's normal")
+                    .allSatisfy(e ->
+                            assertThat(e.measure(DefectType.AV_SYNC_OFFSET)).isNaN());
+            assertThat(audio.subList(20, audio.size()))
+                    .allSatisfy(e -> assertThat((double) e.measure(DefectType.AV_SYNC_OFFSET))
+                            .isCloseTo(0.0, Offset.offset(20.0)));
         }
     }
 

@@ -1,23 +1,21 @@
 package io.avmon.job.detect;
 
-import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import java.nio.ByteBuffer;
-import java.util.Random;
-
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.VideoFrameFeatures;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class BlackFrameDetectorTest {
     private final Random random = new Random(11);
@@ -27,7 +25,9 @@ class BlackFrameDetectorTest {
     @BeforeEach
     void open() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new BlackFrameDetector(BlackFrameDetector.Thresholds.DEFAULTS), new DetectorTopology.StreamIdKey(), Types.STRING);
+                new BlackFrameDetector(BlackFrameDetector.Thresholds.DEFAULTS),
+                new DetectorTopology.StreamIdKey(),
+                Types.STRING);
         harness.open();
     }
 
@@ -55,19 +55,28 @@ class BlackFrameDetectorTest {
 
     @Test
     void blackFrameWithAChannelLogoIsBlack() throws Exception {
-        assertThat(judge(Features.blackWithLogo(random)).hasCondition(DefectType.BLACK_FRAMES)).isTrue();
+        assertThat(judge(Features.blackWithLogo(random)).hasCondition(DefectType.BLACK_FRAMES))
+                .isTrue();
     }
 
     @Test
     void darkTintedNightSceneWithTextureIsNotBlack() throws Exception {
-        assertThat(judge(Features.darkNightScene(random)).hasCondition(DefectType.BLACK_FRAMES)).isFalse();
+        assertThat(judge(Features.darkNightScene(random)).hasCondition(DefectType.BLACK_FRAMES))
+                .isFalse();
     }
 
     @Test
     void darkSceneWithStructureButNeutralColourIsNotBlack() throws Exception {
         Features.Picture night = Features.darkNightScene(random);
-        Features.Picture neutral = new Features.Picture(night.blackPixelShare(), night.frameDifference(), night.luma(),
-                Features.black(random).cb(), Features.black(random).cr(), false, night.lumaMean(), night.lumaStdDev());
+        Features.Picture neutral = new Features.Picture(
+                night.blackPixelShare(),
+                night.frameDifference(),
+                night.luma(),
+                Features.black(random).cb(),
+                Features.black(random).cr(),
+                false,
+                night.lumaMean(),
+                night.lumaStdDev());
         assertThat(judge(neutral).hasCondition(DefectType.BLACK_FRAMES)).isFalse();
     }
 
@@ -83,7 +92,8 @@ class BlackFrameDetectorTest {
 
     @Test
     void letterboxedFilmIsNotBlack() throws Exception {
-        assertThat(judge(Features.letterboxed(random)).hasCondition(DefectType.BLACK_FRAMES)).isFalse();
+        assertThat(judge(Features.letterboxed(random)).hasCondition(DefectType.BLACK_FRAMES))
+                .isFalse();
     }
 
     @Test
@@ -95,11 +105,16 @@ class BlackFrameDetectorTest {
 
     @Test
     void withoutThumbnailOnlyTheStrictShareCounts() throws Exception {
-        VideoFrameFeatures almost = VideoFrameFeatures.newBuilder(Features.frame("s", 1, Features.blackWithLogo(random)))
-                .setThumbLuma(ByteBuffer.allocate(0)).build();
-        assertThat(judge(almost).hasCondition(DefectType.BLACK_FRAMES)).as("97% without a thumbnail").isFalse();
+        VideoFrameFeatures almost = VideoFrameFeatures.newBuilder(
+                        Features.frame("s", 1, Features.blackWithLogo(random)))
+                .setThumbLuma(ByteBuffer.allocate(0))
+                .build();
+        assertThat(judge(almost).hasCondition(DefectType.BLACK_FRAMES))
+                .as("97% without a thumbnail")
+                .isFalse();
         VideoFrameFeatures full = VideoFrameFeatures.newBuilder(Features.frame("s", 2, Features.black(random)))
-                .setThumbLuma(ByteBuffer.allocate(0)).build();
+                .setThumbLuma(ByteBuffer.allocate(0))
+                .build();
         assertThat(judge(full).hasCondition(DefectType.BLACK_FRAMES)).isTrue();
     }
 
@@ -107,7 +122,9 @@ class BlackFrameDetectorTest {
     void audioAndStatusPassThroughUntouched() throws Exception {
         harness.processElement(MediaEvent.of(Features.block("s", 0, -120f, -120f)), 0);
         harness.processElement(MediaEvent.of(Features.ended("s", 0)), 0);
-        assertThat(harness.extractOutputValues()).hasSize(2).allSatisfy(e -> assertThat(e.conditions).isZero());
+        assertThat(harness.extractOutputValues())
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e.conditions).isZero());
         assertThat(harness.numKeyedStateEntries()).isZero();
     }
 }

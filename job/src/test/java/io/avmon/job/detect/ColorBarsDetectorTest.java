@@ -1,19 +1,6 @@
 package io.avmon.job.detect;
 
-import io.avmon.schema.VideoFrameFeatures;
-import java.util.function.LongFunction;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import java.util.List;
-import java.util.Random;
-
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 import io.avmon.job.DetectorChain;
 import io.avmon.job.DetectorTopology;
@@ -26,6 +13,17 @@ import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
+import io.avmon.schema.VideoFrameFeatures;
+import java.util.List;
+import java.util.Random;
+import java.util.function.LongFunction;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class ColorBarsDetectorTest {
     private final Random random = new Random(17);
@@ -35,7 +33,9 @@ class ColorBarsDetectorTest {
     @BeforeEach
     void open() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new ColorBarsDetector(ColorBarsDetector.Thresholds.DEFAULTS), new DetectorTopology.StreamIdKey(), Types.STRING);
+                new ColorBarsDetector(ColorBarsDetector.Thresholds.DEFAULTS),
+                new DetectorTopology.StreamIdKey(),
+                Types.STRING);
         harness.open();
     }
 
@@ -59,23 +59,30 @@ class ColorBarsDetectorTest {
         assertThat(bars(TestPatterns.picture(TestPatterns.SMPTE, 0.1f))).isTrue();
         assertThat(bars(TestPatterns.picture(TestPatterns.EBU, 0.1f))).isTrue();
         assertThat(bars(TestPatterns.picture(TestPatterns.ARIB, 0.1f))).isTrue();
-        assertThat(judge(TestPatterns.picture(TestPatterns.SMPTE, 0.1f)).measure(DefectType.COLOR_BARS)).isEqualTo(6f);
+        assertThat(judge(TestPatterns.picture(TestPatterns.SMPTE, 0.1f)).measure(DefectType.COLOR_BARS))
+                .isEqualTo(6f);
     }
 
     @Test
     void barsInBt601PillarboxedOrUnderALogoAreBars() throws Exception {
-        assertThat(bars(TestPatterns.picture(TestPatterns.SMPTE, 0.1f, 0.299, 0.114))).isTrue();
-        assertThat(bars(TestPatterns.picture(TestPatterns.EBU, 0.1f, 0.299, 0.114))).isTrue();
-        assertThat(bars(TestPatterns.picture(TestPatterns.pillarboxed(TestPatterns.SMPTE), 0.1f))).isTrue();
-        assertThat(bars(TestPatterns.picture(TestPatterns.withLogo(TestPatterns.EBU), 0.1f))).isTrue();
-        assertThat(bars(TestPatterns.picture(TestPatterns.withLogo(TestPatterns.ARIB), 0.1f))).isTrue();
+        assertThat(bars(TestPatterns.picture(TestPatterns.SMPTE, 0.1f, 0.299, 0.114)))
+                .isTrue();
+        assertThat(bars(TestPatterns.picture(TestPatterns.EBU, 0.1f, 0.299, 0.114)))
+                .isTrue();
+        assertThat(bars(TestPatterns.picture(TestPatterns.pillarboxed(TestPatterns.SMPTE), 0.1f)))
+                .isTrue();
+        assertThat(bars(TestPatterns.picture(TestPatterns.withLogo(TestPatterns.EBU), 0.1f)))
+                .isTrue();
+        assertThat(bars(TestPatterns.picture(TestPatterns.withLogo(TestPatterns.ARIB), 0.1f)))
+                .isTrue();
     }
 
     @Test
     void theFirstFrameOfAStreamIsJudgedOnThePatternAlone() throws Exception {
         harness.getOutput().clear();
         harness.processElement(MediaEvent.of(Features.frame("s", 0, TestPatterns.picture(TestPatterns.SMPTE, 0f))), 0);
-        assertThat(harness.extractOutputValues().get(0).hasCondition(DefectType.COLOR_BARS)).isTrue();
+        assertThat(harness.extractOutputValues().get(0).hasCondition(DefectType.COLOR_BARS))
+                .isTrue();
     }
 
     @Test
@@ -92,17 +99,22 @@ class ColorBarsDetectorTest {
 
     @Test
     void barsInReverseOrderAreNotBars() throws Exception {
-        assertThat(bars(TestPatterns.picture((x, y) -> TestPatterns.EBU.at(1 - x, y), 0.1f))).isFalse();
+        assertThat(bars(TestPatterns.picture((x, y) -> TestPatterns.EBU.at(1 - x, y), 0.1f)))
+                .isFalse();
     }
 
     @Test
     void colourfulSlidesAndColourfulMotionAreNotBars() throws Exception {
         for (long seed = 0; seed < 20; seed++) {
-            assertThat(bars(TestPatterns.picture(TestPatterns.colourfulSlide(seed), 0.1f))).as("slide %d", seed).isFalse();
+            assertThat(bars(TestPatterns.picture(TestPatterns.colourfulSlide(seed), 0.1f)))
+                    .as("slide %d", seed)
+                    .isFalse();
         }
         for (int frame = 0; frame < 50; frame++) {
             // Judged as if it were still, to test the pattern criteria alone.
-            assertThat(bars(TestPatterns.picture(TestPatterns.colourfulMotion(frame * 0.2), 0.5f))).as("frame %d", frame).isFalse();
+            assertThat(bars(TestPatterns.picture(TestPatterns.colourfulMotion(frame * 0.2), 0.5f)))
+                    .as("frame %d", frame)
+                    .isFalse();
         }
     }
 
@@ -117,14 +129,22 @@ class ColorBarsDetectorTest {
     @Test
     void framesWithoutThumbnailsAreNotJudged() throws Exception {
         Features.Picture bars = TestPatterns.picture(TestPatterns.SMPTE, 0.1f);
-        Features.Picture truncated = new Features.Picture(bars.blackPixelShare(), 0.1f, new byte[10], bars.cb(), bars.cr(),
-                false, bars.lumaMean(), bars.lumaStdDev());
+        Features.Picture truncated = new Features.Picture(
+                bars.blackPixelShare(),
+                0.1f,
+                new byte[10],
+                bars.cb(),
+                bars.cr(),
+                false,
+                bars.lumaMean(),
+                bars.lumaStdDev());
         assertThat(bars(truncated)).isFalse();
     }
 
     @Test
     void threeSecondsOfBarsAreOneCriticalDefectAndNotAFreeze() throws Exception {
-        List<DefectEvent> defects = chain(t -> t >= 4000 && t < 7000 ? TestPatterns.picture(TestPatterns.SMPTE, 0f) : Features.moving(random));
+        List<DefectEvent> defects = chain(
+                t -> t >= 4000 && t < 7000 ? TestPatterns.picture(TestPatterns.SMPTE, 0f) : Features.moving(random));
         assertThat(defects).extracting(DefectEvent::getDefectType).containsOnly(DefectType.COLOR_BARS);
         assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
         assertThat(defects.get(0).getStartMediaTimeMs()).isEqualTo(4000);
@@ -136,14 +156,19 @@ class ColorBarsDetectorTest {
 
     @Test
     void barsShorterThanTheMinimumDurationRaiseNothing() throws Exception {
-        assertThat(chain(t -> t >= 4000 && t < 5800 ? TestPatterns.picture(TestPatterns.EBU, 0f) : Features.moving(random))).isEmpty();
+        assertThat(chain(t ->
+                        t >= 4000 && t < 5800 ? TestPatterns.picture(TestPatterns.EBU, 0f) : Features.moving(random)))
+                .isEmpty();
     }
 
     @Test
     void barsOpenOnlyAfterTwoSeconds() throws Exception {
         try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
-            for (SpecificRecord r : Program.of("s", 10_000, t -> t >= 2000 ? TestPatterns.picture(TestPatterns.ARIB, 0f)
-                    : Features.moving(random), t -> Program.PROGRAMME_AUDIO)) {
+            for (SpecificRecord r : Program.of(
+                    "s",
+                    10_000,
+                    t -> t >= 2000 ? TestPatterns.picture(TestPatterns.ARIB, 0f) : Features.moving(random),
+                    t -> Program.PROGRAMME_AUDIO)) {
                 chain.process(r);
                 long now = r instanceof VideoFrameFeatures v ? v.getMediaTimeUs() / 1000 : -1;
                 if (now >= 0 && now < 3960) {
@@ -152,7 +177,9 @@ class ColorBarsDetectorTest {
             }
             assertThat(chain.defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED);
             chain.process(Features.ended("s", 9_960_000));
-            assertThat(chain.defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+            assertThat(chain.defects())
+                    .extracting(DefectEvent::getState)
+                    .containsExactly(DefectState.OPENED, DefectState.CLOSED);
             assertThat(chain.keyedStateEntries()).isZero();
             assertThat(chain.timers()).isZero();
         }

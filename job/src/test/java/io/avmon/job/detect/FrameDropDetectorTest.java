@@ -2,19 +2,6 @@ package io.avmon.job.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Random;
-import java.util.function.LongPredicate;
-
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-import org.junit.jupiter.api.Test;
-
 import io.avmon.job.DetectorChain;
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
@@ -26,6 +13,17 @@ import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
 import io.avmon.schema.VideoFrameFeatures;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.function.LongPredicate;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.Test;
 
 class FrameDropDetectorTest {
     private final Random random = new Random(23);
@@ -85,12 +83,19 @@ class FrameDropDetectorTest {
                 chain.process(r);
                 if (r instanceof VideoFrameFeatures v) {
                     long ms = v.getMediaTimeUs() / 1000;
-                    if (ms < 5120) assertThat(chain.defects()).as("at %d ms", ms).isEmpty();
-                    if (ms == 5120) assertThat(chain.defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED);
-                    if (ms > 5120 && ms < 6120) assertThat(chain.defects()).as("at %d ms", ms).hasSize(1);
+                    if (ms < 5120)
+                        assertThat(chain.defects()).as("at %d ms", ms).isEmpty();
+                    if (ms == 5120)
+                        assertThat(chain.defects())
+                                .extracting(DefectEvent::getState)
+                                .containsExactly(DefectState.OPENED);
+                    if (ms > 5120 && ms < 6120)
+                        assertThat(chain.defects()).as("at %d ms", ms).hasSize(1);
                 }
             }
-            assertThat(chain.defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+            assertThat(chain.defects())
+                    .extracting(DefectEvent::getState)
+                    .containsExactly(DefectState.OPENED, DefectState.CLOSED);
             assertThat(chain.defects().get(1).getValue()).isEqualTo(3.0);
             chain.process(Features.ended("s", 11_960_000));
             assertThat(chain.keyedStateEntries()).isZero();
@@ -110,8 +115,10 @@ class FrameDropDetectorTest {
     @Test
     void dropsThreeSecondsApartAreTwoDefects() throws Exception {
         List<DefectEvent> defects = run(programme(14_000, t -> t == 4000 || t == 8000), 13_960_000);
-        assertThat(defects).filteredOn(d -> d.getState() == DefectState.CLOSED)
-                .extracting(DefectEvent::getStartMediaTimeMs).containsExactly(4000L, 8000L);
+        assertThat(defects)
+                .filteredOn(d -> d.getState() == DefectState.CLOSED)
+                .extracting(DefectEvent::getStartMediaTimeMs)
+                .containsExactly(4000L, 8000L);
     }
 
     @Test
@@ -136,7 +143,8 @@ class FrameDropDetectorTest {
 
     @Test
     void aDiscontinuityLongerThanASecondIsNotDroppedFrames() throws Exception {
-        assertThat(run(programme(12_000, t -> t >= 5000 && t < 6500), 11_960_000)).isEmpty();
+        assertThat(run(programme(12_000, t -> t >= 5000 && t < 6500), 11_960_000))
+                .isEmpty();
     }
 
     @Test
@@ -149,15 +157,19 @@ class FrameDropDetectorTest {
         assertThat(run(records, t)).isEmpty();
         for (; t < 15_000_000; t += 40_000) records.add(frameAt(n++, t));
         List<DefectEvent> defects = run(records, t);
-        assertThat(defects).filteredOn(d -> d.getState() == DefectState.CLOSED).hasSizeLessThanOrEqualTo(1)
+        assertThat(defects)
+                .filteredOn(d -> d.getState() == DefectState.CLOSED)
+                .hasSizeLessThanOrEqualTo(1)
                 .allSatisfy(d -> assertThat(d.getEndMediaTimeMs()).isLessThan(10_500));
     }
 
     @Test
     void endedClearsTheCadence() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new FrameDropDetector(FrameDropDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10)),
-                new DetectorTopology.StreamIdKey(), Types.STRING);
+        KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new FrameDropDetector(FrameDropDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10)),
+                        new DetectorTopology.StreamIdKey(),
+                        Types.STRING);
         harness.open();
         for (int n = 0; n < 20; n++) harness.processElement(MediaEvent.of(frameAt(n, n * 40_000L)), 0);
         MediaEvent afterHole = MediaEvent.of(frameAt(20, 22 * 40_000L));

@@ -1,14 +1,17 @@
 package io.avmon.job.detect;
 
-import io.avmon.schema.VideoFrameFeatures;
-import java.util.function.IntFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.avmon.job.DetectorTopology;
+import io.avmon.job.Features;
+import io.avmon.job.core.MediaEvent;
+import io.avmon.schema.DefectType;
+import io.avmon.schema.VideoFrameFeatures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
+import java.util.function.IntFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -16,15 +19,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.avmon.job.DetectorTopology;
-import io.avmon.job.Features;
-import io.avmon.job.core.MediaEvent;
-import io.avmon.schema.DefectType;
-
 class FrozenFrameDetectorTest {
     /** Frames a still lasts before it is reported: the default half second at 25 fps. */
-    private static final int SETTLE = (int) Math.ceil(
-            FrozenFrameDetector.Thresholds.DEFAULTS.minStill().toNanos() / 1000.0 / Features.FRAME_US);
+    private static final int SETTLE =
+            (int) Math.ceil(FrozenFrameDetector.Thresholds.DEFAULTS.minStill().toNanos() / 1000.0 / Features.FRAME_US);
+
     private final Random random = new Random(13);
     private KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness;
     private long sequence;
@@ -33,7 +32,8 @@ class FrozenFrameDetectorTest {
     void open() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
                 new FrozenFrameDetector(FrozenFrameDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10)),
-                new DetectorTopology.StreamIdKey(), Types.STRING);
+                new DetectorTopology.StreamIdKey(),
+                Types.STRING);
         harness.open();
     }
 
@@ -65,15 +65,20 @@ class FrozenFrameDetectorTest {
         byte[] still = Features.texturedLuma(random, 60, 120);
         frozen(Features.moving(random));
         List<Boolean> verdicts = verdicts(50, i -> Features.still(still, 0.0f, false));
-        assertThat(verdicts.get(0)).as("the cut to the still picture differs from the reference").isFalse();
-        assertThat(verdicts.subList(1, 1 + SETTLE)).as("shorter than half a second").containsOnly(false);
+        assertThat(verdicts.get(0))
+                .as("the cut to the still picture differs from the reference")
+                .isFalse();
+        assertThat(verdicts.subList(1, 1 + SETTLE))
+                .as("shorter than half a second")
+                .containsOnly(false);
         assertThat(verdicts.subList(1 + SETTLE, 50)).containsOnly(true);
     }
 
     @Test
     void staticSceneWithSensorNoiseIsNotFrozen() throws Exception {
         byte[] still = Features.texturedLuma(random, 60, 120);
-        assertThat(verdicts(100, i -> Features.still(still, 1.0f + random.nextFloat() * 2.0f, i % 50 == 0))).containsOnly(false);
+        assertThat(verdicts(100, i -> Features.still(still, 1.0f + random.nextFloat() * 2.0f, i % 50 == 0)))
+                .containsOnly(false);
     }
 
     @Test
@@ -81,7 +86,9 @@ class FrozenFrameDetectorTest {
         byte[] still = Features.texturedLuma(random, 60, 120);
         frozen(Features.moving(random));
         verdicts(30, i -> Features.still(still, 0.0f, false));
-        assertThat(frozen(Features.still(still, 1.6f, true))).as("re-encoded I-frame jumps 1.6 levels").isTrue();
+        assertThat(frozen(Features.still(still, 1.6f, true)))
+                .as("re-encoded I-frame jumps 1.6 levels")
+                .isTrue();
         assertThat(frozen(Features.still(still, 0.0f, false))).isTrue();
     }
 
@@ -93,7 +100,9 @@ class FrozenFrameDetectorTest {
         byte[] still = Features.texturedLuma(random, 60, 120);
         frozen(Features.moving(random));
         List<Boolean> verdicts = verdicts(100, i -> Features.still(still, breathing[i % breathing.length], false));
-        assertThat(verdicts.get(0)).as("the cut to the still picture differs from the reference").isFalse();
+        assertThat(verdicts.get(0))
+                .as("the cut to the still picture differs from the reference")
+                .isFalse();
         assertThat(verdicts.subList(1 + SETTLE, 100)).containsOnly(true);
     }
 
@@ -102,7 +111,8 @@ class FrozenFrameDetectorTest {
         byte[] still = Features.texturedLuma(random, 60, 120);
         frozen(Features.moving(random));
         verdicts(30, i -> Features.still(still, 0.05f, false));
-        assertThat(verdicts(30, i -> Features.still(still, 1.8f + random.nextFloat(), false))).containsOnly(false);
+        assertThat(verdicts(30, i -> Features.still(still, 1.8f + random.nextFloat(), false)))
+                .containsOnly(false);
     }
 
     @Test
@@ -117,7 +127,10 @@ class FrozenFrameDetectorTest {
             return Features.still(luma, 0.2f, false);
         });
         int longestRun = 0, run = 0;
-        for (boolean v : verdicts) { run = v ? run + 1 : 0; longestRun = Math.max(longestRun, run); }
+        for (boolean v : verdicts) {
+            run = v ? run + 1 : 0;
+            longestRun = Math.max(longestRun, run);
+        }
         assertThat(longestRun).as("longest frozen run, frames").isLessThan(25);
     }
 
@@ -125,7 +138,8 @@ class FrozenFrameDetectorTest {
     void blackFramesAreNotFrozen() throws Exception {
         List<Boolean> withoutBlackVerdict = verdicts(50, i -> Features.black(random));
         assertThat(withoutBlackVerdict.stream().filter(v -> v).count())
-                .as("flat black alone would look frozen, so the black verdict matters").isGreaterThan(30);
+                .as("flat black alone would look frozen, so the black verdict matters")
+                .isGreaterThan(30);
         for (int i = 0; i < 30; i++) {
             assertThat(frozen(Features.black(random), true)).isFalse();
         }
@@ -137,7 +151,8 @@ class FrozenFrameDetectorTest {
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         harness.processElement(MediaEvent.of(Features.ended("s", 400_000)), 0);
         assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numProcessingTimeTimers() + harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers() + harness.numEventTimeTimers())
+                .isZero();
     }
 
     @Test
@@ -148,7 +163,9 @@ class FrozenFrameDetectorTest {
             MediaEvent event = MediaEvent.of(Features.frame("s", sequence++, Features.still(still, 0f, false)));
             event.markCondition(DefectType.COLOR_BARS, true);
             harness.processElement(event, event.ingestTimeMs);
-            assertThat(harness.extractOutputValues().get(0).hasCondition(DefectType.FROZEN_FRAMES)).as("frame %d", i).isFalse();
+            assertThat(harness.extractOutputValues().get(0).hasCondition(DefectType.FROZEN_FRAMES))
+                    .as("frame %d", i)
+                    .isFalse();
         }
     }
 
@@ -166,8 +183,12 @@ class FrozenFrameDetectorTest {
         List<Boolean> verdicts = new ArrayList<>();
         // The cut to the still is a key frame (an encoder's scene-cut I picture); then two GOPs of 2 s at 25 fps.
         for (int i = 0; i < 200; i++) verdicts.add(lowRateFrame(still, i, i == 0 ? 60f : 2.2f, 2.0f));
-        assertThat(verdicts.subList(1 + SETTLE, 50)).as("before a second key frame, repeats look frozen").containsOnly(true);
-        assertThat(verdicts.subList(50, 200)).as("the key frame at 2 s carries fresh noise: alive").containsOnly(false);
+        assertThat(verdicts.subList(1 + SETTLE, 50))
+                .as("before a second key frame, repeats look frozen")
+                .containsOnly(true);
+        assertThat(verdicts.subList(50, 200))
+                .as("the key frame at 2 s carries fresh noise: alive")
+                .containsOnly(false);
     }
 
     @Test
@@ -201,7 +222,8 @@ class FrozenFrameDetectorTest {
         assertThat(frozen(Features.moving(random))).isFalse();
         byte[] other = Features.texturedLuma(random, 40, 160);
         frozen(Features.still(other, 40f, false));
-        assertThat(verdicts(40, i -> Features.still(other, 0.0f, false)).subList(SETTLE, 40)).as("a new still repeats: frozen again")
+        assertThat(verdicts(40, i -> Features.still(other, 0.0f, false)).subList(SETTLE, 40))
+                .as("a new still repeats: frozen again")
                 .containsOnly(true);
     }
 
@@ -232,8 +254,12 @@ class FrozenFrameDetectorTest {
             if (e.hasCondition(DefectType.FROZEN_FRAMES)) first = e;
         }
         assertThat(first).isNotNull();
-        assertThat(first.mediaTimeUs - firstStillUs).as("reported after").isBetween(500_000L, 500_000L + Features.FRAME_US);
-        assertThat(first.conditionStartUs(DefectType.FROZEN_FRAMES)).as("dated from").isEqualTo(firstStillUs);
+        assertThat(first.mediaTimeUs - firstStillUs)
+                .as("reported after")
+                .isBetween(500_000L, 500_000L + Features.FRAME_US);
+        assertThat(first.conditionStartUs(DefectType.FROZEN_FRAMES))
+                .as("dated from")
+                .isEqualTo(firstStillUs);
     }
 
     @Test
@@ -246,7 +272,8 @@ class FrozenFrameDetectorTest {
         List<Boolean> verdicts = verdicts(150, i -> {
             byte[] luma = base.clone();
             int brighter = (int) (luma.length * ((i * 0.15) % 1.0));
-            for (int c = 0; c < luma.length; c++) luma[c] = (byte) ((luma[c] & 0xFF) + (int) (i * 0.15) + (c < brighter ? 1 : 0));
+            for (int c = 0; c < luma.length; c++)
+                luma[c] = (byte) ((luma[c] & 0xFF) + (int) (i * 0.15) + (c < brighter ? 1 : 0));
             return Features.still(luma, steps[i % steps.length], false);
         });
         assertThat(verdicts).containsOnly(false);
@@ -295,8 +322,10 @@ class FrozenFrameDetectorTest {
         long firstStillUs = cutTo(still);
         List<MediaEvent> frames = stillWithKeyFrames(still, 0.1f);
         assertThat(frames.subList(30, 80)).as("undecided").noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
-        assertThat(frames.subList(80, 120)).as("proven by the second key frame").allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
-                && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstStillUs);
+        assertThat(frames.subList(80, 120))
+                .as("proven by the second key frame")
+                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
+                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstStillUs);
     }
 
     @Test
@@ -306,8 +335,9 @@ class FrozenFrameDetectorTest {
         long waitFrames = FrozenFrameDetector.Thresholds.DEFAULTS.keyFrameWait().toNanos() / 1000 / Features.FRAME_US;
         List<Boolean> verdicts = new ArrayList<>();
         for (int i = 0; i < 30 + waitFrames + 20; i++) {
-            verdicts.add(judged(Features.still(still, i == 30 ? 2.2f : 0.02f, i == 30), i == 30 ? Float.valueOf(35f) : null)
-                    .hasCondition(DefectType.FROZEN_FRAMES));
+            verdicts.add(
+                    judged(Features.still(still, i == 30 ? 2.2f : 0.02f, i == 30), i == 30 ? Float.valueOf(35f) : null)
+                            .hasCondition(DefectType.FROZEN_FRAMES));
         }
         assertThat(verdicts.subList(30, (int) (30 + waitFrames))).containsOnly(false);
         assertThat(verdicts.subList((int) (30 + waitFrames), verdicts.size())).containsOnly(true);

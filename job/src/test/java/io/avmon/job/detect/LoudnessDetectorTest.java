@@ -1,17 +1,7 @@
 package io.avmon.job.detect;
 
-import org.assertj.core.groups.Tuple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.function.LongToDoubleFunction;
-
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
-import org.junit.jupiter.api.Test;
 
 import io.avmon.job.DetectorChain;
 import io.avmon.job.DetectorTopology;
@@ -25,6 +15,13 @@ import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.LongToDoubleFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.Test;
 
 /** Defaults: EBU R128, short-term within [-48, -18] LUFS, 10 s to raise, 3 s to clear. */
 class LoudnessDetectorTest {
@@ -38,7 +35,8 @@ class LoudnessDetectorTest {
         return block;
     }
 
-    private static List<DefectEvent> run(DetectionProfile profile, long durationMs, LongToDoubleFunction lufsAt) throws Exception {
+    private static List<DefectEvent> run(DetectionProfile profile, long durationMs, LongToDoubleFunction lufsAt)
+            throws Exception {
         try (DetectorChain chain = new DetectorChain(profile)) {
             for (long seq = 0; seq * 100 < durationMs; seq++) {
                 chain.process(stereoAt(seq, lufsAt.applyAsDouble(seq * 100)));
@@ -57,16 +55,22 @@ class LoudnessDetectorTest {
     @Test
     void annotatesMomentaryShortTermAndIntegratedLoudness() throws Exception {
         var harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new LoudnessDetector(LoudnessDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10)), new DetectorTopology.StreamIdKey(), Types.STRING);
+                new LoudnessDetector(LoudnessDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10)),
+                new DetectorTopology.StreamIdKey(),
+                Types.STRING);
         harness.open();
         for (int seq = 0; seq < 40; seq++) {
             AudioBlockFeatures block = stereoAt(seq, -23.0);
             harness.processElement(MediaEvent.of(block), block.getIngestTimeMs());
         }
         List<MediaEvent> out = harness.extractOutputValues();
-        assertThat(out.get(28).measure(DefectType.LOUDNESS_VIOLATION)).as("under 3 s").isNaN();
+        assertThat(out.get(28).measure(DefectType.LOUDNESS_VIOLATION))
+                .as("under 3 s")
+                .isNaN();
         MediaEvent last = out.get(39);
-        assertThat(last.measure(DefectType.LOUDNESS_VIOLATION)).as("short-term loudness").isCloseTo(-23.0, within(0.1));
+        assertThat(last.measure(DefectType.LOUDNESS_VIOLATION))
+                .as("short-term loudness")
+                .isCloseTo(-23.0, within(0.1));
         assertThat(last.hasCondition(DefectType.LOUDNESS_VIOLATION)).isFalse();
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
         harness.processElement(MediaEvent.of(Features.ended("s", 4_000_000)), 0);
@@ -77,7 +81,9 @@ class LoudnessDetectorTest {
     @Test
     void noVerdictBeforeTheShortTermWindowIsFull() throws Exception {
         var harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new LoudnessDetector(LoudnessDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10)), new DetectorTopology.StreamIdKey(), Types.STRING);
+                new LoudnessDetector(LoudnessDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10)),
+                new DetectorTopology.StreamIdKey(),
+                Types.STRING);
         harness.open();
         for (int seq = 0; seq < 31; seq++) {
             AudioBlockFeatures block = stereoAt(seq, -5.0);
@@ -99,21 +105,27 @@ class LoudnessDetectorTest {
         DefectEvent opened = defects.get(0);
         DefectEvent closed = defects.get(1);
         // Short-term (3 s) passes -18 LUFS once 6 of its 30 blocks are loud (a -12 block carries 12.6 times the
-        // power of a -23 one: (24 + 6 * 12.6) / 30 > 10^0.5), at 5.5 s; it falls back with 5 loud blocks left, at 27.4 s.
-        // The violation is dated from the momentary (400 ms) crossing, in the first loud block: (3 + 12.6) / 4 > 10^0.5.
+        // power of a -23 one: (24 + 6 * 12.6) / 30 > 10^0.5), at 5.5 s; it falls back with 5 loud blocks left, at 27.4
+        // s.
+        // The violation is dated from the momentary (400 ms) crossing, in the first loud block: (3 + 12.6) / 4 >
+        // 10^0.5.
         assertThat(closed.getStartMediaTimeMs()).isEqualTo(5000);
         assertThat(closed.getEndMediaTimeMs()).isEqualTo(27_400);
         assertThat(opened.getStartMediaTimeMs()).isEqualTo(5000);
         assertThat(opened.getSeverity()).isEqualTo(Severity.MINOR);
         assertThat(closed.getUnit()).isEqualTo("LUFS");
-        assertThat(closed.getValue()).as("mean short-term loudness while violating").isBetween(-14.0, -12.0);
+        assertThat(closed.getValue())
+                .as("mean short-term loudness while violating")
+                .isBetween(-14.0, -12.0);
         assertThat(closed.getChannel()).isNull();
         assertThat(closed.getDetector()).isEqualTo("LoudnessDetector");
     }
 
     @Test
     void opensOnlyOnceTheViolationHasLastedTenSeconds() throws Exception {
-        assertThat(run(25_000, t -> t >= 5000 && t < 13_000 ? -12.0 : -23.0)).as("8 s too loud").isEmpty();
+        assertThat(run(25_000, t -> t >= 5000 && t < 13_000 ? -12.0 : -23.0))
+                .as("8 s too loud")
+                .isEmpty();
     }
 
     @Test
@@ -122,7 +134,9 @@ class LoudnessDetectorTest {
         // programme, near 7.9 s, and stays there until programme returns at 20 s: 12 s, over the 10 s raise delay.
         List<DefectEvent> defects = run(30_000, t -> t >= 5000 && t < 20_000 ? -55.0 : -23.0);
         assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
-        assertThat(defects.get(1).getStartMediaTimeMs()).as("the momentary crossing").isBetween(5000L, 5400L);
+        assertThat(defects.get(1).getStartMediaTimeMs())
+                .as("the momentary crossing")
+                .isBetween(5000L, 5400L);
         // 11 s too quiet is only about 8 s of short-term readings under the bound: not raised.
         assertThat(run(30_000, t -> t >= 5000 && t < 16_000 ? -55.0 : -23.0)).isEmpty();
     }
@@ -136,9 +150,11 @@ class LoudnessDetectorTest {
     @Test
     void aProgrammeFarTooQuietIsAViolation() throws Exception {
         List<DefectEvent> defects = run(30_000, t -> t >= 5000 ? -50.0 : -23.0);
-        assertThat(defects).extracting(DefectEvent::getDefectType, DefectEvent::getState).containsExactly(
-                Tuple.tuple(DefectType.LOUDNESS_VIOLATION, DefectState.OPENED),
-                Tuple.tuple(DefectType.LOUDNESS_VIOLATION, DefectState.CLOSED));
+        assertThat(defects)
+                .extracting(DefectEvent::getDefectType, DefectEvent::getState)
+                .containsExactly(
+                        Tuple.tuple(DefectType.LOUDNESS_VIOLATION, DefectState.OPENED),
+                        Tuple.tuple(DefectType.LOUDNESS_VIOLATION, DefectState.CLOSED));
         assertThat(defects.get(1).getValue()).isCloseTo(-50.0, within(1.0));
     }
 
@@ -153,9 +169,15 @@ class LoudnessDetectorTest {
         // -18.5 LUFS: inside EBU R128's -18 ceiling, outside ATSC A/85's -19.
         LongToDoubleFunction programme = t -> -18.5;
         assertThat(run(20_000, programme)).isEmpty();
-        DetectionProfile atsc = DefectKind.defaultProfile().withThresholds(DefectType.LOUDNESS_VIOLATION,
-                LoudnessDetector.Thresholds.DEFAULTS.withStandard(LoudnessStandard.ATSC_A85));
-        assertThat(atsc.thresholds(DefectType.LOUDNESS_VIOLATION, LoudnessDetector.Thresholds.class).targetLufs()).isEqualTo(-24.0);
-        assertThat(run(atsc, 20_000, programme)).extracting(DefectEvent::getDefectType).containsOnly(DefectType.LOUDNESS_VIOLATION);
+        DetectionProfile atsc = DefectKind.defaultProfile()
+                .withThresholds(
+                        DefectType.LOUDNESS_VIOLATION,
+                        LoudnessDetector.Thresholds.DEFAULTS.withStandard(LoudnessStandard.ATSC_A85));
+        assertThat(atsc.thresholds(DefectType.LOUDNESS_VIOLATION, LoudnessDetector.Thresholds.class)
+                        .targetLufs())
+                .isEqualTo(-24.0);
+        assertThat(run(atsc, 20_000, programme))
+                .extracting(DefectEvent::getDefectType)
+                .containsOnly(DefectType.LOUDNESS_VIOLATION);
     }
 }

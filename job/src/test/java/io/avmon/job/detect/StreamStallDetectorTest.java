@@ -2,14 +2,6 @@ package io.avmon.job.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.Random;
-import java.util.function.LongPredicate;
-
-import org.apache.avro.specific.SpecificRecord;
-import org.junit.jupiter.api.Test;
-
 import io.avmon.job.DetectorChain;
 import io.avmon.job.Features;
 import io.avmon.job.Program;
@@ -24,6 +16,12 @@ import io.avmon.schema.InputState;
 import io.avmon.schema.Severity;
 import io.avmon.schema.StreamStatus;
 import io.avmon.schema.VideoFrameFeatures;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.function.LongPredicate;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
 
 class StreamStallDetectorTest {
     private final Random random = new Random(31);
@@ -37,8 +35,13 @@ class StreamStallDetectorTest {
     }
 
     private static StreamStatus status(InputState state, long ingestMs) {
-        return StreamStatus.newBuilder().setStreamId("s").setIngestTimeMs(ingestMs).setState(state)
-                .setLastMediaTimeUs(null).setMessage(null).build();
+        return StreamStatus.newBuilder()
+                .setStreamId("s")
+                .setIngestTimeMs(ingestMs)
+                .setState(state)
+                .setLastMediaTimeUs(null)
+                .setMessage(null)
+                .build();
     }
 
     private static long ingest(SpecificRecord r) {
@@ -46,18 +49,24 @@ class StreamStallDetectorTest {
     }
 
     private static long mediaMs(SpecificRecord r) {
-        return r instanceof VideoFrameFeatures v ? v.getMediaTimeUs() / 1000 : ((AudioBlockFeatures) r).getMediaTimeUs() / 1000;
+        return r instanceof VideoFrameFeatures v
+                ? v.getMediaTimeUs() / 1000
+                : ((AudioBlockFeatures) r).getMediaTimeUs() / 1000;
     }
 
     private static List<DefectEvent> stalls(DetectorChain chain) {
-        return chain.defects().stream().filter(d -> d.getDefectType() == DefectType.STREAM_STALL).toList();
+        return chain.defects().stream()
+                .filter(d -> d.getDefectType() == DefectType.STREAM_STALL)
+                .toList();
     }
 
     /** A file: records as fast as they decode, no LIVE status, so no watchdog. */
     private List<DefectEvent> replay(List<SpecificRecord> records, long lastMediaUs) throws Exception {
         try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             chain.processAll(records);
-            assertThat(chain.stall.numProcessingTimeTimers()).as("no watchdog on a file").isZero();
+            assertThat(chain.stall.numProcessingTimeTimers())
+                    .as("no watchdog on a file")
+                    .isZero();
             chain.process(Features.ended("s", lastMediaUs));
             assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();
             assertThat(chain.timers()).as("timers after ENDED").isZero();
@@ -72,9 +81,12 @@ class StreamStallDetectorTest {
         assertThat(defects).extracting(DefectEvent::getDefectType).containsOnly(DefectType.STREAM_STALL);
         assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
         DefectEvent closed = defects.get(1);
-        assertThat(closed.getEventId()).isEqualTo(defects.get(0).getEventId())
+        assertThat(closed.getEventId())
+                .isEqualTo(defects.get(0).getEventId())
                 .isEqualTo(DefectEvents.eventId("s", DefectType.STREAM_STALL, -1, 6000));
-        assertThat(closed.getStartMediaTimeMs()).as("end of the last frame and block").isEqualTo(6000);
+        assertThat(closed.getStartMediaTimeMs())
+                .as("end of the last frame and block")
+                .isEqualTo(6000);
         assertThat(closed.getEndMediaTimeMs()).isEqualTo(9000);
         assertThat(closed.getValue()).isEqualTo(3.0);
         assertThat(closed.getUnit()).isEqualTo("s");
@@ -85,7 +97,8 @@ class StreamStallDetectorTest {
     @Test
     void aHoleShorterThanTheMinimumIsNoStall() throws Exception {
         LongPredicate hole = t -> t >= 6000 && t < 7800;
-        assertThat(replay(programme(15_000, hole, hole), 14_960_000)).noneMatch(d -> d.getDefectType() == DefectType.STREAM_STALL);
+        assertThat(replay(programme(15_000, hole, hole), 14_960_000))
+                .noneMatch(d -> d.getDefectType() == DefectType.STREAM_STALL);
     }
 
     @Test
@@ -97,7 +110,8 @@ class StreamStallDetectorTest {
     @Test
     void oneDroppedFrameIsADropNotAStall() throws Exception {
         assertThat(replay(programme(15_000, t -> t == 6000, t -> false), 14_960_000))
-                .extracting(DefectEvent::getDefectType).containsOnly(DefectType.FRAME_DROP);
+                .extracting(DefectEvent::getDefectType)
+                .containsOnly(DefectType.FRAME_DROP);
     }
 
     /** Feeds a live stream: processing time follows the records' ingest time. */
@@ -109,35 +123,49 @@ class StreamStallDetectorTest {
     }
 
     @Test
-    void aLiveStreamThatStopsSendingOpensAStallAfterTheMinimumWithNoFurtherRecordAndClosesWhenRecordsReturn() throws Exception {
+    void aLiveStreamThatStopsSendingOpensAStallAfterTheMinimumWithNoFurtherRecordAndClosesWhenRecordsReturn()
+            throws Exception {
         try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             chain.setProcessingTime(Features.EPOCH_MS - 100);
             chain.process(status(InputState.LIVE, Features.EPOCH_MS - 100));
             List<SpecificRecord> records = programme(12_000, t -> t >= 5000 && t < 9000, t -> t >= 5000 && t < 9000);
-            List<SpecificRecord> before = records.stream().filter(r -> mediaMs(r) < 5000).toList();
+            List<SpecificRecord> before =
+                    records.stream().filter(r -> mediaMs(r) < 5000).toList();
             live(chain, before);
-            long lastProcessing = before.stream().mapToLong(StreamStallDetectorTest::ingest).max().orElseThrow();
-            assertThat(chain.stall.numProcessingTimeTimers()).as("one watchdog per stream, not one per record").isEqualTo(1);
+            long lastProcessing = before.stream()
+                    .mapToLong(StreamStallDetectorTest::ingest)
+                    .max()
+                    .orElseThrow();
+            assertThat(chain.stall.numProcessingTimeTimers())
+                    .as("one watchdog per stream, not one per record")
+                    .isEqualTo(1);
 
             chain.setProcessingTime(lastProcessing + 1999);
             assertThat(stalls(chain)).as("not before the minimum duration").isEmpty();
             chain.setProcessingTime(lastProcessing + 2000);
-            assertThat(stalls(chain)).as("fires with no further record").singleElement().satisfies(d -> {
-                assertThat(d.getState()).isEqualTo(DefectState.OPENED);
-                assertThat(d.getStartMediaTimeMs()).isEqualTo(5000);
-                assertThat(d.getEndMediaTimeMs()).isNull();
-            });
+            assertThat(stalls(chain))
+                    .as("fires with no further record")
+                    .singleElement()
+                    .satisfies(d -> {
+                        assertThat(d.getState()).isEqualTo(DefectState.OPENED);
+                        assertThat(d.getStartMediaTimeMs()).isEqualTo(5000);
+                        assertThat(d.getEndMediaTimeMs()).isNull();
+                    });
             chain.setProcessingTime(lastProcessing + 3500);
             assertThat(stalls(chain)).as("opened once").hasSize(1);
 
             live(chain, records.stream().filter(r -> mediaMs(r) >= 5000).toList());
-            assertThat(stalls(chain)).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+            assertThat(stalls(chain))
+                    .extracting(DefectEvent::getState)
+                    .containsExactly(DefectState.OPENED, DefectState.CLOSED);
             DefectEvent closed = stalls(chain).get(1);
             assertThat(closed.getEventId()).isEqualTo(stalls(chain).get(0).getEventId());
             assertThat(closed.getEndMediaTimeMs()).isEqualTo(9000);
 
             chain.process(Features.ended("s", 11_960_000));
-            assertThat(stalls(chain)).as("the media-time hole was the same stall, not a second one").hasSize(2);
+            assertThat(stalls(chain))
+                    .as("the media-time hole was the same stall, not a second one")
+                    .hasSize(2);
             assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();
             assertThat(chain.timers()).as("timers after ENDED").isZero();
         }
@@ -148,8 +176,13 @@ class StreamStallDetectorTest {
         try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             List<SpecificRecord> records = programme(4_000, t -> false, t -> false);
             live(chain, records);
-            long last = records.stream().mapToLong(StreamStallDetectorTest::ingest).max().orElseThrow();
-            assertThat(stalls(chain)).as("no LIVE status yet: a replay, no watchdog").isEmpty();
+            long last = records.stream()
+                    .mapToLong(StreamStallDetectorTest::ingest)
+                    .max()
+                    .orElseThrow();
+            assertThat(stalls(chain))
+                    .as("no LIVE status yet: a replay, no watchdog")
+                    .isEmpty();
             for (long at = last + 1000; at <= last + 3000; at += 1000) {
                 chain.setProcessingTime(at);
                 chain.process(status(InputState.RECONNECTING, at));
@@ -159,10 +192,13 @@ class StreamStallDetectorTest {
                 assertThat(d.getStartMediaTimeMs()).isEqualTo(4000);
             });
             MediaEvent heartbeat = chain.forwarded().get(chain.forwarded().size() - 1);
-            assertThat(heartbeat.openDefectTypes & MediaEvent.bit(DefectType.STREAM_STALL)).isNotZero();
+            assertThat(heartbeat.openDefectTypes & MediaEvent.bit(DefectType.STREAM_STALL))
+                    .isNotZero();
 
             chain.process(Features.ended("s", 3_960_000));
-            assertThat(stalls(chain)).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+            assertThat(stalls(chain))
+                    .extracting(DefectEvent::getState)
+                    .containsExactly(DefectState.OPENED, DefectState.CLOSED);
             assertThat(stalls(chain).get(1).getEndMediaTimeMs()).isEqualTo(4000);
             assertThat(chain.keyedStateEntries()).isZero();
             assertThat(chain.timers()).isZero();
@@ -183,15 +219,21 @@ class StreamStallDetectorTest {
 
     @Test
     void aLiveStreamGoneForTheStateRetentionIsClosedAndForgotten() throws Exception {
-        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile().withStateRetention(Duration.ofMinutes(1)))) {
+        try (DetectorChain chain =
+                new DetectorChain(DefectKind.defaultProfile().withStateRetention(Duration.ofMinutes(1)))) {
             chain.setProcessingTime(Features.EPOCH_MS - 100);
             chain.process(status(InputState.LIVE, Features.EPOCH_MS - 100));
             List<SpecificRecord> records = programme(3_000, t -> false, t -> false);
             live(chain, records);
-            long last = records.stream().mapToLong(StreamStallDetectorTest::ingest).max().orElseThrow();
+            long last = records.stream()
+                    .mapToLong(StreamStallDetectorTest::ingest)
+                    .max()
+                    .orElseThrow();
             chain.setProcessingTime(last + 2000);
             chain.setProcessingTime(last + 60_000);
-            assertThat(stalls(chain)).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+            assertThat(stalls(chain))
+                    .extracting(DefectEvent::getState)
+                    .containsExactly(DefectState.OPENED, DefectState.CLOSED);
             assertThat(chain.stall.numKeyedStateEntries()).isZero();
             assertThat(chain.stall.numProcessingTimeTimers()).isZero();
         }

@@ -3,23 +3,22 @@ package io.avmon.job.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.Random;
-
-import org.junit.jupiter.api.Test;
-
 import io.avmon.job.Features;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.ChannelLevels;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.StreamHealth;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class StreamHealthWindowTest {
     private final StreamHealthWindow.Aggregate aggregate = new StreamHealthWindow.Aggregate();
 
     /** A block whose channels carry the given K-weighted mean squares. */
     private static MediaEvent block(long seq, double... meanSquares) {
-        AudioBlockFeatures block = Features.block("s", seq, new float[meanSquares.length], new float[meanSquares.length]);
+        AudioBlockFeatures block =
+                Features.block("s", seq, new float[meanSquares.length], new float[meanSquares.length]);
         for (int c = 0; c < meanSquares.length; c++) {
             ChannelLevels levels = block.getChannels().get(c);
             levels.setKWeightedMeanSquare(meanSquares[c]);
@@ -60,7 +59,9 @@ class StreamHealthWindowTest {
         HealthAccumulator acc = aggregate.createAccumulator();
         for (int i = 0; i < 30; i++) aggregate.add(block(i, 1e-9, 1e-9), acc);
         assertThat(StreamHealthWindow.shortTermLoudness(acc)).isNull();
-        assertThat(StreamHealthWindow.shortTermLoudness(aggregate.createAccumulator())).as("no audio").isNull();
+        assertThat(StreamHealthWindow.shortTermLoudness(aggregate.createAccumulator()))
+                .as("no audio")
+                .isNull();
     }
 
     @Test

@@ -2,19 +2,6 @@ package io.avmon.job.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
-
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.message.BinaryMessageEncoder;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-
 import io.avmon.job.Features;
 import io.avmon.job.core.DeadLetter;
 import io.avmon.job.core.MediaEvent;
@@ -24,6 +11,17 @@ import io.avmon.schema.DefectType;
 import io.avmon.schema.RecordCodec;
 import io.avmon.schema.Severity;
 import io.avmon.schema.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
 
 class MediaEventDeserializerTest {
     private final MediaEventDeserializer deserializer = new MediaEventDeserializer();
@@ -34,8 +32,8 @@ class MediaEventDeserializerTest {
 
     @Test
     void picksEachRecordsSchemaByItsFingerprintOnTheOneFeatureTopic() {
-        MediaEvent video = deserializer.toMediaEvent(record(
-                RecordCodec.encode(Features.frame("cam-1", 7, Features.moving(new Random(3))))));
+        MediaEvent video = deserializer.toMediaEvent(
+                record(RecordCodec.encode(Features.frame("cam-1", 7, Features.moving(new Random(3))))));
         assertThat(video.kind()).isEqualTo(MediaEvent.Kind.VIDEO);
         assertThat(video.streamId).isEqualTo("cam-1");
         assertThat(video.mediaTimeUs).isEqualTo(280_000);
@@ -43,7 +41,9 @@ class MediaEventDeserializerTest {
         MediaEvent audio = deserializer.toMediaEvent(record(RecordCodec.encode(Features.block("cam-1", 1, -20f, -6f))));
         assertThat(audio.kind()).isEqualTo(MediaEvent.Kind.AUDIO);
         assertThat(audio.mediaTimeUs).isEqualTo(100_000);
-        assertThat(deserializer.toMediaEvent(record(RecordCodec.encode(Features.ended("cam-1", 0)))).kind())
+        assertThat(deserializer
+                        .toMediaEvent(record(RecordCodec.encode(Features.ended("cam-1", 0))))
+                        .kind())
                 .isEqualTo(MediaEvent.Kind.STATUS);
     }
 
@@ -53,7 +53,8 @@ class MediaEventDeserializerTest {
         try (var in = RecordCodec.class.getResourceAsStream("history/AudioBlockFeatures-1.avsc")) {
             first = new Schema.Parser().parse(in);
         }
-        GenericRecord channel = new GenericData.Record(first.getField("channels").schema().getElementType());
+        GenericRecord channel =
+                new GenericData.Record(first.getField("channels").schema().getElementType());
         channel.put("rmsDbfs", -20f);
         channel.put("peakDbfs", -6f);
         channel.put("nearFullScaleSamples", 0);
@@ -67,7 +68,9 @@ class MediaEventDeserializerTest {
         block.put("sampleCount", 4_800);
         block.put("channelCount", 1);
         block.put("channels", List.of(channel));
-        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), first).encode(block).array();
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), first)
+                .encode(block)
+                .array();
 
         MediaEvent event = deserializer.toMediaEvent(record(bytes));
         assertThat(event.kind()).isEqualTo(MediaEvent.Kind.AUDIO);
@@ -97,32 +100,53 @@ class MediaEventDeserializerTest {
         unknown[5] ^= 0x5A;
         assertThat(deserializer.toMediaEvent(record(unknown)).deadLetter.error)
                 .startsWith("unknown writer schema fingerprint " + RecordCodec.fingerprintHex(unknown));
-        assertThat(deserializer.toMediaEvent(record(Arrays.copyOf(video, 40))).deadLetter.error).contains("corrupt Avro body");
+        assertThat(deserializer.toMediaEvent(record(Arrays.copyOf(video, 40))).deadLetter.error)
+                .contains("corrupt Avro body");
         assertThat(deserializer.toMediaEvent(record(null)).deadLetter.error).contains("tombstone");
     }
 
     @Test
     void anAvmonRecordThatIsNoFeatureRecordBecomesADeadLetterNamingIt() {
-        DefectEvent defect = DefectEvent.newBuilder().setEventId("id").setStreamId("cam-1").setDefectType(DefectType.BLACK_FRAMES)
-                .setState(DefectState.OPENED).setStartMediaTimeMs(1).setStartWallClockMs(2).setSeverity(Severity.MAJOR)
-                .setUnit("%").setDetector("BlackFrameDetector").build();
+        DefectEvent defect = DefectEvent.newBuilder()
+                .setEventId("id")
+                .setStreamId("cam-1")
+                .setDefectType(DefectType.BLACK_FRAMES)
+                .setState(DefectState.OPENED)
+                .setStartMediaTimeMs(1)
+                .setStartWallClockMs(2)
+                .setSeverity(Severity.MAJOR)
+                .setUnit("%")
+                .setDetector("BlackFrameDetector")
+                .build();
         assertThat(deserializer.toMediaEvent(record(RecordCodec.encode(defect))).deadLetter.error)
-                .startsWith("unknown writer schema fingerprint").doesNotContain("\n");
+                .startsWith("unknown writer schema fingerprint")
+                .doesNotContain("\n");
     }
 
     @Test
     void sinksWriteKeyedSingleObjectRecordsAndDeadLettersWithTheCauseHeader() {
-        DefectEvent defect = DefectEvent.newBuilder().setEventId("id").setStreamId("cam-1").setDefectType(DefectType.BLACK_FRAMES)
-                .setState(DefectState.OPENED).setStartMediaTimeMs(1).setStartWallClockMs(2).setSeverity(Severity.MAJOR)
-                .setUnit("%").setDetector("BlackFrameDetector").build();
-        ProducerRecord<byte[], byte[]> out = new AvroRecordSerializer<DefectEvent>(Topics.DEFECTS).serialize(defect, null, 5L);
+        DefectEvent defect = DefectEvent.newBuilder()
+                .setEventId("id")
+                .setStreamId("cam-1")
+                .setDefectType(DefectType.BLACK_FRAMES)
+                .setState(DefectState.OPENED)
+                .setStartMediaTimeMs(1)
+                .setStartWallClockMs(2)
+                .setSeverity(Severity.MAJOR)
+                .setUnit("%")
+                .setDetector("BlackFrameDetector")
+                .build();
+        ProducerRecord<byte[], byte[]> out =
+                new AvroRecordSerializer<DefectEvent>(Topics.DEFECTS).serialize(defect, null, 5L);
         assertThat(out.topic()).isEqualTo(Topics.DEFECTS);
         assertThat(new String(out.key(), StandardCharsets.UTF_8)).isEqualTo("cam-1");
-        assertThat(RecordCodec.decode(RecordCodec.decoder(DefectEvent.class, null), out.value())).isEqualTo(defect);
+        assertThat(RecordCodec.decode(RecordCodec.decoder(DefectEvent.class, null), out.value()))
+                .isEqualTo(defect);
 
         DeadLetter letter = new DeadLetter(Topics.FEATURES, 0, 9, null, new byte[] {1}, "bad header");
         ProducerRecord<byte[], byte[]> dead = new DeadLetterSerializer(Topics.DEAD_LETTER).serialize(letter, null, 5L);
         assertThat(dead.value()).isEqualTo(new byte[] {1});
-        assertThat(new String(dead.headers().lastHeader("avmon.error").value(), StandardCharsets.UTF_8)).isEqualTo("bad header");
+        assertThat(new String(dead.headers().lastHeader("avmon.error").value(), StandardCharsets.UTF_8))
+                .isEqualTo("bad header");
     }
 }

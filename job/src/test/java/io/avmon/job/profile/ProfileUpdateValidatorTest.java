@@ -2,15 +2,13 @@ package io.avmon.job.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.avmon.job.core.DeadLetter;
 import java.nio.charset.StandardCharsets;
-
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import io.avmon.job.core.DeadLetter;
 
 class ProfileUpdateValidatorTest {
     private OneInputStreamOperatorTestHarness<ProfileUpdate, String> harness;
@@ -52,17 +50,24 @@ class ProfileUpdateValidatorTest {
         assertThat(letter.value).isEqualTo(value);
         assertThat(letter.offset).isEqualTo(7);
         assertThat(letter.topic).isEqualTo("avmon.control");
-        assertThat(letter.error).isEqualTo("profile rejected, the last good profile stays in force: "
-                + "defaults.black-frames.min-duration: must be a duration with a unit (500ms, 3s, 2min, 1h), not \"3\"");
+        assertThat(letter.error)
+                .isEqualTo(
+                        "profile rejected, the last good profile stays in force: "
+                                + "defaults.black-frames.min-duration: must be a duration with a unit (500ms, 3s, 2min, 1h), not \"3\"");
     }
 
     @Test
     void rejectsAThresholdOutsideItsRange() throws Exception {
-        harness.processElement(update(8, "defaults:\n  black-frames: { min-black-pixel-share: 95 }\n".getBytes(StandardCharsets.UTF_8)), 0);
+        harness.processElement(
+                update(
+                        8,
+                        "defaults:\n  black-frames: { min-black-pixel-share: 95 }\n".getBytes(StandardCharsets.UTF_8)),
+                0);
 
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(rejected().error).isEqualTo("profile rejected, the last good profile stays in force: "
-                + "defaults.black-frames.min-black-pixel-share: 95 is out of range (0 to 1)");
+        assertThat(rejected().error)
+                .isEqualTo("profile rejected, the last good profile stays in force: "
+                        + "defaults.black-frames.min-black-pixel-share: 95 is out of range (0 to 1)");
     }
 
     @Test

@@ -3,17 +3,6 @@ package io.avmon.job.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.reflect.RecordComponent;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import io.avmon.job.audio.LoudnessStandard;
 import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.core.DetectorThresholds;
@@ -24,6 +13,15 @@ import io.avmon.job.detect.BlackFrameDetector;
 import io.avmon.job.detect.LoudnessDetector;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProfileYamlTest {
 
@@ -49,16 +47,27 @@ class ProfileYamlTest {
 
         DetectionProfile defaults = book.defaults();
         assertThat(defaults.policy(DefectType.BLACK_FRAMES).minDuration()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(defaults.thresholds(DefectType.BLACK_FRAMES, BlackFrameDetector.Thresholds.class).minBlackPixelShare()).isEqualTo(0.9);
-        assertThat(defaults.thresholds(DefectType.LOUDNESS_VIOLATION, LoudnessDetector.Thresholds.class).targetLufs()).isEqualTo(LoudnessStandard.ATSC_A85.targetLufs());
-        assertThat(defaults.policy(DefectType.FROZEN_FRAMES)).isEqualTo(DefectKind.defaultProfile().policy(DefectType.FROZEN_FRAMES));
+        assertThat(defaults.thresholds(DefectType.BLACK_FRAMES, BlackFrameDetector.Thresholds.class)
+                        .minBlackPixelShare())
+                .isEqualTo(0.9);
+        assertThat(defaults.thresholds(DefectType.LOUDNESS_VIOLATION, LoudnessDetector.Thresholds.class)
+                        .targetLufs())
+                .isEqualTo(LoudnessStandard.ATSC_A85.targetLufs());
+        assertThat(defaults.policy(DefectType.FROZEN_FRAMES))
+                .isEqualTo(DefectKind.defaultProfile().policy(DefectType.FROZEN_FRAMES));
 
         DetectionProfile news = book.forStream("news-1");
         assertThat(news.policy(DefectType.FROZEN_FRAMES).enabled()).isFalse();
-        assertThat(news.thresholds(DefectType.AV_SYNC_OFFSET, AvSyncDetector.Thresholds.class).maxAudioLate()).isEqualTo(Duration.ofMillis(40));
-        assertThat(news.thresholds(DefectType.AV_SYNC_OFFSET, AvSyncDetector.Thresholds.class).maxAudioEarly()).isEqualTo(Duration.ofMillis(60));
+        assertThat(news.thresholds(DefectType.AV_SYNC_OFFSET, AvSyncDetector.Thresholds.class)
+                        .maxAudioLate())
+                .isEqualTo(Duration.ofMillis(40));
+        assertThat(news.thresholds(DefectType.AV_SYNC_OFFSET, AvSyncDetector.Thresholds.class)
+                        .maxAudioEarly())
+                .isEqualTo(Duration.ofMillis(60));
         assertThat(news.policy(DefectType.AV_SYNC_OFFSET).severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(news.policy(DefectType.BLACK_FRAMES).minDuration()).as("inherits the defaults section").isEqualTo(Duration.ofSeconds(5));
+        assertThat(news.policy(DefectType.BLACK_FRAMES).minDuration())
+                .as("inherits the defaults section")
+                .isEqualTo(Duration.ofSeconds(5));
 
         DetectionProfile sport = book.forStream("sport-2");
         assertThat(sport.policy(DefectType.BLACK_FRAMES).recoveryHoldOff()).isEqualTo(Duration.ofMillis(2500));
@@ -105,10 +114,13 @@ class ProfileYamlTest {
         for (Map.Entry<DefectType, RecordComponent> entry : thresholdComponents()) {
             DefectType type = entry.getKey();
             // Each component restated at its default value must read back unchanged: every type has a YAML form.
-            String value = ProfileYaml.format(defaults).lines()
+            String value = ProfileYaml.format(defaults)
+                    .lines()
                     .dropWhile(line -> !line.equals("  " + ProfileYaml.typeKey(type) + ":"))
-                    .filter(line -> line.startsWith("    " + ProfileYaml.kebab(entry.getValue().getName()) + ":"))
-                    .findFirst().orElseThrow();
+                    .filter(line -> line.startsWith(
+                            "    " + ProfileYaml.kebab(entry.getValue().getName()) + ":"))
+                    .findFirst()
+                    .orElseThrow();
             String document = "defaults:\n  " + ProfileYaml.typeKey(type) + ":\n" + value + "\n";
             assertThat(ProfileYaml.parse(document).defaults()).as(document).isEqualTo(defaults);
         }
@@ -118,7 +130,8 @@ class ProfileYamlTest {
     void rejectsAThresholdOutsideItsRangeNamingThePathAndTheRange() {
         // A share runs from 0 to 1: 95 is a percentage written where a share belongs, never a stricter threshold.
         assertThatThrownBy(() -> ProfileYaml.parse("defaults:\n  black-frames: { min-black-pixel-share: 95 }\n"))
-                .isInstanceOf(InvalidProfileException.class).hasMessage("defaults.black-frames.min-black-pixel-share: 95 is out of range (0 to 1)");
+                .isInstanceOf(InvalidProfileException.class)
+                .hasMessage("defaults.black-frames.min-black-pixel-share: 95 is out of range (0 to 1)");
         assertThatThrownBy(() -> ProfileYaml.parse("streams:\n  news:\n    frozen-frames: { min-still: 2min }\n"))
                 .hasMessage("streams.news.frozen-frames.min-still: 120s is out of range (0s to 60s)");
     }
@@ -128,10 +141,15 @@ class ProfileYamlTest {
         for (Map.Entry<DefectType, RecordComponent> entry : thresholdComponents()) {
             RecordComponent component = entry.getValue();
             if (component.getType() != boolean.class) {
-                assertThat(component.getAnnotation(Range.class)).as("range of %s", component).isNotNull();
+                assertThat(component.getAnnotation(Range.class))
+                        .as("range of %s", component)
+                        .isNotNull();
             }
-            Object defaultValue = component.getAccessor().invoke(DefectKind.defaultProfile().thresholds(entry.getKey()));
-            assertThat(DetectorThresholds.outOfRange(component, defaultValue)).as("default of %s", component).isNull();
+            Object defaultValue =
+                    component.getAccessor().invoke(DefectKind.defaultProfile().thresholds(entry.getKey()));
+            assertThat(DetectorThresholds.outOfRange(component, defaultValue))
+                    .as("default of %s", component)
+                    .isNull();
         }
     }
 
@@ -141,7 +159,10 @@ class ProfileYamlTest {
                 defaults:
                   loudness-violation: { standard: atsc-a85, target-lufs: -27 }
                 """);
-        assertThat(book.defaults().thresholds(DefectType.LOUDNESS_VIOLATION, LoudnessDetector.Thresholds.class).targetLufs()).isEqualTo(-27.0);
+        assertThat(book.defaults()
+                        .thresholds(DefectType.LOUDNESS_VIOLATION, LoudnessDetector.Thresholds.class)
+                        .targetLufs())
+                .isEqualTo(-27.0);
     }
 
     @Test
@@ -167,7 +188,8 @@ class ProfileYamlTest {
     @Test
     void rejectsADurationWithoutAUnit() {
         assertThatThrownBy(() -> ProfileYaml.parse("defaults:\n  black-frames: { min-duration: 3 }\n"))
-                .hasMessage("defaults.black-frames.min-duration: must be a duration with a unit (500ms, 3s, 2min, 1h), not \"3\"");
+                .hasMessage(
+                        "defaults.black-frames.min-duration: must be a duration with a unit (500ms, 3s, 2min, 1h), not \"3\"");
     }
 
     @Test
@@ -192,7 +214,8 @@ class ProfileYamlTest {
 
     @Test
     void rejectsBrokenYamlWithItsLineAndColumn() {
-        assertThatThrownBy(() -> ProfileYaml.parse("defaults:\n  black-frames:\n    enabled: false\n   min-duration: 3s\n"))
+        assertThatThrownBy(() ->
+                        ProfileYaml.parse("defaults:\n  black-frames:\n    enabled: false\n   min-duration: 3s\n"))
                 .isInstanceOf(InvalidProfileException.class)
                 .hasMessageStartingWith("not valid YAML at line 4, column ")
                 .hasMessageNotContaining("\n");
@@ -234,7 +257,10 @@ class ProfileYamlTest {
 
     @Test
     void theRevisionNamesTheDocument() {
-        assertThat(ProfileYaml.parse(NEWSROOM).revision()).hasSize(12).isEqualTo(ProfileYaml.parse(NEWSROOM).revision());
-        assertThat(ProfileYaml.parse("defaults: {}").revision()).isNotEqualTo(ProfileYaml.parse(NEWSROOM).revision());
+        assertThat(ProfileYaml.parse(NEWSROOM).revision())
+                .hasSize(12)
+                .isEqualTo(ProfileYaml.parse(NEWSROOM).revision());
+        assertThat(ProfileYaml.parse("defaults: {}").revision())
+                .isNotEqualTo(ProfileYaml.parse(NEWSROOM).revision());
     }
 }
