@@ -107,17 +107,7 @@ class MediaEventDeserializerTest {
 
     @Test
     void anAvmonRecordThatIsNoFeatureRecordBecomesADeadLetterNamingIt() {
-        DefectEvent defect = DefectEvent.newBuilder()
-                .setEventId("id")
-                .setStreamId("cam-1")
-                .setDefectType(DefectType.BLACK_FRAMES)
-                .setState(DefectState.OPENED)
-                .setStartMediaTimeMs(1)
-                .setStartWallClockMs(2)
-                .setSeverity(Severity.MAJOR)
-                .setUnit("%")
-                .setDetector("BlackFrameDetector")
-                .build();
+        DefectEvent defect = openedBlackFrames();
         assertThat(deserializer.toMediaEvent(record(RecordCodec.encode(defect))).deadLetter.error)
                 .startsWith("unknown writer schema fingerprint")
                 .doesNotContain("\n");
@@ -125,17 +115,7 @@ class MediaEventDeserializerTest {
 
     @Test
     void sinksWriteKeyedSingleObjectRecordsAndDeadLettersWithTheCauseHeader() {
-        DefectEvent defect = DefectEvent.newBuilder()
-                .setEventId("id")
-                .setStreamId("cam-1")
-                .setDefectType(DefectType.BLACK_FRAMES)
-                .setState(DefectState.OPENED)
-                .setStartMediaTimeMs(1)
-                .setStartWallClockMs(2)
-                .setSeverity(Severity.MAJOR)
-                .setUnit("%")
-                .setDetector("BlackFrameDetector")
-                .build();
+        DefectEvent defect = openedBlackFrames();
         ProducerRecord<byte[], byte[]> out =
                 new AvroRecordSerializer<DefectEvent>(Topics.DEFECTS).serialize(defect, null, 5L);
         assertThat(out.topic()).isEqualTo(Topics.DEFECTS);
@@ -148,5 +128,19 @@ class MediaEventDeserializerTest {
         assertThat(dead.value()).isEqualTo(new byte[] {1});
         assertThat(new String(dead.headers().lastHeader("avmon.error").value(), StandardCharsets.UTF_8))
                 .isEqualTo("bad header");
+    }
+
+    private static DefectEvent openedBlackFrames() {
+        return DefectEvent.newBuilder()
+                .setEventId("id")
+                .setStreamId("cam-1")
+                .setDefectType(DefectType.BLACK_FRAMES)
+                .setState(DefectState.OPENED)
+                .setStartMediaTimeMs(1)
+                .setStartWallClockMs(2)
+                .setSeverity(Severity.MAJOR)
+                .setUnit("%")
+                .setDetector("BlackFrameDetector")
+                .build();
     }
 }
