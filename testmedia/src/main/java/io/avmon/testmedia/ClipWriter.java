@@ -168,27 +168,37 @@ public final class ClipWriter {
      * the recorder keeps one AVFrame for every picture and leaves its flags alone.
      */
     private static void markFields(FFmpegFrameRecorder recorder, FieldOrder order) throws IOException {
+        if (RECORDER_PICTURE == null) {
+            throw new IOException("this JavaCV's recorder has no picture field: cannot flag interlaced fields");
+        }
         try {
-            if (PICTURE == null) {
-                PICTURE = FFmpegFrameRecorder.class.getDeclaredField("picture");
-                PICTURE.setAccessible(true);
-            }
-            AVFrame picture = (AVFrame) PICTURE.get(recorder);
+            AVFrame picture = (AVFrame) RECORDER_PICTURE.get(recorder);
             int flags = picture.flags() & ~(AV_FRAME_FLAG_INTERLACED | AV_FRAME_FLAG_TOP_FIELD_FIRST);
             flags |= AV_FRAME_FLAG_INTERLACED;
             if (order == FieldOrder.TOP_FIRST) {
                 flags |= AV_FRAME_FLAG_TOP_FIELD_FIRST;
             }
             picture.flags(flags);
-            // The deprecated fields too, which FFmpeg 7 still reads where the flags are not yet consulted.
+            // The deprecated fields as well, which FFmpeg 7.1 still carries, for any encoder that reads them.
             picture.interlaced_frame(1);
             picture.top_field_first(order == FieldOrder.TOP_FIRST ? 1 : 0);
-        } catch (ReflectiveOperationException e) {
-            throw new IOException("this JavaCV's recorder hides its picture: cannot flag interlaced fields", e);
+        } catch (IllegalAccessException e) {
+            throw new IOException("cannot flag interlaced fields: " + e.getMessage(), e);
         }
     }
 
-    private static Field PICTURE;
+    /** The recorder's one AVFrame for every picture; null if this JavaCV has none by that name. */
+    private static final Field RECORDER_PICTURE = recorderPicture();
+
+    private static Field recorderPicture() {
+        try {
+            Field field = FFmpegFrameRecorder.class.getDeclaredField("picture");
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
 
     /** FFmpeg's libavutil/frame.h; JavaCV's presets do not map these two. */
     static final int AV_FRAME_FLAG_INTERLACED = 1 << 3;
