@@ -7,12 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-$(mktemp -d)}
 mkdir -p "$out"
-command -v ffmpeg >/dev/null || { echo "needs Debian's ffmpeg: apt-get install ffmpeg" >&2; exit 1; }
-photo=/usr/share/backgrounds/mate/nature/Dune.jpg
-[ -f "$photo" ] || { echo "needs $photo: apt-get install mate-backgrounds" >&2; exit 1; }
-ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
-# shellcheck source=report.sh
-. benchmarks/unseen/report.sh
+# shellcheck source=common.sh
+. benchmarks/unseen/common.sh
 
 # 4 s each, 720p25: moving test card, SMPTE bars, moving, SMPTE HD bars, moving, EBU 100% bars, moving, black,
 # moving. A 1 kHz tone at about -32 LUFS throughout.

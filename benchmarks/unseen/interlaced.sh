@@ -14,14 +14,11 @@ shift || true
 avmon=("$@")
 [ ${#avmon[@]} -gt 0 ] || avmon=(bin/avmon)
 mkdir -p "$out"
-command -v ffmpeg >/dev/null || { echo "needs Debian's ffmpeg: apt-get install ffmpeg" >&2; exit 1; }
-photo=/usr/share/backgrounds/mate/nature/Dune.jpg
-[ -f "$photo" ] || { echo "needs $photo: apt-get install mate-backgrounds" >&2; exit 1; }
-ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
-# shellcheck source=report.sh
-. benchmarks/unseen/report.sh
+# shellcheck source=common.sh
+. benchmarks/unseen/common.sh
 : > "$out/truth.txt"
 
+# Each frame's field order comes from setfield, so the encoders signal a change of it where it happens.
 # The picture at 50 frames/s: a pan at 50 px/s (1 px a field) under live noise of strength 5; woven two frames to one
 # (tinterlace interleave_top: the earlier frame gives the top field; interleave_bottom: the bottom field).
 # Timeline at 25 frames/s: live 0-4 s, black 4-8 s, live 8-10 s, frozen 10-14 s (frames 250-349 repeat frame 250, both
@@ -41,7 +38,7 @@ encode() { # name codec(mpeg2|x264) width height order(top|bottom) kind(defects|
   local name=$1 codec=$2 w=$3 h=$4 order=$5 kind=$6 venc flags
   if [ "$codec" = mpeg2 ]; then
     venc=(-c:v mpeg2video -b:v $((w * h * 25 / 2000))k -maxrate $((w * h * 25 / 1500))k -bufsize 4M -g 12 -bf 2
-          -flags +ilme+ildct -top $([ "$order" = top ] && echo 1 || echo 0) -alternate_scan 1)
+          -flags +ilme+ildct -alternate_scan 1)
   else
     venc=(-c:v libx264 -preset veryfast -b:v $((w * h * 25 / 5000))k -g 25 -flags +ilme+ildct
           -x264opts "$([ "$order" = top ] && echo tff=1 || echo bff=1)")

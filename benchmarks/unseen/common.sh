@@ -1,4 +1,11 @@
-# Sourced by the spot-check scripts here. report WORK-DIR AVMON-COMMAND...: for each line "name: what was put in" of
+# Sourced by the spot-check scripts here: checks for Debian's ffmpeg and the photograph ($photo), and defines ff (ffmpeg,
+# quiet, overwriting) and report.
+command -v ffmpeg >/dev/null || { echo "needs Debian's ffmpeg: apt-get install ffmpeg" >&2; exit 1; }
+photo=/usr/share/backgrounds/mate/nature/Dune.jpg
+[ -f "$photo" ] || { echo "needs $photo: apt-get install mate-backgrounds" >&2; exit 1; }
+ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
+
+# report WORK-DIR AVMON-COMMAND...: for each line "name: what was put in" of
 # WORK-DIR/truth.txt, reads WORK-DIR/name.ts with `avmon analyze --json` and prints what was put in and what was
 # reported, with the stream's field order as ffprobe gives it.
 report() {
