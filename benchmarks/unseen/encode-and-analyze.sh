@@ -7,10 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-$(mktemp -d)}
 mkdir -p "$out"
-command -v ffmpeg >/dev/null || { echo "needs Debian's ffmpeg: apt-get install ffmpeg" >&2; exit 1; }
-photo=/usr/share/backgrounds/mate/nature/Dune.jpg
-[ -f "$photo" ] || { echo "needs $photo: apt-get install mate-backgrounds" >&2; exit 1; }
-ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
+# shellcheck source=common.sh
+. benchmarks/unseen/common.sh
 
 # 4 s each, 720p25: moving test card, SMPTE bars, moving, SMPTE HD bars, moving, EBU 100% bars, moving, black,
 # moving. A 1 kHz tone at about -32 LUFS throughout.
@@ -39,17 +37,4 @@ still still-noise5-x264-4M-g50 5 -c:v libx264 -preset veryfast -b:v 4M -g 50
 still still-noise5-x265-crf28 5 -c:v libx265 -preset ultrafast -crf 28 -x265-params log-level=error
 still still-noise12-x264-4M-g50 12 -c:v libx264 -preset veryfast -b:v 4M -g 50
 
-while IFS= read -r line; do
-  name=${line%%:*}
-  echo "== $name"
-  echo "   put in:   ${line#*: }"
-  # analyze exits 1 when it found defects, as it does here by design
-  bin/avmon analyze --json "$out/$name.ts" 2>/dev/null </dev/null >"$out/$name.json" || [ $? -eq 1 ]
-  python3 -c '
-import json, sys
-for line in sys.stdin:
-    if line.strip():
-        d = json.loads(line)
-        print("   reported: %s %.2f-%.2f s, value %s %s" % (d["defectType"], d["startMediaTimeMs"] / 1000,
-              (d.get("endMediaTimeMs") or 0) / 1000, round(d.get("value") or 0, 3), d.get("unit") or ""))' <"$out/$name.json"
-done < "$out/truth.txt"
+report "$out" bin/avmon

@@ -27,7 +27,9 @@ public record ClipSpec(
         List<FrameDrop> frameDrops,
         List<BitstreamDamage> damage,
         List<StreamGap> gaps,
-        List<AudioShift> audioShifts) {
+        List<AudioShift> audioShifts,
+        FieldOrder fieldOrder,
+        double fieldOrderSwapSeconds) {
 
     /** FFmpeg's MPEG-2 video encoder: the default. */
     public static final String MPEG2 = "mpeg2video";
@@ -40,10 +42,18 @@ public record ClipSpec(
         damage = List.copyOf(damage);
         gaps = List.copyOf(gaps);
         audioShifts = List.copyOf(audioShifts);
+        java.util.Objects.requireNonNull(fieldOrder, "fieldOrder");
         boolean surgery = !damage.isEmpty() || !gaps.isEmpty() || !audioShifts.isEmpty();
         if (surgery && !("mpegts".equals(format) && (MPEG2.equals(videoCodec) || H264.equals(videoCodec)))) {
             throw new IllegalArgumentException(
                     "bitstream damage, stream gaps and audio shifts are written into MPEG-TS with MPEG-2 or H.264 video only");
+        }
+        if (fieldOrder.isInterlaced() && !MPEG2.equals(videoCodec)) {
+            // OpenH264 codes progressive pictures only; interlaced H.264 needs x264, outside the test toolchain.
+            throw new IllegalArgumentException("interlaced clips are encoded with MPEG-2 video only: " + videoCodec);
+        }
+        if (!Double.isNaN(fieldOrderSwapSeconds) && !fieldOrder.isInterlaced()) {
+            throw new IllegalArgumentException("a field order change needs an interlaced clip");
         }
         if (videoBitrate < 0) {
             throw new IllegalArgumentException("video bit rate must be >= 0: " + videoBitrate);
@@ -61,6 +71,11 @@ public record ClipSpec(
 
     public boolean isH264() {
         return H264.equals(videoCodec);
+    }
+
+    /** The field order of the frame shown at {@code seconds}: swapped from {@link #fieldOrderSwapSeconds} on. */
+    public FieldOrder fieldOrderAt(double seconds) {
+        return seconds >= fieldOrderSwapSeconds - 1e-9 ? fieldOrder.swapped() : fieldOrder;
     }
 
     public double durationSeconds() {
@@ -82,7 +97,11 @@ public record ClipSpec(
                 .videoQscale(videoQscale)
                 .audioBitrate(audioBitrate)
                 .gopSize(gopSize)
-                .videoBitrate(videoBitrate);
+                .videoBitrate(videoBitrate)
+                .interlaced(fieldOrder);
+        if (!Double.isNaN(fieldOrderSwapSeconds)) {
+            b.swapFieldOrder(fieldOrderSwapSeconds);
+        }
         segments.forEach(b::segment);
         frameDrops.forEach(d -> b.dropFrames(d.atSeconds(), d.frames()));
         damage.forEach(d -> b.damageBitstream(d.atSeconds(), d.durationSeconds()));
@@ -110,6 +129,8 @@ public record ClipSpec(
         private final List<BitstreamDamage> damage = new ArrayList<>();
         private final List<StreamGap> gaps = new ArrayList<>();
         private final List<AudioShift> audioShifts = new ArrayList<>();
+        private FieldOrder fieldOrder = FieldOrder.PROGRESSIVE;
+        private double fieldOrderSwapSeconds = Double.NaN;
 
         public Builder size(int width, int height) {
             this.width = width;
@@ -229,6 +250,24 @@ public record ClipSpec(
             return this;
         }
 
+        /**
+         * Interlaced pictures in {@code order} (MPEG-2 only): each field painted from its own instant, half a frame
+         * apart, coded with interlaced DCT and motion estimation, and the field order signalled per picture.
+         */
+        public Builder interlaced(FieldOrder order) {
+            this.fieldOrder = order;
+            return this;
+        }
+
+        /**
+         * Swaps the field order from the frame due at {@code atSeconds} on, as a switch between two sources does; a
+         * hard negative: the picture stays live, and no frame is lost.
+         */
+        public Builder swapFieldOrder(double atSeconds) {
+            this.fieldOrderSwapSeconds = atSeconds;
+            return this;
+        }
+
         public ClipSpec build() {
             return new ClipSpec(
                     width,
@@ -248,7 +287,9 @@ public record ClipSpec(
                     frameDrops,
                     damage,
                     gaps,
-                    audioShifts);
+                    audioShifts,
+                    fieldOrder,
+                    fieldOrderSwapSeconds);
         }
     }
 }

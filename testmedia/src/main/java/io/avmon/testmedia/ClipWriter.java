@@ -6,6 +6,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
 
 import io.avmon.schema.DefectType;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 
@@ -66,12 +68,22 @@ public final class ClipWriter {
             if (spec.videoCodec().startsWith("mpeg")) {
                 recorder.setMaxBFrames(2);
             }
+            String flags = "";
+            if (spec.fieldOrder().isInterlaced()) {
+                // Interlaced motion estimation and DCT: field-coded macroblocks, as broadcast MPEG-2 encoders send.
+                // The encoder takes each picture's top_field_first from its frame's flags (markFields).
+                flags += "+ilme+ildct";
+                recorder.setVideoOption("field_order", spec.fieldOrder() == FieldOrder.TOP_FIRST ? "tb" : "bt");
+            }
             if (!spec.gaps().isEmpty() && !spec.isH264()) {
                 // Closed GOPs, so a gap cut from key frame to key frame leaves no picture referring to a removed one
                 // (OpenH264's GOPs start at IDR pictures, closed already).
-                recorder.setVideoOption("flags", "+cgop");
+                flags += "+cgop";
                 // The encoder refuses closed GOPs with scene-change I frames: key frames come every gopSize frames.
                 recorder.setVideoOption("sc_threshold", "1000000000");
+            }
+            if (!flags.isEmpty()) {
+                recorder.setVideoOption("flags", flags);
             }
             recorder.setAudioCodecName(spec.audioCodec());
             recorder.setSampleRate(spec.sampleRate());
@@ -90,13 +102,26 @@ public final class ClipWriter {
                     segmentIndex++;
                 }
                 TimedSegment segment = timeline.get(segmentIndex);
-                painter.paint(
-                        frame,
-                        segment.video(),
-                        t,
-                        segment.startSeconds(),
-                        segment.endSeconds() - segment.startSeconds(),
-                        segmentIndex);
+                FieldOrder order = spec.fieldOrderAt(t);
+                if (order.isInterlaced()) {
+                    painter.paintInterlaced(
+                            frame,
+                            segment.video(),
+                            t,
+                            0.5 / spec.fps(),
+                            order == FieldOrder.TOP_FIRST,
+                            segment.startSeconds(),
+                            segment.endSeconds() - segment.startSeconds(),
+                            segmentIndex);
+                } else {
+                    painter.paint(
+                            frame,
+                            segment.video(),
+                            t,
+                            segment.startSeconds(),
+                            segment.endSeconds() - segment.startSeconds(),
+                            segmentIndex);
+                }
                 if (dropped(spec, i)) {
                     // Painted (the painter's time-based state goes on) but not encoded: a hole in the cadence.
                     long dropEnd = Math.round((double) (i + 1) * spec.sampleRate() / spec.fps());
@@ -108,6 +133,9 @@ public final class ClipWriter {
                 image.put(frame).flip();
                 // The frame's pts is its frame number, so frames after a drop keep their own time.
                 recorder.setFrameNumber((int) i);
+                if (order.isInterlaced()) {
+                    markFields(recorder, order);
+                }
                 recorder.recordImage(
                         spec.width(), spec.height(), Frame.DEPTH_UBYTE, 1, spec.width(), AV_PIX_FMT_YUV420P, image);
 
@@ -133,6 +161,49 @@ public final class ClipWriter {
         truth.sort(Comparator.comparingDouble(InjectedDefect::startSeconds));
         return new Clip(file, spec, truth, heard);
     }
+
+    /**
+     * Flags the recorder's picture interlaced, top field first or not. The MPEG-2 encoder writes each picture's
+     * top_field_first from its frame, and the recorder offers no per-picture flags, so its frame is reached directly;
+     * the recorder keeps one AVFrame for every picture and leaves its flags alone.
+     */
+    private static void markFields(FFmpegFrameRecorder recorder, FieldOrder order) throws IOException {
+        if (RECORDER_PICTURE == null) {
+            throw new IOException("this JavaCV's recorder has no picture field: cannot flag interlaced fields");
+        }
+        try {
+            AVFrame picture = (AVFrame) RECORDER_PICTURE.get(recorder);
+            int flags = picture.flags() & ~(AV_FRAME_FLAG_INTERLACED | AV_FRAME_FLAG_TOP_FIELD_FIRST);
+            flags |= AV_FRAME_FLAG_INTERLACED;
+            if (order == FieldOrder.TOP_FIRST) {
+                flags |= AV_FRAME_FLAG_TOP_FIELD_FIRST;
+            }
+            picture.flags(flags);
+            // The deprecated fields as well, which FFmpeg 7.1 still carries, for any encoder that reads them.
+            picture.interlaced_frame(1);
+            picture.top_field_first(order == FieldOrder.TOP_FIRST ? 1 : 0);
+        } catch (IllegalAccessException e) {
+            throw new IOException("cannot flag interlaced fields: " + e.getMessage(), e);
+        }
+    }
+
+    /** The recorder's one AVFrame for every picture; null if this JavaCV has none by that name. */
+    private static final Field RECORDER_PICTURE = recorderPicture();
+
+    private static Field recorderPicture() {
+        try {
+            Field field = FFmpegFrameRecorder.class.getDeclaredField("picture");
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** FFmpeg's libavutil/frame.h; JavaCV's presets do not map these two. */
+    static final int AV_FRAME_FLAG_INTERLACED = 1 << 3;
+
+    static final int AV_FRAME_FLAG_TOP_FIELD_FIRST = 1 << 4;
 
     /** Whether frame {@code i} is one of the spec's dropped frames. */
     static boolean dropped(ClipSpec spec, long i) {

@@ -49,6 +49,8 @@ final class FramePainter {
     private boolean haveContent;
     /** The still scene STATIC_NOISE adds noise to, and the segment it was painted for. */
     private final byte[] stillBase;
+    /** The later field's picture while an interlaced frame is woven. */
+    private final byte[] laterField;
 
     private double stillSegmentStart = Double.NaN;
     /** Frames per second of the clip, for the sync pattern's frame-exact flashes. */
@@ -95,6 +97,7 @@ final class FramePainter {
         }
         this.lastContent = new byte[frameBytes()];
         this.stillBase = new byte[frameBytes()];
+        this.laterField = new byte[frameBytes()];
     }
 
     void frameRate(int fps) {
@@ -172,6 +175,39 @@ final class FramePainter {
         }
         System.arraycopy(frame, 0, lastContent, 0, frame.length);
         haveContent = true;
+    }
+
+    /**
+     * Paints an interlaced frame: the earlier field (top rows first when {@code topFirst}) from media time {@code t},
+     * the later one from {@code t + fieldSeconds}, as an interlaced camera scans them; motion combs. FROZEN repeats the
+     * last woven frame, both fields, as a stuck frame store does.
+     */
+    void paintInterlaced(
+            byte[] frame,
+            VideoKind kind,
+            double t,
+            double fieldSeconds,
+            boolean topFirst,
+            double segmentStart,
+            double segmentDuration,
+            int segmentIndex) {
+        paint(frame, kind, t, segmentStart, segmentDuration, segmentIndex);
+        if (kind == VideoKind.FROZEN) {
+            return;
+        }
+        paint(laterField, kind, t + fieldSeconds, segmentStart, segmentDuration, segmentIndex);
+        int laterParity = topFirst ? 1 : 0;
+        for (int y = laterParity; y < height; y += 2) {
+            System.arraycopy(laterField, y * width, frame, y * width, width);
+        }
+        // 4:2:0 interlaced chroma: each chroma row belongs to the field of its own parity.
+        for (int plane = 0; plane < 2; plane++) {
+            int base = lumaSize + plane * chromaSize;
+            for (int y = laterParity; y < chromaHeight; y += 2) {
+                System.arraycopy(laterField, base + y * chromaWidth, frame, base + y * chromaWidth, chromaWidth);
+            }
+        }
+        System.arraycopy(frame, 0, lastContent, 0, frame.length);
     }
 
     /** Dark grey (Y=48) with sensor noise, or white (Y=235) on a flash frame of {@link SyncPattern}. */
