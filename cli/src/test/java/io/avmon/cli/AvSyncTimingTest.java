@@ -3,6 +3,7 @@ package io.avmon.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectType;
 import io.avmon.testmedia.AudioContent;
 import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.ClipSpec;
@@ -18,6 +19,7 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -96,5 +98,59 @@ class AvSyncTimingTest {
                     AnalyzeJson.analyzeWithProfile(profile, clip.file().toString()));
             assertThat(sync.getValue()).isCloseTo(offsetMs, Offset.offset(ACCURACY_MS));
         }
+    }
+
+    /**
+     * BT.1359's acceptability bounds (audio late by more than 185 ms, early by more than 90 ms) hold sharply: an offset
+     * 40 ms beyond either is raised by default, one just inside is not.
+     */
+    @ParameterizedTest(name = "audio {0} ms late: raised {1}")
+    @CsvSource({"225, true", "-130, true", "180, false", "-85, false"})
+    void offsetsBeyondTheBoundsAreRaisedAndOffsetsInsideAreNot(double offsetMs, boolean raised) throws Exception {
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(70 + Math.round(offsetMs))
+                        .segment(16, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(offsetMs))
+                        .build(),
+                dir.resolve(String.format(Locale.ROOT, "bound%+.0f.ts", offsetMs)));
+
+        List<DefectEvent> reported = AnalyzeJson.analyze(clip.file().toString());
+
+        assertThat(clip.truth()).hasSize(raised ? 1 : 0);
+        if (raised) {
+            assertThat(AvSyncAnalyzeTest.singleSyncDefect(reported).getValue())
+                    .isCloseTo(offsetMs, Offset.offset(ACCURACY_MS));
+        } else {
+            assertThat(reported).as("inside the tolerance: nothing raised").isEmpty();
+        }
+    }
+
+    /**
+     * Frames missing from the picture are no sync offset: dropped frames (3, 12 and 25 in a row, and one in five for 5 s) and a stall of both
+     * tracks over an in-sync pattern raise drops and stalls, never an A/V sync offset, even held to EBU R37's +40 /
+     * -60 ms.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"frame drops, mpeg2video", "stream gap, mpeg2video"})
+    void missingFramesAreNoSyncOffset(String injection, String videoCodec) throws Exception {
+        ClipSpec.Builder spec = ClipSpec.builder()
+                .seed(80)
+                .container("mpegts", videoCodec, "aac")
+                .segment(30, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0));
+        if (injection.equals("frame drops")) {
+            spec.dropFrames(6.0, 3).dropFrames(12.3, 12).dropFrames(20.1, 25);
+            // And a stretch where one frame in five is lost, flashes among them.
+            for (int frame = 24 * 25; frame < 29 * 25; frame += 5) {
+                spec.dropFrames(frame / 25.0, 1);
+            }
+        } else {
+            spec.streamGap(8, 2).streamGap(18, 1);
+        }
+        Clip clip = ClipWriter.write(spec.build(), dir.resolve(injection.replace(' ', '-') + ".ts"));
+
+        assertThat(clip.truth()).isNotEmpty();
+        assertThat(AnalyzeJson.analyzeWithProfile(tolerance(40, 60), clip.file().toString()))
+                .extracting(DefectEvent::getDefectType)
+                .doesNotContain(DefectType.AV_SYNC_OFFSET);
     }
 }

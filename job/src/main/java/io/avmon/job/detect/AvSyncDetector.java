@@ -70,7 +70,9 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
      * @param maxPairDistance    a picture event and a sound onset further apart are not a pair (500 ms)
      * @param pairs              pairs in the estimate (8: about 8 s of a once-a-second pattern)
      * @param minPairs           inliers needed for an estimate (5)
-     * @param inlierRange        ms from the median; the block quantisation alone spreads pairs +-50 ms (80)
+     * @param inlierRange        ms from the median (30): onsets are dated to 1 ms and flashes to their frame, so a
+     *                           pattern's pairs agree within a frame interval (+-20 ms at 25 fps); chance pairs of
+     *                           cuts and programme sound scatter over +-500 ms and rarely gather five in 60 ms
      * @param window             pairs older than this (media time) leave the estimate (8 s), so it lapses when the
      *                           events stop
      * @param skewBaselineBlocks audio blocks whose median track skew is the stream's normal (20: 2 s; the median of
@@ -107,7 +109,7 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
                 Duration.ofMillis(500),
                 8,
                 5,
-                80,
+                30,
                 Duration.ofSeconds(8),
                 20,
                 5);
@@ -155,6 +157,9 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
         public long previousBlockOnsetUs = NONE;
 
         public float previousBlockOnsetRiseDb = Float.NaN;
+        /** The last onset came from a record without an onset time (an older converter): dated to its block only. */
+        public boolean coarseOnsets;
+
         public long blockDurationUs = 100_000;
         /** RMS (dBFS, loudest channel) of the last blocks, ring. */
         public float[] recentBlocksDb;
@@ -243,7 +248,11 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
                         skewMs, now, thresholds.skewBaselineBlocks(), thresholds.skewWindowBlocks(), scratch);
             }
             boolean onset = soundOnset(s, event);
-            long onsetUs = onset ? onsetTime(s, event) : NONE;
+            long onsetUs = NONE;
+            if (onset) {
+                s.coarseOnsets = event.audio.getOnsetTimeUs() == null && s.previousBlockOnsetUs == NONE;
+                onsetUs = onsetTime(s, event);
+            }
             s.previousBlockOnsetUs = event.audio.getOnsetTimeUs() == null ? NONE : event.audio.getOnsetTimeUs();
             s.previousBlockOnsetRiseDb =
                     event.audio.getOnsetRiseDb() == null ? Float.NaN : event.audio.getOnsetRiseDb();
@@ -375,8 +384,10 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
         float median = recent % 2 == 1 ? scratch[recent / 2] : (scratch[recent / 2 - 1] + scratch[recent / 2]) / 2;
         double sum = 0;
         int inliers = 0;
+        // Onsets dated only to their block spread by half a block more.
+        double rangeMs = thresholds.inlierRange() + (s.coarseOnsets ? s.blockDurationUs / 2000.0 : 0);
         for (int i = 0; i < recent; i++) {
-            if (Math.abs(scratch[i] - median) <= thresholds.inlierRange()) {
+            if (Math.abs(scratch[i] - median) <= rangeMs) {
                 sum += scratch[i];
                 inliers++;
             }

@@ -1,0 +1,77 @@
+package io.avmon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.avmon.schema.DefectEvent;
+import io.avmon.schema.DefectType;
+import io.avmon.testmedia.AudioContent;
+import io.avmon.testmedia.Clip;
+import io.avmon.testmedia.ClipSpec;
+import io.avmon.testmedia.ClipWriter;
+import io.avmon.testmedia.VideoKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Programme content raises no A/V sync offset: cuts and pans come with sound events only by chance, so they give no
+ * consistent pairs. Each clip is checked at BT.1359's defaults and held to EBU R37's +40 / -60 ms, which would show
+ * any estimate programme content produced.
+ */
+class AvSyncHardNegativesTest {
+
+    @TempDir
+    static Path dir;
+
+    private static Path r37;
+
+    @BeforeAll
+    static void writeR37Profile() throws Exception {
+        r37 = Files.writeString(
+                dir.resolve("r37.yaml"),
+                "defaults:\n  av-sync-offset: { max-audio-late: 40ms, max-audio-early: 60ms }\n");
+    }
+
+    @Test
+    void cutsOnMusicAndSpeechRaiseNoSyncOffset() throws Exception {
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(90)
+                        .segment(30, VideoKind.SCENE_CUTS, AudioContent.PROGRAMME)
+                        .build(),
+                dir.resolve("cuts-on-music.ts"));
+
+        assertNoSyncOffset(clip);
+    }
+
+    @Test
+    void soundCuttingToSilenceAndBackOverPansAndCutsRaisesNoSyncOffset() throws Exception {
+        // Each return of the sound is a sharp onset, and each segment's first frame is a new picture: the edges of
+        // the silences pair with picture changes.
+        ClipSpec.Builder spec = ClipSpec.builder().seed(91);
+        for (int i = 0; i < 4; i++) {
+            spec.segment(4, VideoKind.PHOTO_PAN, AudioContent.PROGRAMME)
+                    .segment(1.5 + 0.3 * i, VideoKind.PHOTO_PAN, AudioContent.SILENCE)
+                    .segment(3, VideoKind.SCENE_CUTS, AudioContent.PROGRAMME)
+                    .segment(0.7 + 0.2 * i, VideoKind.SCENE_CUTS, AudioContent.SILENCE);
+        }
+        Clip clip = ClipWriter.write(spec.build(), dir.resolve("silence-edges.ts"));
+
+        assertNoSyncOffset(clip);
+    }
+
+    private static void assertNoSyncOffset(Clip clip) throws Exception {
+        assertThat(clip.truth()).extracting(t -> t.defectType()).doesNotContain(DefectType.AV_SYNC_OFFSET);
+        for (Path profile : new Path[] {null, r37}) {
+            List<DefectEvent> reported =
+                    AnalyzeJson.analyzeWithProfile(profile, clip.file().toString());
+            assertThat(reported)
+                    .as("profile %s: %s", profile, reported)
+                    .extracting(DefectEvent::getDefectType)
+                    .doesNotContain(DefectType.AV_SYNC_OFFSET);
+        }
+    }
+}
