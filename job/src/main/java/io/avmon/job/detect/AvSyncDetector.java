@@ -250,7 +250,6 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
             boolean onset = soundOnset(s, event);
             long onsetUs = NONE;
             if (onset) {
-                s.coarseOnsets = event.audio.getOnsetTimeUs() == null && s.previousBlockOnsetUs == NONE;
                 onsetUs = onsetTime(s, event);
             }
             s.previousBlockOnsetUs = event.audio.getOnsetTimeUs() == null ? NONE : event.audio.getOnsetTimeUs();
@@ -340,7 +339,7 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
 
     /**
      * When the sound of an onset block begins: the sharper of its own onset and the previous block's; the block's
-     * middle for records without onset times (see the class comment).
+     * middle for records without onset times (see the class comment), which marks the stream's onsets coarse.
      */
     private static long onsetTime(Sync s, MediaEvent event) {
         Long own = event.audio.getOnsetTimeUs();
@@ -349,6 +348,7 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
         boolean previous = s.previousBlockOnsetUs != NONE
                 && event.mediaTimeUs - s.previousBlockOnsetUs <= 2 * s.blockDurationUs
                 && (own == null || ownRiseDb == null || s.previousBlockOnsetRiseDb > ownRiseDb);
+        s.coarseOnsets = !previous && own == null;
         if (previous) {
             return s.previousBlockOnsetUs;
         }
