@@ -10,9 +10,11 @@ import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.ClipSpec;
 import io.avmon.testmedia.ClipWriter;
 import io.avmon.testmedia.VideoKind;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,9 +35,7 @@ class AvSyncAnalyzeTest {
 
     @BeforeAll
     static void writeR37Profile() throws Exception {
-        r37 = Files.writeString(
-                dir.resolve("r37.yaml"),
-                "defaults:\n  av-sync-offset: { max-audio-late: 40ms, max-audio-early: 60ms }\n");
+        r37 = syncTolerance(dir, 40, 60);
     }
 
     @Test
@@ -147,6 +147,30 @@ class AvSyncAnalyzeTest {
     /** {@code avmon analyze --json --profile profile}: the CLOSED events, one per defect. */
     static List<DefectEvent> analyze(Clip clip, Path profile) throws Exception {
         return AnalyzeJson.analyzeWithProfile(profile, clip.file().toString());
+    }
+
+    /** A profile, written into {@code dir}, holding the stream to {@code lateMs} audio late and {@code earlyMs} early. */
+    static Path syncTolerance(Path dir, double lateMs, double earlyMs) throws IOException {
+        return Files.writeString(
+                dir.resolve(String.format(Locale.ROOT, "late%.0f-early%.0f.yaml", lateMs, earlyMs)),
+                String.format(
+                        Locale.ROOT,
+                        "defaults:%n  av-sync-offset: { max-audio-late: %.0fms, max-audio-early: %.0fms }%n",
+                        lateMs,
+                        earlyMs));
+    }
+
+    /** {@code avmon analyze} raises no A/V sync offset on {@code clip} under any of {@code profiles} (null: defaults). */
+    static void assertNoSyncOffset(Clip clip, Path... profiles) throws Exception {
+        assertThat(clip.truth()).extracting(t -> t.defectType()).doesNotContain(DefectType.AV_SYNC_OFFSET);
+        for (Path profile : profiles) {
+            List<DefectEvent> reported =
+                    AnalyzeJson.analyzeWithProfile(profile, clip.file().toString());
+            assertThat(reported)
+                    .as("profile %s: %s", profile, reported)
+                    .extracting(DefectEvent::getDefectType)
+                    .doesNotContain(DefectType.AV_SYNC_OFFSET);
+        }
     }
 
     static DefectEvent singleSyncDefect(List<DefectEvent> reported) {

@@ -82,26 +82,9 @@ class RecordCodecTest {
 
     @Test
     void readsAudioBlocksFromAConverterOfTheFirstRelease() throws Exception {
-        Schema first;
-        try (var in = RecordCodec.class.getResourceAsStream("history/AudioBlockFeatures-1.avsc")) {
-            first = new Schema.Parser().parse(in);
-        }
+        Schema first = historySchema("AudioBlockFeatures-1.avsc");
         assertThat(first.getField("trackSkewMs")).isNull();
-        GenericRecord channel =
-                new GenericData.Record(first.getField("channels").schema().getElementType());
-        channel.put("rmsDbfs", -20f);
-        channel.put("peakDbfs", -6f);
-        channel.put("nearFullScaleSamples", 0);
-        channel.put("kWeightedMeanSquare", 0.01);
-        GenericRecord block = new GenericData.Record(first);
-        block.put("streamId", "old");
-        block.put("sequence", 4L);
-        block.put("mediaTimeUs", 400_000L);
-        block.put("ingestTimeMs", 1L);
-        block.put("sampleRate", 48_000);
-        block.put("sampleCount", 4_800);
-        block.put("channelCount", 1);
-        block.put("channels", List.of(channel));
+        GenericRecord block = oldAudioBlock(first);
         byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), first)
                 .encode(block)
                 .array();
@@ -113,6 +96,49 @@ class RecordCodecTest {
         assertThat(read.getMediaTimeUs()).isEqualTo(400_000L);
         assertThat(read.getChannels().get(0).getPeakDbfs()).isEqualTo(-6f);
         assertThat(read.getTrackSkewMs()).isNull();
+    }
+
+    @Test
+    void readsAudioBlocksWithoutOnsetTimesFromAConverterOfTheSecondRelease() throws Exception {
+        Schema second = historySchema("AudioBlockFeatures-2.avsc");
+        assertThat(second.getField("onsetTimeUs")).isNull();
+        GenericRecord block = oldAudioBlock(second);
+        block.put("trackSkewMs", 80f);
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), second)
+                .encode(block)
+                .array();
+
+        AudioBlockFeatures read = RecordCodec.decode(
+                RecordCodec.decoder(AudioBlockFeatures.class, RecordCodec.earlierWriterSchemas()), bytes);
+        assertThat(read.getTrackSkewMs()).isEqualTo(80f);
+        assertThat(read.getOnsetTimeUs()).isNull();
+        assertThat(read.getOnsetRiseDb()).isNull();
+    }
+
+    private static Schema historySchema(String name) throws Exception {
+        try (var in = RecordCodec.class.getResourceAsStream("history/" + name)) {
+            return new Schema.Parser().parse(in);
+        }
+    }
+
+    /** One 100 ms mono block as a converter writing {@code schema} sent it. */
+    private static GenericRecord oldAudioBlock(Schema schema) {
+        GenericRecord channel =
+                new GenericData.Record(schema.getField("channels").schema().getElementType());
+        channel.put("rmsDbfs", -20f);
+        channel.put("peakDbfs", -6f);
+        channel.put("nearFullScaleSamples", 0);
+        channel.put("kWeightedMeanSquare", 0.01);
+        GenericRecord block = new GenericData.Record(schema);
+        block.put("streamId", "old");
+        block.put("sequence", 4L);
+        block.put("mediaTimeUs", 400_000L);
+        block.put("ingestTimeMs", 1L);
+        block.put("sampleRate", 48_000);
+        block.put("sampleCount", 4_800);
+        block.put("channelCount", 1);
+        block.put("channels", List.of(channel));
+        return block;
     }
 
     @Test

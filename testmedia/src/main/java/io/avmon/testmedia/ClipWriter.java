@@ -31,6 +31,16 @@ public final class ClipWriter {
 
     private ClipWriter() {}
 
+    /** SMPTE 302M: uncompressed PCM as broadcast MPEG-TS carries it (pcm_s16le has no MPEG-TS mapping). */
+    static final String S302M = "s302m";
+
+    /** The sample format each encoder takes: 16-bit integers for PCM, SMPTE 302M and MP2, planar floats otherwise. */
+    private static int sampleFormat(String audioCodec) {
+        return audioCodec.startsWith("pcm_s16") || S302M.equals(audioCodec) || "mp2".equals(audioCodec)
+                ? AV_SAMPLE_FMT_S16
+                : AV_SAMPLE_FMT_FLTP;
+    }
+
     /** Writes {@code spec} to {@code file} (parent directories are created) and returns the clip with its truth. */
     public static Clip write(ClipSpec spec, Path file) throws IOException {
         if (file.getParent() != null) {
@@ -89,7 +99,11 @@ public final class ClipWriter {
             recorder.setSampleRate(spec.sampleRate());
             recorder.setAudioChannels(spec.channels());
             recorder.setAudioBitrate(spec.audioBitrate());
-            recorder.setSampleFormat(spec.audioCodec().startsWith("pcm_s16") ? AV_SAMPLE_FMT_S16 : AV_SAMPLE_FMT_FLTP);
+            recorder.setSampleFormat(sampleFormat(spec.audioCodec()));
+            if (S302M.equals(spec.audioCodec())) {
+                // FFmpeg marks its SMPTE 302M encoder experimental; it is how PCM travels in MPEG-TS.
+                recorder.setAudioOption("strict", "experimental");
+            }
             recorder.start();
 
             long totalFrames = Math.round(spec.durationSeconds() * spec.fps());

@@ -70,7 +70,7 @@ public final class AccuracyCorpus {
     public static final String HARD_NEGATIVE = "hard-negative";
 
     /**
-     * The slice the test suite runs: one clip of every class, the hardest cases that the detectors now handle, and six
+     * The slice the test suite runs: one clip of every class, the hardest cases that the detectors now handle, and eight
      * hard negatives, about six minutes of media. The hard cases: frozen-03 (a dark pan at 50 fps between two freezes,
      * which pauses for a few frames at a time), frozen-11 (a freeze entered from a slowing pan, with an H.264 key
      * frame inside), block-12 (a static scene whose noise low-rate H.264 codes away, looking frozen between its key
@@ -98,7 +98,9 @@ public final class AccuracyCorpus {
             "hn-static",
             "hn-loud-legal-programme",
             "hn-sync-in-sync",
-            "hn-sync+60");
+            "hn-sync+60",
+            "hn-sync-silence-edges",
+            "hn-sync-content+180");
 
     /** The programme's loudness with no gain (AudioSynthesizer's calibration). */
     static final double PROGRAMME_LUFS = -23;
@@ -451,6 +453,27 @@ public final class AccuracyCorpus {
                 c.then(3, VideoKind.MOTION, P).then(16, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0));
                 c.shiftAudio(5, 12, shift[0]);
             });
+        }
+        // Programme that pairs picture changes with sound onsets by chance: cuts and pans on music, the sound cutting
+        // to silence and back at the picture's changes (issue 9's false alarm came from such a programme). The
+        // silences are long enough to be found (they are AUDIO_SILENCE truth); no A/V sync offset may be raised.
+        hardNegative(e, "hn-sync-silence-edges", 1, c -> {
+            for (int i = 0; i < 2; i++) {
+                c.then(3, VideoKind.PHOTO_PAN, P)
+                        .then(3 + 0.4 * i, VideoKind.PHOTO_PAN, AudioContent.SILENCE)
+                        .then(3, VideoKind.SCENE_CUTS, P)
+                        .then(3.2 + 0.4 * i, VideoKind.SCENE_CUTS, AudioContent.SILENCE);
+            }
+            c.then(3, VideoKind.PHOTO_PAN, P);
+        });
+        // Offsets in the content itself, just inside BT.1359's acceptability on either side.
+        for (double[] offset : new double[][] {{180, 0}, {-85, 3}}) {
+            String name = String.format(Locale.ROOT, "hn-sync-content%+d", (int) offset[0]);
+            hardNegative(
+                    e,
+                    name,
+                    (int) offset[1],
+                    c -> c.then(16, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(offset[0])));
         }
     }
 

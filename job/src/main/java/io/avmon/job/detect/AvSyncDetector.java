@@ -27,10 +27,12 @@ import org.apache.flink.api.common.state.ValueState;
  *   <li><b>Pairs</b>: an event waits for its pair; the next event of the other kind within {@code maxPairDistance}
  *       pairs with it (whichever arrives second makes the pair, so audio early and audio late are both seen). A
  *       pattern needs its events further apart than twice the largest offset it measures, or pairs cross.</li>
- *   <li><b>Quantisation</b>: the features give the onset only to its 100 ms block, so each pair takes the block's
- *       middle ({@code block start + 50 ms}) and errs by up to +-50 ms. Events at varying phases of the block grid
- *       spread those errors evenly, so their mean converges on the true offset (dithering). Flashes on a 25 fps
- *       frame grid fall at only five phases of the block grid (20 ms apart), which leaves a bias of up to 10 ms.</li>
+ *   <li><b>Timing</b>: a picture event is dated by its frame's timestamp; a sound onset by the converter's sharpest
+ *       onset ({@code onsetTimeUs}, to the millisecond, from decoded timestamps, so codec priming and decoder delay
+ *       are not counted), of its block or of the block before when that one rose more sharply (a beep starting in a
+ *       block's last milliseconds lifts that block too little to count, and the next block has no rise of its own).
+ *       Records of older converters have no onset time: the block's middle stands in and errs by up to +-50 ms,
+ *       which events at varying phases of the block grid average out.</li>
  *   <li><b>Estimate</b>: of the last {@code pairs} pairs no older than {@code window}, the median; pairs more than
  *       {@code inlierRange} from it are outliers; the estimate is the inliers' mean, and exists only when at least
  *       {@code minPairs} inliers are two thirds of the pairs. Cuts over programme sound pair with chance onsets at
@@ -68,7 +70,9 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
      * @param maxPairDistance    a picture event and a sound onset further apart are not a pair (500 ms)
      * @param pairs              pairs in the estimate (8: about 8 s of a once-a-second pattern)
      * @param minPairs           inliers needed for an estimate (5)
-     * @param inlierRange        ms from the median; the block quantisation alone spreads pairs +-50 ms (80)
+     * @param inlierRange        ms from the median (30): onsets are dated to 1 ms and flashes to their frame, so a
+     *                           pattern's pairs agree within a frame interval (+-20 ms at 25 fps); chance pairs of
+     *                           cuts and programme sound scatter over +-500 ms and rarely gather five in 60 ms
      * @param window             pairs older than this (media time) leave the estimate (8 s), so it lapses when the
      *                           events stop
      * @param skewBaselineBlocks audio blocks whose median track skew is the stream's normal (20: 2 s; the median of
@@ -105,7 +109,7 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
                 Duration.ofMillis(500),
                 8,
                 5,
-                80,
+                30,
                 Duration.ofSeconds(8),
                 20,
                 5);
@@ -149,6 +153,13 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
         public long lastPictureEventUs = NONE;
         public long lastOnsetUs = NONE;
         public long lastBlockUs = NONE;
+        /** The previous block's sharpest onset (media µs, NONE without one) and its rise (dB). */
+        public long previousBlockOnsetUs = NONE;
+
+        public float previousBlockOnsetRiseDb = Float.NaN;
+        /** The last onset came from a record without an onset time (an older converter): dated to its block only. */
+        public boolean coarseOnsets;
+
         public long blockDurationUs = 100_000;
         /** RMS (dBFS, loudest channel) of the last blocks, ring. */
         public float[] recentBlocksDb;
@@ -236,9 +247,15 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
                 s.timestampOffsetMs = s.trackSkew.add(
                         skewMs, now, thresholds.skewBaselineBlocks(), thresholds.skewWindowBlocks(), scratch);
             }
-            if (soundOnset(s, event)) {
-                // The onset is known only to its block: take the block's middle (see the class comment on dithering).
-                long onsetUs = now + s.blockDurationUs / 2;
+            boolean onset = soundOnset(s, event);
+            long onsetUs = NONE;
+            if (onset) {
+                onsetUs = onsetTime(s, event);
+            }
+            s.previousBlockOnsetUs = event.audio.getOnsetTimeUs() == null ? NONE : event.audio.getOnsetTimeUs();
+            s.previousBlockOnsetRiseDb =
+                    event.audio.getOnsetRiseDb() == null ? Float.NaN : event.audio.getOnsetRiseDb();
+            if (onset) {
                 if (pair(s, onsetUs, s.pendingPictureUs)) {
                     s.pendingPictureUs = NONE;
                 } else {
@@ -320,6 +337,24 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
         return onset;
     }
 
+    /**
+     * When the sound of an onset block begins: the sharper of its own onset and the previous block's; the block's
+     * middle for records without onset times (see the class comment), which marks the stream's onsets coarse.
+     */
+    private static long onsetTime(Sync s, MediaEvent event) {
+        Long own = event.audio.getOnsetTimeUs();
+        Float ownRiseDb = event.audio.getOnsetRiseDb();
+        // Only the block just before counts: after a gap in the audio, an older onset belongs to other sound.
+        boolean previous = s.previousBlockOnsetUs != NONE
+                && event.mediaTimeUs - s.previousBlockOnsetUs <= 2 * s.blockDurationUs
+                && (own == null || ownRiseDb == null || s.previousBlockOnsetRiseDb > ownRiseDb);
+        s.coarseOnsets = !previous && own == null;
+        if (previous) {
+            return s.previousBlockOnsetUs;
+        }
+        return own != null ? own : event.mediaTimeUs + s.blockDurationUs / 2;
+    }
+
     /** Records the pair of a sound onset and a picture event if both exist and are within reach of each other. */
     private boolean pair(Sync s, long soundUs, long pictureUs) {
         long reachUs = thresholds.maxPairDistance().toNanos() / 1000;
@@ -349,8 +384,10 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
         float median = recent % 2 == 1 ? scratch[recent / 2] : (scratch[recent / 2 - 1] + scratch[recent / 2]) / 2;
         double sum = 0;
         int inliers = 0;
+        // Onsets dated only to their block spread by half a block more.
+        double rangeMs = thresholds.inlierRange() + (s.coarseOnsets ? s.blockDurationUs / 2000.0 : 0);
         for (int i = 0; i < recent; i++) {
-            if (Math.abs(scratch[i] - median) <= thresholds.inlierRange()) {
+            if (Math.abs(scratch[i] - median) <= rangeMs) {
                 sum += scratch[i];
                 inliers++;
             }
