@@ -11,7 +11,7 @@ import java.util.Arrays;
  * the difference to the previous frame and the 32x18 thumbnail; at 640x360 that is still 57,600 samples per frame,
  * and it is what the tests measure against. Min and max are those of the grid, so a single odd pixel can be missed.
  * Blockiness ({@link BlockinessMap}) compares luma gradients across the 8x8 grid with gradients in mid-block, for the
- * whole picture and for a 4x4 grid of cells. Buffers are reused; per frame only the record, its three thumbnail
+ * whole picture and for a 4x4 grid of cells; {@link NoiseEstimate} reads the picture's noise from the grid. Buffers are reused; per frame only the record, its three thumbnail
  * arrays and the 16 bytes of the blockiness grid are allocated.
  */
 final class VideoFeatureExtractor {
@@ -30,6 +30,7 @@ final class VideoFeatureExtractor {
 
     private final String streamId;
     private final BlockinessMap blockinessMap = new BlockinessMap();
+    private final NoiseEstimate noiseEstimate = new NoiseEstimate();
     private long sequence;
     private int gridWidth = -1;
     private int gridHeight = -1;
@@ -140,6 +141,8 @@ final class VideoFeatureExtractor {
         features.setKeyFrameDifference(keyFrame ? keyFrameDifference(samples) : null);
         features.setBlockiness((float) blockinessMap.measure(luma, w, h));
         features.setBlockinessGrid(ByteBuffer.wrap(blockinessMap.cells()));
+        double noise = noiseEstimate.measure(previousGrid, gw, gh);
+        features.setNoiseLevel(Double.isNaN(noise) ? null : (float) noise);
         features.setThumbWidth(THUMB_WIDTH);
         features.setThumbHeight(THUMB_HEIGHT);
         features.setThumbLuma(ByteBuffer.wrap(averages(lumaThumbSum, lumaThumbCount, 16)));

@@ -7,6 +7,7 @@ import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.VideoFrameFeatures;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.LongFunction;
@@ -73,6 +74,26 @@ class HardNegativesTest {
     @Test
     void quietPassageRaisesNothing() throws Exception {
         assertThat(run(t -> Features.moving(random), t -> Program.QUIET_PASSAGE))
+                .isEmpty();
+    }
+
+    @Test
+    void lineUpBeepOnceASecondOverDigitalSilenceRaisesNothing() throws Exception {
+        // A 40 ms beep at -6 dBFS once a second: one 100 ms block in ten carries it, the rest are digital zeros.
+        Program.Levels beep = new Program.Levels(-17f, -6f);
+        assertThat(run(t -> Features.moving(random), t -> t % 1000 == 0 ? beep : Program.SILENCE))
+                .isEmpty();
+    }
+
+    @Test
+    void sparseFootstepsInAQuietSceneRaiseNothing() throws Exception {
+        // Room tone under the -60 dBFS threshold, and a footstep (-14 dBFS peak, one block) every 1.3 to 1.9 s: the
+        // scene stays above loudness's floor (about -42 LUFS short-term), so only silence is on trial.
+        Program.Levels roomTone = new Program.Levels(-78f, -66f);
+        Program.Levels footstep = new Program.Levels(-30f, -14f);
+        long[] steps = new long[20];
+        for (int i = 1; i < steps.length; i++) steps[i] = steps[i - 1] + 1300 + 100 * random.nextInt(7);
+        assertThat(run(t -> Features.moving(random), t -> Arrays.binarySearch(steps, t) >= 0 ? footstep : roomTone))
                 .isEmpty();
     }
 
@@ -279,6 +300,18 @@ class HardNegativesTest {
         assertThat(defects).extracting(DefectEvent::getDefectType).containsOnly(DefectType.COLOR_BARS);
         assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
         assertThat(defects.get(1).getStartMediaTimeMs()).isEqualTo(6000);
+        assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(10_000);
+    }
+
+    @Test
+    void threeSecondsOfSilenceBetweenLineUpBeepsIsRaisedFromItsOnset() throws Exception {
+        Program.Levels beep = new Program.Levels(-17f, -6f);
+        List<DefectEvent> defects = run(
+                t -> Features.moving(random),
+                t -> t >= 6100 && t < 9100 ? Program.SILENCE : t % 1000 == 0 ? beep : Program.SILENCE);
+        assertThat(defects).extracting(DefectEvent::getDefectType).containsOnly(DefectType.AUDIO_SILENCE);
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        assertThat(defects.get(1).getStartMediaTimeMs()).isBetween(6100L - 500, 6100L + 500);
         assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(10_000);
     }
 

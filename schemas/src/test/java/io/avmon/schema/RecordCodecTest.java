@@ -142,6 +142,39 @@ class RecordCodecTest {
     }
 
     @Test
+    void readsVideoFramesFromAConverterBeforeTheNoiseMeasure() throws Exception {
+        Schema previous = historySchema("VideoFrameFeatures-2.avsc");
+        assertThat(previous.getField("noiseLevel")).isNull();
+        GenericRecord frame = new GenericData.Record(previous);
+        for (Schema.Field field : previous.getFields()) {
+            Schema type = field.schema().getType() == Schema.Type.UNION
+                    ? field.schema().getTypes().get(1)
+                    : field.schema();
+            frame.put(
+                    field.name(),
+                    switch (type.getType()) {
+                        case STRING -> "old";
+                        case LONG -> 40_000L;
+                        case INT -> 32;
+                        case BOOLEAN -> true;
+                        case FLOAT -> 1.5f;
+                        case BYTES -> ByteBuffer.wrap(new byte[] {16, 17});
+                        case ENUM -> new GenericData.EnumSymbol(type, "I");
+                        default -> throw new IllegalStateException("no sample for " + type);
+                    });
+        }
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), previous)
+                .encode(frame)
+                .array();
+
+        VideoFrameFeatures read = RecordCodec.decode(
+                RecordCodec.decoder(VideoFrameFeatures.class, RecordCodec.earlierWriterSchemas()), bytes);
+        assertThat(read.getMediaTimeUs()).isEqualTo(40_000L);
+        assertThat(read.getKeyFrameDifference()).isEqualTo(1.5f);
+        assertThat(read.getNoiseLevel()).as("not measured by that converter").isNull();
+    }
+
+    @Test
     void unknownFingerprintIsNamedInOneLine() {
         byte[] bytes = RecordCodec.encode(sampleDefect());
         bytes[5] ^= 0x5A;

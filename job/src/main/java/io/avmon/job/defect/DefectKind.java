@@ -48,11 +48,16 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
  *       already visible), damage less than 1 s apart is one defect, CRITICAL: the picture is broken;</li>
  *   <li>frame drop: raised at once (a drop is an instant; its minimum duration is 0), and drops less than 1 s
  *       apart are one defect (the hold-off), MAJOR: visible judder, but the programme is on air;</li>
- *   <li>silence: 2 s to raise (ffmpeg silencedetect d=2), 1 s to clear, MAJOR (some programmes are quiet);</li>
+ *   <li>silence: 2 s to raise (ffmpeg silencedetect d=2), cleared by the first sound above the threshold, however
+ *       short (silencedetect and the monitors operators know restart their silence clock on any sound: a line-up
+ *       beep once a second, a clock ticking, footsteps in a quiet scene are not silence), MAJOR (some programmes are
+ *       quiet);</li>
  *   <li>clipping: 1 s to raise (ten blocks in a row with full-scale runs: a damaged signal, not a peak the
  *       limiter let through), 1 s to clear, MAJOR (audible distortion, but the programme is on air);</li>
  *   <li>channel loss: 2 s to raise (as silence: ffmpeg silencedetect mono=1 d=2), 1 s to clear, MAJOR; one
- *       defect per lost channel;</li>
+ *       defect per lost channel. Unlike silence it bridges clear blocks shorter than the hold-off: a block is
+ *       clear of loss also when no other channel sounds (a rest in the music), which says nothing of the dead
+ *       channel, so a rest must not restart the raise delay;</li>
  *   <li>loudness: 10 s to raise, because short-term loudness of programme swings over seconds; 3 s to clear (one
  *       short-term window back inside the bounds, so a reading hovering at a bound does not flap); MINOR: a
  *       compliance matter, not an outage;</li>
@@ -123,13 +128,14 @@ public enum DefectKind {
     AUDIO_SILENCE(
             DefectType.AUDIO_SILENCE,
             Medium.AUDIO,
-            policy(2, 1, Severity.MAJOR),
+            policy(2, 0, Severity.MAJOR),
             AudioSilenceDetector.Thresholds.DEFAULTS,
             "audio-silence-detector",
             "AudioSilenceDetector",
             detector(AudioSilenceDetector::new),
             "dBFS",
-            Value.MAX),
+            Value.MAX,
+            Trait.ENDS_AT_FIRST_CLEAR),
     AUDIO_CLIPPING(
             DefectType.AUDIO_CLIPPING,
             Medium.AUDIO,
@@ -238,6 +244,14 @@ public enum DefectKind {
          * raise delay counts the readings that show the condition.
          */
         PROVEN_FROM_DATED_START,
+        /**
+         * An audio type whose candidate ends at its first clear record, as a video candidate does, instead of
+         * bridging clear stretches shorter than the hold-off. Silence: one block with any sound above the threshold
+         * proves the sound is there, as silencedetect restarts its clock on it. The other audio types bridge because
+         * their clear blocks prove nothing: clipping shows only on the peaks, a lost channel reads clear in a rest of
+         * the others, and loudness and sync readings hover at their bounds.
+         */
+        ENDS_AT_FIRST_CLEAR,
         /** Placed after the lifecycle, with its own timers and events, instead of in the detector chain before it. */
         AFTER_LIFECYCLE
     }

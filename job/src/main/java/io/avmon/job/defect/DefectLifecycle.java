@@ -34,7 +34,9 @@ import org.apache.flink.util.Collector;
  *   <li>Video types are judged only on video records, audio types only on audio records. A video candidate
  *       whose condition clears before minDuration is dropped silently (a 1-2 s dip to black emits nothing). An
  *       audio candidate is dropped only once clear for the recovery hold-off, since audio defects such as
- *       clipping show intermittently within 100 ms blocks. A candidate opens only while its condition shows.</li>
+ *       clipping show intermittently within 100 ms blocks; silence ({@link DefectKind.Trait#ENDS_AT_FIRST_CLEAR})
+ *       is dropped at its first block with sound, as a video candidate. A candidate opens only while its condition
+ *       shows.</li>
  *   <li>While open, a clear stretch shorter than the hold-off does not close it. CLOSED is emitted at the first
  *       record at least hold-off after the first healthy record, with endMediaTimeMs = that first healthy
  *       record's media time (ffmpeg's end).</li>
@@ -161,23 +163,24 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
         while (it.hasNext()) {
             Map.Entry<Integer, DefectTrack> entry = it.next();
             DefectTrack track = entry.getValue();
+            DefectKind kind = DefectKind.of(track.defectType);
             DetectionProfile.Policy policy = profile.policy(track.defectType);
             track.latestMediaMs = Math.max(track.latestMediaMs, mediaMs);
             track.latestWallMs = Math.max(track.latestWallMs, event.ingestTimeMs);
             track.lastActivityProcessingMs = now;
             long minDurationMs = policy.minDuration().toMillis();
 
-            if (DefectKind.of(track.defectType).medium() == medium) {
+            if (kind.medium() == medium) {
                 if (shows(event, track)) {
                     track.clearSinceMediaMs = DefectTrack.NONE;
                     track.clearSinceWallMs = DefectTrack.NONE;
                     track.lastShownMediaMs = mediaMs;
                     track.lastShownWallMs = event.ingestTimeMs;
-                    track.addMeasure(DefectKind.of(track.defectType).measure(event, track.channel));
+                    track.addMeasure(kind.measure(event, track.channel));
                 } else if (!track.clearing()) {
                     // An instant (a frame drop) was over at the record that showed it: the frame after the hole.
-                    boolean instant = DefectKind.of(track.defectType).has(DefectKind.Trait.INSTANTANEOUS)
-                            && track.lastShownMediaMs != DefectTrack.NONE;
+                    boolean instant =
+                            kind.has(DefectKind.Trait.INSTANTANEOUS) && track.lastShownMediaMs != DefectTrack.NONE;
                     track.clearSinceMediaMs = instant ? track.lastShownMediaMs : mediaMs;
                     track.clearSinceWallMs = instant ? track.lastShownWallMs : event.ingestTimeMs;
                 }
@@ -188,9 +191,12 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             // Before opening, a video candidate ends at its first healthy frame: a video verdict judges the whole
             // picture, and one frame that differs proves it moved (a slow drift resets the freeze reference every
             // few frames). An audio verdict judges 100 ms of a signal whose defects are intermittent at that
-            // scale (clipping shows only on the peaks), so audio candidates bridge gaps up to the hold-off.
+            // scale (clipping shows only on the peaks), so audio candidates bridge gaps up to the hold-off, except
+            // silence: a block with sound in it proves the sound (DefectKind.Trait.ENDS_AT_FIRST_CLEAR).
             boolean candidateOver = track.clearing()
-                    && (DefectKind.of(track.defectType).medium() != DefectKind.Medium.AUDIO || recovered);
+                    && (kind.medium() != DefectKind.Medium.AUDIO
+                            || kind.has(DefectKind.Trait.ENDS_AT_FIRST_CLEAR)
+                            || recovered);
             if (!track.open && candidateOver) {
                 // Cleared before lasting its minimum duration: a dip, not a defect.
                 candidatesDropped.inc();

@@ -79,6 +79,18 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
      *                                 delay; a pan's pauses last a few frames)
      * @param keyFrameWait             how long an unproven still waits for a key frame to decide (4 s: longer than
      *                                 the GOP of most live streams)
+     * @param keyToKeyNoiseFactor      the key-to-key bound grows to this share of the two key frames' noise (the
+     *                                 lower of their {@code noiseLevel}s) where that is above {@code
+     *                                 maxKeyToKeyDifference}: x264 re-codes a frozen picture's key frames 0.4-0.5x
+     *                                 its noise apart, live stills' key frames differ by 0.9x and more (0: off)
+     * @param minStillNoiseShare       a still whose picture carries less than this share of the last key frame's
+     *                                 noise is smooth: an encoder drops a live shot's fresh noise from its predicted
+     *                                 pictures (x264, x265: 0.0-0.6 of the key frame's), while it keeps a frozen
+     *                                 picture's (0.9-1.1); 0: off
+     * @param minKeyNoise              8-bit levels; below this key frame noise there is nothing for an encoder to
+     *                                 drop, and a still is never smooth
+     * @param smoothStillWait          how long a smooth still waits for a key frame to decide (12 s: longer than
+     *                                 the 10 s GOP x264 and x265 use by default)
      */
     public record Thresholds(
             @Range(min = 0, max = 255) double maxFrameDifference,
@@ -87,10 +99,24 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
             @Range(min = 0, max = 255) double maxKeyFrameDifference,
             @Range(min = 0, max = 255) double maxKeyToKeyDifference,
             @Range(min = 0, max = 60_000) Duration minStill,
-            @Range(min = 0, max = 60_000) Duration keyFrameWait)
+            @Range(min = 0, max = 60_000) Duration keyFrameWait,
+            @Range(min = 0, max = 10) double keyToKeyNoiseFactor,
+            @Range(min = 0, max = 1) double minStillNoiseShare,
+            @Range(min = 0, max = 255) double minKeyNoise,
+            @Range(min = 0, max = 60_000) Duration smoothStillWait)
             implements DetectorThresholds {
-        public static final Thresholds DEFAULTS =
-                new Thresholds(0.5, 1.2, 1.0, 3.0, 1.0, Duration.ofMillis(500), Duration.ofSeconds(4));
+        public static final Thresholds DEFAULTS = new Thresholds(
+                0.5,
+                1.2,
+                1.0,
+                3.0,
+                1.0,
+                Duration.ofMillis(500),
+                Duration.ofSeconds(4),
+                0.7,
+                0.75,
+                0.5,
+                Duration.ofSeconds(12));
     }
 
     /** The per-stream state: a Flink POJO. Times are media µs. */
@@ -121,6 +147,17 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         public long keyTimeUs = Long.MIN_VALUE;
         /** The frame after the last key frame repeated it (within maxFrameDifference): that key began a still. */
         public boolean keyLedStill;
+        /** The last key frame's noiseLevel; NaN before one, or from a converter that does not measure it. */
+        public float keyNoise = Float.NaN;
+        /**
+         * The still under way carries much less noise than the key frame before it: a live shot whose noise the
+         * encoder drops, or a freeze it smooths; only a key frame that compares with its predecessor decides.
+         */
+        public boolean smooth;
+        /** A key frame of the still under way matched its predecessor: smoothness no longer puts it in doubt. */
+        public boolean keyProvedFrozen;
+
+        public long smoothSinceUs;
 
         public Reference() {}
     }
@@ -173,9 +210,14 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
             ref.keyLedStill = difference != null && difference <= thresholds.maxFrameDifference();
             ref.keyPending = false;
         }
+        // A key frame re-codes a noisy frozen picture further from its predicted pictures the more noise it carries
+        // (3.2 levels at 6 levels of noise under x264): its tolerated jump grows with its noise as the key-to-key
+        // bound does. The reference thumbnail still catches a real change of picture.
         double maxStep = !ref.inStill
                 ? thresholds.maxFrameDifference()
-                : key ? thresholds.maxKeyFrameDifference() : thresholds.maxFrozenFrameDifference();
+                : key
+                        ? Math.max(thresholds.maxKeyFrameDifference(), noiseShare(frame.getNoiseLevel()))
+                        : thresholds.maxFrozenFrameDifference();
         boolean still = difference != null
                 && difference <= maxStep
                 && !event.hasCondition(DefectType.BLACK_FRAMES)
@@ -194,8 +236,15 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
             if (key) {
                 judgeKeyFrame(ref, frame, now, hasThumbnail, cells);
             }
+            if (!ref.smooth && !ref.liveStill && !ref.keyProvedFrozen && isSmooth(frame, ref)) {
+                ref.smooth = true;
+                ref.smoothSinceUs = now;
+            }
             if (ref.unproven && now - ref.unprovenSinceUs >= micros(thresholds.keyFrameWait())) {
                 ref.unproven = false;
+            }
+            if (ref.smooth && now - ref.smoothSinceUs >= micros(thresholds.smoothStillWait())) {
+                ref.smooth = false;
             }
             if (!ref.settled && now - ref.stillStartUs >= micros(thresholds.minStill())) {
                 ref.settled = true;
@@ -203,12 +252,13 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                     ref.thumbnail = copy(frame.getThumbLuma(), ref.thumbnail, cells);
                 }
             }
-            frozen = ref.settled && !ref.liveStill && !ref.unproven;
+            frozen = ref.settled && !ref.liveStill && !ref.unproven && !ref.smooth;
             if (frozen) {
                 event.setConditionStart(type, ref.frozenSinceUs);
             }
         }
         if (key && hasThumbnail) {
+            ref.keyNoise = frame.getNoiseLevel() == null ? Float.NaN : frame.getNoiseLevel();
             ref.keyThumbnail = copy(frame.getThumbLuma(), ref.keyThumbnail, cells);
             ref.keyTimeUs = now;
             ref.keyPending = true;
@@ -229,7 +279,34 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         ref.settled = false;
         ref.liveStill = false;
         ref.unproven = false;
+        ref.smooth = false;
+        ref.keyProvedFrozen = false;
         ref.keyInRun = false;
+    }
+
+    /** A still frame with much less noise than the last key frame had (never where either was not measured). */
+    private boolean isSmooth(VideoFrameFeatures frame, Reference ref) {
+        Float noise = frame.getNoiseLevel();
+        return noise != null
+                && !Float.isNaN(ref.keyNoise)
+                && ref.keyNoise >= thresholds.minKeyNoise()
+                && noise < thresholds.minStillNoiseShare() * ref.keyNoise;
+    }
+
+    /**
+     * How far two key frames of one still may differ and still show one frozen picture: the fixed bound, or, where
+     * both key frames' noise was measured, a share of it. Re-coding error and fresh noise both grow with the noise,
+     * so their ratio (2-4x measured under x264) separates them where no bound in levels does across encoders.
+     */
+    private double keyToKeyBound(VideoFrameFeatures frame, Reference ref) {
+        Float noise = frame.getNoiseLevel();
+        return Math.max(
+                thresholds.maxKeyToKeyDifference(), noise == null ? 0 : noiseShare(Math.min(noise, ref.keyNoise)));
+    }
+
+    /** keyToKeyNoiseFactor of a noise level; 0 where it was not measured (NaN, null: an older converter). */
+    private double noiseShare(Float noise) {
+        return noise == null || Float.isNaN(noise) ? 0 : thresholds.keyToKeyNoiseFactor() * noise;
     }
 
     /**
@@ -250,14 +327,16 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                                         <= thresholds.maxReferenceDifference()));
         ref.keyInRun = true;
         if (comparable) {
-            boolean alive = keyToKey > thresholds.maxKeyToKeyDifference();
+            boolean alive = keyToKey > keyToKeyBound(frame, ref);
             if (!alive && ref.liveStill && ref.keyTimeUs != Long.MIN_VALUE) {
                 // A freeze inside a live still: this key frame matches the last one, so the picture has not changed
                 // since that one; when it stopped before it, the repeats cannot tell.
                 ref.frozenSinceUs = Math.max(ref.stillStartUs, ref.keyTimeUs);
             }
             ref.liveStill = alive;
+            ref.keyProvedFrozen = !alive;
             ref.unproven = false;
+            ref.smooth = false;
         } else if (keyToKey != null
                 && !ref.liveStill
                 && frame.getFrameDifference() > thresholds.maxFrozenFrameDifference()) {

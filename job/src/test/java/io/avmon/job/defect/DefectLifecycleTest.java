@@ -26,7 +26,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** DefectLifecycle alone, on records the detectors have already annotated. Defaults: black 3 s min, 1 s hold-off. */
+/**
+ * DefectLifecycle alone, on records the detectors have already annotated. Defaults: black 3 s min, 1 s hold-off;
+ * silence 2 s min, no hold-off; clipping 1 s min, 1 s hold-off.
+ */
 class DefectLifecycleTest {
     private static final String STREAM = "cam-1";
     private final Random random = new Random(7);
@@ -59,6 +62,14 @@ class DefectLifecycleTest {
                         : Features.block(STREAM, mediaMs / 100, -20f, -6f));
         event.markCondition(DefectType.AUDIO_SILENCE, silent);
         event.setMeasure(DefectType.AUDIO_SILENCE, silent ? -120f : -6f);
+        return event;
+    }
+
+    /** A block the clipping detector judged clipped or clean. */
+    private MediaEvent clippingVerdict(long mediaMs, boolean clipped) {
+        MediaEvent event = MediaEvent.of(Features.block(STREAM, mediaMs / 100, -10f, clipped ? 0f : -3f));
+        event.markCondition(DefectType.AUDIO_CLIPPING, clipped);
+        event.setMeasure(DefectType.AUDIO_CLIPPING, clipped ? 0.01f : 0f);
         return event;
     }
 
@@ -127,15 +138,24 @@ class DefectLifecycleTest {
         }
     }
 
+    /** Clipping verdicts on blocks every 100 ms in [fromMs, toMs). */
+    private void clippingBlocks(long fromMs, long toMs, boolean clipped) throws Exception {
+        for (long t = fromMs; t < toMs; t += 100) {
+            MediaEvent e = clippingVerdict(t, clipped);
+            harness.processElement(e, e.ingestTimeMs);
+        }
+    }
+
     @Test
-    void audioCandidateBridgesGapsShorterThanHoldOff() throws Exception {
-        blocks(0, 1000, false);
-        blocks(1000, 2200, true);
-        blocks(2200, 2500, false); // 300 ms of sound inside the silence: under the 1 s hold-off
-        blocks(2500, 3100, true); // 2 s after the candidate started
+    void clippingCandidateBridgesGapsShorterThanHoldOff() throws Exception {
+        clippingBlocks(0, 1000, false);
+        clippingBlocks(1000, 1500, true);
+        clippingBlocks(1500, 1800, false); // 300 ms between peaks: under the 1 s hold-off
+        clippingBlocks(1800, 2100, true); // 1 s after the candidate started
 
         assertThat(defects()).singleElement().satisfies(d -> {
             assertThat(d.getState()).isEqualTo(DefectState.OPENED);
+            assertThat(d.getDefectType()).isEqualTo(DefectType.AUDIO_CLIPPING);
             assertThat(d.getStartMediaTimeMs())
                     .as("the raise delay was not restarted by the gap")
                     .isEqualTo(1000);
@@ -143,17 +163,48 @@ class DefectLifecycleTest {
     }
 
     @Test
-    void audioCandidateClearForTheHoldOffIsDropped() throws Exception {
+    void silenceCandidateEndsAtTheFirstBlockWithSound() throws Exception {
+        // A line-up pattern: a beep once a second over digital silence, for 10 s.
+        for (long second = 0; second < 10_000; second += 1000) {
+            blocks(second, second + 100, false);
+            blocks(second + 100, second + 1000, true);
+        }
+        blocks(10_000, 10_100, false);
+
+        assertThat(defects()).as("silence clock restarted by every beep").isEmpty();
+        assertNoStateOrTimers();
+    }
+
+    @Test
+    void openSilenceClosesAtTheFirstBlockWithSoundAndTheNextSilenceIsANewDefect() throws Exception {
         blocks(0, 1000, false);
-        blocks(1000, 2500, true); // 1.5 s of silence, under the 2 s minimum
-        blocks(2500, 3700, false); // clear for longer than the 1 s hold-off
-        blocks(3700, 4400, true); // a new candidate, 0.7 s old
+        blocks(1000, 4000, true);
+        blocks(4000, 4100, false); // one block of sound: a footstep
+        blocks(4100, 6200, true);
+
+        List<DefectEvent> defects = defects();
+        assertThat(defects)
+                .extracting(DefectEvent::getState)
+                .containsExactly(DefectState.OPENED, DefectState.CLOSED, DefectState.OPENED);
+        assertThat(defects.get(1).getStartMediaTimeMs()).isEqualTo(1000);
+        assertThat(defects.get(1).getEndMediaTimeMs())
+                .as("ended by the footstep, as silencedetect's silence_end")
+                .isEqualTo(4000);
+        assertThat(defects.get(2).getStartMediaTimeMs()).isEqualTo(4100);
+    }
+
+    @Test
+    void clippingCandidateClearForTheHoldOffIsDropped() throws Exception {
+        clippingBlocks(0, 1000, false);
+        clippingBlocks(1000, 1800, true); // 0.8 s of clipping, under the 1 s minimum
+        clippingBlocks(1800, 3000, false); // clear for longer than the 1 s hold-off
+        clippingBlocks(3000, 3700, true); // a new candidate, 0.7 s old
 
         assertThat(defects()).isEmpty();
-        blocks(4400, 5800, true);
+        clippingBlocks(3700, 4100, true);
         assertThat(defects())
                 .singleElement()
-                .satisfies(d -> assertThat(d.getStartMediaTimeMs()).isEqualTo(3700));
+                .satisfies(d -> assertThat(d.getStartMediaTimeMs()).isEqualTo(3000));
     }
 
     @Test

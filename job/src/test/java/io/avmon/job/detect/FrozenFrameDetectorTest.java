@@ -237,6 +237,96 @@ class FrozenFrameDetectorTest {
         return harness.extractOutputValues().get(0);
     }
 
+    /** A frame with the converter's noise estimate (null: a converter that does not measure it). */
+    private MediaEvent judged(Features.Picture picture, Float keyToKey, Float noiseLevel) throws Exception {
+        harness.getOutput().clear();
+        VideoFrameFeatures frame = Features.frame("s", sequence++, picture);
+        frame.setKeyFrameDifference(keyToKey);
+        frame.setNoiseLevel(noiseLevel);
+        MediaEvent event = MediaEvent.of(frame);
+        harness.processElement(event, event.ingestTimeMs);
+        return harness.extractOutputValues().get(0);
+    }
+
+    /**
+     * A pan whose key frame carries the camera's noise (1.2 levels; its predicted pictures, 0.3), then a still of
+     * {@code frames} frames under a long GOP (no key frame), each carrying {@code stillNoise}, as x264 at CRF 23 codes
+     * them. Returns the still's verdicts.
+     */
+    private List<MediaEvent> stillAfterANoisyKeyFrame(byte[] still, float stillNoise, int frames) throws Exception {
+        judged(Features.still(Features.texturedLuma(random, 60, 120), 40f, true), 9f, 1.2f);
+        for (int i = 0; i < 50; i++) judged(Features.moving(random), null, 0.3f);
+        judged(Features.still(still, 40f, false), null, stillNoise);
+        List<MediaEvent> out = new ArrayList<>();
+        for (int i = 0; i < frames; i++) out.add(judged(Features.still(still, 0.01f, false), null, stillNoise));
+        return out;
+    }
+
+    @Test
+    void aStillWhoseNoiseTheEncoderDroppedIsNotFrozenBeforeItsKeyFrameComes() throws Exception {
+        // A live still shot: the encoder skips the fresh noise, so the picture repeats with a quarter of the key
+        // frame's noise. 8 s without a key frame (x264's default GOP is 10 s).
+        List<MediaEvent> frames = stillAfterANoisyKeyFrame(Features.texturedLuma(random, 60, 120), 0.3f, 200);
+        assertThat(frames).noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
+    }
+
+    @Test
+    void aFreezeThatKeepsItsNoiseIsFrozenWithoutWaitingForAKeyFrame() throws Exception {
+        // A freeze upstream: its noise is frozen into the picture, and the encoder keeps refining it in.
+        List<MediaEvent> frames = stillAfterANoisyKeyFrame(Features.texturedLuma(random, 60, 120), 1.25f, 100);
+        assertThat(frames.subList(SETTLE, 100)).allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
+    }
+
+    @Test
+    void aSmoothStillProvenFrozenByMatchingKeyFramesIsDatedFromItsFirstFrame() throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        judged(Features.still(Features.texturedLuma(random, 60, 120), 40f, true), 9f, 1.2f);
+        judged(Features.moving(random), null, 0.3f);
+        judged(Features.still(still, 40f, false), null, 0.3f);
+        long firstStillUs = sequence * Features.FRAME_US;
+        List<MediaEvent> frames = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            boolean key = i == 30 || i == 80;
+            Float keyToKey = i == 30 ? Float.valueOf(35f) : i == 80 ? Float.valueOf(0.2f) : null;
+            frames.add(judged(Features.still(still, key ? 2.2f : 0.02f, key), keyToKey, key ? 1.2f : 0.3f));
+        }
+        assertThat(frames.subList(0, 80)).as("undecided").noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
+        assertThat(frames.subList(80, 120))
+                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
+                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstStillUs);
+    }
+
+    /** A still between two key frames 40 frames apart that differ by {@code keyToKey}, each with {@code keyNoise}. */
+    private List<MediaEvent> stillWithTwoKeyFrames(float keyToKey, Float keyNoise) throws Exception {
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        cutTo(still);
+        List<MediaEvent> out = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            boolean key = i == 20 || i == 60;
+            Float difference = i == 20 ? Float.valueOf(35f) : i == 60 ? Float.valueOf(keyToKey) : null;
+            out.add(judged(Features.still(still, key ? 1.0f : 0.02f, key), difference, keyNoise));
+        }
+        return out.subList(60, 100);
+    }
+
+    @Test
+    void keyFramesOfANoisyFreezeReCodedFurtherApartThanTheFixedBoundAreStillAFreeze() throws Exception {
+        // x264 at 2 Mb/s: a frozen picture with 2.7 levels of noise, its key frames 1.36 apart.
+        assertThat(stillWithTwoKeyFrames(1.36f, 2.7f)).allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
+    }
+
+    @Test
+    void keyFramesOfALiveStillDifferMoreThanTheirNoiseScaledBound() throws Exception {
+        // x264 at 2 Mb/s: a live still with 2.2 levels of noise, its key frames 2.67 apart.
+        assertThat(stillWithTwoKeyFrames(2.67f, 2.2f)).noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
+    }
+
+    @Test
+    void withoutANoiseMeasureTheKeyToKeyBoundIsTheFixedOne() throws Exception {
+        // An older converter: 1.36 levels is over the fixed 1.0 bound, so the still is live.
+        assertThat(stillWithTwoKeyFrames(1.36f, null)).noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
+    }
+
     /** Motion, then a cut to {@code still}: returns the media time of the first frame that repeats it. */
     private long cutTo(byte[] still) throws Exception {
         frozen(Features.moving(random));
