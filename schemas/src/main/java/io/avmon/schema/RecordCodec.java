@@ -64,12 +64,11 @@ public final class RecordCodec {
     }
 
     /** Every schema a released writer used that differs from this release's. */
-    private static final List<String> EARLIER_SCHEMAS =
-            List.of(
-                    "AudioBlockFeatures-1.avsc",
-                    "AudioBlockFeatures-2.avsc",
-                    "VideoFrameFeatures-1.avsc",
-                    "VideoFrameFeatures-2.avsc");
+    private static final List<String> EARLIER_SCHEMAS = List.of(
+            "AudioBlockFeatures-1.avsc",
+            "AudioBlockFeatures-2.avsc",
+            "VideoFrameFeatures-1.avsc",
+            "VideoFrameFeatures-2.avsc");
 
     /** A decoder for one record class that also accepts the writer schemas found in {@code writerSchemas}. */
     public static <T extends SpecificRecord> BinaryMessageDecoder<T> decoder(Class<T> type, SchemaStore writerSchemas) {
