@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -147,21 +148,19 @@ public final class DemoCommand implements Callable<Integer> {
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, webPort);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-            JobOptions jobOptions = JobOptions.fromArgs(new String[] {
-                "--bootstrap-servers",
-                kafka.bootstrapServers(),
-                "--checkpoint-interval-ms",
-                String.valueOf(checkpointIntervalMs),
-                "--starting-offsets",
-                "earliest",
-                "--parallelism",
-                "1"
-            });
-            AvmonJob.define(
-                    env,
-                    profile.file() == null
-                            ? jobOptions
-                            : jobOptions.withProfile(profile.file().toString()));
+            List<String> jobArgs = new ArrayList<>(List.of(
+                    "--bootstrap-servers",
+                    kafka.bootstrapServers(),
+                    "--checkpoint-interval-ms",
+                    String.valueOf(checkpointIntervalMs),
+                    "--starting-offsets",
+                    "earliest",
+                    "--parallelism",
+                    "1"));
+            if (profile.file() != null) {
+                jobArgs.addAll(List.of("--profile", profile.file().toString()));
+            }
+            AvmonJob.define(env, JobOptions.fromArgs(jobArgs.toArray(String[]::new)));
             job = env.executeAsync("avmon demo");
 
             printer = new DefectPrinter(kafka.bootstrapServers(), Topics.DEFECTS, Topics.HEALTH, printHealth, out);
