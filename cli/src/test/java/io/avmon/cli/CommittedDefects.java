@@ -6,6 +6,7 @@ import io.avmon.schema.RecordCodec;
 import io.avmon.schema.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -42,14 +43,7 @@ final class CommittedDefects {
     static List<DefectEvent> readToEnd(String bootstrapServers, String topic) {
         BinaryMessageDecoder<DefectEvent> decoder = RecordCodec.decoder(DefectEvent.class, null);
         List<DefectEvent> events = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers,
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed"),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = readCommitted(bootstrapServers, null)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
@@ -67,18 +61,7 @@ final class CommittedDefects {
             String bootstrapServers, int expected, Duration timeout, Predicate<DefectEvent> keep) {
         BinaryMessageDecoder<DefectEvent> decoder = RecordCodec.decoder(DefectEvent.class, null);
         List<DefectEvent> events = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers,
-                        ConsumerConfig.GROUP_ID_CONFIG,
-                        "test-" + System.nanoTime(),
-                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                        "read_committed",
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                        "earliest"),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = readCommitted(bootstrapServers, "test-" + System.nanoTime())) {
             consumer.subscribe(List.of(Topics.DEFECTS));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (events.size() < expected && System.nanoTime() < deadline) {
@@ -93,6 +76,23 @@ final class CommittedDefects {
     }
 
     /**
+     * A read_committed consumer of the defect topic's values: in group {@code groupId} from the earliest offset, or
+     * with no group (null) for a caller that assigns partitions itself.
+     */
+    private static KafkaConsumer<String, byte[]> readCommitted(String bootstrapServers, String groupId) {
+        Map<String, Object> config = new HashMap<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"));
+        if (groupId != null) {
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+            config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        }
+        return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
      * A consumer that stays subscribed while a test acts on a running job: each {@link #awaitFirst} picks up where
      * the last one stopped, and everything seen is kept in {@link #seen()}.
      */
@@ -102,18 +102,7 @@ final class CommittedDefects {
         private final List<DefectEvent> seen = new ArrayList<>();
 
         Watch(String bootstrapServers) {
-            consumer = new KafkaConsumer<>(
-                    Map.of(
-                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                            bootstrapServers,
-                            ConsumerConfig.GROUP_ID_CONFIG,
-                            "watch-" + System.nanoTime(),
-                            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                            "read_committed",
-                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                            "earliest"),
-                    new StringDeserializer(),
-                    new ByteArrayDeserializer());
+            consumer = readCommitted(bootstrapServers, "watch-" + System.nanoTime());
             consumer.subscribe(List.of(Topics.DEFECTS));
         }
 
