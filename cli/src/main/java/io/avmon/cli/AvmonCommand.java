@@ -46,7 +46,7 @@ public final class AvmonCommand implements Runnable {
      * broken macroblock). avmon reports what matters in its own one-line messages, so their output goes to the
      * log file with everything else.
      */
-    private static void routeNativeLogsToLogFile() {
+    static void routeNativeLogsToLogFile() {
         if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
             System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
         }
@@ -56,7 +56,11 @@ public final class AvmonCommand implements Runnable {
 
     /** The configured command line, also used by tests to run commands in-process. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new AvmonCommand());
+        return reportingErrorsInOneLine(new CommandLine(new AvmonCommand()));
+    }
+
+    /** An unexpected exception becomes one "avmon: ..." line and exit code 3, for every command. */
+    static CommandLine reportingErrorsInOneLine(CommandLine cli) {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             err.println("avmon: " + Errors.oneLine(e));
