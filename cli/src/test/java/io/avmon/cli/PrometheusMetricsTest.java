@@ -70,7 +70,8 @@ class PrometheusMetricsTest {
             kafka.createTopics(Topics.ALL, 1);
             Configuration conf = new Configuration();
             conf.set(RestOptions.BIND_PORT, "0");
-            // The same keys as deploy/flink/config.yaml, with a free port.
+            // The same keys as docker-compose.yml (FLINK_PROPERTIES) and deploy/k8s/flink-deployment.yaml, with a free
+            // port.
             conf.setString("metrics.reporters", "prom");
             conf.setString(
                     "metrics.reporter.prom.factory.class",

@@ -78,6 +78,26 @@ class DeploymentAgreementTest {
     }
 
     @Test
+    void composeAndKubernetesConfigureFlinkAlike() {
+        Map<String, String> compose = ComposeFile.load().flinkProperties("jobmanager");
+        JsonNode kubernetes = Repository.kubernetesDocuments("FlinkDeployment")
+                .get(0)
+                .path("spec")
+                .path("flinkConfiguration");
+        // Where they differ by design: the HA service, the storage (a volume, S3) and the cluster's size.
+        for (String key : List.of(
+                "state.backend.type",
+                "restart-strategy.type",
+                "taskmanager.numberOfTaskSlots",
+                "execution.checkpointing.externalized-checkpoint-retention",
+                "metrics.reporters",
+                "metrics.reporter.prom.factory.class",
+                "metrics.reporter.prom.port")) {
+            assertThat(kubernetes.path(key).asText()).as(key).isEqualTo(compose.get(key));
+        }
+    }
+
+    @Test
     void everyDeploymentStartsTheJobWithFlagsTheJobAcceptsAndTransactionalIdsNeverShared() {
         JobOptions compose = JobOptions.fromArgs(composeJobArguments().toArray(String[]::new));
         JsonNode flinkDeployment =
