@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.avmon.job.AvmonJob;
 import io.avmon.job.JobOptions;
 import io.avmon.schema.Topics;
 import java.io.IOException;
@@ -14,6 +15,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.ParseException;
+import org.apache.flink.container.entrypoint.StandaloneApplicationClusterConfigurationParserFactory;
+import org.apache.flink.runtime.entrypoint.ClusterConfiguration;
+import org.apache.flink.runtime.entrypoint.FlinkParseException;
+import org.apache.flink.runtime.entrypoint.parser.CommandLineParser;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -98,7 +106,7 @@ class DeploymentAgreementTest {
     }
 
     @Test
-    void everyDeploymentStartsTheJobWithFlagsTheJobAcceptsAndTransactionalIdsNeverShared() {
+    void everyDeploymentStartsTheJobWithFlagsTheJobAcceptsAndTransactionalIdsNeverShared() throws Exception {
         JobOptions compose = JobOptions.fromArgs(composeJobArguments().toArray(String[]::new));
         JsonNode flinkDeployment =
                 Repository.kubernetesDocuments("FlinkDeployment").get(0);
@@ -165,13 +173,22 @@ class DeploymentAgreementTest {
         return String.valueOf(ComposeFile.load().service("jobmanager").get("image"));
     }
 
-    /** The jobmanager's command after Flink's own standalone-job options: the job's arguments. */
-    static List<String> composeJobArguments() {
+    /**
+     * The arguments the JobManager hands the job's main: its command after {@code standalone-job}, parsed by the
+     * parser of Flink's application entrypoint (what standalone-job.sh starts) as the container passes them.
+     */
+    static List<String> composeJobArguments() throws FlinkParseException, ParseException {
         List<String> command = ComposeFile.load().command("jobmanager");
         assertThat(command.get(0)).isEqualTo("standalone-job");
-        int classname = command.indexOf("--job-classname");
-        assertThat(classname).isEqualTo(1);
-        return command.subList(classname + 2, command.size());
+        List<String> entrypointArgs = new ArrayList<>(List.of("--configDir", "/opt/flink/conf"));
+        entrypointArgs.addAll(command.subList(1, command.size()));
+        String[] args = entrypointArgs.toArray(String[]::new);
+
+        var factory = new StandaloneApplicationClusterConfigurationParserFactory();
+        CommandLine options = new DefaultParser().parse(factory.getOptions(), args, true);
+        assertThat(options.getOptionValue("job-classname")).isEqualTo(AvmonJob.class.getName());
+        ClusterConfiguration parsed = new CommandLineParser<>(factory).parse(args);
+        return List.of(parsed.getArgs());
     }
 
     private static String[] kubernetesJobArguments() {
