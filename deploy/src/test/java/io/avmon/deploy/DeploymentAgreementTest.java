@@ -9,10 +9,13 @@ import io.avmon.job.JobOptions;
 import io.avmon.schema.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.cli.CommandLine;
@@ -22,6 +25,7 @@ import org.apache.flink.container.entrypoint.StandaloneApplicationClusterConfigu
 import org.apache.flink.runtime.entrypoint.ClusterConfiguration;
 import org.apache.flink.runtime.entrypoint.FlinkParseException;
 import org.apache.flink.runtime.entrypoint.parser.CommandLineParser;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +50,27 @@ class DeploymentAgreementTest {
         assertThat(kubernetes).isEqualTo(compose);
         assertThat(compose.get(Topics.CONTROL).partitions()).isEqualTo(1);
         assertThat(compose.get(Topics.CONTROL).config()).containsEntry("cleanup.policy", "compact");
+    }
+
+    @Test
+    void everyTopicSettingIsOneKafkaDeclares() throws IllegalAccessException {
+        Set<String> topicConfigs = new TreeSet<>();
+        for (Field field : TopicConfig.class.getFields()) {
+            if (field.getName().endsWith("_CONFIG")) {
+                topicConfigs.add((String) field.get(null));
+            }
+        }
+        // Kafka refuses an unknown topic setting when compose applies it, but Strimzi only reports it in the
+        // KafkaTopic's status: a misspelt retention would leave the broker's 7 days in force.
+        ComposeFile.load()
+                .topics()
+                .forEach((name, settings) -> assertThat(topicConfigs)
+                        .as(name)
+                        .containsAll(settings.config().keySet()));
+        Repository.kubernetesTopics()
+                .forEach((name, settings) -> assertThat(topicConfigs)
+                        .as(name)
+                        .containsAll(settings.config().keySet()));
     }
 
     @Test
