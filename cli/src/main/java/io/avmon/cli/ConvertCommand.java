@@ -2,14 +2,16 @@ package io.avmon.cli;
 
 import io.avmon.cli.common.Errors;
 import io.avmon.cli.common.ExitCodes;
+import io.avmon.cli.common.KafkaClientOptions;
 import io.avmon.cli.common.StreamIds;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.converter.StreamRunner;
 import io.avmon.schema.InputState;
 import java.io.PrintWriter;
-import java.util.Map;
+import java.util.HashMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,6 +48,9 @@ public final class ConvertCommand implements Callable<Integer> {
             description = "Kafka (default: ${DEFAULT-VALUE}).")
     String bootstrapServers;
 
+    @Mixin
+    KafkaClientOptions kafka = new KafkaClientOptions();
+
     @Option(names = "--realtime", description = "Pace a file as if it were live (like ffmpeg -re).")
     boolean realtime;
 
@@ -58,7 +63,7 @@ public final class ConvertCommand implements Callable<Integer> {
         String id = streamId != null ? streamId : StreamIds.fromFileName(input);
         FeaturePublisher publisher;
         try {
-            publisher = new FeaturePublisher(bootstrapServers, Map.of());
+            publisher = new FeaturePublisher(bootstrapServers, new HashMap<>(kafka.settings()));
         } catch (RuntimeException e) {
             err.println("avmon: " + Errors.oneLine(e));
             return ExitCodes.BAD_INPUT;

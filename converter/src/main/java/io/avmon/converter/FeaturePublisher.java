@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -44,8 +45,9 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
     /**
      * Checks that the cluster answers, then creates the producer.
      *
-     * @param producerOverrides producer settings that replace the defaults; also "avmon.topic.features" to rename
-     *                          the topic
+     * @param producerOverrides producer settings that replace the defaults, among them the client settings
+     *                          ({@link io.avmon.schema.KafkaClientProperties}: SASL, TLS) that the reachability
+     *                          check uses too; also "avmon.topic.features" to rename the topic
      * @throws IllegalStateException "Kafka unreachable at &lt;servers&gt;: &lt;cause&gt;" when it does not answer
      */
     public FeaturePublisher(String bootstrapServers, Map<String, Object> producerOverrides) {
@@ -57,7 +59,7 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
             String bootstrapServers, Map<String, Object> producerOverrides) {
         Map<String, Object> overrides = new HashMap<>(producerOverrides);
         overrides.keySet().removeIf(key -> key.startsWith("avmon."));
-        verifyReachable(bootstrapServers, REACHABILITY_TIMEOUT);
+        verifyReachable(bootstrapServers, overrides, REACHABILITY_TIMEOUT);
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -78,7 +80,18 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
      * @throws IllegalStateException "Kafka unreachable at &lt;servers&gt;: &lt;cause&gt;"
      */
     public static void verifyReachable(String bootstrapServers, Duration timeout) {
+        verifyReachable(bootstrapServers, Map.of(), timeout);
+    }
+
+    /**
+     * As {@link #verifyReachable(String, Duration)}, connecting with {@code clientProperties} (SASL, TLS), so that
+     * wrong credentials fail here, in one line, rather than in the producer's background thread.
+     *
+     * @throws IllegalStateException "Kafka rejected the credentials at &lt;servers&gt;: &lt;cause&gt;" as well
+     */
+    public static void verifyReachable(String bootstrapServers, Map<String, ?> clientProperties, Duration timeout) {
         Properties config = new Properties();
+        config.putAll(clientProperties);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         int timeoutMs = (int) timeout.toMillis();
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
@@ -93,6 +106,13 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
             throw new IllegalStateException("Kafka unreachable at " + bootstrapServers + ": interrupted", e);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof AuthenticationException) {
+                // Kafka's message names the mechanism or the TLS failure, never the secret.
+                throw new IllegalStateException(
+                        "Kafka rejected the credentials at " + bootstrapServers + ": "
+                                + FfmpegErrors.firstLine(String.valueOf(cause.getMessage())),
+                        cause);
+            }
             String reason = cause instanceof org.apache.kafka.common.errors.TimeoutException
                             || cause instanceof TimeoutException
                     ? "no answer within " + timeout.toSeconds() + " s"

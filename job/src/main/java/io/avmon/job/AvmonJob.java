@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Properties;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -121,6 +122,7 @@ public final class AvmonJob {
                 .name("Kafka health");
         outputs.deadLetters()
                 .sinkTo(KafkaSink.<DeadLetter>builder()
+                        .setKafkaProducerConfig(producerConfig(options))
                         .setBootstrapServers(options.bootstrapServers())
                         .setRecordSerializer(new DeadLetterSerializer(options.deadLetterTopic()))
                         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
@@ -157,6 +159,7 @@ public final class AvmonJob {
                 ? OffsetResetStrategy.EARLIEST
                 : OffsetResetStrategy.LATEST;
         KafkaSourceBuilder<MediaEvent> builder = KafkaSource.<MediaEvent>builder();
+        options.kafkaProperties().forEach(builder::setProperty);
         options.consumerSettings().forEach(builder::setProperty);
         return builder.setBootstrapServers(options.bootstrapServers())
                 .setTopics(options.featuresTopic())
@@ -169,8 +172,9 @@ public final class AvmonJob {
 
     /** Every profile document from the control topic's start: the last good one wins. */
     static KafkaSource<ProfileUpdate> controlSource(JobOptions options) {
-        return KafkaSource.<ProfileUpdate>builder()
-                .setBootstrapServers(options.bootstrapServers())
+        KafkaSourceBuilder<ProfileUpdate> builder = KafkaSource.<ProfileUpdate>builder();
+        options.kafkaProperties().forEach(builder::setProperty);
+        return builder.setBootstrapServers(options.bootstrapServers())
                 .setTopics(options.controlTopic())
                 .setGroupId(options.groupId() + "-control")
                 .setStartingOffsets(OffsetsInitializer.earliest())
@@ -178,9 +182,17 @@ public final class AvmonJob {
                 .build();
     }
 
+    /** Every sink's producer starts from the job's Kafka client settings (SASL, TLS); the builders add their own. */
+    private static Properties producerConfig(JobOptions options) {
+        Properties config = new Properties();
+        config.putAll(options.kafkaProperties());
+        return config;
+    }
+
     static <T> KafkaSink<T> exactlyOnceSink(
             JobOptions options, String topic, String name, KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(producerConfig(options))
                 .setBootstrapServers(options.bootstrapServers())
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)

@@ -1,8 +1,12 @@
 package io.avmon.job;
 
+import io.avmon.schema.KafkaClientProperties;
 import io.avmon.schema.Topics;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -26,9 +30,15 @@ import org.apache.flink.util.ParameterTool;
  * --starting-offsets         latest | earliest   (latest; used only when the group has no committed offset)
  * --transactional-id-prefix  avmon   (keep it stable across restarts: it is used to abort lingering transactions)
  * --parallelism              (none: the cluster's default)
- * --consumer.&lt;setting&gt;       (none) a Kafka consumer setting for the feature source, e.g.
+ * --kafka-properties         (none) a properties file of Kafka client settings (SASL, TLS) for every Kafka
+ *                            client the job makes: both sources and all three sinks; read where the job is submitted
+ * --kafka-property key=value (none) one such setting, repeatable, over the file's. Keep secrets in the file: Flink
+ *                            logs the job's arguments
+ * --consumer.&lt;setting&gt;       (none) a Kafka consumer setting for the feature source only, over the above, e.g.
  *                            --consumer.max.poll.records 5000 or --consumer.fetch.max.bytes 104857600
  * </pre>
+ *
+ * <p>{@link #toString()} hides secrets ({@link KafkaClientProperties#masked}), so printing the options is safe.
  */
 public record JobOptions(
         String bootstrapServers,
@@ -44,7 +54,8 @@ public record JobOptions(
         StartingOffsets startingOffsets,
         String transactionalIdPrefix,
         int parallelism,
-        Map<String, String> consumerSettings)
+        Map<String, String> consumerSettings,
+        Map<String, String> kafkaProperties)
         implements Serializable {
 
     /** Where to start reading when the consumer group has no committed offset. */
@@ -69,7 +80,11 @@ public record JobOptions(
             "checkpoint-dir",
             "starting-offsets",
             "transactional-id-prefix",
-            "parallelism");
+            "parallelism",
+            "kafka-properties");
+
+    /** The repeatable flag of one Kafka client setting, key=value. */
+    private static final String KAFKA_PROPERTY = "kafka-property";
 
     /** Flags starting with this pass a setting to the feature source's Kafka consumer. */
     private static final String CONSUMER_PREFIX = "consumer.";
@@ -86,6 +101,7 @@ public record JobOptions(
             throw new IllegalArgumentException("transactional id prefix must not be blank");
         }
         consumerSettings = Map.copyOf(consumerSettings);
+        kafkaProperties = Map.copyOf(kafkaProperties);
     }
 
     public static JobOptions defaults() {
@@ -94,7 +110,23 @@ public record JobOptions(
 
     /** Parses the flags above; an unknown flag is an error (a typo would otherwise silently use a default). */
     public static JobOptions fromArgs(String[] args) {
-        ParameterTool params = ParameterTool.fromArgs(args);
+        // --kafka-property repeats, which ParameterTool cannot hold: take its values out first.
+        List<String> kafkaPairs = new ArrayList<>();
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--" + KAFKA_PROPERTY)) {
+                if (i + 1 == args.length) {
+                    throw new IllegalArgumentException("--" + KAFKA_PROPERTY + " expects key=value");
+                }
+                kafkaPairs.add(args[++i]);
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        ParameterTool params = ParameterTool.fromArgs(rest.toArray(String[]::new));
+        String propertiesFile = params.get("kafka-properties", null);
+        Map<String, String> kafkaProperties =
+                KafkaClientProperties.read(propertiesFile == null ? null : Path.of(propertiesFile), kafkaPairs);
         Set<String> unknown = new TreeSet<>(params.toMap().keySet());
         unknown.removeAll(FLAGS);
         Map<String, String> consumerSettings = new TreeMap<>();
@@ -137,6 +169,20 @@ public record JobOptions(
                 startingOffsets,
                 params.get("transactional-id-prefix", "avmon"),
                 params.getInt("parallelism", DEFAULT_PARALLELISM),
-                consumerSettings);
+                consumerSettings,
+                kafkaProperties);
+    }
+
+    /** The record's own form, with every secret among the Kafka settings hidden. */
+    @Override
+    public String toString() {
+        return "JobOptions[bootstrapServers=" + bootstrapServers + ", featuresTopic=" + featuresTopic
+                + ", defectsTopic=" + defectsTopic + ", healthTopic=" + healthTopic + ", deadLetterTopic="
+                + deadLetterTopic + ", controlTopic=" + controlTopic + ", profile=" + profile + ", groupId=" + groupId
+                + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
+                + ", startingOffsets=" + startingOffsets + ", transactionalIdPrefix=" + transactionalIdPrefix
+                + ", parallelism=" + parallelism + ", consumerSettings="
+                + KafkaClientProperties.masked(consumerSettings) + ", kafkaProperties="
+                + KafkaClientProperties.masked(kafkaProperties) + "]";
     }
 }

@@ -21,6 +21,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AvmonJobTest {
 
@@ -78,6 +79,34 @@ class AvmonJobTest {
         assertThat(options.featuresTopic()).isEqualTo("f");
         assertThat(options.consumerSettings())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("max.poll.records", "5000", "fetch.max.bytes", "104857600"));
+    }
+
+    @Test
+    void kafkaClientSettingsComeFromTheFileAndRepeatedPairsAndTheirSecretsNeverPrint(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(
+                file, "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-256\nssl.truststore.password=trust-pw\n");
+        JobOptions options = JobOptions.fromArgs(new String[] {
+            "--kafka-properties",
+            file.toString(),
+            "--kafka-property",
+            "sasl.mechanism=SCRAM-SHA-512",
+            "--kafka-property",
+            "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"a\""
+                    + " password=\"jaas-pw\";",
+            "--consumer.max.poll.records",
+            "5000"
+        });
+        assertThat(options.kafkaProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("ssl.truststore.password", "trust-pw")
+                .containsKey("sasl.jaas.config");
+        assertThat(options.consumerSettings()).containsExactly(Map.entry("max.poll.records", "5000"));
+        assertThat(options.toString())
+                .contains("security.protocol=SASL_SSL", "sasl.jaas.config=[hidden]")
+                .doesNotContain("trust-pw", "jaas-pw");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.avmon.cli.profile;
 
 import io.avmon.cli.common.Errors;
 import io.avmon.cli.common.ExitCodes;
+import io.avmon.cli.common.KafkaClientOptions;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.profile.InvalidProfileException;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -96,19 +99,21 @@ public final class ProfileCommand {
                             names = "--topic",
                             defaultValue = Topics.CONTROL,
                             description = "Control topic (default: ${DEFAULT-VALUE}).")
-                    String topic)
+                    String topic,
+            @Mixin KafkaClientOptions kafka)
             throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
             ProfileBook book = ProfileYaml.read(file);
             byte[] document = Files.readAllBytes(file);
-            FeaturePublisher.verifyReachable(bootstrapServers, Duration.ofSeconds(10));
-            RecordMetadata sent = send(bootstrapServers, topic, document);
+            Map<String, String> clientSettings = kafka.settings();
+            FeaturePublisher.verifyReachable(bootstrapServers, clientSettings, Duration.ofSeconds(10));
+            RecordMetadata sent = send(bootstrapServers, clientSettings, topic, document);
             out.println("published profile " + book.revision() + " to " + topic + " (partition " + sent.partition()
                     + ", offset " + sent.offset() + ") at " + bootstrapServers);
             return ExitCodes.OK;
-        } catch (InvalidProfileException | IllegalStateException e) {
+        } catch (IllegalStateException | IllegalArgumentException e) {
             err.println("avmon: " + Errors.oneLine(e));
             return ExitCodes.BAD_INPUT;
         } finally {
@@ -117,8 +122,11 @@ public final class ProfileCommand {
         }
     }
 
-    static RecordMetadata send(String bootstrapServers, String topic, byte[] document) throws InterruptedException {
+    static RecordMetadata send(
+            String bootstrapServers, Map<String, String> clientSettings, String topic, byte[] document)
+            throws InterruptedException {
         Properties config = new Properties();
+        config.putAll(clientSettings);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
