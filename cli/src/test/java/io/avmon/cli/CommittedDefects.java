@@ -28,12 +28,19 @@ final class CommittedDefects {
      * that a defect beyond the expected ones (a false alarm) has a chance to show.
      */
     static List<DefectEvent> readClosed(String bootstrapServers, int expected, Duration timeout) {
-        return read(bootstrapServers, expected, timeout, event -> event.getState() == DefectState.CLOSED);
+        return readClosed(bootstrapServers, Map.of(), expected, timeout);
+    }
+
+    /** As {@link #readClosed(String, int, Duration)}, connecting with Kafka client settings (SASL, TLS). */
+    static List<DefectEvent> readClosed(
+            String bootstrapServers, Map<String, String> clientSettings, int expected, Duration timeout) {
+        return read(
+                bootstrapServers, clientSettings, expected, timeout, event -> event.getState() == DefectState.CLOSED);
     }
 
     /** As {@link #readClosed}, keeping every committed event, OPENED and CLOSED: replays must not double them. */
     static List<DefectEvent> readAll(String bootstrapServers, int expected, Duration timeout) {
-        return read(bootstrapServers, expected, timeout, event -> true);
+        return read(bootstrapServers, Map.of(), expected, timeout, event -> true);
     }
 
     /**
@@ -43,7 +50,7 @@ final class CommittedDefects {
     static List<DefectEvent> readToEnd(String bootstrapServers, String topic) {
         BinaryMessageDecoder<DefectEvent> decoder = RecordCodec.decoder(DefectEvent.class, null);
         List<DefectEvent> events = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = readCommitted(bootstrapServers, null)) {
+        try (KafkaConsumer<String, byte[]> consumer = readCommitted(bootstrapServers, Map.of(), null)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
@@ -58,10 +65,15 @@ final class CommittedDefects {
     }
 
     private static List<DefectEvent> read(
-            String bootstrapServers, int expected, Duration timeout, Predicate<DefectEvent> keep) {
+            String bootstrapServers,
+            Map<String, String> clientSettings,
+            int expected,
+            Duration timeout,
+            Predicate<DefectEvent> keep) {
         BinaryMessageDecoder<DefectEvent> decoder = RecordCodec.decoder(DefectEvent.class, null);
         List<DefectEvent> events = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = readCommitted(bootstrapServers, "test-" + System.nanoTime())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                readCommitted(bootstrapServers, clientSettings, "test-" + System.nanoTime())) {
             consumer.subscribe(List.of(Topics.DEFECTS));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (events.size() < expected && System.nanoTime() < deadline) {
@@ -79,8 +91,10 @@ final class CommittedDefects {
      * A read_committed consumer of the defect topic's values: in group {@code groupId} from the earliest offset, or
      * with no group (null) for a caller that assigns partitions itself.
      */
-    private static KafkaConsumer<String, byte[]> readCommitted(String bootstrapServers, String groupId) {
-        Map<String, Object> config = new HashMap<>(Map.of(
+    private static KafkaConsumer<String, byte[]> readCommitted(
+            String bootstrapServers, Map<String, String> clientSettings, String groupId) {
+        Map<String, Object> config = new HashMap<>(clientSettings);
+        config.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
@@ -102,7 +116,7 @@ final class CommittedDefects {
         private final List<DefectEvent> seen = new ArrayList<>();
 
         Watch(String bootstrapServers) {
-            consumer = readCommitted(bootstrapServers, "watch-" + System.nanoTime());
+            consumer = readCommitted(bootstrapServers, Map.of(), "watch-" + System.nanoTime());
             consumer.subscribe(List.of(Topics.DEFECTS));
         }
 

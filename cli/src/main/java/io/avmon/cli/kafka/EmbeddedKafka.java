@@ -41,12 +41,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path dataDir;
     private final boolean deleteOnClose;
     private final String bootstrapServers;
+    private final String internalBootstrapServers;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path dataDir, boolean deleteOnClose, String bootstrapServers) {
+    private EmbeddedKafka(
+            KafkaRaftServer server,
+            Path dataDir,
+            boolean deleteOnClose,
+            String bootstrapServers,
+            String internalBootstrapServers) {
         this.server = server;
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.bootstrapServers = bootstrapServers;
+        this.internalBootstrapServers = internalBootstrapServers;
     }
 
     /** Starts a broker on a free loopback port with its data in a temporary folder that is deleted on close. */
@@ -59,20 +66,62 @@ public final class EmbeddedKafka implements AutoCloseable {
      * taken, rather than half-starting.
      */
     public static EmbeddedKafka start(String host, int port, Path dataDir, boolean deleteOnClose) throws IOException {
+        return start(host, port, dataDir, deleteOnClose, "PLAINTEXT", Map.of());
+    }
+
+    /**
+     * Starts a broker on a free loopback port whose clients connect with {@code clientProtocol} (SSL, SASL_PLAINTEXT,
+     * SASL_SSL), as a managed Kafka service asks them to. The listener is named CLIENT, so {@code brokerSettings}
+     * configure it as {@code listener.name.client.*}. The broker's own traffic and {@link #admin()} use a second,
+     * plaintext listener, so the broker needs no credentials of its own and a test can create users through it.
+     */
+    public static EmbeddedKafka startSecuredOnFreePort(String clientProtocol, Map<String, String> brokerSettings)
+            throws IOException {
+        return start(
+                "127.0.0.1",
+                freePort(),
+                Files.createTempDirectory("avmon-kafka"),
+                true,
+                clientProtocol,
+                brokerSettings);
+    }
+
+    private static EmbeddedKafka start(
+            String host,
+            int port,
+            Path dataDir,
+            boolean deleteOnClose,
+            String clientProtocol,
+            Map<String, String> brokerSettings)
+            throws IOException {
         ensurePortFree(host, port);
         int controllerPort = freePort();
         Files.createDirectories(dataDir);
         String logDir = dataDir.resolve("log").toString();
+        boolean plaintext = clientProtocol.equals("PLAINTEXT");
+        String internal = plaintext ? host + ":" + port : host + ":" + freePort();
 
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
+        if (plaintext) {
+            props.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+            props.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
+            props.put("inter.broker.listener.name", "PLAINTEXT");
+            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            props.put(
+                    "listeners",
+                    "CLIENT://" + host + ":" + port + ",INTERNAL://" + internal + ",CONTROLLER://" + host + ":"
+                            + controllerPort);
+            props.put("advertised.listeners", "CLIENT://" + host + ":" + port + ",INTERNAL://" + internal);
+            props.put("inter.broker.listener.name", "INTERNAL");
+            props.put(
+                    "listener.security.protocol.map",
+                    "CLIENT:" + clientProtocol + ",INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        }
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("log.dirs", logDir);
         // One broker: every internal topic must be satisfied by a single replica, or transactions never initialise.
         props.put("offsets.topic.replication.factor", "1");
@@ -90,6 +139,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put(
                 "transaction.max.timeout.ms",
                 String.valueOf(Duration.ofMinutes(15).toMillis()));
+        props.putAll(brokerSettings);
 
         KafkaConfig config = KafkaConfig.fromProps(props, false);
         try {
@@ -110,7 +160,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(server, dataDir, deleteOnClose, host + ":" + port);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, dataDir, deleteOnClose, host + ":" + port, internal);
         kafka.awaitReady();
         return kafka;
     }
@@ -139,10 +189,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** An admin client on the broker's plaintext listener (the client listener itself when that is plaintext). */
     public Admin admin() {
         return Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
+                internalBootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 30_000));
     }
