@@ -48,6 +48,7 @@ class PrometheusMetricsTest {
 
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final Pattern METRIC = Pattern.compile("flink_[A-Za-z0-9_]+");
+    private static final Pattern ALERT_SELECTOR = Pattern.compile("(?:flink_[A-Za-z0-9_]+|\\bup)(?:\\{[^}]*\\})?");
     private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
@@ -131,6 +132,18 @@ class PrometheusMetricsTest {
                 assertThat(missing)
                         .as("metrics the Grafana dashboard queries but Flink does not report")
                         .isEmpty();
+
+                // Every series an alert rule selects exists, selector and all: a rule on a metric that is never
+                // reported would never fire.
+                Set<String> unselected = new TreeSet<>();
+                for (String selector : alertSelectors()) {
+                    if (query(api, "count(" + selector + ")").isEmpty()) {
+                        unselected.add(selector);
+                    }
+                }
+                assertThat(unselected)
+                        .as("series the alert rules select but Prometheus does not have")
+                        .isEmpty();
             } finally {
                 prometheus.destroy();
                 prometheus.waitFor(10, TimeUnit.SECONDS);
@@ -156,6 +169,21 @@ class PrometheusMetricsTest {
         }
         assertThat(metrics).isNotEmpty();
         return metrics;
+    }
+
+    /** The series selectors in deploy/prometheus/alerts.yml's expressions: each metric with its label matchers. */
+    private static Set<String> alertSelectors() throws Exception {
+        Set<String> selectors = new TreeSet<>();
+        for (String line : Files.readAllLines(REPO.resolve("deploy/prometheus/alerts.yml"))) {
+            if (line.strip().startsWith("expr:")) {
+                Matcher m = ALERT_SELECTOR.matcher(line);
+                while (m.find()) {
+                    selectors.add(m.group());
+                }
+            }
+        }
+        assertThat(selectors).contains("up{job=\"flink\"}");
+        return selectors;
     }
 
     private JsonNode awaitResult(String api, String promql) throws Exception {

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.avmon.job.AvmonJob;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** docker-compose.yml: accepted by Compose, and running the job the way it has to run. */
@@ -21,17 +17,13 @@ class ComposeFileTest {
     /** Debian's docker-compose validates the file where it is installed (CI installs it); skipped elsewhere. */
     @Test
     void dockerComposeAcceptsTheComposeFile() throws IOException, InterruptedException {
-        Path dockerCompose = onPath("docker-compose");
+        Path dockerCompose = Tools.onPath("docker-compose");
         assumeTrue(dockerCompose != null, "docker-compose is not installed (apt-get install docker-compose)");
 
-        Process config = new ProcessBuilder(
-                        dockerCompose.toString(), "-f", Repository.COMPOSE_FILE.toString(), "config", "-q")
-                .directory(Repository.ROOT.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(config.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Tools.Result config =
+                Tools.run(List.of(dockerCompose.toString(), "-f", Repository.COMPOSE_FILE.toString(), "config", "-q"));
 
-        assertThat(config.waitFor()).as(output).isZero();
+        assertThat(config.exitCode()).as(config.output()).isZero();
     }
 
     @Test
@@ -99,14 +91,5 @@ class ComposeFileTest {
         assertThat(owner).containsEntry("user", "0");
         assertThat(String.valueOf(owner.get("entrypoint"))).contains("chown", "flink:flink", volumePath);
         assertThat(Repository.read(Repository.JOB_IMAGE_DOCKERFILE)).contains("chown flink:flink " + volumePath);
-    }
-
-    private static Path onPath(String command) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        return Stream.of(path.split(File.pathSeparator))
-                .map(dir -> Path.of(dir, command))
-                .filter(Files::isExecutable)
-                .findFirst()
-                .orElse(null);
     }
 }
