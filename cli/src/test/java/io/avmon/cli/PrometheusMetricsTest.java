@@ -123,25 +123,11 @@ class PrometheusMetricsTest {
                         "flink_taskmanager_job_task_operator_defectiveRecords{operator_name=\"BlackFrameDetector\"} > 90");
                 awaitResult(api, "sum(flink_taskmanager_job_task_operator_defectsOpened) >= 1");
 
-                Set<String> missing = new TreeSet<>();
-                for (String metric : dashboardMetrics()) {
-                    if (query(api, "count(" + metric + ")").isEmpty()) {
-                        missing.add(metric);
-                    }
-                }
-                assertThat(missing)
+                assertThat(absent(api, dashboardMetrics()))
                         .as("metrics the Grafana dashboard queries but Flink does not report")
                         .isEmpty();
-
-                // Every series an alert rule selects exists, selector and all: a rule on a metric that is never
-                // reported would never fire.
-                Set<String> unselected = new TreeSet<>();
-                for (String selector : alertSelectors()) {
-                    if (query(api, "count(" + selector + ")").isEmpty()) {
-                        unselected.add(selector);
-                    }
-                }
-                assertThat(unselected)
+                // A rule on a series that is never reported would never fire: every selector must find one.
+                assertThat(absent(api, alertSelectors()))
                         .as("series the alert rules select but Prometheus does not have")
                         .isEmpty();
             } finally {
@@ -184,6 +170,17 @@ class PrometheusMetricsTest {
         }
         assertThat(selectors).contains("up{job=\"flink\"}");
         return selectors;
+    }
+
+    /** The selectors of which Prometheus has no series. */
+    private Set<String> absent(String api, Set<String> selectors) throws Exception {
+        Set<String> absent = new TreeSet<>();
+        for (String selector : selectors) {
+            if (query(api, "count(" + selector + ")").isEmpty()) {
+                absent.add(selector);
+            }
+        }
+        return absent;
     }
 
     private JsonNode awaitResult(String api, String promql) throws Exception {

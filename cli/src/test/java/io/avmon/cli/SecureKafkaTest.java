@@ -52,7 +52,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * avmon against a broker that takes clients only over SASL/SCRAM-SHA-512 inside TLS, as managed Kafka services do:
@@ -211,7 +210,7 @@ class SecureKafkaTest {
             job = env.executeAsync("avmon secure");
             bridgeThread.start();
 
-            Result profile = run(
+            AnalyzeCommandTest.Result profile = AnalyzeCommandTest.run(
                     "profile",
                     "publish",
                     profileFile().toString(),
@@ -220,7 +219,7 @@ class SecureKafkaTest {
                     "--kafka-properties",
                     clientProperties.toString());
             assertThat(profile.exitCode()).as(profile.err()).isEqualTo(ExitCodes.OK);
-            Result convert = run(
+            AnalyzeCommandTest.Result convert = AnalyzeCommandTest.run(
                     "convert",
                     clip.file().toString(),
                     "--stream-id",
@@ -262,39 +261,15 @@ class SecureKafkaTest {
 
     @Test
     void aWrongPasswordFailsEachCommandInOneLineThatNamesNeitherPassword() throws Exception {
-        String wrong = "sasl.jaas.config=" + jaas(WRONG_PASSWORD);
-        List<Result> results = List.of(
-                run(
-                        "convert",
-                        dir.resolve("any.ts").toString(),
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
-                        "--kafka-properties",
-                        clientProperties.toString(),
-                        "--kafka-property",
-                        wrong),
-                run(
-                        "profile",
-                        "publish",
-                        profileFile().toString(),
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
-                        "--kafka-properties",
-                        clientProperties.toString(),
-                        "--kafka-property",
-                        wrong),
-                run(
+        List<AnalyzeCommandTest.Result> results = List.of(
+                withWrongPassword("convert", dir.resolve("any.ts").toString()),
+                withWrongPassword("profile", "publish", profileFile().toString()),
+                withWrongPassword(
                         "notify",
                         "--webhook",
                         "http://127.0.0.1:9/hook",
-                        "--bootstrap-servers",
-                        kafka.bootstrapServers(),
                         "--state-file",
-                        dir.resolve("wrong.state").toString(),
-                        "--kafka-properties",
-                        clientProperties.toString(),
-                        "--kafka-property",
-                        wrong));
+                        dir.resolve("wrong.state").toString()));
 
         assertThat(results).allSatisfy(result -> {
             assertThat(result.exitCode()).as(result.err()).isEqualTo(ExitCodes.BAD_INPUT);
@@ -303,6 +278,19 @@ class SecureKafkaTest {
                     .contains("SCRAM-SHA-512")
                     .doesNotContain("\n", WRONG_PASSWORD, PASSWORD, STORE_PASSWORD);
         });
+    }
+
+    /** Runs avmon with {@code args}, the broker, the client properties and a wrong password over them. */
+    private static AnalyzeCommandTest.Result withWrongPassword(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--kafka-properties",
+                clientProperties.toString(),
+                "--kafka-property",
+                "sasl.jaas.config=" + jaas(WRONG_PASSWORD)));
+        return AnalyzeCommandTest.run(all.toArray(String[]::new));
     }
 
     private static Path profileFile() throws IOException {
@@ -364,16 +352,4 @@ class SecureKafkaTest {
         context.reconfigure();
         appender.stop();
     }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = AvmonCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    record Result(int exitCode, String out, String err) {}
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,28 +21,16 @@ class AlertRulesTest {
 
     @Test
     void promtoolAcceptsTheConfigurationAndTheRules() throws Exception {
-        Path promtool = Tools.onPath("promtool");
-        assumeTrue(promtool != null, "promtool is not installed (apt-get install prometheus)");
-
-        Tools.Result config = Tools.run(List.of(
-                promtool.toString(),
-                "check",
-                "config",
-                PROMETHEUS.resolve("prometheus.yml").toString()));
+        Tools.Result config =
+                promtool("check", "config", PROMETHEUS.resolve("prometheus.yml").toString());
         assertThat(config.exitCode()).as(config.output()).isZero();
         assertThat(config.output()).contains("SUCCESS: 1 rule files found");
     }
 
     @Test
     void everyAlertFiresOnItsFailureAndStaysQuietOnAHealthyJob() throws Exception {
-        Path promtool = Tools.onPath("promtool");
-        assumeTrue(promtool != null, "promtool is not installed (apt-get install prometheus)");
-
-        Tools.Result test = Tools.run(List.of(
-                promtool.toString(),
-                "test",
-                "rules",
-                PROMETHEUS.resolve("alerts-test.yml").toString()));
+        Tools.Result test =
+                promtool("test", "rules", PROMETHEUS.resolve("alerts-test.yml").toString());
 
         assertThat(test.exitCode()).as(test.output()).isZero();
         // Each rule has a case that fires it, so a rule added without one fails here.
@@ -73,6 +62,15 @@ class AlertRulesTest {
         assertThat(compose.mounts("alertmanager"))
                 .containsEntry("./deploy/alertmanager/alertmanager.yml", "/etc/alertmanager/alertmanager.yml");
         assertThat(Repository.read(PROMETHEUS.resolve("prometheus.yml"))).contains("- alerts.yml", "alertmanager:9093");
+    }
+
+    /** Runs promtool with {@code args}; skips the test where it is not installed. */
+    private static Tools.Result promtool(String... args) throws Exception {
+        Path promtool = Tools.onPath("promtool");
+        assumeTrue(promtool != null, "promtool is not installed (apt-get install prometheus)");
+        List<String> command = new ArrayList<>(List.of(promtool.toString()));
+        command.addAll(List.of(args));
+        return Tools.run(command);
     }
 
     @SuppressWarnings("unchecked")

@@ -90,9 +90,7 @@ class WebhookBridgeTest {
                 event("b", DefectState.OPENED));
         write(topic, false, event("never", DefectState.OPENED));
 
-        try (Running first = new Running(settings(topic, "group-1", state))) {
-            receiver.awaitAccepted(keys -> keys.contains("b OPENED"));
-        }
+        runUntilAccepted(settings(topic, "group-1", state), "b OPENED");
 
         // While the bridge is down: new events, and "a OPENED" again, as a job restored from an older savepoint
         // writes it (eventIds are name-based). "e" comes last: once it arrives, everything before it was handled.
@@ -102,16 +100,12 @@ class WebhookBridgeTest {
                 event("b", DefectState.CLOSED),
                 event("a", DefectState.OPENED),
                 event("e", DefectState.OPENED));
-        try (Running second = new Running(settings(topic, "group-1", state))) {
-            receiver.awaitAccepted(keys -> keys.contains("e OPENED"));
-        }
+        runUntilAccepted(settings(topic, "group-1", state), "e OPENED");
 
         // The group's offsets gone (expired, or a new group): the whole topic replays; only the state file remembers.
         kafka.admin().deleteConsumerGroups(List.of("group-1")).all().get();
         write(topic, true, event("f", DefectState.OPENED));
-        try (Running third = new Running(settings(topic, "group-1", state))) {
-            receiver.awaitAccepted(keys -> keys.contains("f OPENED"));
-        }
+        runUntilAccepted(settings(topic, "group-1", state), "f OPENED");
 
         assertThat(receiver.accepted())
                 .containsExactly("a OPENED", "a CLOSED", "b OPENED", "b CLOSED", "e OPENED", "f OPENED");
@@ -125,9 +119,7 @@ class WebhookBridgeTest {
         write(topic, true, event("g", DefectState.OPENED), event("g", DefectState.CLOSED));
         StringWriter log = new StringWriter();
 
-        try (Running bridge = new Running(settings(topic, "group-2", tempDir.resolve("notify.state")), log)) {
-            receiver.awaitAccepted(keys -> keys.contains("g CLOSED"));
-        }
+        runUntilAccepted(settings(topic, "group-2", tempDir.resolve("notify.state")), log, "g CLOSED");
 
         assertThat(receiver.accepted()).containsExactly("g OPENED", "g CLOSED");
         assertThat(receiver.attempts()).isEqualTo(5);
@@ -150,6 +142,24 @@ class WebhookBridgeTest {
         assertThat(opened.has("endMediaTimeMs")).isTrue();
         assertThat(opened.get("endMediaTimeMs").isNull()).isTrue();
         assertThat(receiver.idempotencyKeys()).contains("g-OPENED", "g-CLOSED");
+    }
+
+    private void runUntilAccepted(WebhookBridge.Settings settings, String last) throws InterruptedException {
+        runUntilAccepted(settings, new StringWriter(), last);
+    }
+
+    /** Runs a bridge until the receiver has acknowledged {@code last} ("eventId STATE"), then stops it. */
+    private void runUntilAccepted(WebhookBridge.Settings settings, StringWriter log, String last)
+            throws InterruptedException {
+        WebhookBridge bridge = new WebhookBridge(settings, new PrintWriter(log, true));
+        Thread thread = new Thread(bridge::run, "webhook-bridge");
+        thread.start();
+        try {
+            receiver.awaitAccepted(keys -> keys.contains(last));
+        } finally {
+            bridge.stop();
+            thread.join();
+        }
     }
 
     private WebhookBridge.Settings settings(String topic, String group, Path state) {
@@ -202,28 +212,6 @@ class WebhookBridgeTest {
                 producer.flush();
                 producer.abortTransaction();
             }
-        }
-    }
-
-    /** A bridge on its own thread; closing it stops it and waits for it to end. */
-    private static final class Running implements AutoCloseable {
-        private final WebhookBridge bridge;
-        private final Thread thread;
-
-        Running(WebhookBridge.Settings settings) {
-            this(settings, new StringWriter());
-        }
-
-        Running(WebhookBridge.Settings settings, StringWriter log) {
-            bridge = new WebhookBridge(settings, new PrintWriter(log, true));
-            thread = new Thread(bridge::run, "webhook-bridge");
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            bridge.stop();
-            thread.join();
         }
     }
 
