@@ -18,6 +18,8 @@ public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs
     public static final AudioContent QUIET = new AudioContent(AudioKind.QUIET, Double.NaN);
     public static final AudioContent DEAD_CHANNEL = new AudioContent(AudioKind.DEAD_CHANNEL, Double.NaN);
     public static final AudioContent CLIPPED = new AudioContent(AudioKind.CLIPPED, Double.NaN);
+    public static final AudioContent LINEUP_BEEPS = new AudioContent(AudioKind.LINEUP_BEEPS, Double.NaN);
+    public static final AudioContent TICKING = new AudioContent(AudioKind.TICKING, Double.NaN);
 
     /** A 1 kHz sine on every channel with its peak at {@code peakDbfs}. */
     public static AudioContent tone1k(double peakDbfs) {
@@ -40,9 +42,13 @@ public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs
         return new AudioContent(AudioKind.SYNC_BEEPS, SyncPattern.BEEP_PEAK_DBFS, audioDelayMs);
     }
 
-    /** QUIET, and the sync pattern in sync or within BT.1359's acceptability (looks like a sync test, is no defect). */
+    /**
+     * QUIET, the sparse sounds over digital zeros (LINEUP_BEEPS, TICKING), and the sync pattern in sync or within BT.1359's acceptability (looks like a sync test, is no defect).
+     */
     public boolean isHardNegative() {
         return kind == AudioKind.QUIET
+                || kind == AudioKind.LINEUP_BEEPS
+                || kind == AudioKind.TICKING
                 || (kind == AudioKind.SYNC_BEEPS && !SyncPattern.beyondAcceptability(audioDelayMs));
     }
 

@@ -68,6 +68,8 @@ final class AudioSynthesizer {
                         Math.pow(10, content.levelDbfs() / 20)
                                 * Math.sin(2 * Math.PI * 1000.0 * (n % sampleRate) / sampleRate);
                     case SYNC_BEEPS -> syncBeeps(content, segment, fps, n, t, c);
+                    case LINEUP_BEEPS -> lineUpBeep(n);
+                    case TICKING -> tick(n);
                 };
                 out[c][i] = (float) value;
             }
@@ -94,6 +96,33 @@ final class AudioSynthesizer {
         double gain = Math.pow(10, content.levelDbfs() / 20) * 0.5 * (1 - Math.cos(Math.PI * ramp));
         return floor + gain * Math.sin(2 * Math.PI * SyncPattern.BEEP_HZ * into);
     }
+
+    /** LINEUP_BEEPS: 40 ms of 1 kHz at -6 dBFS peak from the start of every second, then zeros. */
+    private double lineUpBeep(long n) {
+        long into = n % sampleRate;
+        return into < LINEUP_BEEP_SECONDS * sampleRate
+                ? LINEUP_BEEP_PEAK * Math.sin(2 * Math.PI * 1000.0 * into / sampleRate)
+                : 0;
+    }
+
+    /**
+     * TICKING: a click at the start of every second, decaying with a 1 ms time constant and cut to exact zeros after
+     * 6 ms, so the rest of the second is digital silence; tick and tock differ in pitch as a clock's escapement does.
+     */
+    private double tick(long n) {
+        long into = n % sampleRate;
+        if (into >= TICK_SECONDS * sampleRate) {
+            return 0;
+        }
+        double hz = (n / sampleRate) % 2 == 0 ? 3000 : 2200;
+        double s = (double) into / sampleRate;
+        return TICK_PEAK * Math.exp(-s / 0.001) * Math.sin(2 * Math.PI * hz * s + Math.PI / 2);
+    }
+
+    private static final double LINEUP_BEEP_SECONDS = 0.040;
+    private static final double LINEUP_BEEP_PEAK = Math.pow(10, -6 / 20.0);
+    private static final double TICK_SECONDS = 0.006;
+    private static final double TICK_PEAK = Math.pow(10, -9 / 20.0);
 
     private final double[] stereo = new double[2];
 

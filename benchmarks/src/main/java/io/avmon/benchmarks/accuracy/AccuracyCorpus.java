@@ -70,8 +70,10 @@ public final class AccuracyCorpus {
     public static final String HARD_NEGATIVE = "hard-negative";
 
     /**
-     * The slice the test suite runs: one clip of every class, the hardest cases that the detectors now handle, and eight
-     * hard negatives, about six minutes of media. The hard cases: frozen-03 (a dark pan at 50 fps between two freezes,
+     * The slice the test suite runs: one clip of every class, the hardest cases that the detectors now handle, and
+     * eleven hard negatives (with issue 9's sparse sounds over digital zeros and cuts on music), about seven minutes
+     * of media. hn-static-long-gop stays out while FrozenFrameDetector still raises a static shot under a 10 s GOP
+     * until its next key frame. The hard cases: frozen-03 (a dark pan at 50 fps between two freezes,
      * which pauses for a few frames at a time), frozen-11 (a freeze entered from a slowing pan, with an H.264 key
      * frame inside), block-12 (a static scene whose noise low-rate H.264 codes away, looking frozen between its key
      * frames), sync-04 (audio timestamps moved mid-stream) and sync-05 (the beeps late in the content, timestamps
@@ -100,7 +102,10 @@ public final class AccuracyCorpus {
             "hn-sync-in-sync",
             "hn-sync+60",
             "hn-sync-silence-edges",
-            "hn-sync-content+180");
+            "hn-sync-content+180",
+            "hn-lineup-beeps",
+            "hn-ticking",
+            "hn-sync-cuts-on-music");
 
     /** The programme's loudness with no gain (AudioSynthesizer's calibration). */
     static final double PROGRAMME_LUFS = -23;
@@ -475,12 +480,47 @@ public final class AccuracyCorpus {
                     (int) offset[1],
                     c -> c.then(16, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(offset[0])));
         }
+        // Sparse sounds over digital zeros (issue 9): silence ends at the first sound, so neither is AUDIO_SILENCE.
+        // A line-up beep under EBU bars, as a line-up is aired (the bars are COLOR_BARS truth) ...
+        hardNegative(
+                e,
+                "hn-lineup-beeps",
+                0,
+                c -> c.then(3, VideoKind.MOTION, P)
+                        .then(12, VideoKind.COLOR_BARS_EBU, AudioContent.LINEUP_BEEPS)
+                        .then(3, VideoKind.MOTION, P));
+        // ... and a clock ticking in a quiet still scene.
+        hardNegative(
+                e,
+                "hn-ticking",
+                1,
+                c -> c.then(3, VideoKind.PHOTO_PAN, P)
+                        .then(12, VideoKind.STATIC_NOISE, AudioContent.TICKING)
+                        .then(2, VideoKind.PHOTO_PAN, P));
+        // Cuts on music: shots of 1 to 2 s in steps of 0.5 s, so every change of shot lands on a note of the
+        // programme (a note starts every 0.5 s of media time), besides SCENE_CUTS' own cuts inside a shot.
+        hardNegative(e, "hn-sync-cuts-on-music", 2, c -> {
+            while (c.now() < 16) {
+                c.then(0.5 * c.between(2, 4), c.pick(List.of(VideoKind.SCENE_CUTS, VideoKind.PHOTO_PAN)), P);
+            }
+        });
+        // A static shot under a 10 s GOP at a low H.264 rate: between key frames the encoder codes the noise away,
+        // so the picture barely changes; it must not read as frozen.
+        hardNegative(
+                e,
+                "hn-static-long-gop",
+                CorpusFormat.H264_LONG_GOP,
+                c -> c.then(3, VideoKind.MOTION, P).then(13, VideoKind.STATIC_NOISE, P));
     }
 
     private void hardNegative(List<Entry> e, String name, int format, Consumer<ClipPlan> content) {
+        hardNegative(e, name, CorpusFormat.ALL.get(format), content);
+    }
+
+    private void hardNegative(List<Entry> e, String name, CorpusFormat format, Consumer<ClipPlan> content) {
         long seed =
                 9000 + e.stream().filter(x -> HARD_NEGATIVE.equals(x.group())).count();
-        ClipPlan c = new ClipPlan(CorpusFormat.ALL.get(format), seed);
+        ClipPlan c = new ClipPlan(format, seed);
         content.accept(c);
         e.add(new Entry(name, HARD_NEGATIVE, c.format, c.description(), c.spec(), SLICE.contains(name)));
     }
@@ -668,6 +708,9 @@ public final class AccuracyCorpus {
             case PROGRAMME_GAIN -> PROGRAMME_LUFS + s.audio().levelDbfs();
             case SILENCE -> -300;
             case QUIET -> QUIET_LUFS;
+            // A -6 dBFS sine 4% of the time; a -9 dBFS click decaying in 1 ms, once a second (K-weighted near 3 kHz).
+            case LINEUP_BEEPS -> -20;
+            case TICKING -> -42;
             default -> PROGRAMME_LUFS;
         };
     }

@@ -31,6 +31,12 @@ public record CorpusFormat(int width, int height, int fps, String codec, int gop
             h264(1280, 720, 30, 60, 4_000_000),
             mpeg2(1280, 720, 50, 25, 4));
 
+    /**
+     * A static shot's hard case (issue 9): a 10 s GOP at a low rate for 540p, where the encoder codes a still scene's
+     * noise away between key frames. Not in {@link #ALL}, so the classes' round robin stays as it was.
+     */
+    static final CorpusFormat H264_LONG_GOP = h264(960, 540, 25, 250, 800_000);
+
     /** For the picture classes: every format, round robin. */
     static final List<CorpusFormat> PICTURE = ALL;
 
