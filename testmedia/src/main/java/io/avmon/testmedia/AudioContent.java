@@ -6,11 +6,21 @@ import java.util.Locale;
  * A segment's sound: its kind, and for {@link AudioKind#TONE_1K} the sine's peak level in dBFS
  * (a sine whose peak is at -23 dBFS reads -23 LUFS on a stereo BS.1770 meter), for {@link AudioKind#PROGRAMME_GAIN}
  * the gain in dB applied to the programme; for {@link AudioKind#SYNC_BEEPS} how
- * late the beeps sound after their flashes, in ms ({@code audioDelayMs}; negative when the audio is early).
+ * late the beeps sound after their flashes, in ms ({@code audioDelayMs}; negative when the audio is early); for
+ * {@link AudioKind#RECORDED} which recording ({@code track}).
  */
-public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs) {
+public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs, int track) {
     public AudioContent(AudioKind kind, double levelDbfs) {
         this(kind, levelDbfs, 0);
+    }
+
+    public AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs) {
+        this(kind, levelDbfs, audioDelayMs, 0);
+    }
+
+    /** Track {@code track} of {@link RecordingLibrary}'s recordings. */
+    public static AudioContent recorded(int track) {
+        return new AudioContent(AudioKind.RECORDED, Double.NaN, 0, track);
     }
 
     public static final AudioContent PROGRAMME = new AudioContent(AudioKind.PROGRAMME, Double.NaN);
@@ -58,6 +68,8 @@ public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs
                 ? "TONE_1K(" + levelDbfs + " dBFS)"
                 : kind == AudioKind.PROGRAMME_GAIN
                         ? String.format(Locale.ROOT, "PROGRAMME(%+.1f dB)", levelDbfs)
-                        : kind == AudioKind.SYNC_BEEPS ? "SYNC_BEEPS(" + audioDelayMs + " ms)" : kind.name();
+                        : kind == AudioKind.SYNC_BEEPS
+                                ? "SYNC_BEEPS(" + audioDelayMs + " ms)"
+                                : kind == AudioKind.RECORDED ? "RECORDED(" + track + ")" : kind.name();
     }
 }

@@ -35,5 +35,10 @@ public enum AudioKind {
      * A clock ticking over digital zeros: a 6 ms decaying click (a 3 kHz "tick" and a 2.2 kHz "tock" in turn, peak
      * -9 dBFS) at the start of every second, about -40 LUFS short-term. Hard negative, as LINEUP_BEEPS.
      */
-    TICKING
+    TICKING,
+    /**
+     * A recording ({@link RecordingLibrary}), track {@link AudioContent#track}: music or speech levelled to about -23
+     * LUFS, looped; the synthesised programme when the run names no recordings. Normal programme.
+     */
+    RECORDED
 }
