@@ -6,11 +6,21 @@ import java.util.Locale;
  * A segment's sound: its kind, and for {@link AudioKind#TONE_1K} the sine's peak level in dBFS
  * (a sine whose peak is at -23 dBFS reads -23 LUFS on a stereo BS.1770 meter), for {@link AudioKind#PROGRAMME_GAIN}
  * the gain in dB applied to the programme; for {@link AudioKind#SYNC_BEEPS} how
- * late the beeps sound after their flashes, in ms ({@code audioDelayMs}; negative when the audio is early).
+ * late the beeps sound after their flashes, in ms ({@code audioDelayMs}; negative when the audio is early); for
+ * {@link AudioKind#RECORDED} which recording ({@code track}).
  */
-public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs) {
+public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs, int track) {
     public AudioContent(AudioKind kind, double levelDbfs) {
         this(kind, levelDbfs, 0);
+    }
+
+    public AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs) {
+        this(kind, levelDbfs, audioDelayMs, 0);
+    }
+
+    /** Track {@code track} of {@link RecordingLibrary}'s recordings. */
+    public static AudioContent recorded(int track) {
+        return new AudioContent(AudioKind.RECORDED, Double.NaN, 0, track);
     }
 
     public static final AudioContent PROGRAMME = new AudioContent(AudioKind.PROGRAMME, Double.NaN);
@@ -18,6 +28,8 @@ public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs
     public static final AudioContent QUIET = new AudioContent(AudioKind.QUIET, Double.NaN);
     public static final AudioContent DEAD_CHANNEL = new AudioContent(AudioKind.DEAD_CHANNEL, Double.NaN);
     public static final AudioContent CLIPPED = new AudioContent(AudioKind.CLIPPED, Double.NaN);
+    public static final AudioContent LINEUP_BEEPS = new AudioContent(AudioKind.LINEUP_BEEPS, Double.NaN);
+    public static final AudioContent TICKING = new AudioContent(AudioKind.TICKING, Double.NaN);
 
     /** A 1 kHz sine on every channel with its peak at {@code peakDbfs}. */
     public static AudioContent tone1k(double peakDbfs) {
@@ -40,9 +52,13 @@ public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs
         return new AudioContent(AudioKind.SYNC_BEEPS, SyncPattern.BEEP_PEAK_DBFS, audioDelayMs);
     }
 
-    /** QUIET, and the sync pattern in sync or within BT.1359's acceptability (looks like a sync test, is no defect). */
+    /**
+     * QUIET, the sparse sounds over digital zeros (LINEUP_BEEPS, TICKING), and the sync pattern in sync or within BT.1359's acceptability (looks like a sync test, is no defect).
+     */
     public boolean isHardNegative() {
         return kind == AudioKind.QUIET
+                || kind == AudioKind.LINEUP_BEEPS
+                || kind == AudioKind.TICKING
                 || (kind == AudioKind.SYNC_BEEPS && !SyncPattern.beyondAcceptability(audioDelayMs));
     }
 
@@ -52,6 +68,8 @@ public record AudioContent(AudioKind kind, double levelDbfs, double audioDelayMs
                 ? "TONE_1K(" + levelDbfs + " dBFS)"
                 : kind == AudioKind.PROGRAMME_GAIN
                         ? String.format(Locale.ROOT, "PROGRAMME(%+.1f dB)", levelDbfs)
-                        : kind == AudioKind.SYNC_BEEPS ? "SYNC_BEEPS(" + audioDelayMs + " ms)" : kind.name();
+                        : kind == AudioKind.SYNC_BEEPS
+                                ? "SYNC_BEEPS(" + audioDelayMs + " ms)"
+                                : kind == AudioKind.RECORDED ? "RECORDED(" + track + ")" : kind.name();
     }
 }

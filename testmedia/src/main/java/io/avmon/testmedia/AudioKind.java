@@ -24,5 +24,21 @@ public enum AudioKind {
      */
     SYNC_BEEPS,
     /** The programme driven about 22 dB hot and hard-clipped at full scale. Defect: AUDIO_CLIPPING. */
-    CLIPPED
+    CLIPPED,
+    /**
+     * A line-up pattern: a 40 ms 1 kHz beep with its peak at -6 dBFS at the start of every second, over digital zeros
+     * (about -20 LUFS short-term). Hard negative: silence ends at the first sound, so the gaps between beeps
+     * (0.96 s) are never AUDIO_SILENCE.
+     */
+    LINEUP_BEEPS,
+    /**
+     * A clock ticking over digital zeros: a 6 ms decaying click (a 3 kHz "tick" and a 2.2 kHz "tock" in turn, peak
+     * -9 dBFS) at the start of every second, about -40 LUFS short-term. Hard negative, as LINEUP_BEEPS.
+     */
+    TICKING,
+    /**
+     * A recording ({@link RecordingLibrary}), track {@link AudioContent#track}: music or speech levelled to about -23
+     * LUFS, looped; the synthesised programme when the run names no recordings. Normal programme.
+     */
+    RECORDED
 }

@@ -23,6 +23,9 @@ final class AudioSynthesizer {
     private final int channels;
     private final long seed;
     private final SplittableRandom noise;
+    /** See {@link #layoutGain(int)}; 1 for stereo. */
+    private final double layoutGain;
+
     private double highPassState;
     private double highPassPrevious;
     private double lowPassState;
@@ -42,6 +45,20 @@ final class AudioSynthesizer {
         double rcLow = 1 / (2 * Math.PI * 3000);
         this.highPassCoefficient = rcHigh / (rcHigh + dt);
         this.lowPassCoefficient = dt / (rcLow + dt);
+        this.layoutGain = layoutGain(channels);
+    }
+
+    /**
+     * The gain that gives a layout the loudness a stereo pair has (BS.1770 sums the channels' power with weights: 1,
+     * the LFE 0, the surrounds 1.41), so every level above holds for mono and 5.1 too: mono is 3 dB up, 5.1 (FFmpeg's
+     * order L R C LFE Ls Rs, every channel carrying the programme) 4.6 dB down.
+     */
+    static double layoutGain(int channels) {
+        double weights = 0;
+        for (int c = 0; c < channels; c++) {
+            weights += channels == 6 && c == 3 ? 0 : channels == 6 && c >= 4 ? 1.41 : 1;
+        }
+        return Math.sqrt(2 / weights);
     }
 
     /** Fills {@code out[channel][0..count)} with samples {@code firstSample..firstSample+count} of {@code content}. */
@@ -63,13 +80,16 @@ final class AudioSynthesizer {
                     case QUIET -> programme * QUIET_GAIN;
                     case PROGRAMME_GAIN -> programme * Math.pow(10, content.levelDbfs() / 20);
                     case DEAD_CHANNEL -> c == channels - 1 ? 0 : programme;
-                    case CLIPPED -> Math.max(-1, Math.min(1, programme * CLIPPED_DRIVE));
+                    case CLIPPED -> Math.max(-1, Math.min(1, programme * CLIPPED_DRIVE * layoutGain)) / layoutGain;
                     case TONE_1K ->
                         Math.pow(10, content.levelDbfs() / 20)
                                 * Math.sin(2 * Math.PI * 1000.0 * (n % sampleRate) / sampleRate);
                     case SYNC_BEEPS -> syncBeeps(content, segment, fps, n, t, c);
+                    case LINEUP_BEEPS -> lineUpBeep(n);
+                    case TICKING -> tick(n);
+                    case RECORDED -> recorded(content.track(), n, c, programme);
                 };
-                out[c][i] = (float) value;
+                out[c][i] = (float) (value * layoutGain);
             }
         }
     }
@@ -94,6 +114,43 @@ final class AudioSynthesizer {
         double gain = Math.pow(10, content.levelDbfs() / 20) * 0.5 * (1 - Math.cos(Math.PI * ramp));
         return floor + gain * Math.sin(2 * Math.PI * SyncPattern.BEEP_HZ * into);
     }
+
+    /** LINEUP_BEEPS: 40 ms of 1 kHz at -6 dBFS peak from the start of every second, then zeros. */
+    private double lineUpBeep(long n) {
+        long into = n % sampleRate;
+        return into < LINEUP_BEEP_SECONDS * sampleRate
+                ? LINEUP_BEEP_PEAK * Math.sin(2 * Math.PI * 1000.0 * into / sampleRate)
+                : 0;
+    }
+
+    /**
+     * TICKING: a click at the start of every second, decaying with a 1 ms time constant and cut to exact zeros after
+     * 6 ms, so the rest of the second is digital silence; tick and tock differ in pitch as a clock's escapement does.
+     */
+    private double tick(long n) {
+        long into = n % sampleRate;
+        if (into >= TICK_SECONDS * sampleRate) {
+            return 0;
+        }
+        double hz = (n / sampleRate) % 2 == 0 ? 3000 : 2200;
+        double s = (double) into / sampleRate;
+        return TICK_PEAK * Math.exp(-s / 0.001) * Math.sin(2 * Math.PI * hz * s + Math.PI / 2);
+    }
+
+    /** A recording's sample, its channels repeated over the layout; the programme when there are no recordings. */
+    private static double recorded(int track, long n, int c, double programme) {
+        float[][] samples = RecordingLibrary.track(track);
+        if (samples == null) {
+            return programme;
+        }
+        float[] channel = samples[c % 2];
+        return channel[(int) (n % channel.length)];
+    }
+
+    private static final double LINEUP_BEEP_SECONDS = 0.040;
+    private static final double LINEUP_BEEP_PEAK = Math.pow(10, -6 / 20.0);
+    private static final double TICK_SECONDS = 0.006;
+    private static final double TICK_PEAK = Math.pow(10, -9 / 20.0);
 
     private final double[] stereo = new double[2];
 

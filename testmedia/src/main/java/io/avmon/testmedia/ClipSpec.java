@@ -35,6 +35,10 @@ public record ClipSpec(
     public static final String MPEG2 = "mpeg2video";
     /** FFmpeg's wrapper of Cisco's OpenH264 encoder. */
     public static final String H264 = "libopenh264";
+    /** x264 (High profile, B-frames, CABAC): only through an {@link ExternalEncoder}. */
+    public static final String X264 = "libx264";
+    /** x265 (HEVC): only through an {@link ExternalEncoder}; its pictures are not parsed, so no damage or gaps. */
+    public static final String X265 = "libx265";
 
     public ClipSpec {
         segments = List.copyOf(segments);
@@ -44,13 +48,19 @@ public record ClipSpec(
         audioShifts = List.copyOf(audioShifts);
         java.util.Objects.requireNonNull(fieldOrder, "fieldOrder");
         boolean surgery = !damage.isEmpty() || !gaps.isEmpty() || !audioShifts.isEmpty();
-        if (surgery && !("mpegts".equals(format) && (MPEG2.equals(videoCodec) || H264.equals(videoCodec)))) {
+        boolean parsedPictures = MPEG2.equals(videoCodec) || H264.equals(videoCodec) || X264.equals(videoCodec);
+        if (surgery && !("mpegts".equals(format) && (parsedPictures || X265.equals(videoCodec)))) {
             throw new IllegalArgumentException(
-                    "bitstream damage, stream gaps and audio shifts are written into MPEG-TS with MPEG-2 or H.264 video only");
+                    "bitstream damage, stream gaps and audio shifts are written into MPEG-TS with MPEG-2, H.264 or HEVC video only");
         }
-        if (fieldOrder.isInterlaced() && !MPEG2.equals(videoCodec)) {
+        if ((!damage.isEmpty() || !gaps.isEmpty()) && !parsedPictures) {
+            // Damage and gaps need picture types, which TsSurgery reads from MPEG-2 and H.264 only.
+            throw new IllegalArgumentException(
+                    "bitstream damage and stream gaps need MPEG-2 or H.264 video: " + videoCodec);
+        }
+        if (fieldOrder.isInterlaced() && !MPEG2.equals(videoCodec) && !X264.equals(videoCodec)) {
             // OpenH264 codes progressive pictures only; interlaced H.264 needs x264, outside the test toolchain.
-            throw new IllegalArgumentException("interlaced clips are encoded with MPEG-2 video only: " + videoCodec);
+            throw new IllegalArgumentException("interlaced clips are encoded with MPEG-2 or x264 only: " + videoCodec);
         }
         if (!Double.isNaN(fieldOrderSwapSeconds) && !fieldOrder.isInterlaced()) {
             throw new IllegalArgumentException("a field order change needs an interlaced clip");
@@ -69,8 +79,19 @@ public record ClipSpec(
         }
     }
 
+    /** Encoded with OpenH264, the test toolchain's H.264 encoder. */
     public boolean isH264() {
         return H264.equals(videoCodec);
+    }
+
+    /** H.264 video, from OpenH264 or x264: what {@link TsSurgery} parses as H.264. */
+    public boolean carriesH264() {
+        return H264.equals(videoCodec) || X264.equals(videoCodec);
+    }
+
+    /** Encoded by an {@link ExternalEncoder} only, outside the test toolchain. */
+    public boolean needsExternalEncoder() {
+        return X264.equals(videoCodec) || X265.equals(videoCodec);
     }
 
     /** The field order of the frame shown at {@code seconds}: swapped from {@link #fieldOrderSwapSeconds} on. */

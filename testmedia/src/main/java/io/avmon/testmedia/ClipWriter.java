@@ -43,10 +43,75 @@ public final class ClipWriter {
 
     /** Writes {@code spec} to {@code file} (parent directories are created) and returns the clip with its truth. */
     public static Clip write(ClipSpec spec, Path file) throws IOException {
+        if (spec.needsExternalEncoder()) {
+            throw new IllegalArgumentException(spec.videoCodec() + " is not in the test toolchain: pass an encoder");
+        }
+        return write(spec, file, null);
+    }
+
+    /**
+     * Writes {@code spec} to {@code file} as above; with an {@code encoder}, the content goes first to a near-lossless
+     * intermediate beside {@code file} (removed afterwards), which the encoder turns into the clip. The transport
+     * defects are injected into the encoder's output, and the content's truth is the spec's, as for a clip written
+     * here.
+     */
+    public static Clip write(ClipSpec spec, Path file, ExternalEncoder encoder) throws IOException {
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
         List<TimedSegment> timeline = timeline(spec);
+        if (encoder == null) {
+            record(spec, timeline, file);
+        } else {
+            Path intermediate = file.resolveSibling(file.getFileName() + ".intermediate.nut");
+            try {
+                record(intermediate(spec), timeline, intermediate);
+                encoder.encode(spec, intermediate, file);
+            } finally {
+                Files.deleteIfExists(intermediate);
+            }
+        }
+        // The picture and the sound were made from the spec's timeline; truth and hard negatives are what plays after
+        // the injections, when a track was shifted.
+        List<TimedSegment> heard = AudioShift.heard(timeline, spec.audioShifts());
+        List<InjectedDefect> truth = new ArrayList<>(truth(spec, timeline, heard));
+        truth.addAll(TsSurgery.apply(file, spec));
+        truth.sort(Comparator.comparingDouble(InjectedDefect::startSeconds));
+        return new Clip(file, spec, truth, heard);
+    }
+
+    /**
+     * What an external encoder starts from: the spec's content and frame drops as intra-only MPEG-2 at quantiser 2 (a
+     * frozen picture stays an exact repeat, interlaced pictures keep field coding and their field order) and 16-bit
+     * PCM, in NUT, whose time bases (1/fps, 1/sample rate) keep every timestamp exact. The transport defects come
+     * later, into the final stream.
+     */
+    static ClipSpec intermediate(ClipSpec spec) {
+        return new ClipSpec(
+                spec.width(),
+                spec.height(),
+                spec.fps(),
+                spec.sampleRate(),
+                spec.channels(),
+                spec.seed(),
+                "nut",
+                ClipSpec.MPEG2,
+                "pcm_s16le",
+                2,
+                spec.audioBitrate(),
+                1,
+                0,
+                spec.segments(),
+                spec.frameDrops(),
+                List.of(),
+                List.of(),
+                List.of(),
+                spec.fieldOrder(),
+                spec.fieldOrderSwapSeconds());
+    }
+
+    /** Encodes the spec's timeline into {@code file} with the test toolchain's encoders. */
+    private static void record(ClipSpec spec, List<TimedSegment> timeline, Path file) throws IOException {
         FramePainter painter = new FramePainter(spec.width(), spec.height(), spec.seed());
         painter.frameRate(spec.fps());
         AudioSynthesizer synth = new AudioSynthesizer(spec.sampleRate(), spec.channels(), spec.seed());
@@ -75,7 +140,7 @@ public final class ClipWriter {
                 recorder.setVideoQuality(spec.videoQscale());
                 recorder.setVideoBitrate(spec.videoBitrate() > 0 ? spec.videoBitrate() : 20_000_000);
             }
-            if (spec.videoCodec().startsWith("mpeg")) {
+            if (spec.videoCodec().startsWith("mpeg") && spec.gopSize() > 1) {
                 recorder.setMaxBFrames(2);
             }
             String flags = "";
@@ -167,13 +232,6 @@ public final class ClipWriter {
                 // already reporting the first failure, or released
             }
         }
-        // The picture and the sound were made from the spec's timeline; truth and hard negatives are what plays after
-        // the injections, when a track was shifted.
-        List<TimedSegment> heard = AudioShift.heard(timeline, spec.audioShifts());
-        List<InjectedDefect> truth = new ArrayList<>(truth(spec, timeline, heard));
-        truth.addAll(TsSurgery.apply(file, spec));
-        truth.sort(Comparator.comparingDouble(InjectedDefect::startSeconds));
-        return new Clip(file, spec, truth, heard);
     }
 
     /**

@@ -99,7 +99,7 @@ final class TsSurgery {
         }
         long firstPts = Long.MAX_VALUE;
         for (Pes pes : video) {
-            if (spec.isH264()) {
+            if (spec.carriesH264()) {
                 classifyH264(ts, pes);
             } else {
                 int type = mpeg2PictureType(ts, pes);
@@ -427,6 +427,23 @@ final class TsSurgery {
     }
 
     /** Fills the video and audio PIDs from the first PAT and its first PMT. */
+    /** Whether an elementary stream's descriptors, in {@code [from, to)}, mark PES private data as sound. */
+    private static boolean privateAudio(byte[] ts, int from, int to) {
+        for (int d = from; d + 2 <= to; d += 2 + (ts[d + 1] & 0xFF)) {
+            int tag = ts[d] & 0xFF;
+            boolean smpte302m = tag == 0x05
+                    && d + 6 <= to
+                    && ts[d + 2] == 'B'
+                    && ts[d + 3] == 'S'
+                    && ts[d + 4] == 'S'
+                    && ts[d + 5] == 'D';
+            if (smpte302m || tag == 0x6A || tag == 0x7A) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void elementaryPids(byte[] ts, int count, Set<Integer> videoPids, Set<Integer> audioPids) {
         int pmtPid = -1;
         for (int i = 0; i < count && (pmtPid < 0 || videoPids.isEmpty()); i++) {
@@ -455,6 +472,12 @@ final class TsSurgery {
                     switch (streamType) {
                         case 0x01, 0x02, 0x10, 0x1B, 0x24 -> videoPids.add(esPid);
                         case 0x03, 0x04, 0x0F, 0x11, 0x81, 0x87 -> audioPids.add(esPid);
+                        case 0x06 -> {
+                            // PES private data: sound when it is SMPTE 302M PCM (registration "BSSD") or DVB AC-3.
+                            if (privateAudio(ts, p + 5, Math.min(end, p + 5 + esInfo))) {
+                                audioPids.add(esPid);
+                            }
+                        }
                         default -> {}
                     }
                     p += 5 + esInfo;

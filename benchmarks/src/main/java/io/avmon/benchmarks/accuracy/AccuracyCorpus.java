@@ -7,6 +7,8 @@ import io.avmon.testmedia.AudioContent;
 import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.ClipSpec;
 import io.avmon.testmedia.ClipWriter;
+import io.avmon.testmedia.ExternalEncoder;
+import io.avmon.testmedia.FieldOrder;
 import io.avmon.testmedia.InjectedDefect;
 import io.avmon.testmedia.TimedSegment;
 import io.avmon.testmedia.VideoKind;
@@ -52,7 +54,47 @@ public final class AccuracyCorpus {
      * the small slice the test suite runs ({@link #SLICE}).
      */
     public record Entry(
-            String name, String group, CorpusFormat format, String description, ClipSpec spec, boolean inSlice) {}
+            String name,
+            String group,
+            CorpusFormat format,
+            String description,
+            ClipSpec spec,
+            boolean inSlice,
+            Half half) {}
+
+    /**
+     * Which part of the corpus a clip belongs to, decided before any clip of the Debian arm was scored: the test
+     * toolchain's clips and the Debian arm's development half are what thresholds may be tuned on; the held-out half
+     * (its own encoder settings, formats and seeds) is what nobody tunes on.
+     */
+    public enum Half {
+        TOOLCHAIN("test toolchain (development)"),
+        DEBIAN_DEVELOPMENT("Debian ffmpeg, development half"),
+        DEBIAN_HELD_OUT("Debian ffmpeg, held-out half");
+
+        private final String label;
+
+        Half(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * One family of clips: the half it belongs to, its formats (for the picture classes, for the sound classes, and
+     * for the transport injections, which need parsed pictures), a name prefix and a seed base.
+     */
+    private record Arm(
+            Half half,
+            String prefix,
+            long seedBase,
+            List<CorpusFormat> picture,
+            List<CorpusFormat> sound,
+            List<CorpusFormat> surgery,
+            List<AudioContent> programmeSounds) {}
 
     /** A written clip with the truth it is scored against. */
     public record Written(Entry entry, Clip clip, List<InjectedDefect> truth) {
@@ -70,8 +112,10 @@ public final class AccuracyCorpus {
     public static final String HARD_NEGATIVE = "hard-negative";
 
     /**
-     * The slice the test suite runs: one clip of every class, the hardest cases that the detectors now handle, and eight
-     * hard negatives, about six minutes of media. The hard cases: frozen-03 (a dark pan at 50 fps between two freezes,
+     * The slice the test suite runs: one clip of every class, the hardest cases that the detectors now handle, and
+     * eleven hard negatives (with issue 9's sparse sounds over digital zeros and cuts on music), about seven minutes
+     * of media. hn-static-long-gop stays out while FrozenFrameDetector still raises a static shot under a 10 s GOP
+     * until its next key frame. The hard cases: frozen-03 (a dark pan at 50 fps between two freezes,
      * which pauses for a few frames at a time), frozen-11 (a freeze entered from a slowing pan, with an H.264 key
      * frame inside), block-12 (a static scene whose noise low-rate H.264 codes away, looking frozen between its key
      * frames), sync-04 (audio timestamps moved mid-stream) and sync-05 (the beeps late in the content, timestamps
@@ -100,7 +144,10 @@ public final class AccuracyCorpus {
             "hn-sync-in-sync",
             "hn-sync+60",
             "hn-sync-silence-edges",
-            "hn-sync-content+180");
+            "hn-sync-content+180",
+            "hn-lineup-beeps",
+            "hn-ticking",
+            "hn-sync-cuts-on-music");
 
     /** The programme's loudness with no gain (AudioSynthesizer's calibration). */
     static final double PROGRAMME_LUFS = -23;
@@ -135,12 +182,32 @@ public final class AccuracyCorpus {
     private static final List<AudioContent> PROGRAMME_SOUNDS =
             List.of(P, P, AudioContent.QUIET, AudioContent.programme(2), AudioContent.programme(-6));
 
+    private static final Arm TOOLCHAIN = new Arm(
+            Half.TOOLCHAIN,
+            "",
+            0,
+            CorpusFormat.PICTURE,
+            CorpusFormat.SOUND,
+            rotate(CorpusFormat.PICTURE, 1),
+            PROGRAMME_SOUNDS);
+
     private final DetectionProfile profile;
     private final double upperLufs;
     private final double lowerLufs;
+    /** Debian's ffmpeg, for the Debian arm; null without one (CI), when the corpus is the test toolchain's only. */
+    private final ExternalEncoder debian;
+    /** The arm {@link #entries()} is laying out: every class generator draws its formats, names and seeds from it. */
+    private Arm arm = TOOLCHAIN;
 
+    /** The test toolchain's corpus only: what CI can write. */
     public AccuracyCorpus(DetectionProfile profile) {
+        this(profile, null);
+    }
+
+    /** With {@code debian} (may be null), the corpus adds the Debian arm, in two halves ({@link Half}). */
+    AccuracyCorpus(DetectionProfile profile, ExternalEncoder debian) {
         this.profile = profile;
+        this.debian = debian;
         LoudnessDetector.Thresholds loudness =
                 profile.thresholds(DefectType.LOUDNESS_VIOLATION, LoudnessDetector.Thresholds.class);
         this.upperLufs = loudness.maxLufs();
@@ -149,6 +216,7 @@ public final class AccuracyCorpus {
 
     public List<Entry> entries() {
         List<Entry> e = new ArrayList<>();
+        arm = TOOLCHAIN;
         blackFrames(e, 11);
         frozenFrames(e, 11);
         colourBars(e, 11);
@@ -161,6 +229,26 @@ public final class AccuracyCorpus {
         loudness(e, 11);
         avSync(e, 24);
         hardNegatives(e);
+        if (debian != null) {
+            for (Arm half : List.of(DebianArm.DEVELOPMENT, DebianArm.HELD_OUT)) {
+                arm = half;
+                // One clip of two defects per class (the shared machine writes this arm at about a tenth of real
+                // time); for sync, one clip of each way of moving the sound.
+                blackFrames(e, 1);
+                frozenFrames(e, 1);
+                colourBars(e, 1);
+                frameDrops(e, 1);
+                blockCorruption(e, 1);
+                streamStalls(e, 1);
+                silence(e, 1);
+                clipping(e, 1);
+                channelLoss(e, 1);
+                loudness(e, 2);
+                avSync(e, 3);
+                debianHardNegatives(e);
+            }
+            arm = TOOLCHAIN;
+        }
         return e;
     }
 
@@ -200,7 +288,7 @@ public final class AccuracyCorpus {
     private void pictureDefects(List<Entry> e, DefectType type, int clips, BiConsumer<ClipPlan, Double> defect) {
         double min = minSeconds(type);
         for (int i = 0; i < clips; i++) {
-            ClipPlan c = plan(type, i, CorpusFormat.PICTURE);
+            ClipPlan c = plan(type, i, arm.picture());
             lead(c, PROGRAMME_PICTURES);
             for (double length : nearAndAbove(c, min, 0.2, 0.6, 1, 4)) {
                 defect.accept(c, length);
@@ -213,7 +301,7 @@ public final class AccuracyCorpus {
     /** Three or four drops of 1 to 6 frames, at least 1.5 s apart (more than the 1 s that merges drops). */
     private void frameDrops(List<Entry> e, int clips) {
         for (int i = 0; i < clips; i++) {
-            ClipPlan c = plan(DefectType.FRAME_DROP, i, CorpusFormat.PICTURE);
+            ClipPlan c = plan(DefectType.FRAME_DROP, i, arm.picture());
             int drops = c.between(3, 4);
             List<Double> times = new ArrayList<>();
             double t = c.uniform(1.5, 2.5);
@@ -237,7 +325,7 @@ public final class AccuracyCorpus {
     private void blockCorruption(List<Entry> e, int clips) {
         for (int i = 0; i < clips; i++) {
             // H.264 first, so the slice's clip exercises the newer injection.
-            ClipPlan c = plan(DefectType.BLOCK_CORRUPTION, i, rotate(CorpusFormat.PICTURE, 1));
+            ClipPlan c = plan(DefectType.BLOCK_CORRUPTION, i, arm.surgery());
             List<double[]> damage = new ArrayList<>();
             double t = c.uniform(2, 3.5);
             for (double length : nearAndAbove(c, 0, 1.0 / c.format.fps(), 0.2, 0.5, 2)) {
@@ -257,7 +345,7 @@ public final class AccuracyCorpus {
     private void streamStalls(List<Entry> e, int clips) {
         double min = minSeconds(DefectType.STREAM_STALL);
         for (int i = 0; i < clips; i++) {
-            ClipPlan c = plan(DefectType.STREAM_STALL, i, rotate(CorpusFormat.PICTURE, 1));
+            ClipPlan c = plan(DefectType.STREAM_STALL, i, arm.surgery());
             VideoKind picture =
                     c.pick(List.of(VideoKind.MOTION, VideoKind.PHOTO_PAN, VideoKind.LETTERBOX, VideoKind.DARK_SCENE));
             double gop = c.format.gopSeconds();
@@ -305,7 +393,14 @@ public final class AccuracyCorpus {
             double minGap) {
         double min = minSeconds(type);
         for (int i = 0; i < clips; i++) {
-            ClipPlan c = plan(type, i, CorpusFormat.SOUND);
+            // Channel loss is scored on stereo only: a mono stream's only channel lost is silence, and in 5.1 the
+            // last channel is a surround, which the default profile does not judge (often silent in programme).
+            ClipPlan c = plan(
+                    type,
+                    i,
+                    arm.sound().stream()
+                            .filter(f -> type != DefectType.AUDIO_CHANNEL_LOSS || f.channels() == 2)
+                            .toList());
             VideoKind picture = c.pick(ANY_PICTURE);
             c.then(c.uniform(2, 3.5), picture, programmeSound(c));
             for (double length : nearAndAbove(c, min, nearFrom, nearTo, aboveFrom, aboveTo)) {
@@ -326,7 +421,7 @@ public final class AccuracyCorpus {
     private void loudness(List<Entry> e, int clips) {
         double min = minSeconds(DefectType.LOUDNESS_VIOLATION);
         for (int i = 0; i < clips; i++) {
-            ClipPlan c = plan(DefectType.LOUDNESS_VIOLATION, i, CorpusFormat.SOUND);
+            ClipPlan c = plan(DefectType.LOUDNESS_VIOLATION, i, arm.sound());
             c.then(c.uniform(3, 4.5), c.pick(PROGRAMME_PICTURES), P);
             int kind = i % 4;
             double windowFill = kind >= 2 ? SHORT_TERM_BLOCKS / 10.0 : 0;
@@ -361,7 +456,7 @@ public final class AccuracyCorpus {
      */
     private void avSync(List<Entry> e, int clips) {
         for (int i = 0; i < clips; i++) {
-            ClipPlan c = plan(DefectType.AV_SYNC_OFFSET, i, CorpusFormat.SOUND);
+            ClipPlan c = plan(DefectType.AV_SYNC_OFFSET, i, arm.sound());
             double offset = Math.round(i % 2 == 0 ? c.uniform(250, 400) : -c.uniform(120, 250));
             if (c.random.nextBoolean()) {
                 c.then(
@@ -475,14 +570,173 @@ public final class AccuracyCorpus {
                     (int) offset[1],
                     c -> c.then(16, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(offset[0])));
         }
+        issue9HardNegatives(
+                e,
+                CorpusFormat.ALL.get(0),
+                CorpusFormat.ALL.get(1),
+                CorpusFormat.ALL.get(2),
+                CorpusFormat.H264_LONG_GOP);
+    }
+
+    /**
+     * Issue 9's hard negatives: sparse sounds over digital zeros (a line-up beep, a ticking clock), cuts on music, and
+     * a static shot under a 10 s GOP at a low rate, each in the format given.
+     */
+    private void issue9HardNegatives(
+            List<Entry> e, CorpusFormat lineUp, CorpusFormat ticking, CorpusFormat cuts, CorpusFormat still) {
+        // Sparse sounds over digital zeros (issue 9): silence ends at the first sound, so neither is AUDIO_SILENCE.
+        // A line-up beep under EBU bars, as a line-up is aired (the bars are COLOR_BARS truth) ...
+        hardNegative(
+                e,
+                "hn-lineup-beeps",
+                lineUp,
+                c -> c.then(3, VideoKind.MOTION, P)
+                        .then(12, VideoKind.COLOR_BARS_EBU, AudioContent.LINEUP_BEEPS)
+                        .then(3, VideoKind.MOTION, P));
+        // ... and a clock ticking in a quiet still scene.
+        hardNegative(
+                e,
+                "hn-ticking",
+                ticking,
+                c -> c.then(3, VideoKind.PHOTO_PAN, P)
+                        .then(12, VideoKind.STATIC_NOISE, AudioContent.TICKING)
+                        .then(2, VideoKind.PHOTO_PAN, P));
+        // Cuts on music: shots of 1 to 2 s in steps of 0.5 s, so every change of shot lands on a note of the
+        // programme (a note starts every 0.5 s of media time), besides SCENE_CUTS' own cuts inside a shot.
+        hardNegative(e, "hn-sync-cuts-on-music", cuts, c -> {
+            while (c.now() < 16) {
+                c.then(0.5 * c.between(2, 4), c.pick(List.of(VideoKind.SCENE_CUTS, VideoKind.PHOTO_PAN)), P);
+            }
+        });
+        // A static shot under a 10 s GOP at a low rate: between key frames the encoder codes the noise away,
+        // so the picture barely changes; it must not read as frozen.
+        hardNegative(
+                e,
+                "hn-static-long-gop",
+                still,
+                c -> c.then(3, VideoKind.MOTION, P).then(13, VideoKind.STATIC_NOISE, P));
+    }
+
+    /**
+     * The Debian arm's two halves. The split is by encoder setting, format and seed: no format, GOP, rate or seed of
+     * one half is in the other. Each half has x264 (High, B-frames, CABAC), x265 and interlaced video, 1080 lines,
+     * and mono and 5.1 sound in MP2, AC-3, AAC or SMPTE 302M PCM.
+     */
+    private static final class DebianArm {
+        private static final String X264 = ClipSpec.X264;
+        private static final String X265 = ClipSpec.X265;
+        private static final String MPEG2 = ClipSpec.MPEG2;
+
+        /** 540p25 x264, 576i25 MPEG-2 (top field first), 720p25 x265 and 1080p50 x264; GOPs of 0.5 to 5 s. */
+        static final Arm DEVELOPMENT = new Arm(
+                Half.DEBIAN_DEVELOPMENT,
+                "ffd-",
+                100_000,
+                List.of(
+                        CorpusFormat.debian(X264, 960, 540, 25, 50, 2_500_000),
+                        CorpusFormat.debian(MPEG2, 720, 576, 25, 12, 5_000_000)
+                                .interlaced(FieldOrder.TOP_FIRST)
+                                .sound("mp2", 2),
+                        CorpusFormat.debian(X265, 1280, 720, 25, 125, 2_000_000).sound("ac3", 6),
+                        CorpusFormat.debian(X264, 1920, 1080, 50, 100, 8_000_000)),
+                List.of(
+                        CorpusFormat.debian(X264, 640, 360, 25, 50, 1_000_000),
+                        CorpusFormat.debian(MPEG2, 720, 576, 25, 12, 5_000_000)
+                                .interlaced(FieldOrder.TOP_FIRST)
+                                .sound("mp2", 2),
+                        CorpusFormat.debian(X265, 640, 360, 25, 125, 600_000).sound("ac3", 6)),
+                List.of(
+                        CorpusFormat.debian(X264, 960, 540, 25, 50, 2_500_000),
+                        CorpusFormat.debian(MPEG2, 720, 576, 25, 12, 5_000_000)
+                                .interlaced(FieldOrder.TOP_FIRST)
+                                .sound("mp2", 2),
+                        CorpusFormat.debian(X264, 1920, 1080, 50, 100, 8_000_000)),
+                recordedProgramme(DebianRecordings.DEVELOPMENT_MUSIC, DebianRecordings.DEVELOPMENT_SPEECH));
+
+        /**
+         * 720p50 x264 (5 s GOP, AC-3 5.1), 1080i25 MPEG-2 (bottom field first, SMPTE 302M), 540p25 x265 (10 s GOP,
+         * mono) and 576i25 x264 (top field first, MP2 mono).
+         */
+        static final Arm HELD_OUT = new Arm(
+                Half.DEBIAN_HELD_OUT,
+                "ffh-",
+                200_000,
+                List.of(
+                        CorpusFormat.debian(X264, 1280, 720, 50, 250, 3_000_000).sound("ac3", 6),
+                        CorpusFormat.debian(MPEG2, 1920, 1080, 25, 15, 15_000_000)
+                                .interlaced(FieldOrder.BOTTOM_FIRST)
+                                .sound("s302m", 2),
+                        CorpusFormat.debian(X265, 960, 540, 25, 250, 1_000_000).sound("aac", 1),
+                        CorpusFormat.debian(X264, 720, 576, 25, 100, 2_000_000)
+                                .interlaced(FieldOrder.TOP_FIRST)
+                                .sound("mp2", 1)),
+                List.of(
+                        CorpusFormat.debian(X264, 640, 360, 30, 300, 800_000).sound("s302m", 2),
+                        CorpusFormat.debian(X265, 960, 540, 25, 250, 1_000_000).sound("aac", 1),
+                        CorpusFormat.debian(MPEG2, 720, 576, 25, 12, 4_000_000)
+                                .interlaced(FieldOrder.BOTTOM_FIRST)
+                                .sound("ac3", 6)),
+                List.of(
+                        CorpusFormat.debian(X264, 1280, 720, 50, 250, 3_000_000).sound("ac3", 6),
+                        CorpusFormat.debian(MPEG2, 1920, 1080, 25, 15, 15_000_000)
+                                .interlaced(FieldOrder.BOTTOM_FIRST)
+                                .sound("s302m", 2),
+                        CorpusFormat.debian(X264, 720, 576, 25, 100, 2_000_000)
+                                .interlaced(FieldOrder.TOP_FIRST)
+                                .sound("mp2", 1)),
+                recordedProgramme(DebianRecordings.HELD_OUT_MUSIC, DebianRecordings.HELD_OUT_SPEECH));
+
+        /**
+         * The half's programme: its music and its speech recordings in place of the synthesised programme, besides
+         * the quiet passage and the programme a little up or down, as in the rest of the corpus.
+         */
+        private static List<AudioContent> recordedProgramme(int music, int speech) {
+            return List.of(
+                    AudioContent.recorded(music),
+                    AudioContent.recorded(speech),
+                    AudioContent.QUIET,
+                    AudioContent.programme(2),
+                    AudioContent.programme(-6));
+        }
+
+        /** The half's static shot under a 10 s GOP at a low rate: x264 in development, x265 held out. */
+        static CorpusFormat longGop(Arm arm) {
+            return arm == DEVELOPMENT
+                    ? CorpusFormat.debian(X264, 960, 540, 25, 250, 800_000)
+                    : CorpusFormat.debian(X265, 1280, 720, 25, 250, 1_000_000);
+        }
+    }
+
+    /**
+     * The hard negatives issue 9 names, in the Debian arm's current half: a static shot under a 10 s GOP, cuts on
+     * music, the sync pattern in sync, and sparse sounds over digital zeros.
+     */
+    private void debianHardNegatives(List<Entry> e) {
+        issue9HardNegatives(
+                e, arm.sound().get(1), arm.sound().get(2), arm.picture().get(0), DebianArm.longGop(arm));
+        // Recorded music and speech under cuts and pans: their onsets fall where they fall against the cuts.
+        hardNegative(e, "hn-sync-cuts-on-recordings", arm.picture().get(2), c -> {
+            for (AudioContent recording : arm.programmeSounds().subList(0, 2)) {
+                c.then(6, VideoKind.SCENE_CUTS, recording).then(4, VideoKind.PHOTO_PAN, recording);
+            }
+        });
+        for (CorpusFormat f : List.of(arm.sound().get(0), arm.sound().get(2))) {
+            String name = String.format(Locale.ROOT, "hn-sync-in-sync-%s", f.audioCodec());
+            hardNegative(e, name, f, c -> c.then(16, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0)));
+        }
     }
 
     private void hardNegative(List<Entry> e, String name, int format, Consumer<ClipPlan> content) {
+        hardNegative(e, name, CorpusFormat.ALL.get(format), content);
+    }
+
+    private void hardNegative(List<Entry> e, String name, CorpusFormat format, Consumer<ClipPlan> content) {
         long seed =
                 9000 + e.stream().filter(x -> HARD_NEGATIVE.equals(x.group())).count();
-        ClipPlan c = new ClipPlan(CorpusFormat.ALL.get(format), seed);
+        ClipPlan c = new ClipPlan(format, arm.seedBase() + seed);
         content.accept(c);
-        e.add(new Entry(name, HARD_NEGATIVE, c.format, c.description(), c.spec(), SLICE.contains(name)));
+        String named = arm.prefix() + name;
+        e.add(new Entry(named, HARD_NEGATIVE, c.format, c.description(), c.spec(), SLICE.contains(named), arm.half()));
     }
 
     private static double tenth(double level) {
@@ -498,7 +752,7 @@ public final class AccuracyCorpus {
     }
 
     /** Programme shots of 3-7 s until {@code until}; a last shot shorter than 1.5 s joins the one before. */
-    private static void programme(ClipPlan c, double until) {
+    private void programme(ClipPlan c, double until) {
         while (c.now() < until - 1e-9) {
             double seconds = c.uniform(3, 7);
             if (until - c.now() - seconds < 1.5) {
@@ -509,17 +763,22 @@ public final class AccuracyCorpus {
     }
 
     /** Programme picture for 2-3.5 s, with programme sound. */
-    private static void lead(ClipPlan c, List<VideoKind> pictures) {
+    private void lead(ClipPlan c, List<VideoKind> pictures) {
         c.then(c.uniform(2, 3.5), c.pick(pictures), programmeSound(c));
     }
 
-    private static AudioContent programmeSound(ClipPlan c) {
-        return c.pick(PROGRAMME_SOUNDS);
+    private AudioContent programmeSound(ClipPlan c) {
+        return c.pick(arm.programmeSounds());
     }
 
-    /** Clip {@code index} of a class: its format round robin over {@code formats}, its seed from class and index. */
-    private static ClipPlan plan(DefectType type, int index, List<CorpusFormat> formats) {
-        return new ClipPlan(formats.get(index % formats.size()), 1000L * (type.ordinal() + 1) + index);
+    /**
+     * Clip {@code index} of a class: its format round robin over {@code formats}, its seed from the arm, class and
+     * index.
+     */
+    private ClipPlan plan(DefectType type, int index, List<CorpusFormat> formats) {
+        // The Debian arm has a clip or two per class: its classes start at different formats, so every format is met.
+        int slot = arm == TOOLCHAIN ? index : index + type.ordinal();
+        return new ClipPlan(formats.get(slot % formats.size()), arm.seedBase() + 1000L * (type.ordinal() + 1) + index);
     }
 
     private static List<CorpusFormat> rotate(List<CorpusFormat> formats, int by) {
@@ -528,9 +787,9 @@ public final class AccuracyCorpus {
         return rotated;
     }
 
-    private static void add(List<Entry> e, DefectType type, int index, ClipPlan c) {
-        String name = String.format(Locale.ROOT, "%s-%02d", shortName(type), index + 1);
-        e.add(new Entry(name, type.name(), c.format, c.description(), c.spec(), SLICE.contains(name)));
+    private void add(List<Entry> e, DefectType type, int index, ClipPlan c) {
+        String name = String.format(Locale.ROOT, "%s%s-%02d", arm.prefix(), shortName(type), index + 1);
+        e.add(new Entry(name, type.name(), c.format, c.description(), c.spec(), SLICE.contains(name), arm.half()));
     }
 
     private static String shortName(DefectType type) {
@@ -586,11 +845,18 @@ public final class AccuracyCorpus {
     /** Rough encoding cost: media seconds times pixels per second, H.264 about three times MPEG-2's. */
     private static double cost(Entry entry) {
         CorpusFormat f = entry.format();
-        return entry.spec().durationSeconds() * f.width() * f.height() * f.fps() * (f.isH264() ? 3 : 1);
+        return entry.spec().durationSeconds()
+                * f.width()
+                * f.height()
+                * f.fps()
+                * (f.isH264() || f.debianFfmpeg() ? 3 : 1);
     }
 
     private Written write(Entry entry, Path dir) throws IOException {
-        Clip clip = ClipWriter.write(entry.spec(), dir.resolve(entry.name() + ".ts"));
+        Path file = dir.resolve(entry.name() + ".ts");
+        Clip clip = entry.format().debianFfmpeg()
+                ? ClipWriter.write(entry.spec(), file, debian)
+                : ClipWriter.write(entry.spec(), file);
         List<InjectedDefect> truth = new ArrayList<>(clip.truth());
         truth.addAll(loudnessTruth(clip));
         truth.sort(Comparator.comparingDouble(InjectedDefect::startSeconds));
@@ -668,6 +934,11 @@ public final class AccuracyCorpus {
             case PROGRAMME_GAIN -> PROGRAMME_LUFS + s.audio().levelDbfs();
             case SILENCE -> -300;
             case QUIET -> QUIET_LUFS;
+            // DebianRecordings levels every recording to -23 LUFS or a little under.
+            case RECORDED -> PROGRAMME_LUFS;
+            // A -6 dBFS sine 4% of the time; a -9 dBFS click decaying in 1 ms, once a second (K-weighted near 3 kHz).
+            case LINEUP_BEEPS -> -20;
+            case TICKING -> -42;
             default -> PROGRAMME_LUFS;
         };
     }

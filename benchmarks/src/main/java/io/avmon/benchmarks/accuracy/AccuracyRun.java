@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Runs the production detector graph over written corpus clips in one offline analysis and scores the result:
@@ -49,6 +50,19 @@ public final class AccuracyRun {
                 failures.add(s.streamId() + ": " + p.failure());
             }
         }
+        return new Outcome(score(profile, clips, events, toleranceSeconds), events, failures, analysisSeconds);
+    }
+
+    /** Scores {@code clips} against the events of their streams ({@code events} may hold other streams' too). */
+    public static Scorer.Result score(
+            DetectionProfile profile,
+            List<AccuracyCorpus.Written> clips,
+            List<DefectEvent> events,
+            double toleranceSeconds) {
+        Set<String> streams = clips.stream().map(w -> w.entry().name()).collect(Collectors.toSet());
+        List<DefectEvent> theirs = events.stream()
+                .filter(ev -> streams.contains(ev.getStreamId().toString()))
+                .toList();
         // Truth entries of a class closer together than its hold-off are one defect to any monitor.
         Map<DefectType, Double> holdOffs = new EnumMap<>(DefectType.class);
         for (DefectType type : DefectType.values()) {
@@ -56,8 +70,7 @@ public final class AccuracyRun {
         }
         // An A/V offset is measured from several flash-beep pairs, and loudness over a 3 s window, so their reports
         // can come seconds into the truth.
-        Scorer.Result result = new Scorer(toleranceSeconds, holdOffs, ESTIMATED_CLASSES)
-                .score(clips.stream().map(AccuracyCorpus.Written::toClipTruth).toList(), Scorer.finalStates(events));
-        return new Outcome(result, events, failures, analysisSeconds);
+        return new Scorer(toleranceSeconds, holdOffs, ESTIMATED_CLASSES)
+                .score(clips.stream().map(AccuracyCorpus.Written::toClipTruth).toList(), Scorer.finalStates(theirs));
     }
 }
