@@ -94,8 +94,8 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
      * @param maxRepeatDifference      8-bit levels; a predicted picture at most this far from the previous frame is
      *                                 an exact repeat: the encoder coded nothing new for it (0.001: one sample in a
      *                                 thousand off by one level)
-     * @param maxRepeatGap             in a stream whose encoder has coded an unchanged picture as exact repeats for
-     *                                 {@code minStill}, a still whose predicted pictures have not once repeated
+     * @param maxRepeatGap             in a stream whose encoder has coded an unchanged picture as exact repeats (none
+     *                                 further apart than this, for {@code minStill}), a still whose predicted pictures have not once repeated
      *                                 exactly for this long is being coded live, not frozen: such an encoder skips a
      *                                 frozen picture's predicted pictures, at most a few refinements apart (0.2 s
      *                                 measured: x264, OpenH264, MPEG-2 at a constant rate), while it keeps adding
@@ -181,10 +181,11 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         public long lastRepeatUs;
         /** Predicted pictures of the still since lastRepeatUs, none an exact repeat. */
         public int predictedSinceRepeat;
-        /** The first exact repeat of the current unbroken run of them; Long.MIN_VALUE outside a run. */
+        /** The first exact repeat of the still's run of them, none maxRepeatGap apart; Long.MIN_VALUE before one. */
         public long repeatRunStartUs = Long.MIN_VALUE;
         /**
-         * The stream's encoder has been seen to code an unchanged picture as exact repeats (a run lasting minStill):
+         * The stream's encoder has been seen to code an unchanged picture as exact repeats (a run of them lasting
+         * minStill, none maxRepeatGap apart):
          * only then does a still without repeats prove change. MPEG-2 at a fine fixed quantiser never repeats a
          * frozen picture exactly (it keeps refining it by 0.1-0.8 levels).
          */
@@ -278,7 +279,10 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                     // start.
                     ref.frozenSinceUs = Math.max(ref.frozenSinceUs, now);
                 }
-                if (ref.repeatRunStartUs == Long.MIN_VALUE) {
+                // x265 interleaves a frozen picture's exact repeats (its B pictures) with refined P pictures: a run
+                // is broken only by a gap that would itself prove change.
+                if (ref.repeatRunStartUs == Long.MIN_VALUE
+                        || now - ref.lastRepeatUs >= micros(thresholds.maxRepeatGap())) {
                     ref.repeatRunStartUs = now;
                 }
                 if (now - ref.repeatRunStartUs >= micros(thresholds.minStill())) {
@@ -288,7 +292,6 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                 ref.predictedSinceRepeat = 0;
             } else {
                 ref.predictedSinceRepeat++;
-                ref.repeatRunStartUs = Long.MIN_VALUE;
             }
             if (!key && !afterKey && frame.getNoiseLevel() != null) {
                 ref.stillNoise = Float.isNaN(ref.stillNoise)
