@@ -57,10 +57,10 @@ import org.apache.flink.api.common.state.ValueState;
  *
  * <p>Encoders that skip unchanged pictures (x264, x265, OpenH264) decode a frozen picture's predicted pictures as exact
  * repeats, a few refinements apart, while a live still or a slow pan costs them something in every picture, however
- * little reaches the decoded picture. So once a stream has shown a run of exact repeats, a still whose predicted
- * pictures have not repeated exactly for {@code maxRepeatGap} is coded live, not frozen, and a freeze that follows is
- * dated from its first repeat. Streams that never repeat exactly (MPEG-2 at a fine fixed quantiser keeps refining a
- * frozen picture) are judged without this rule.
+ * little reaches the decoded picture. So once a stream has shown a run of exact repeats, a still is coded live, not
+ * frozen, until one of its predicted pictures repeats exactly, and again once none has for {@code maxRepeatGap}; a
+ * freeze that follows such a gap is dated from its first repeat. Streams that never repeat exactly (MPEG-2 at a fine
+ * fixed quantiser keeps refining a frozen picture) are judged without this rule.
  *
  * <p>Black frames and colour bars (the verdicts of the BlackFrameDetector and the ColorBarsDetector, which run
  * first) are not frozen: each is its own defect, and both are still pictures by nature.
@@ -102,12 +102,13 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
      *                                 an exact repeat: the encoder coded nothing new for it (0.001: one sample in a
      *                                 thousand off by one level)
      * @param maxRepeatGap             in a stream whose encoder has coded an unchanged picture as exact repeats (none
-     *                                 further apart than this, for {@code minStill}), a still whose predicted pictures have not once repeated
-     *                                 exactly for this long is being coded live, not frozen: such an encoder skips a
-     *                                 frozen picture's predicted pictures, a few refinements apart (0.04-0.36 s
-     *                                 measured: x264, x265, OpenH264, MPEG-2 at a constant rate; up to 1.5 s under
-     *                                 x264 at 4 Mb/s, which the clear delay bridges), while it keeps adding detail to
-     *                                 a live still and a slow pan (no exact repeat in 8 s); 0: off
+     *                                 further apart than this, for {@code minStill}), a still whose predicted
+     *                                 pictures have not repeated exactly yet, or not for this long, is being coded
+     *                                 live, not frozen: such an encoder skips a frozen picture's predicted pictures, a
+     *                                 few refinements apart (0.04-0.36 s measured: x264, x265, OpenH264, MPEG-2 at a
+     *                                 constant rate; up to 1.52 s under x264 at 2-4 Mb/s refining a coarse key frame
+     *                                 through its GOP), while it keeps adding detail to a live still and a slow pan
+     *                                 (no exact repeat in 8 s); 0: off
      */
     public record Thresholds(
             @Range(min = 0, max = 255) double maxFrameDifference,
@@ -137,7 +138,7 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                 0.5,
                 Duration.ofSeconds(12),
                 0.001,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(2));
     }
 
     /** The per-stream state: a Flink POJO. Times are media µs. */
@@ -189,6 +190,8 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         public long lastRepeatUs;
         /** Predicted pictures of the still since lastRepeatUs, none an exact repeat. */
         public int predictedSinceRepeat;
+        /** One of the still's predicted pictures repeated its predecessor exactly. */
+        public boolean stillRepeated;
         /** The first exact repeat of the still's run of them, none maxRepeatGap apart; Long.MIN_VALUE before one. */
         public long repeatRunStartUs = Long.MIN_VALUE;
         /**
@@ -282,11 +285,12 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                 judgeKeyFrame(ref, frame, now, hasThumbnail, cells);
                 ref.stillNoise = Float.NaN;
             } else if (difference <= thresholds.maxRepeatDifference()) {
-                if (isCodedLive(ref, now)) {
+                if (ref.stillRepeated && isCodedLive(ref, now)) {
                     // Repeats again after a live stretch: a freeze, if this is one, began here, not at the still's
                     // start.
                     ref.frozenSinceUs = Math.max(ref.frozenSinceUs, now);
                 }
+                ref.stillRepeated = true;
                 // x265 interleaves a frozen picture's exact repeats (its B pictures) with refined P pictures: a run
                 // is broken only by a gap that would itself prove change.
                 if (ref.repeatRunStartUs == Long.MIN_VALUE
@@ -355,17 +359,21 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         ref.stillNoise = Float.NaN;
         ref.lastRepeatUs = now;
         ref.predictedSinceRepeat = 0;
+        ref.stillRepeated = false;
         ref.repeatRunStartUs = Long.MIN_VALUE;
     }
 
     /**
-     * The encoder has coded something new into every predicted picture of the still for maxRepeatGap: a live shot it
-     * keeps refining, or a slow pan that decodes as near-repeats. Key frames do not count either way: an all-intra
-     * stream never repeats exactly, and is judged by its key-to-key differences.
+     * The encoder has coded something new into every predicted picture of the still so far, or for maxRepeatGap since
+     * its last exact repeat: a live shot it keeps refining, or a slow pan that decodes as near-repeats. Key frames do
+     * not count either way: an all-intra stream never repeats exactly, and is judged by its key-to-key differences.
      */
     private boolean isCodedLive(Reference ref, long now) {
         long gap = micros(thresholds.maxRepeatGap());
-        return gap > 0 && ref.encoderRepeatsExactly && ref.predictedSinceRepeat > 0 && now - ref.lastRepeatUs >= gap;
+        return gap > 0
+                && ref.encoderRepeatsExactly
+                && ref.predictedSinceRepeat > 0
+                && (!ref.stillRepeated || now - ref.lastRepeatUs >= gap);
     }
 
     /** A still frame with much less noise than the last key frame had (never where either was not measured). */
