@@ -128,8 +128,9 @@ final class VideoFeatureExtractor {
         features.setIngestTimeMs(System.currentTimeMillis());
         features.setWidth(w);
         features.setHeight(h);
+        PictureType type = pictureType(pictType);
         features.setKeyFrame(keyFrame);
-        features.setPictureType(pictureType(pictType));
+        features.setPictureType(type);
         features.setDecodeErrorFlags(decodeErrorFlags);
         features.setFullRange(picture.fullRange);
         features.setLumaMean((float) mean);
@@ -138,7 +139,10 @@ final class VideoFeatureExtractor {
         features.setLumaMax(max);
         features.setBlackPixelShare((float) black / samples);
         features.setFrameDifference(havePrevious ? (float) ((double) differenceSum / samples) : null);
-        features.setKeyFrameDifference(keyFrame ? keyFrameDifference(samples) : null);
+        // Every intra picture, not only the flagged key frames: x264 codes a scene cut inside a GOP as an I picture
+        // that is no IDR, and the freeze detector counts it as a key frame, so the difference must be to it.
+        boolean intra = keyFrame || type == PictureType.I;
+        features.setKeyFrameDifference(intra ? keyFrameDifference(samples) : null);
         features.setBlockiness((float) blockinessMap.measure(luma, w, h));
         features.setBlockinessGrid(ByteBuffer.wrap(blockinessMap.cells()));
         double noise = noiseEstimate.measure(previousGrid, gw, gh);

@@ -55,6 +55,13 @@ import org.apache.flink.api.common.state.ValueState;
  *       raise delay, and a freeze with a single such key frame inside it, shorter than two GOPs, is missed.</li>
  * </ul>
  *
+ * <p>Encoders that skip unchanged pictures (x264, x265, OpenH264) decode a frozen picture's predicted pictures as exact
+ * repeats, a few refinements apart, while a live still or a slow pan costs them something in every picture, however
+ * little reaches the decoded picture. So once a stream has shown a run of exact repeats, a still is coded live, not
+ * frozen, until one of its predicted pictures repeats exactly, and again once none has for {@code maxRepeatGap}; a
+ * freeze that follows such a gap is dated from its first repeat. Streams that never repeat exactly (MPEG-2 at a fine
+ * fixed quantiser keeps refining a frozen picture) are judged without this rule.
+ *
  * <p>Black frames and colour bars (the verdicts of the BlackFrameDetector and the ColorBarsDetector, which run
  * first) are not frozen: each is its own defect, and both are still pictures by nature.
  * Frames without a thumbnail are judged on {@code frameDifference} alone.
@@ -91,6 +98,17 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
      *                                 drop, and a still is never smooth
      * @param smoothStillWait          how long a smooth still waits for a key frame to decide (12 s: longer than
      *                                 the 10 s GOP x264 and x265 use by default)
+     * @param maxRepeatDifference      8-bit levels; a predicted picture at most this far from the previous frame is
+     *                                 an exact repeat: the encoder coded nothing new for it (0.001: one sample in a
+     *                                 thousand off by one level)
+     * @param maxRepeatGap             in a stream whose encoder has coded an unchanged picture as exact repeats (none
+     *                                 further apart than this, for {@code minStill}), a still whose predicted
+     *                                 pictures have not repeated exactly yet, or not for this long, is being coded
+     *                                 live, not frozen: such an encoder skips a frozen picture's predicted pictures, a
+     *                                 few refinements apart (0.04-0.36 s measured: x264, x265, OpenH264, MPEG-2 at a
+     *                                 constant rate; up to 1.52 s under x264 at 2-4 Mb/s refining a coarse key frame
+     *                                 through its GOP), while it keeps adding detail to a live still and a slow pan
+     *                                 (no exact repeat in 8 s); 0: off
      */
     public record Thresholds(
             @Range(min = 0, max = 255) double maxFrameDifference,
@@ -103,7 +121,9 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
             @Range(min = 0, max = 10) double keyToKeyNoiseFactor,
             @Range(min = 0, max = 1) double minStillNoiseShare,
             @Range(min = 0, max = 255) double minKeyNoise,
-            @Range(min = 0, max = 60_000) Duration smoothStillWait)
+            @Range(min = 0, max = 60_000) Duration smoothStillWait,
+            @Range(min = 0, max = 255) double maxRepeatDifference,
+            @Range(min = 0, max = 60_000) Duration maxRepeatGap)
             implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(
                 0.5,
@@ -116,7 +136,9 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                 0.7,
                 0.75,
                 0.5,
-                Duration.ofSeconds(12));
+                Duration.ofSeconds(12),
+                0.001,
+                Duration.ofSeconds(2));
     }
 
     /** The per-stream state: a Flink POJO. Times are media µs. */
@@ -158,6 +180,27 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         public boolean keyProvedFrozen;
 
         public long smoothSinceUs;
+        /**
+         * The highest noiseLevel of the still's predicted pictures (neither key frame nor the one after it) since its
+         * last key frame: the P pictures, coded finer than B pictures, keep most of a frozen picture's noise; NaN
+         * before one.
+         */
+        public float stillNoise = Float.NaN;
+        /** The last predicted picture of the still that repeated its predecessor exactly; the still's start before one. */
+        public long lastRepeatUs;
+        /** Predicted pictures of the still since lastRepeatUs, none an exact repeat. */
+        public int predictedSinceRepeat;
+        /** One of the still's predicted pictures repeated its predecessor exactly. */
+        public boolean stillRepeated;
+        /** The first exact repeat of the still's run of them, none maxRepeatGap apart; Long.MIN_VALUE before one. */
+        public long repeatRunStartUs = Long.MIN_VALUE;
+        /**
+         * The stream's encoder has been seen to code an unchanged picture as exact repeats (a run of them lasting
+         * minStill, none maxRepeatGap apart):
+         * only then does a still without repeats prove change. MPEG-2 at a fine fixed quantiser never repeats a
+         * frozen picture exactly (it keeps refining it by 0.1-0.8 levels).
+         */
+        public boolean encoderRepeatsExactly;
 
         public Reference() {}
     }
@@ -206,18 +249,23 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         boolean key = isKeyFrame(frame);
         int cells = frame.getThumbWidth() * frame.getThumbHeight();
         boolean hasThumbnail = Thumbnail.isComplete(frame.getThumbLuma(), cells);
+        boolean afterKey = ref.keyPending;
         if (ref.keyPending) {
             ref.keyLedStill = difference != null && difference <= thresholds.maxFrameDifference();
             ref.keyPending = false;
         }
         // A key frame re-codes a noisy frozen picture further from its predicted pictures the more noise it carries
         // (3.2 levels at 6 levels of noise under x264): its tolerated jump grows with its noise as the key-to-key
-        // bound does. The reference thumbnail still catches a real change of picture.
+        // bound does. The picture after it steps back as far where the key frame was coded coarser than its
+        // neighbours (MPEG-2 at a constant rate: 1.43 levels at 1080i), so it may jump as far as the key frame might.
+        // The reference thumbnail still catches a real change of picture.
         double maxStep = !ref.inStill
                 ? thresholds.maxFrameDifference()
                 : key
                         ? Math.max(thresholds.maxKeyFrameDifference(), noiseShare(frame.getNoiseLevel()))
-                        : thresholds.maxFrozenFrameDifference();
+                        : afterKey
+                                ? Math.max(thresholds.maxKeyFrameDifference(), noiseShare(ref.keyNoise))
+                                : thresholds.maxFrozenFrameDifference();
         boolean still = difference != null
                 && difference <= maxStep
                 && !event.hasCondition(DefectType.BLACK_FRAMES)
@@ -235,6 +283,32 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
             }
             if (key) {
                 judgeKeyFrame(ref, frame, now, hasThumbnail, cells);
+                ref.stillNoise = Float.NaN;
+            } else if (difference <= thresholds.maxRepeatDifference()) {
+                if (ref.stillRepeated && isCodedLive(ref, now)) {
+                    // Repeats again after a live stretch: a freeze, if this is one, began here, not at the still's
+                    // start.
+                    ref.frozenSinceUs = Math.max(ref.frozenSinceUs, now);
+                }
+                ref.stillRepeated = true;
+                // x265 interleaves a frozen picture's exact repeats (its B pictures) with refined P pictures: a run
+                // is broken only by a gap that would itself prove change.
+                if (ref.repeatRunStartUs == Long.MIN_VALUE
+                        || now - ref.lastRepeatUs >= micros(thresholds.maxRepeatGap())) {
+                    ref.repeatRunStartUs = now;
+                }
+                if (now - ref.repeatRunStartUs >= micros(thresholds.minStill())) {
+                    ref.encoderRepeatsExactly = true;
+                }
+                ref.lastRepeatUs = now;
+                ref.predictedSinceRepeat = 0;
+            } else {
+                ref.predictedSinceRepeat++;
+            }
+            if (!key && !afterKey && frame.getNoiseLevel() != null) {
+                ref.stillNoise = Float.isNaN(ref.stillNoise)
+                        ? frame.getNoiseLevel()
+                        : Math.max(ref.stillNoise, frame.getNoiseLevel());
             }
             if (!ref.smooth && !ref.liveStill && !ref.keyProvedFrozen && isSmooth(frame, ref)) {
                 ref.smooth = true;
@@ -252,7 +326,7 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                     ref.thumbnail = copy(frame.getThumbLuma(), ref.thumbnail, cells);
                 }
             }
-            frozen = ref.settled && !ref.liveStill && !ref.unproven && !ref.smooth;
+            frozen = ref.settled && !ref.liveStill && !ref.unproven && !ref.smooth && !isCodedLive(ref, now);
             if (frozen) {
                 event.setConditionStart(type, ref.frozenSinceUs);
             }
@@ -282,6 +356,24 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         ref.smooth = false;
         ref.keyProvedFrozen = false;
         ref.keyInRun = false;
+        ref.stillNoise = Float.NaN;
+        ref.lastRepeatUs = now;
+        ref.predictedSinceRepeat = 0;
+        ref.stillRepeated = false;
+        ref.repeatRunStartUs = Long.MIN_VALUE;
+    }
+
+    /**
+     * The encoder has coded something new into every predicted picture of the still so far, or for maxRepeatGap since
+     * its last exact repeat: a live shot it keeps refining, or a slow pan that decodes as near-repeats. Key frames do
+     * not count either way: an all-intra stream never repeats exactly, and is judged by its key-to-key differences.
+     */
+    private boolean isCodedLive(Reference ref, long now) {
+        long gap = micros(thresholds.maxRepeatGap());
+        return gap > 0
+                && ref.encoderRepeatsExactly
+                && ref.predictedSinceRepeat > 0
+                && (!ref.stillRepeated || now - ref.lastRepeatUs >= gap);
     }
 
     /** A still frame with much less noise than the last key frame had (never where either was not measured). */
@@ -300,8 +392,13 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
      */
     private double keyToKeyBound(VideoFrameFeatures frame, Reference ref) {
         Float noise = frame.getNoiseLevel();
-        return Math.max(
-                thresholds.maxKeyToKeyDifference(), noise == null ? 0 : noiseShare(Math.min(noise, ref.keyNoise)));
+        float keyNoise = noise == null ? Float.NaN : Math.min(noise, ref.keyNoise);
+        // An encoder at a constant rate codes a frozen picture's key frames coarser than its predicted pictures
+        // (MPEG-2 1080i: 0.53 levels of noise against 2.0-2.2): there the still's own noise sets the scale of the
+        // re-coding error. Where predicted pictures carry less noise than key frames (a live still under x264), the
+        // key frames' noise still decides.
+        float scale = Float.isNaN(ref.stillNoise) ? keyNoise : Math.max(keyNoise, ref.stillNoise);
+        return Math.max(thresholds.maxKeyToKeyDifference(), noiseShare(Float.isNaN(scale) ? null : scale));
     }
 
     /** keyToKeyNoiseFactor of a noise level; 0 where it was not measured (NaN, null: an older converter). */

@@ -298,13 +298,18 @@ class FrozenFrameDetectorTest {
 
     /** A still between two key frames 40 frames apart that differ by {@code keyToKey}, each with {@code keyNoise}. */
     private List<MediaEvent> stillWithTwoKeyFrames(float keyToKey, Float keyNoise) throws Exception {
+        return stillWithTwoKeyFrames(keyToKey, keyNoise, keyNoise);
+    }
+
+    /** The same, its predicted pictures carrying {@code stillNoise}. Returns the verdicts from the second key frame. */
+    private List<MediaEvent> stillWithTwoKeyFrames(float keyToKey, Float keyNoise, Float stillNoise) throws Exception {
         byte[] still = Features.texturedLuma(random, 60, 120);
         cutTo(still);
         List<MediaEvent> out = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             boolean key = i == 20 || i == 60;
             Float difference = i == 20 ? Float.valueOf(35f) : i == 60 ? Float.valueOf(keyToKey) : null;
-            out.add(judged(Features.still(still, key ? 1.0f : 0.02f, key), difference, keyNoise));
+            out.add(judged(Features.still(still, key ? 1.0f : 0.02f, key), difference, key ? keyNoise : stillNoise));
         }
         return out.subList(60, 100);
     }
@@ -431,5 +436,94 @@ class FrozenFrameDetectorTest {
         }
         assertThat(verdicts.subList(30, (int) (30 + waitFrames))).containsOnly(false);
         assertThat(verdicts.subList((int) (30 + waitFrames), verdicts.size())).containsOnly(true);
+    }
+
+    /** A freeze coded as exact repeats (x264, OpenH264), for 2 s: the stream's encoder skips an unchanged picture. */
+    private void exactlyRepeatedFreeze() throws Exception {
+        byte[] frozenPicture = Features.texturedLuma(random, 60, 120);
+        cutTo(frozenPicture);
+        for (int i = 0; i < 50; i++) judged(Features.still(frozenPicture, 0.0f, false), null, 1.2f);
+        for (int i = 0; i < 25; i++) judged(Features.moving(random), null, 1.2f);
+    }
+
+    @Test
+    void aStillThatNeverRepeatsExactlyIsNotFrozenWhereTheEncoderRepeatsFrozenPicturesExactly() throws Exception {
+        // OpenH264 at 600 kb/s, 10 s GOP: a live still after a cut from motion keeps changing by 0.003-0.06 levels a
+        // frame while the encoder adds its noise back; no key frame comes to decide.
+        exactlyRepeatedFreeze();
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        cutTo(still);
+        List<MediaEvent> frames = new ArrayList<>();
+        for (int i = 0; i < 200; i++) frames.add(judged(Features.still(still, 0.02f, false), null, 0.8f));
+        assertThat(frames).noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
+    }
+
+    @Test
+    void aStillThatRepeatsExactlyAgainAfterALiveStretchIsFrozenFromItsFirstRepeat() throws Exception {
+        exactlyRepeatedFreeze();
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        cutTo(still);
+        for (int i = 0; i < 5; i++) judged(Features.still(still, 0.0f, false), null, 0.8f);
+        for (int i = 0; i < 75; i++) judged(Features.still(still, 0.02f, false), null, 0.8f);
+        long firstRepeatUs = sequence * Features.FRAME_US;
+        List<MediaEvent> frames = new ArrayList<>();
+        for (int i = 0; i < 50; i++) frames.add(judged(Features.still(still, 0.0f, false), null, 0.8f));
+        assertThat(frames)
+                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
+                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstRepeatUs);
+    }
+
+    @Test
+    void aFreezeRefinedForOneAndAHalfSecondsBetweenItsExactRepeatsStaysFrozen() throws Exception {
+        // x264 at 2-4 Mb/s spends spare bits refining a coarse key frame of the frozen picture through its GOP: 1.04
+        // and 1.52 s without an exact repeat measured.
+        exactlyRepeatedFreeze();
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        long firstStillUs = cutTo(still);
+        List<MediaEvent> frames = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            boolean refining = i >= 40 && i < 78;
+            frames.add(judged(Features.still(still, refining ? 0.03f : 0.0f, false), null, 1.2f));
+        }
+        assertThat(frames.subList(SETTLE + 1, 150))
+                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
+                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstStillUs);
+    }
+
+    @Test
+    void withoutExactRepeatsSeenOnTheStreamAStillIsNotJudgedOnThem() throws Exception {
+        // MPEG-2 at a fine fixed quantiser keeps refining a frozen picture by tenths of a level, never exactly.
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        cutTo(still);
+        List<MediaEvent> frames = new ArrayList<>();
+        for (int i = 0; i < 100; i++) frames.add(judged(Features.still(still, 0.2f, false), null, 1.2f));
+        assertThat(frames.subList(SETTLE + 1, 100)).allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
+    }
+
+    @Test
+    void thePictureAfterACoarseKeyFrameMayStepBackAsFarAsTheKeyFrameJumped() throws Exception {
+        // MPEG-2 1080i at a constant rate: each key frame of a frozen picture is coded coarser (1.35 levels away), and
+        // the B picture after it steps back 1.43 levels, beyond the 1.2 a still breathes.
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        long firstStillUs = cutTo(still);
+        List<MediaEvent> frames = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            boolean key = i % 12 == 6;
+            boolean afterKey = i % 12 == 7;
+            float step = key ? 1.35f : afterKey ? 1.43f : i % 3 == 0 ? 0.0f : 0.3f;
+            frames.add(judged(Features.still(still, step, key), key ? Float.valueOf(0.2f) : null, 2.0f));
+        }
+        // The first key frame has nothing to compare and leaves the still for the second (at frame 18) to prove: the
+        // still survives the steps back after both, and is dated from its first frame.
+        assertThat(frames.subList(18, 100))
+                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
+                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstStillUs);
+    }
+
+    @Test
+    void keyFramesCodedCoarserThanTheirStillAreComparedAtTheStillsNoise() throws Exception {
+        // MPEG-2 1080i at a constant rate: key frames carry 0.53 levels of noise, the P pictures between them 2.2,
+        // and the frozen picture's key frames differ by 1.26, over the fixed 1.0.
+        assertThat(stillWithTwoKeyFrames(1.26f, 0.53f, 2.2f)).allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
     }
 }
