@@ -50,7 +50,7 @@ public class VideoFeatureBenchmark {
             picture.cb = texture(width / 2, height / 2, random);
             picture.cr = texture(width / 2, height / 2, random);
         }
-        extractor = new VideoFeatureExtractor("bench");
+        extractor = new VideoFeatureExtractor("bench", "h264");
     }
 
     /** Smooth gradients plus noise: closer to a photograph than uniform noise, which defeats nothing. */

@@ -82,7 +82,8 @@ public final class MediaConverter implements AutoCloseable {
         this.grabber = grabber;
         this.info = info;
         this.startUs = startUs;
-        this.videoExtractor = new VideoFeatureExtractor(options.streamId());
+        this.videoExtractor =
+                new VideoFeatureExtractor(options.streamId(), grabber.hasVideo() ? grabber.getVideoCodecName() : null);
     }
 
     /**

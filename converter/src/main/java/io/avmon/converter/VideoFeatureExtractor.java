@@ -29,6 +29,9 @@ final class VideoFeatureExtractor {
     static final int CORRUPT_FLAG = 0x100;
 
     private final String streamId;
+    /** FFmpeg's name of the video codec, the same String in every frame; null when the input does not say. */
+    private final String codec;
+
     private final BlockinessMap blockinessMap = new BlockinessMap();
     private final NoiseEstimate noiseEstimate = new NoiseEstimate();
     private long sequence;
@@ -54,7 +57,8 @@ final class VideoFeatureExtractor {
     private final long[] chromaThumbSum = new long[CHROMA_THUMB_WIDTH * CHROMA_THUMB_HEIGHT];
     private final int[] chromaThumbCount = new int[CHROMA_THUMB_WIDTH * CHROMA_THUMB_HEIGHT];
 
-    VideoFeatureExtractor(String streamId) {
+    VideoFeatureExtractor(String streamId, String codec) {
+        this.codec = codec;
         this.streamId = streamId;
     }
 
@@ -123,6 +127,7 @@ final class VideoFeatureExtractor {
 
         VideoFrameFeatures features = new VideoFrameFeatures();
         features.setStreamId(streamId);
+        features.setCodec(codec);
         features.setSequence(sequence++);
         features.setMediaTimeUs(mediaTimeUs);
         features.setIngestTimeMs(System.currentTimeMillis());

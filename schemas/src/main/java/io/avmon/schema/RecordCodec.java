@@ -68,7 +68,8 @@ public final class RecordCodec {
             "AudioBlockFeatures-1.avsc",
             "AudioBlockFeatures-2.avsc",
             "VideoFrameFeatures-1.avsc",
-            "VideoFrameFeatures-2.avsc");
+            "VideoFrameFeatures-2.avsc",
+            "VideoFrameFeatures-3.avsc");
 
     /** A decoder for one record class that also accepts the writer schemas found in {@code writerSchemas}. */
     public static <T extends SpecificRecord> BinaryMessageDecoder<T> decoder(Class<T> type, SchemaStore writerSchemas) {

@@ -143,8 +143,25 @@ class RecordCodecTest {
 
     @Test
     void readsVideoFramesFromAConverterBeforeTheNoiseMeasure() throws Exception {
-        Schema previous = historySchema("VideoFrameFeatures-2.avsc");
-        assertThat(previous.getField("noiseLevel")).isNull();
+        assertThat(historySchema("VideoFrameFeatures-2.avsc").getField("noiseLevel"))
+                .isNull();
+        VideoFrameFeatures read = decodeSampleFrameWrittenWith("VideoFrameFeatures-2.avsc");
+        assertThat(read.getMediaTimeUs()).isEqualTo(40_000L);
+        assertThat(read.getKeyFrameDifference()).isEqualTo(1.5f);
+        assertThat(read.getNoiseLevel()).as("not measured by that converter").isNull();
+    }
+
+    @Test
+    void readsVideoFramesFromAConverterBeforeTheCodecName() throws Exception {
+        assertThat(historySchema("VideoFrameFeatures-3.avsc").getField("codec")).isNull();
+        VideoFrameFeatures read = decodeSampleFrameWrittenWith("VideoFrameFeatures-3.avsc");
+        assertThat(read.getNoiseLevel()).isEqualTo(1.5f);
+        assertThat(read.getCodec()).as("not named by that converter").isNull();
+    }
+
+    /** A frame with a sample value in every field, written with an earlier schema and read with today's. */
+    private static VideoFrameFeatures decodeSampleFrameWrittenWith(String historyName) throws Exception {
+        Schema previous = historySchema(historyName);
         GenericRecord frame = new GenericData.Record(previous);
         for (Schema.Field field : previous.getFields()) {
             Schema type = field.schema().getType() == Schema.Type.UNION
@@ -166,12 +183,8 @@ class RecordCodecTest {
         byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), previous)
                 .encode(frame)
                 .array();
-
-        VideoFrameFeatures read = RecordCodec.decode(
+        return RecordCodec.decode(
                 RecordCodec.decoder(VideoFrameFeatures.class, RecordCodec.earlierWriterSchemas()), bytes);
-        assertThat(read.getMediaTimeUs()).isEqualTo(40_000L);
-        assertThat(read.getKeyFrameDifference()).isEqualTo(1.5f);
-        assertThat(read.getNoiseLevel()).as("not measured by that converter").isNull();
     }
 
     @Test

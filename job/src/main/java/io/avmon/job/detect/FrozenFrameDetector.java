@@ -8,6 +8,7 @@ import io.avmon.schema.PictureType;
 import io.avmon.schema.VideoFrameFeatures;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Set;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 
@@ -60,7 +61,10 @@ import org.apache.flink.api.common.state.ValueState;
  * little reaches the decoded picture. So once a stream has shown a run of exact repeats, a still is coded live, not
  * frozen, until one of its predicted pictures repeats exactly, and again once none has for {@code maxRepeatGap}; a
  * freeze that follows such a gap is dated from its first repeat. Streams that never repeat exactly (MPEG-2 at a fine
- * fixed quantiser keeps refining a frozen picture) are judged without this rule.
+ * fixed quantiser keeps refining a frozen picture) are judged without this rule. H.264 and HEVC streams get the rule
+ * from their first frame (their codec is in the features): every encoder of theirs measured (x264, x265, OpenH264)
+ * repeated a frozen picture exactly within 1.5 s, and a stream whose first still is a live static shot under a long
+ * GOP has shown no repeats to learn from. Other codecs learn it from their first run of repeats.
  *
  * <p>Black frames and colour bars (the verdicts of the BlackFrameDetector and the ColorBarsDetector, which run
  * first) are not frozen: each is its own defect, and both are still pictures by nature.
@@ -237,6 +241,12 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         reference.clear();
     }
 
+    /**
+     * FFmpeg's names of the codecs whose encoders, all measured, decode a frozen picture's predicted pictures as exact
+     * repeats a few refinements apart (unseen-media.md): the rule above needs no run of repeats to learn it from.
+     */
+    private static final Set<String> REPEATS_A_FROZEN_PICTURE = Set.of("h264", "hevc");
+
     private boolean judge(MediaEvent event) throws Exception {
         VideoFrameFeatures frame = event.video;
         Float difference = frame.getFrameDifference();
@@ -244,6 +254,11 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         Reference ref = reference.value();
         if (ref == null) {
             ref = new Reference();
+        }
+        if (!ref.encoderRepeatsExactly
+                && frame.getCodec() != null
+                && REPEATS_A_FROZEN_PICTURE.contains(frame.getCodec())) {
+            ref.encoderRepeatsExactly = true;
         }
         long now = event.mediaTimeUs;
         boolean key = isKeyFrame(frame);

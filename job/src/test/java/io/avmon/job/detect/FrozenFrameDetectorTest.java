@@ -227,11 +227,15 @@ class FrozenFrameDetectorTest {
                 .containsOnly(true);
     }
 
+    /** The codec the converter names in each frame; null: a converter before it, or an input that does not say. */
+    private String codec;
+
     /** Runs one frame through the detector and returns it as annotated. */
     private MediaEvent judged(Features.Picture picture, Float keyToKey) throws Exception {
         harness.getOutput().clear();
         VideoFrameFeatures frame = Features.frame("s", sequence++, picture);
         frame.setKeyFrameDifference(keyToKey);
+        frame.setCodec(codec);
         MediaEvent event = MediaEvent.of(frame);
         harness.processElement(event, event.ingestTimeMs);
         return harness.extractOutputValues().get(0);
@@ -243,6 +247,7 @@ class FrozenFrameDetectorTest {
         VideoFrameFeatures frame = Features.frame("s", sequence++, picture);
         frame.setKeyFrameDifference(keyToKey);
         frame.setNoiseLevel(noiseLevel);
+        frame.setCodec(codec);
         MediaEvent event = MediaEvent.of(frame);
         harness.processElement(event, event.ingestTimeMs);
         return harness.extractOutputValues().get(0);
@@ -486,6 +491,30 @@ class FrozenFrameDetectorTest {
             frames.add(judged(Features.still(still, refining ? 0.03f : 0.0f, false), null, 1.2f));
         }
         assertThat(frames.subList(SETTLE + 1, 150))
+                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
+                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstStillUs);
+    }
+
+    @Test
+    void anH264StreamsFirstStillThatNeverRepeatsExactlyIsNotFrozen() throws Exception {
+        // OpenH264 at 0.8 Mb/s, 10 s GOP: a live static shot right after motion, with no freeze before it to learn
+        // from. H.264's encoders repeat a frozen picture exactly, so a still that never does is live.
+        codec = "h264";
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        cutTo(still);
+        List<MediaEvent> frames = new ArrayList<>();
+        for (int i = 0; i < 200; i++) frames.add(judged(Features.still(still, 0.02f, false), null, 0.8f));
+        assertThat(frames).noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
+    }
+
+    @Test
+    void anHevcStreamsFirstFreezeIsFrozenFromItsFirstRepeat() throws Exception {
+        codec = "hevc";
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        long firstStillUs = cutTo(still);
+        List<MediaEvent> frames = new ArrayList<>();
+        for (int i = 0; i < 100; i++) frames.add(judged(Features.still(still, 0.0f, false), null, 1.2f));
+        assertThat(frames.subList(SETTLE + 1, 100))
                 .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
                         && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstStillUs);
     }
