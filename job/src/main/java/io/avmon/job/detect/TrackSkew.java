@@ -120,15 +120,22 @@ public class TrackSkew {
         }
     }
 
-    /** The offset the window's samples give now (ms), or NaN while the baseline is learnt or no sample is left. */
+    /**
+     * The offset the window's samples give now (ms), or NaN until the window is full, and when holes left fewer than
+     * half of it. A window of one would be the newest sample alone, which holds a burst's first block until its
+     * last replaces it.
+     */
     float offset(float[] scratch) {
+        if (windowMs == null || windowCount < windowMs.length) {
+            return Float.NaN;
+        }
         int valid = 0;
         for (int i = 0; i < windowCount; i++) {
             if (!Float.isNaN(windowMs[i])) {
                 scratch[valid++] = windowMs[i];
             }
         }
-        return valid == 0 ? Float.NaN : median(scratch, valid, scratch) - baselineMedianMs;
+        return 2 * valid <= windowCount ? Float.NaN : median(scratch, valid, scratch) - baselineMedianMs;
     }
 
     /**
