@@ -5,6 +5,13 @@ photo=/usr/share/backgrounds/mate/nature/Dune.jpg
 [ -f "$photo" ] || { echo "needs $photo: apt-get install mate-backgrounds" >&2; exit 1; }
 ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
 
+# The work directory ($out: the script's first argument, else a new temporary one, unless the script set it) and the
+# avmon command (${avmon[@]}: the arguments after it, else bin/avmon).
+out=${out:-${1:-$(mktemp -d)}}
+avmon=("${@:2}")
+[ ${#avmon[@]} -gt 0 ] || avmon=(bin/avmon)
+mkdir -p "$out"
+
 # report WORK-DIR AVMON-COMMAND...: for each line "name: what was put in" of
 # WORK-DIR/truth.txt, reads WORK-DIR/name.ts with `avmon analyze --json` and prints what was put in and what was
 # reported, with the stream's field order as ffprobe gives it.

@@ -9,11 +9,6 @@
 # The avmon command defaults to bin/avmon. Clips already in the work directory are read again, not re-encoded.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out=${1:-$(mktemp -d)}
-shift || true
-avmon=("$@")
-[ ${#avmon[@]} -gt 0 ] || avmon=(bin/avmon)
-mkdir -p "$out"
 # shellcheck source=common.sh
 . benchmarks/unseen/common.sh
 : > "$out/truth.txt"

@@ -79,6 +79,9 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
      *                           the frame grids' +-20 ms jitter settles well within that, and a move after it is seen)
      * @param skewWindowBlocks   recent blocks whose median track skew is compared with it (5: a step shows within 0.3 s,
      *                           while the frame grids' jitter of +-20 ms stays out of the median)
+     * @param holeRatio          a frame interval over this many times the one before follows a hole in the picture
+     *                           (1.75, as the frame drop detector: between a 3:2 cadence's 1.5 and one lost frame's 2);
+     *                           no pair spans a hole, and the frame after one is no picture event
      */
     public record Thresholds(
             @Range(min = 0, max = 10_000) Duration maxAudioLate,
@@ -95,7 +98,8 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
             @Range(min = 1, max = 10_000) double inlierRange,
             @Range(min = 0, max = 600_000) Duration window,
             @Range(min = 1, max = 10_000) int skewBaselineBlocks,
-            @Range(min = 1, max = 10_000) int skewWindowBlocks)
+            @Range(min = 1, max = 10_000) int skewWindowBlocks,
+            @Range(min = 1.01, max = 100) double holeRatio)
             implements DetectorThresholds {
         public static final Thresholds DEFAULTS = new Thresholds(
                 Duration.ofMillis(185),
@@ -112,7 +116,8 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
                 30,
                 Duration.ofSeconds(8),
                 20,
-                5);
+                5,
+                1.75);
 
         public Thresholds {
             if (pairs < 1
@@ -121,7 +126,8 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
                     || quietBlocks < 1
                     || inlierRange <= 0
                     || skewBaselineBlocks < 1
-                    || skewWindowBlocks < 1) {
+                    || skewWindowBlocks < 1
+                    || holeRatio <= 1) {
                 throw new IllegalArgumentException("invalid A/V sync thresholds");
             }
         }
@@ -143,7 +149,8 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
                     inlierRange,
                     window,
                     skewBaselineBlocks,
-                    skewWindowBlocks);
+                    skewWindowBlocks,
+                    holeRatio);
         }
     }
 
@@ -170,6 +177,12 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
         public long pendingPictureUs = NONE;
 
         public long pendingOnsetUs = NONE;
+        /** The latest frame, the frame interval before it, and the latest hole in the picture's cadence (media µs). */
+        public long lastFrameUs = NONE;
+
+        public long frameIntervalUs;
+        public long holeStartUs = NONE;
+        public long holeEndUs = NONE;
         /** Ring of pair offsets (ms) and the media time of each pair. */
         public float[] offsetsMs;
 
@@ -234,7 +247,13 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
         }
         long now = event.mediaTimeUs;
         if (event.video != null) {
-            if (pictureEvent(s, event)) {
+            boolean picture = pictureEvent(s, event);
+            if (s.holeEndUs == now) {
+                // A hole just ended here: the skews of blocks that reached into it measured the hole.
+                s.trackSkew.discard(s.holeStartUs - s.blockDurationUs, now);
+                s.timestampOffsetMs = s.trackSkew.offset(scratch);
+            }
+            if (picture) {
                 if (pair(s, s.pendingOnsetUs, now)) {
                     s.pendingOnsetUs = NONE;
                 } else {
@@ -243,9 +262,18 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
             }
         } else {
             Float skewMs = event.audio.getTrackSkewMs();
-            if (skewMs != null) {
+            // No skew: no picture for over a second (a stall, or the picture ended before the sound), or an older
+            // converter. Nothing to measure the sound against, so no offset, rather than the last one held on.
+            if (skewMs == null) {
+                s.timestampOffsetMs = Float.NaN;
+            } else {
                 s.timestampOffsetMs = s.trackSkew.add(
                         skewMs, now, thresholds.skewBaselineBlocks(), thresholds.skewWindowBlocks(), scratch);
+                if (s.holeEndUs != NONE && now <= s.holeEndUs && now > s.holeStartUs - s.blockDurationUs) {
+                    // A block reaching into a hole that its frame after has already shown: no sample either.
+                    s.trackSkew.discard(now, now);
+                    s.timestampOffsetMs = s.trackSkew.offset(scratch);
+                }
             }
             boolean onset = soundOnset(s, event);
             long onsetUs = NONE;
@@ -264,7 +292,11 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
             }
         }
         float contentMs = estimate(s, now);
-        float offsetMs = Float.isNaN(contentMs) ? s.timestampOffsetMs : contentMs;
+        // While frames go missing (a hole in the last window of blocks), the timestamps hold: one hole after another
+        // keeps the picture behind the sound.
+        boolean dropsOpen =
+                s.holeEndUs != NONE && now - s.holeEndUs < (long) thresholds.skewWindowBlocks() * s.blockDurationUs;
+        float offsetMs = !Float.isNaN(contentMs) ? contentMs : dropsOpen ? Float.NaN : s.timestampOffsetMs;
         sync.update(s);
         double limitMs = offsetMs > 0
                 ? thresholds.maxAudioLate().toMillis()
@@ -294,7 +326,12 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
         boolean jump = (!Float.isNaN(s.lastLumaMean) && luma - s.lastLumaMean >= thresholds.minLumaJump())
                 || (difference != null && difference >= thresholds.minFrameDifference());
         s.lastLumaMean = luma;
-        if (!jump || (s.lastPictureEventUs != NONE && event.mediaTimeUs - s.lastPictureEventUs < isolationUs())) {
+        boolean afterHole = afterHole(s, event.mediaTimeUs);
+        // The frame after a hole is compared with one from before it: a pan jumps, a stall's end looks like a cut,
+        // and the flash it should have shown may be among the lost frames. It dates nothing.
+        if (!jump
+                || afterHole
+                || (s.lastPictureEventUs != NONE && event.mediaTimeUs - s.lastPictureEventUs < isolationUs())) {
             return false;
         }
         s.lastPictureEventUs = event.mediaTimeUs;
@@ -355,10 +392,36 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
         return own != null ? own : event.mediaTimeUs + s.blockDurationUs / 2;
     }
 
-    /** Records the pair of a sound onset and a picture event if both exist and are within reach of each other. */
+    /**
+     * Whether frames are missing right before the frame at {@code frameUs}: its interval is over {@code holeRatio}
+     * times the one before. Remembers the hole.
+     */
+    private boolean afterHole(Sync s, long frameUs) {
+        long intervalUs = s.lastFrameUs == NONE ? 0 : frameUs - s.lastFrameUs;
+        boolean hole = s.frameIntervalUs > 0 && intervalUs > thresholds.holeRatio() * s.frameIntervalUs;
+        if (hole) {
+            s.holeStartUs = s.lastFrameUs;
+            s.holeEndUs = frameUs;
+        } else if (intervalUs > 0) {
+            s.frameIntervalUs = intervalUs;
+        }
+        s.lastFrameUs = frameUs;
+        return hole;
+    }
+
+    /**
+     * Records the pair of a sound onset and a picture event if both exist, are within reach of each other, and no
+     * frames are missing between them: with the picture missing, the sound's own picture event may be lost and the
+     * onset met by another one, which would read as sound running late or early.
+     */
     private boolean pair(Sync s, long soundUs, long pictureUs) {
         long reachUs = thresholds.maxPairDistance().toNanos() / 1000;
         if (soundUs == NONE || pictureUs == NONE || Math.abs(soundUs - pictureUs) > reachUs) {
+            return false;
+        }
+        if (s.holeStartUs != NONE
+                && Math.min(soundUs, pictureUs) < s.holeEndUs
+                && Math.max(soundUs, pictureUs) > s.holeStartUs) {
             return false;
         }
         s.offsetsMs[s.nextPair] = (soundUs - pictureUs) / 1000f;
