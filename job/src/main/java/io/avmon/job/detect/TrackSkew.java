@@ -42,8 +42,14 @@ public class TrackSkew {
     public int baselineCount;
     public float baselineMedianMs = Float.NaN;
     public float[] windowMs;
-    /** Media µs of each block in {@link #windowMs}. */
+    /** Media µs of each sample's latest block in {@link #windowMs}. */
     public long[] windowTimesUs;
+    /**
+     * Media µs of each sample's first block: where an offset is dated from. A burst's blocks, or the first moved
+     * timestamps with the blocks before them, make one sample whose latest block comes up to a few tenths of a second
+     * after the change.
+     */
+    public long[] windowStartsUs;
 
     public int windowCount;
     public int nextInWindow;
@@ -67,10 +73,12 @@ public class TrackSkew {
                 || windowMs == null
                 || windowMs.length != windowBlocks
                 || windowTimesUs == null
+                || windowStartsUs == null
                 || newSession) {
             baselineMs = new float[baselineBlocks];
             windowMs = new float[windowBlocks];
             windowTimesUs = new long[windowBlocks];
+            windowStartsUs = new long[windowBlocks];
             baselineCount = 0;
             windowCount = 0;
             nextInWindow = 0;
@@ -101,6 +109,7 @@ public class TrackSkew {
         int slot = sameSample ? (nextInWindow + windowMs.length - 1) % windowMs.length : nextInWindow;
         windowMs[slot] = skewMs;
         windowTimesUs[slot] = blockUs;
+        windowStartsUs[slot] = sampleStartUs;
         if (!sameSample) {
             nextInWindow = (nextInWindow + 1) % windowMs.length;
             windowCount = Math.min(windowCount + 1, windowMs.length);
@@ -147,8 +156,8 @@ public class TrackSkew {
         for (int i = 0; i < windowCount; i++) {
             float own = windowMs[i] - baselineMedianMs;
             boolean beyond = offsetMs > 0 ? own > limitMs : own < -limitMs;
-            if (beyond && (start == NONE || windowTimesUs[i] < start)) {
-                start = windowTimesUs[i];
+            if (beyond && (start == NONE || windowStartsUs[i] < start)) {
+                start = windowStartsUs[i];
             }
         }
         return start;
