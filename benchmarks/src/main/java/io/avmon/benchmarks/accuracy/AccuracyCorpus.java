@@ -113,9 +113,8 @@ public final class AccuracyCorpus {
 
     /**
      * The slice the test suite runs: one clip of every class, the hardest cases that the detectors now handle, and
-     * eleven hard negatives (with issue 9's sparse sounds over digital zeros and cuts on music), about seven minutes
-     * of media. hn-static-long-gop stays out while FrozenFrameDetector still raises a static shot under a 10 s GOP
-     * until its next key frame. The hard cases: frozen-03 (a dark pan at 50 fps between two freezes,
+     * twelve hard negatives (with issue 9's sparse sounds over digital zeros, cuts on music and a static shot under a
+     * 10 s GOP), about seven minutes of media. The hard cases: frozen-03 (a dark pan at 50 fps between two freezes,
      * which pauses for a few frames at a time), frozen-11 (a freeze entered from a slowing pan, with an H.264 key
      * frame inside), block-12 (a static scene whose noise low-rate H.264 codes away, looking frozen between its key
      * frames), sync-04 (audio timestamps moved mid-stream) and sync-05 (the beeps late in the content, timestamps
@@ -147,7 +146,8 @@ public final class AccuracyCorpus {
             "hn-sync-content+180",
             "hn-lineup-beeps",
             "hn-ticking",
-            "hn-sync-cuts-on-music");
+            "hn-sync-cuts-on-music",
+            "hn-static-long-gop");
 
     /** The programme's loudness with no gain (AudioSynthesizer's calibration). */
     static final double PROGRAMME_LUFS = -23;

@@ -63,7 +63,7 @@ class AccuracySliceTest {
                 .hasSizeGreaterThanOrEqualTo(11)
                 .extracting(c -> c.entry().name())
                 .as("issue 9's hard negatives: sparse sounds over digital zeros, cuts on music")
-                .contains("hn-lineup-beeps", "hn-ticking", "hn-sync-cuts-on-music");
+                .contains("hn-lineup-beeps", "hn-ticking", "hn-sync-cuts-on-music", "hn-static-long-gop");
 
         AccuracyRun.Outcome outcome = AccuracyRun.analyseAndScore(profile, clips, 2.0);
 
