@@ -62,7 +62,8 @@ class AccuracySliceTest {
                 .filteredOn(c -> c.entry().group().equals(AccuracyCorpus.HARD_NEGATIVE))
                 .hasSizeGreaterThanOrEqualTo(12)
                 .extracting(c -> c.entry().name())
-                .as("issue 9's hard negatives: sparse sounds over digital zeros, cuts on music, a static shot under a long GOP")
+                .as(
+                        "issue 9's hard negatives: sparse sounds over digital zeros, cuts on music, a static shot under a long GOP")
                 .contains("hn-lineup-beeps", "hn-ticking", "hn-sync-cuts-on-music", "hn-static-long-gop");
 
         AccuracyRun.Outcome outcome = AccuracyRun.analyseAndScore(profile, clips, 2.0);
