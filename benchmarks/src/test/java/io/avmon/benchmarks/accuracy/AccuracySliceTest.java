@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A slice of the accuracy corpus in the test suite, held to issue 3's targets: one clip of every class (two defects
- * each) and eleven hard negatives ({@link AccuracyCorpus#SLICE}), through the production detector graph. The full corpus
+ * each) and twelve hard negatives ({@link AccuracyCorpus#SLICE}), through the production detector graph. The full corpus
  * runs as a benchmark (benchmarks/results/accuracy.md), which lists what the detectors still miss.
  */
 class AccuracySliceTest {
