@@ -26,6 +26,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -106,7 +107,7 @@ public final class AvmonJob {
         DetectorTopology.TopologyOutputs outputs = new DetectorTopology(book).build(input, profileUpdates);
 
         outputs.defects()
-                .sinkTo(exactlyOnceSink(
+                .sinkTo(outputSink(
                         options,
                         options.defectsTopic(),
                         "defects",
@@ -114,7 +115,7 @@ public final class AvmonJob {
                 .uid("kafka-defects-sink")
                 .name("Kafka defects");
         outputs.health()
-                .sinkTo(exactlyOnceSink(
+                .sinkTo(outputSink(
                         options,
                         options.healthTopic(),
                         "health",
@@ -125,7 +126,7 @@ public final class AvmonJob {
         // read_committed sees the same events in both, and a mirror added to a running deployment starts empty.
         if (options.mirrorsDefects()) {
             outputs.defects()
-                    .sinkTo(exactlyOnceSink(
+                    .sinkTo(outputSink(
                             options,
                             options.defectsJsonTopic(),
                             "defects-json",
@@ -135,7 +136,7 @@ public final class AvmonJob {
         }
         if (options.mirrorsHealth()) {
             outputs.health()
-                    .sinkTo(exactlyOnceSink(
+                    .sinkTo(outputSink(
                             options,
                             options.healthJsonTopic(),
                             "health-json",
@@ -212,16 +213,23 @@ public final class AvmonJob {
         return config;
     }
 
-    static <T> KafkaSink<T> exactlyOnceSink(
+    /**
+     * A sink of the job's output (defects, health and their mirrors) with the job's delivery guarantee. Exactly-once
+     * writes in transactions committed on checkpoints; at-least-once writes at once and flushes on checkpoints, so
+     * a restart may write an event again, with the same eventId.
+     */
+    static <T> KafkaSink<T> outputSink(
             JobOptions options, String topic, String name, KafkaRecordSerializationSchema<T> serializer) {
-        return KafkaSink.<T>builder()
+        KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
                 .setKafkaProducerConfig(producerConfig(options))
                 .setBootstrapServers(options.bootstrapServers())
                 .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                // Distinct per sink and stable across restarts: it is how lingering transactions get aborted.
-                .setTransactionalIdPrefix(options.transactionalIdPrefix() + "-" + name)
-                .setProperty("transaction.timeout.ms", Long.toString(TRANSACTION_TIMEOUT.toMillis()))
-                .build();
+                .setDeliveryGuarantee(options.deliveryGuarantee());
+        if (options.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+            // Distinct per sink and stable across restarts: it is how lingering transactions get aborted.
+            builder.setTransactionalIdPrefix(options.transactionalIdPrefix() + "-" + name)
+                    .setProperty("transaction.timeout.ms", Long.toString(TRANSACTION_TIMEOUT.toMillis()));
+        }
+        return builder.build();
     }
 }

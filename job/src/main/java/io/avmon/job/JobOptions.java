@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.ParameterTool;
 
 /**
@@ -33,6 +34,9 @@ import org.apache.flink.util.ParameterTool;
  * --checkpoint-dir           (none: the cluster's execution.checkpointing.dir, else JobManager memory)
  * --starting-offsets         latest | earliest   (latest; used only when the group has no committed offset)
  * --transactional-id-prefix  avmon   (keep it stable across restarts: it is used to abort lingering transactions)
+ * --delivery-guarantee       exactly-once | at-least-once   (exactly-once: defects and health are committed with
+ *                            each checkpoint; at-least-once: written at once, faster, and a restart may write an
+ *                            event again with the same eventId; README, "Delivery guarantees")
  * --parallelism              (none: the cluster's default)
  * --kafka-properties         (none) a properties file of Kafka client settings (SASL, TLS) for every Kafka
  *                            client the job makes: both sources and all three sinks; read where the job is submitted
@@ -59,6 +63,7 @@ public record JobOptions(
         String checkpointDir,
         StartingOffsets startingOffsets,
         String transactionalIdPrefix,
+        DeliveryGuarantee deliveryGuarantee,
         int parallelism,
         Map<String, String> consumerSettings,
         Map<String, String> kafkaProperties)
@@ -88,6 +93,7 @@ public record JobOptions(
             "checkpoint-dir",
             "starting-offsets",
             "transactional-id-prefix",
+            "delivery-guarantee",
             "parallelism",
             "kafka-properties");
 
@@ -178,6 +184,7 @@ public record JobOptions(
                 params.get("checkpoint-dir", null),
                 startingOffsets,
                 params.get("transactional-id-prefix", "avmon"),
+                deliveryGuarantee(params.get("delivery-guarantee", "exactly-once")),
                 params.getInt("parallelism", DEFAULT_PARALLELISM),
                 consumerSettings,
                 kafkaProperties);
@@ -191,6 +198,17 @@ public record JobOptions(
     /** Whether the job mirrors stream health as JSON. */
     public boolean mirrorsHealth() {
         return healthJsonTopic != null;
+    }
+
+    /** The guarantees the job offers for its output: none is not one of them. */
+    private static DeliveryGuarantee deliveryGuarantee(String flag) {
+        return switch (flag) {
+            case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
+            case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+            default ->
+                throw new IllegalArgumentException(
+                        "--delivery-guarantee must be exactly-once or at-least-once, not " + flag);
+        };
     }
 
     /** A topic flag with no default: absent means off; present, it must name a topic. */
@@ -216,6 +234,7 @@ public record JobOptions(
                 + healthJsonTopic + ", profile=" + profile + ", groupId=" + groupId
                 + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
                 + ", startingOffsets=" + startingOffsets + ", transactionalIdPrefix=" + transactionalIdPrefix
+                + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", parallelism=" + parallelism + ", consumerSettings="
                 + KafkaClientProperties.masked(consumerSettings) + ", kafkaProperties="
                 + KafkaClientProperties.masked(kafkaProperties) + "]";

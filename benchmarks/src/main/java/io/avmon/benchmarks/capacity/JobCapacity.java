@@ -4,15 +4,12 @@ import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.job.AvmonJob;
 import io.avmon.schema.Topics;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,7 +42,9 @@ public final class JobCapacity {
     private static final Pattern COMPLETED =
             Pattern.compile("Completed checkpoint (\\d+) for job \\w+ \\((\\d+) bytes, checkpointDuration=(\\d+) ms");
     private static final String GROUP = "avmon-job";
-    private static final int FEATURE_PARTITIONS = 8;
+    static final int FEATURE_PARTITIONS = 8;
+    /** The job JVM's output, in the run's directory: its checkpoint lines, and any error. */
+    static final String JOB_LOG = "job.log";
 
     public static void main(String[] args) throws Exception {
         int streams = Integer.parseInt(args[0]);
@@ -71,11 +70,7 @@ public final class JobCapacity {
             double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
             long end = endOffset(kafka.admin());
 
-            Process job = startJob(dir, kafka.bootstrapServers(), parallelism);
-            List<String> checkpoints = Collections.synchronizedList(new ArrayList<>());
-            Thread reader = new Thread(() -> collectCheckpoints(job, checkpoints), "job-log");
-            reader.setDaemon(true);
-            reader.start();
+            Process job = startJob(dir, kafka.bootstrapServers(), parallelism, List.of());
 
             long ticksPerSecond = Long.parseLong(run("getconf", "CLK_TCK").strip());
             long firstCommitted = -1;
@@ -96,7 +91,8 @@ public final class JobCapacity {
             long lastNanos = System.nanoTime();
             if (committed < end) {
                 job.destroyForcibly();
-                throw new IllegalStateException("the job read " + committed + " of " + end + " records; see " + dir);
+                throw new IllegalStateException(
+                        "the job read " + committed + " of " + end + " records; see " + dir.resolve(JOB_LOG));
             }
             int defectEvents = committedDefectEvents(kafka.bootstrapServers());
             run("jcmd", String.valueOf(job.pid()), "GC.run");
@@ -109,14 +105,13 @@ public final class JobCapacity {
             double wallSeconds = (lastNanos - firstNanos) / 1e9;
             double perCpuSecond = records / cpuSeconds;
             List<long[]> completed = new ArrayList<>();
-            synchronized (checkpoints) {
-                for (String line : checkpoints) {
-                    Matcher m = COMPLETED.matcher(line);
-                    if (m.find()) {
-                        completed.add(new long[] {
-                            Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))
-                        });
-                    }
+            // Latin-1 reads any byte: native libraries may write some that are not UTF-8.
+            for (String line : Files.readAllLines(dir.resolve(JOB_LOG), StandardCharsets.ISO_8859_1)) {
+                Matcher m = COMPLETED.matcher(line);
+                if (m.find()) {
+                    completed.add(new long[] {
+                        Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))
+                    });
                 }
             }
             long lastBytes = completed.isEmpty() ? -1 : completed.get(completed.size() - 1)[1];
@@ -153,7 +148,9 @@ public final class JobCapacity {
         }
     }
 
-    private static Process startJob(Path dir, String bootstrapServers, int parallelism) throws IOException {
+    /** The production job in a JVM of its own, reading from the start, with 10 s checkpoints and any extra flags. */
+    static Process startJob(Path dir, String bootstrapServers, int parallelism, List<String> jobFlags)
+            throws IOException {
         Path log4j = dir.resolve("log4j2-capacity.xml");
         Files.writeString(log4j, """
                 <Configuration status="WARN">
@@ -183,7 +180,11 @@ public final class JobCapacity {
                 "10000",
                 "--checkpoint-dir",
                 dir.resolve("checkpoints").toUri().toString()));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        command.addAll(jobFlags);
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(JOB_LOG).toFile())
+                .start();
     }
 
     /** The --add-opens options bin/avmon gives every JVM that runs Flink. */
@@ -193,21 +194,6 @@ public final class JobCapacity {
             throw new IllegalStateException("run from the repository root after mvn package: " + options + " missing");
         }
         return List.of(Files.readString(options).strip().split("\\s+"));
-    }
-
-    private static void collectCheckpoints(Process job, List<String> lines) {
-        try (BufferedReader out =
-                new BufferedReader(new InputStreamReader(job.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                if (line.contains("Completed checkpoint")) {
-                    lines.add(line);
-                } else if (line.contains("Exception") || line.contains("ERROR")) {
-                    System.err.println("job: " + line);
-                }
-            }
-        } catch (IOException e) {
-            // The job was stopped.
-        }
     }
 
     /** The defect events committed so far: the backlog's defective streams open and close theirs every loop. */
