@@ -207,8 +207,9 @@ public class DetectorTopology {
 
     /**
      * Sends dead letters (undecodable or invalid records) to the side output before the keyBy, so they never reach
-     * a detector, and counts them by cause: a {@code deadLetters} counter under a {@code cause} group per
-     * {@link DeadLetterCause}, all registered at start so each series exists (at 0) before its first dead letter.
+     * a detector, and counts them by cause: a {@code deadLetters} counter under a {@code cause} group per feature
+     * record {@link DeadLetterCause}, all registered at start so each series exists (at 0) before its first dead
+     * letter.
      */
     static final class DeadLetterRouter extends ProcessFunction<MediaEvent, MediaEvent> {
         private static final long serialVersionUID = 1L;
@@ -219,6 +220,9 @@ public class DetectorTopology {
         public void open(OpenContext openContext) {
             deadLetters = new EnumMap<>(DeadLetterCause.class);
             for (DeadLetterCause cause : DeadLetterCause.values()) {
+                if (cause == DeadLetterCause.REJECTED_PROFILE) {
+                    continue; // never passes here: "Check profiles" counts them (profileUpdatesRejected)
+                }
                 deadLetters.put(
                         cause,
                         getRuntimeContext()
