@@ -180,6 +180,27 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void featuresCommandNamesAStreamAfterAnAwkwardFileNameWithinTheStreamIdRule() throws Exception {
+        Path awkward = Files.copy(negatives.file(), dir.resolve("my clip (1).ts"));
+
+        Result result = run("features", "--limit", "1", awkward.toString());
+
+        assertThat(result.exitCode).as(result.err).isZero();
+        assertThat(new ObjectMapper().readValue(result.out.strip(), Map.class).get("streamId"))
+                .isEqualTo("my_clip__1_");
+    }
+
+    @Test
+    void featuresCommandRefusesABadStreamIdInOneLine() {
+        Result result = run(
+                "features", "--stream-id", "x".repeat(10_240), negatives.file().toString());
+
+        assertThat(result.exitCode).isEqualTo(2);
+        assertThat(result.err.strip())
+                .isEqualTo("avmon: --stream-id: stream id is 10240 characters long, more than 128");
+    }
+
+    @Test
     void featuresCommandWritesAnAvroContainerFile() throws Exception {
         Path out = dir.resolve("features.avro");
 
