@@ -252,6 +252,22 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void featuresCommandGivesTheSameOneLineForBadMedia() throws Exception {
+        Path empty = Files.write(dir.resolve("empty-features.ts"), new byte[0]);
+        byte[] noise = new byte[256 * 1024];
+        new SplittableRandom(13).nextBytes(noise);
+        Path random = Files.write(dir.resolve("random-features.ts"), noise);
+
+        for (Path bad : List.of(empty, random)) {
+            Result result = run("features", "--limit", "5", bad.toString());
+
+            assertThat(result.exitCode).as(bad.toString()).isEqualTo(2);
+            assertOneLineError(result, bad);
+            assertThat(result.out).isEmpty();
+        }
+    }
+
+    @Test
     void aCodecThisFfmpegCannotDecodeIsOneLineNamingIt() throws Exception {
         Path mkv = ffmpeg("h264.mkv", "-f", "lavfi", "-i", "testsrc2=d=2:s=320x240:r=25", "-c:v", "libx264");
         // The same file with its codec id changed to one no FFmpeg knows (same length, so the file stays valid).
