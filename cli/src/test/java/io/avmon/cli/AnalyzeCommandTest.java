@@ -288,6 +288,35 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void aVideoStreamOfAnUnknownCodecBesideGoodAudioIsNamedAndTheAudioAnalysed() throws Exception {
+        Path mkv = ffmpeg(
+                "h264-aac.mkv",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=d=3:s=320x240:r=25",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=f=440:d=3",
+                "-c:v",
+                "libx264",
+                "-c:a",
+                "aac");
+        String text = new String(Files.readAllBytes(mkv), StandardCharsets.ISO_8859_1);
+        Path unknownVideo = Files.write(
+                dir.resolve("unknown-video.mkv"),
+                text.replace("V_MPEG4/ISO/AVC", "V_AVMON/NO/SUCH").getBytes(StandardCharsets.ISO_8859_1));
+
+        Result result = run("analyze", "--no-progress", unknownVideo.toString());
+
+        assertAnalysed(result);
+        assertThat(result.err)
+                .contains("this FFmpeg has no decoder for video stream 0 (codec none); it is skipped")
+                .contains("no video track; picture defects cannot be checked");
+    }
+
+    @Test
     void audioOnlyFileIsAnalysedWithAWarningThatPictureDefectsCannotBeChecked() throws Exception {
         Path audio = ffmpeg("audio-only.m4a", "-f", "lavfi", "-i", "sine=f=440:d=3", "-c:a", "aac");
 

@@ -163,6 +163,11 @@ public final class MediaConverter implements AutoCloseable {
         if (info.hasVideo() && !DecodedPicture.isSupported(grabber.getPixelFormat())) {
             converter.reportUnsupportedFormat(grabber.getPixelFormat());
         }
+        String undecodable = undecodableStreams(context);
+        if (undecodable != null) {
+            // FFmpeg opened the input on its other streams and silently leaves these out: say which.
+            converter.warn(input + ": this FFmpeg has no decoder for " + undecodable + "; it is skipped");
+        }
         return converter;
     }
 
