@@ -39,7 +39,10 @@ public final class ConvertCommand implements Callable<Integer> {
     @Parameters(paramLabel = "INPUT", description = "A media file or live URL.")
     String input;
 
-    @Option(names = "--stream-id", description = "Stream id, the Kafka key (default: the file name without extension).")
+    @Option(
+            names = "--stream-id",
+            description = "Stream id, the Kafka key: letters, digits, '.', '_', '-', at most 128 characters"
+                    + " (default: the file name without extension, other characters as '_').")
     String streamId;
 
     @Option(
@@ -61,6 +64,11 @@ public final class ConvertCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         String id = streamId != null ? streamId : StreamIds.fromFileName(input);
+        String badId = StreamIds.optionProblem(id);
+        if (badId != null) {
+            err.println("avmon: " + badId);
+            return ExitCodes.BAD_INPUT;
+        }
         FeaturePublisher publisher;
         try {
             publisher = new FeaturePublisher(bootstrapServers, new HashMap<>(kafka.settings()));

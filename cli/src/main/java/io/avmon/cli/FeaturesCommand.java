@@ -51,7 +51,10 @@ public final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "PATH", description = "Write an Avro container file instead of JSON lines.")
     Path out;
 
-    @Option(names = "--stream-id", description = "Stream id in the records (default: the file name without extension).")
+    @Option(
+            names = "--stream-id",
+            description = "Stream id in the records: letters, digits, '.', '_', '-', at most 128 characters"
+                    + " (default: the file name without extension, other characters as '_').")
     String streamId;
 
     @Option(names = "--limit", description = "Stop after this many records (default: all).")
@@ -62,6 +65,11 @@ public final class FeaturesCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         String id = streamId != null ? streamId : StreamIds.fromFileName(input);
+        String badId = StreamIds.optionProblem(id);
+        if (badId != null) {
+            stderr.println("avmon: " + badId);
+            return ExitCodes.BAD_INPUT;
+        }
         try (MediaConverter converter = MediaConverter.open(input, ConverterOptions.forStream(id))) {
             long written =
                     out == null ? writeJson(converter, stdout, stderr) : writeAvro(converter, out.toFile(), stderr);

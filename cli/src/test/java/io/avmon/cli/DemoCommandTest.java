@@ -39,4 +39,15 @@ class DemoCommandTest {
                     .doesNotContain("\n");
         }
     }
+
+    @Test
+    void aStreamIdThatCouldNotBeANameIsOneLineAndExitTwoBeforeAnythingStarts() {
+        AnalyzeCommandTest.Result result =
+                AnalyzeCommandTest.run("demo", "--stream-id", "studio 1", "--input", "/dev/null");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err().strip())
+                .startsWith("avmon: --stream-id: stream id has whitespace U+0020 at position 6")
+                .doesNotContain("\n");
+    }
 }

@@ -1,6 +1,7 @@
 package io.avmon.cli.demo;
 
 import io.avmon.cli.common.ExitCodes;
+import io.avmon.cli.common.StreamIds;
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.cli.profile.ProfileOption;
 import io.avmon.converter.FeaturePublisher;
@@ -98,6 +99,12 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        String badId = StreamIds.optionProblem(streamId);
+        if (badId != null) {
+            err.println("avmon: " + badId);
+            err.flush();
+            return ExitCodes.BAD_INPUT;
+        }
         try {
             profile.book();
         } catch (InvalidProfileException e) {
