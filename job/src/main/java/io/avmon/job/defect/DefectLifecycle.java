@@ -49,8 +49,9 @@ import org.apache.flink.util.Collector;
  * eventId is the name-based UUID of {@code streamId|defectType|channel|startMediaTimeMs}; OPENED and CLOSED
  * share it. OPENED carries a {@link io.avmon.schema.Still}: the thumbnail of the stream's latest video frame when it
  * was raised (what an operator looks at first); CLOSED carries none. The picture is kept only while the stream has a
- * track, and cleared with the tracks, so a healthy stream still costs no state. Defects leave on the {@link DefectEvents#DEFECTS} side output. Every MediaEvent is forwarded, annotated with
- * the stream's open defects after it ({@link MediaEvent#openDefects}, {@link MediaEvent#openDefectTypes}).
+ * track, and cleared with the tracks, so a healthy stream still costs no state. Defects leave on the
+ * {@link DefectEvents#DEFECTS} side output. Every MediaEvent is forwarded, annotated with the stream's open defects
+ * after it ({@link MediaEvent#openDefects}, {@link MediaEvent#openDefectTypes}).
  */
 public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
     private static final long serialVersionUID = 1L;
