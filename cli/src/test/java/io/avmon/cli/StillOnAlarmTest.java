@@ -11,6 +11,7 @@ import io.avmon.testmedia.VideoKind;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,7 @@ class StillOnAlarmTest {
             double[] expected = TestCard.SEVEN_BARS[bar];
             for (int c = 0; c < 3; c++) {
                 assertThat(seen[c])
-                        .as("bar %d, component %d of %s", bar, c, java.util.Arrays.toString(seen))
+                        .as("bar %d, component %d of %s", bar, c, Arrays.toString(seen))
                         .isBetween((int) Math.round(expected[c] * 255) - 40, (int) Math.round(expected[c] * 255) + 40);
             }
         }

@@ -15,6 +15,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,9 +73,9 @@ class StillImageTest {
         byte[] luma = new byte[W * H];
         byte[] cbPlane = new byte[(W / 2) * (H / 2)];
         byte[] crPlane = new byte[(W / 2) * (H / 2)];
-        java.util.Arrays.fill(luma, (byte) y);
-        java.util.Arrays.fill(cbPlane, (byte) cb);
-        java.util.Arrays.fill(crPlane, (byte) cr);
+        Arrays.fill(luma, (byte) y);
+        Arrays.fill(cbPlane, (byte) cb);
+        Arrays.fill(crPlane, (byte) cr);
         return still(luma, cbPlane, crPlane, fullRange, 1920, 1080);
     }
 
