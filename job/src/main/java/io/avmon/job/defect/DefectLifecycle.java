@@ -48,8 +48,8 @@ import org.apache.flink.util.Collector;
  * </ul>
  * eventId is the name-based UUID of {@code streamId|defectType|channel|startMediaTimeMs}; OPENED and CLOSED
  * share it. OPENED carries a {@link io.avmon.schema.Still}: the thumbnail of the stream's latest video frame when it
- * was raised (what an operator looks at first); CLOSED carries none. The picture is kept only while the stream has a
- * track, and cleared with the tracks, so a healthy stream still costs no state. Defects leave on the
+ * was raised (what an operator looks at first); CLOSED carries none. Frames are written to state only while a
+ * candidate waits to open, and the picture is cleared with the tracks, so a healthy stream still costs no state. Defects leave on the
  * {@link DefectEvents#DEFECTS} side output. Every MediaEvent is forwarded, annotated with the stream's open defects
  * after it ({@link MediaEvent#openDefects}, {@link MediaEvent#openDefectTypes}).
  */
@@ -63,7 +63,10 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
 
     private transient MapState<Integer, DefectTrack> tracks;
     private transient ValueState<Long> expiryTimer;
-    /** The stream's latest picture while it has a track; a savepoint from before stills restores it empty. */
+    /**
+     * The stream's latest picture while it has a candidate (a track not yet open), kept until its tracks are gone; a
+     * savepoint from before stills restores it empty.
+     */
     private transient ValueState<LatestPicture> latestPicture;
 
     private transient Counter defectsOpened;
@@ -106,10 +109,6 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
         DetectionProfile profile = event.profile != null ? event.profile : startProfile;
         startCandidates(event, medium, mediaMs, profile, ctx);
         if (!tracks.isEmpty()) {
-            if (medium == DefectKind.Medium.VIDEO) {
-                // Before advancing, so a defect raised on this frame shows this frame.
-                rememberPicture(event, mediaMs);
-            }
             advance(event, medium, mediaMs, profile, ctx);
         }
         annotateOpenDefects(event);
@@ -171,10 +170,18 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         int remaining = 0;
+        // Only a candidate can still raise an OPENED that shows the picture: while every track is open, the frames
+        // are not written to state (a channel on bars all night costs no state write per frame).
+        boolean pictureTaken = medium != DefectKind.Medium.VIDEO;
         Iterator<Map.Entry<Integer, DefectTrack>> it = tracks.iterator();
         while (it.hasNext()) {
             Map.Entry<Integer, DefectTrack> entry = it.next();
             DefectTrack track = entry.getValue();
+            if (!track.open && !pictureTaken) {
+                // Before the track is judged, so a defect raised on this frame shows this frame.
+                rememberPicture(event, mediaMs);
+                pictureTaken = true;
+            }
             DefectKind kind = DefectKind.of(track.defectType);
             DetectionProfile.Policy policy = profile.policy(track.defectType);
             track.latestMediaMs = Math.max(track.latestMediaMs, mediaMs);

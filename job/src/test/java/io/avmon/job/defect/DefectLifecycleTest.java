@@ -330,6 +330,32 @@ class DefectLifecycleTest {
     }
 
     @Test
+    void aDefectRaisedWhileAnotherIsOpenShowsItsOwnFrame() throws Exception {
+        byte[] lastLuma = null;
+        for (long t = 0; t < 8000; t += 40) {
+            if (t % 100 == 0) {
+                MediaEvent block = audio(t, t >= 5000);
+                harness.processElement(block, block.ingestTimeMs);
+            }
+            MediaEvent video = frame(t, t >= 1000);
+            harness.processElement(video, video.ingestTimeMs);
+            if (defects().size() < 2) {
+                lastLuma = bytes(video.video.getThumbLuma());
+            }
+        }
+
+        List<DefectEvent> defects = defects();
+        assertThat(defects)
+                .extracting(DefectEvent::getDefectType)
+                .containsExactly(DefectType.BLACK_FRAMES, DefectType.AUDIO_SILENCE);
+        // Black reaches its 3 s on the block at 4000, which comes before the frame at 4000.
+        assertThat(defects.get(0).getStill().getMediaTimeMs()).isEqualTo(3960);
+        // Silence starts at 5000 with black open, and is raised on the block at 7000.
+        assertThat(defects.get(1).getStill().getMediaTimeMs()).isEqualTo(6960);
+        assertThat(bytes(defects.get(1).getStill().getLuma())).isEqualTo(lastLuma);
+    }
+
+    @Test
     void aTrackRestoredFromASavepointBeforeStillsClosesAndTheNextDefectHasOne() throws Exception {
         OperatorSubtaskState savepoint;
         try (var earlier = new KeyedOneInputStreamOperatorTestHarness<>(
