@@ -134,7 +134,7 @@ class KubernetesManifestsTest {
                 .isEqualTo("metrics");
 
         JsonNode converterMonitor = monitors.get("avmon-converter").path("spec");
-        for (JsonNode converter : Repository.kubernetesDocuments("Deployment")) {
+        for (JsonNode converter : Repository.kubernetesDeploymentsOf("avmon-converter")) {
             JsonNode labels =
                     converter.path("spec").path("template").path("metadata").path("labels");
             converterMonitor

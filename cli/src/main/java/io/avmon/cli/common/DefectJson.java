@@ -1,5 +1,6 @@
 package io.avmon.cli.common;
 
+import io.avmon.schema.AvroJson;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.Still;
 import java.util.Map;

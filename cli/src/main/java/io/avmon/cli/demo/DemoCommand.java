@@ -156,7 +156,11 @@ public final class DemoCommand implements Callable<Integer> {
                     "--starting-offsets",
                     "earliest",
                     "--parallelism",
-                    "1"));
+                    "1",
+                    "--defects-json-topic",
+                    Topics.DEFECTS_JSON,
+                    "--health-json-topic",
+                    Topics.HEALTH_JSON));
             if (profile.file() != null) {
                 jobArgs.addAll(List.of("--profile", profile.file().toString()));
             }
@@ -219,7 +223,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  input:        " + source
                 + (input == null ? " (generated, looped in real time as stream '" + streamId + "')" : ""));
         out.println("  Kafka:        " + bootstrap + "  topics: " + Topics.DEFECTS + " (defects), " + Topics.HEALTH
-                + " (health), " + Topics.FEATURES + " (features)");
+                + " (health), " + Topics.FEATURES + " (features); as JSON: " + Topics.DEFECTS_JSON + ", "
+                + Topics.HEALTH_JSON);
         out.println("  Flink web UI: http://localhost:" + webPort);
         if (!schedule.isEmpty()) {
             out.println("  defects in each loop of the clip:");
