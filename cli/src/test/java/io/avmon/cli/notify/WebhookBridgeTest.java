@@ -13,16 +13,19 @@ import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.RecordCodec;
 import io.avmon.schema.Severity;
+import io.avmon.schema.Still;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
@@ -176,6 +179,10 @@ class WebhookBridgeTest {
         assertThat(opened.get("startMediaTimeMs").asLong()).isEqualTo(12_000);
         assertThat(opened.has("endMediaTimeMs")).isTrue();
         assertThat(opened.get("endMediaTimeMs").isNull()).isTrue();
+        assertThat(opened.get("still").asText()).as("the picture when raised").startsWith("data:image/png;base64,");
+        JsonNode closed = receiver.bodies().get(1);
+        assertThat(closed.get("state").asText()).isEqualTo("CLOSED");
+        assertThat(closed.get("still").isNull()).isTrue();
         assertThat(receiver.idempotencyKeys()).contains("g-OPENED", "g-CLOSED");
     }
 
@@ -224,6 +231,26 @@ class WebhookBridgeTest {
                 .setSeverity(Severity.CRITICAL)
                 .setUnit("share")
                 .setDetector("BlackFrameDetector")
+                .setStill(state == DefectState.OPENED ? blackStill() : null)
+                .build();
+    }
+
+    /** A limited-range black 32x18 thumbnail of a 1080-line picture, as the job attaches to OPENED. */
+    private static Still blackStill() {
+        byte[] chroma = new byte[16 * 9];
+        Arrays.fill(chroma, (byte) 128);
+        byte[] luma = new byte[32 * 18];
+        Arrays.fill(luma, (byte) 16);
+        return Still.newBuilder()
+                .setMediaTimeMs(15_000)
+                .setWidth(32)
+                .setHeight(18)
+                .setLuma(ByteBuffer.wrap(luma))
+                .setCb(ByteBuffer.wrap(chroma))
+                .setCr(ByteBuffer.wrap(chroma.clone()))
+                .setFullRange(false)
+                .setSourceWidth(1920)
+                .setSourceHeight(1080)
                 .build();
     }
 
