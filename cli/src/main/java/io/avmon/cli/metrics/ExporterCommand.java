@@ -69,7 +69,7 @@ public final class ExporterCommand implements Callable<Integer> {
     @Option(
             names = "--defect-history-hours",
             defaultValue = MetricsExporter.Settings.DEFECT_HISTORY_HOURS,
-            description = "How far back the defect topic is read at start to find the open defects, 1-168"
+            description = "How far back the defect topic is read at start to find the open defects, 1-720"
                     + " (default: ${DEFAULT-VALUE}).")
     long defectHistoryHours;
 

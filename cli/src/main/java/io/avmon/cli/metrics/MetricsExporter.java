@@ -46,8 +46,8 @@ public final class MetricsExporter {
      *     #STALE_AFTER_MINUTES} by default, 1 to 1440. The job writes health every 10 s, so a minute is already six
      *     missed windows; 10 keeps a channel on the wall through a short outage of the job.
      * @param defectHistory how far back the defect topic is read at start: hours, {@value #DEFECT_HISTORY_HOURS}
-     *     by default, 1 to 168 (the topic's 7-day retention). A defect open for longer than this before a restart is
-     *     still counted, from health, with its type's last known or default severity.
+     *     by default (the defect topic's 7-day retention), 1 to 720. A defect opened before that is still counted,
+     *     from health, with severity {@code unknown}.
      */
     public record Settings(
             String bootstrapServers,
@@ -59,7 +59,7 @@ public final class MetricsExporter {
             Duration defectHistory) {
         public static final String PORT = "9465";
         public static final String STALE_AFTER_MINUTES = "10";
-        public static final String DEFECT_HISTORY_HOURS = "24";
+        public static final String DEFECT_HISTORY_HOURS = "168";
 
         public Settings {
             clientSettings = Map.copyOf(clientSettings);
@@ -70,9 +70,9 @@ public final class MetricsExporter {
                 throw new IllegalArgumentException(
                         "--stale-after-minutes must be 1-1440, not " + staleAfter.toMinutes());
             }
-            if (defectHistory.compareTo(Duration.ofHours(1)) < 0 || defectHistory.compareTo(Duration.ofDays(7)) > 0) {
+            if (defectHistory.compareTo(Duration.ofHours(1)) < 0 || defectHistory.compareTo(Duration.ofDays(30)) > 0) {
                 throw new IllegalArgumentException(
-                        "--defect-history-hours must be 1-168, not " + defectHistory.toHours());
+                        "--defect-history-hours must be 1-720, not " + defectHistory.toHours());
             }
         }
 

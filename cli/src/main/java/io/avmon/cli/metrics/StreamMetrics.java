@@ -1,7 +1,5 @@
 package io.avmon.cli.metrics;
 
-import io.avmon.job.core.DetectionProfile;
-import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
@@ -28,9 +26,13 @@ import java.util.Set;
  *
  * <p>Open defects follow the defect topic (OPENED adds, CLOSED removes), because it is immediate and carries each
  * defect's severity; the 10 s health record corrects it both ways. A type health says is open, but whose OPENED
- * this exporter never read (it started after it), is counted with the severity last seen for it on that stream, or
- * its default. A defect health has stopped listing for a window that began {@link #HEALTH_OVERRULES_AFTER} after it
+ * this exporter never read (it was opened before the defect history read at start), is counted with the severity
+ * last seen for that type on that stream, or {@code unknown}: the severities are the profile's, and this exporter
+ * reads no profile (nor needs the job's classes). A defect health has stopped listing for a window that began {@link #HEALTH_OVERRULES_AFTER} after it
  * started is dropped: its CLOSED will not come (the job lost its state, or the profile disabled the type).
+ *
+ * <p>The defect_severity label of a type with no open defect is the last it was seen with (so the series stays one),
+ * and {@code unknown} before any event of it.
  *
  * <p>Not thread-safe: one consumer thread updates it. The Prometheus series it writes are safe to scrape meanwhile.
  */
@@ -56,9 +58,6 @@ public final class StreamMetrics {
             return name().toLowerCase(Locale.ROOT);
         }
     }
-
-    /** The job's default severities, for a type this exporter has not seen an event of on a stream. */
-    private static final DetectionProfile DEFAULTS = DefectKind.defaultProfile();
 
     private final Duration staleAfter;
     private final Gauge openDefects;
@@ -161,7 +160,7 @@ public final class StreamMetrics {
         }
         for (DefectType type : listed) {
             if (state.open.values().stream().noneMatch(open -> open.type() == type)) {
-                state.open.put(placeholder(type), new OpenDefect(type, state.severityOf(type), Long.MIN_VALUE));
+                state.open.put(placeholder(type), new OpenDefect(type, state.lastSeverity.get(type), Long.MIN_VALUE));
             }
         }
 
@@ -183,9 +182,9 @@ public final class StreamMetrics {
                 String stream = entry.getKey();
                 StreamState state = entry.getValue();
                 for (DefectType type : DefectType.values()) {
-                    Severity exported = state.exportedSeverity.get(type);
+                    String exported = state.exportedSeverity.get(type);
                     if (exported != null) {
-                        openDefects.remove(stream, type.name(), label(exported));
+                        openDefects.remove(stream, type.name(), exported);
                     }
                     defectsOpened.remove(stream, type.name());
                 }
@@ -221,26 +220,30 @@ public final class StreamMetrics {
         Map<DefectType, Severity> severities = new EnumMap<>(DefectType.class);
         for (OpenDefect open : state.open.values()) {
             counts.merge(open.type(), 1, Integer::sum);
-            severities.merge(open.type(), open.severity(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+            if (open.severity() != null) {
+                severities.merge(open.type(), open.severity(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+            }
         }
         int worst = 0;
         for (DefectType type : DefectType.values()) {
-            Severity severity = severities.getOrDefault(type, state.severityOf(type));
-            Severity exported = state.exportedSeverity.put(type, severity);
-            if (exported != null && exported != severity) {
-                openDefects.remove(stream, type.name(), label(exported));
+            Severity severity = severities.containsKey(type) ? severities.get(type) : state.lastSeverity.get(type);
+            String label = label(severity);
+            String exported = state.exportedSeverity.put(type, label);
+            if (exported != null && !exported.equals(label)) {
+                openDefects.remove(stream, type.name(), exported);
             }
             int count = counts.getOrDefault(type, 0);
-            openDefects.labelValues(stream, type.name(), label(severity)).set(count);
-            if (count > 0) {
+            openDefects.labelValues(stream, type.name(), label).set(count);
+            if (count > 0 && severity != null) {
                 worst = Math.max(worst, severity.ordinal() + 1);
             }
         }
         worstOpenSeverity.labelValues(stream).set(worst);
     }
 
+    /** The defect_severity label; {@code unknown} for a type never seen in an event on the stream. */
     private static String label(Severity severity) {
-        return severity.name().toLowerCase(Locale.ROOT);
+        return severity == null ? "unknown" : severity.name().toLowerCase(Locale.ROOT);
     }
 
     /** The key under which a defect known only from health is held (one per type). */
@@ -248,9 +251,7 @@ public final class StreamMetrics {
         return "health:" + type.name();
     }
 
-    /**
-     * @param fromHealth known only from a health record, not from its OPENED
-     */
+    /** An open defect; {@code severity} null when known only from health and never seen in an event. */
     private record OpenDefect(DefectType type, Severity severity, long startWallClockMs) {
         boolean fromHealth() {
             return startWallClockMs == Long.MIN_VALUE;
@@ -265,11 +266,6 @@ public final class StreamMetrics {
         /** The severity each type was last seen with on this stream (profiles may change a type's severity). */
         final Map<DefectType, Severity> lastSeverity = new EnumMap<>(DefectType.class);
         /** The defect_severity label each type's open-defects series carries now. */
-        final Map<DefectType, Severity> exportedSeverity = new EnumMap<>(DefectType.class);
-
-        Severity severityOf(DefectType type) {
-            Severity seen = lastSeverity.get(type);
-            return seen != null ? seen : DEFAULTS.policy(type).severity();
-        }
+        final Map<DefectType, String> exportedSeverity = new EnumMap<>(DefectType.class);
     }
 }
