@@ -171,7 +171,7 @@ class DeploymentAgreementTest {
 
     @Test
     void everyConverterFollowsTheTemplateWithItsOwnStreamAndTheJobsKafka() {
-        List<JsonNode> converters = Repository.kubernetesDocuments("Deployment");
+        List<JsonNode> converters = Repository.converterDeployments();
         assertThat(converters).hasSizeGreaterThanOrEqualTo(1);
         JsonNode template = converters.get(0);
         String templateStream = streamId(template);

@@ -42,6 +42,18 @@ final class Repository {
                 .toList();
     }
 
+    /** The converter Deployments (label app.kubernetes.io/name: avmon-converter), one per channel. */
+    static List<JsonNode> converterDeployments() {
+        return kubernetesDocuments("Deployment").stream()
+                .filter(deployment -> "avmon-converter"
+                        .equals(deployment
+                                .path("metadata")
+                                .path("labels")
+                                .path("app.kubernetes.io/name")
+                                .asText()))
+                .toList();
+    }
+
     /** The KafkaTopics by topic name. */
     static Map<String, TopicSettings> kubernetesTopics() {
         Map<String, TopicSettings> topics = new TreeMap<>();
