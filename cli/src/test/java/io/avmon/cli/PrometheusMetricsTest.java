@@ -33,10 +33,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -190,8 +192,7 @@ class PrometheusMetricsTest {
                 assertThat(ruleHealth(api))
                         .as("every rule of alerts.yml, as Prometheus evaluated it")
                         .isEqualTo(alertNames().stream()
-                                .collect(java.util.stream.Collectors.toMap(
-                                        name -> name, name -> "ok", (a, b) -> a, java.util.TreeMap::new)));
+                                .collect(Collectors.toMap(name -> name, name -> "ok", (a, b) -> a, TreeMap::new)));
             } finally {
                 if (converter != null) {
                     converter.join(60_000);
@@ -287,7 +288,7 @@ class PrometheusMetricsTest {
     /** Each loaded alert rule's health ("ok" once evaluated without error), waiting until every one was evaluated. */
     private Map<String, String> ruleHealth(String api) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Map<String, String> health = new java.util.TreeMap<>();
+        Map<String, String> health = new TreeMap<>();
         while (true) {
             health.clear();
             HttpResponse<String> response = http.send(
@@ -334,7 +335,7 @@ class PrometheusMetricsTest {
                     .as("Prometheus result for " + promql + "; the exporter serves:\n"
                             + scraped.lines()
                                     .filter(line -> !line.startsWith("#") && !line.contains("defect_type="))
-                                    .collect(java.util.stream.Collectors.joining("\n")))
+                                    .collect(Collectors.joining("\n")))
                     .isNotEmpty();
         }
         return result;
