@@ -86,6 +86,8 @@ class PrometheusMetricsTest {
             exporterMetrics = URI.create("http://127.0.0.1:" + exporter.port() + "/metrics");
             Thread exporterThread = new Thread(exporter::run, "exporter");
             exporterThread.start();
+            // Reading from the topics' ends before the converter writes, so nothing of the run is behind it.
+            assertThat(exporter.awaitReading(Duration.ofSeconds(60))).isTrue();
 
             Map<String, Integer> ports = new LinkedHashMap<>();
             ports.put("flink", reporterPort);

@@ -97,6 +97,7 @@ public final class MetricsExporter {
     private final Counter undecodable;
     private final HTTPServer server;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch reading = new CountDownLatch(1);
     private final BinaryMessageDecoder<StreamHealth> healthDecoder =
             RecordCodec.decoder(StreamHealth.class, RecordCodec.earlierWriterSchemas());
     private final BinaryMessageDecoder<DefectEvent> defectDecoder =
@@ -148,6 +149,10 @@ public final class MetricsExporter {
             seekBack(kafka, health, now - settings.staleAfter().toMillis());
             seekBack(kafka, defects, now - settings.defectHistory().toMillis());
             Map<TopicPartition, Long> liveFrom = kafka.endOffsets(defects);
+            // Seeks to the end resolve lazily, at the first poll; resolve them now, so that "from the end" means the
+            // end when the exporter started, not whenever its first poll happens.
+            all.forEach(kafka::position);
+            reading.countDown();
             while (stopped.getCount() > 0) {
                 for (ConsumerRecord<String, byte[]> record : kafka.poll(POLL)) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
@@ -160,6 +165,11 @@ public final class MetricsExporter {
         } finally {
             server.close();
         }
+    }
+
+    /** Waits until {@link #run()} has found its topics and its start positions; false on timeout. */
+    public boolean awaitReading(Duration timeout) throws InterruptedException {
+        return reading.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Ends {@link #run()} soon. Safe from any thread. */
