@@ -4,9 +4,8 @@ import io.avmon.cli.metrics.ExporterCommand;
 import picocli.CommandLine;
 
 /**
- * {@code avmon exporter} alone, for the converter image (deploy/converter/Dockerfile), which carries neither Flink nor
- * the job: {@link AvmonCommand} would load every subcommand's classes. Compose and Kubernetes run it with
- * {@code AVMON_MAIN=io.avmon.cli.ExporterMain}.
+ * {@code avmon exporter} alone: the entry point of the converter Dockerfile's stage "exporter", whose classpath has
+ * neither Flink nor the job ({@link AvmonCommand} would load every subcommand's classes).
  */
 public final class ExporterMain {
     private ExporterMain() {}

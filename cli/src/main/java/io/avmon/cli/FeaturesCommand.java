@@ -1,12 +1,12 @@
 package io.avmon.cli;
 
-import io.avmon.cli.common.AvroJson;
 import io.avmon.cli.common.ExitCodes;
 import io.avmon.cli.common.StreamIds;
 import io.avmon.converter.ConverterOptions;
 import io.avmon.converter.MediaConverter;
 import io.avmon.converter.MediaInputException;
 import io.avmon.schema.AudioBlockFeatures;
+import io.avmon.schema.AvroJson;
 import io.avmon.schema.VideoFrameFeatures;
 import java.io.File;
 import java.io.IOException;

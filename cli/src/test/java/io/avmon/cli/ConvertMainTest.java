@@ -14,7 +14,6 @@ import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.ClipSpec;
 import io.avmon.testmedia.ClipWriter;
 import io.avmon.testmedia.VideoKind;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,12 +22,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -56,7 +51,7 @@ class ConvertMainTest {
                         .segment(2, VideoKind.MOTION, AudioContent.PROGRAMME)
                         .build(),
                 dir.resolve("channel.ts"));
-        String classpath = converterImageClasspath();
+        String classpath = ConverterImage.classpath();
         assertThat(classpath)
                 .contains("/kafka-clients-", "/javacv-", "/picocli-")
                 .doesNotContain("/org/apache/flink/", "/kafka-server-", "/job/target/", "/avmon-job");
@@ -95,7 +90,7 @@ class ConvertMainTest {
 
     @Test
     void exporterMainServesAStreamsDefectsOnTheSameClasspath() throws Exception {
-        String classpath = converterImageClasspath();
+        String classpath = ConverterImage.classpath();
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
             kafka.createTopics(Topics.ALL, 1);
             int port = EmbeddedKafka.freePort();
@@ -167,44 +162,5 @@ class ConvertMainTest {
                 exporter.waitFor(20, TimeUnit.SECONDS);
             }
         }
-    }
-
-    /**
-     * The classpath deploy/converter/Dockerfile assembles: the converter's runtime dependencies (written by the
-     * converter module's build), the artifacts the Dockerfile adds from the CLI's dependencies, and the classes of
-     * the converter and the CLI.
-     */
-    private static String converterImageClasspath() throws IOException {
-        Path repo = Path.of("..").toAbsolutePath().normalize();
-        Path converterDependencies = repo.resolve("converter/target/runtime-classpath.txt");
-        assertThat(converterDependencies)
-                .as("written by the converter module's build (mvn -pl cli -am)")
-                .exists();
-        Matcher added = Pattern.compile("-DincludeArtifactIds=(\\S+)")
-                .matcher(Files.readString(repo.resolve("deploy/converter/Dockerfile")));
-        assertThat(added.find())
-                .as("the Dockerfile names what it adds from the CLI's dependencies")
-                .isTrue();
-
-        List<String> entries = new ArrayList<>();
-        entries.add(repo.resolve("cli/target/classes").toString());
-        entries.addAll(List.of(Files.readString(converterDependencies).strip().split(File.pathSeparator)));
-        List<String> testClasspath =
-                List.of(System.getProperty("java.class.path").split(File.pathSeparator));
-        for (String artifact : added.group(1).split(",")) {
-            if (artifact.startsWith("avmon-")) {
-                entries.add(repo.resolve(artifact.substring("avmon-".length()))
-                        .resolve("target/classes")
-                        .toString());
-                continue;
-            }
-            Pattern jar = Pattern.compile(Pattern.quote(artifact) + "-\\d[^/]*\\.jar");
-            entries.add(testClasspath.stream()
-                    .filter(entry ->
-                            jar.matcher(Path.of(entry).getFileName().toString()).matches())
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError(artifact + " is not among the CLI's dependencies")));
-        }
-        return String.join(File.pathSeparator, entries);
     }
 }

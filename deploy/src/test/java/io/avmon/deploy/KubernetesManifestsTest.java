@@ -134,7 +134,7 @@ class KubernetesManifestsTest {
                 .isEqualTo("metrics");
 
         JsonNode converterMonitor = monitors.get("avmon-converter").path("spec");
-        for (JsonNode converter : Repository.converterDeployments()) {
+        for (JsonNode converter : Repository.kubernetesDeploymentsOf("avmon-converter")) {
             JsonNode labels =
                     converter.path("spec").path("template").path("metadata").path("labels");
             converterMonitor
@@ -167,9 +167,7 @@ class KubernetesManifestsTest {
                 .findFirst()
                 .orElseThrow()
                 .path("spec");
-        List<JsonNode> exporters = Repository.kubernetesDocuments("Deployment").stream()
-                .filter(d -> d.path("metadata").path("name").asText().equals("avmon-exporter"))
-                .toList();
+        List<JsonNode> exporters = Repository.kubernetesDeploymentsOf("avmon-exporter");
         assertThat(exporters).hasSize(1);
         JsonNode pod = exporters.get(0).path("spec").path("template");
         monitor.path("selector")

@@ -42,15 +42,13 @@ final class Repository {
                 .toList();
     }
 
-    /** The converter Deployments (label app.kubernetes.io/name: avmon-converter), one per channel. */
-    static List<JsonNode> converterDeployments() {
+    /** The Deployment of each named app (label app.kubernetes.io/name), e.g. every avmon-converter. */
+    static List<JsonNode> kubernetesDeploymentsOf(String app) {
         return kubernetesDocuments("Deployment").stream()
-                .filter(deployment -> "avmon-converter"
-                        .equals(deployment
-                                .path("metadata")
-                                .path("labels")
-                                .path("app.kubernetes.io/name")
-                                .asText()))
+                .filter(d -> app.equals(d.path("metadata")
+                        .path("labels")
+                        .path("app.kubernetes.io/name")
+                        .asText()))
                 .toList();
     }
 

@@ -4,6 +4,7 @@ import io.avmon.job.core.DeadLetter;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.kafka.AvroRecordSerializer;
+import io.avmon.job.kafka.AvroRecordSerializer.Encoding;
 import io.avmon.job.kafka.DeadLetterSerializer;
 import io.avmon.job.kafka.MediaEventDeserializer;
 import io.avmon.job.kafka.ProfileUpdateDeserializer;
@@ -120,6 +121,28 @@ public final class AvmonJob {
                         new AvroRecordSerializer<StreamHealth>(options.healthTopic())))
                 .uid("kafka-health-sink")
                 .name("Kafka health");
+        // The JSON mirrors are sinks of their own, exactly-once like the Avro topics they copy: a consumer reading
+        // read_committed sees the same events in both, and a mirror added to a running deployment starts empty.
+        if (options.mirrorsDefects()) {
+            outputs.defects()
+                    .sinkTo(exactlyOnceSink(
+                            options,
+                            options.defectsJsonTopic(),
+                            "defects-json",
+                            new AvroRecordSerializer<DefectEvent>(options.defectsJsonTopic(), Encoding.JSON)))
+                    .uid("kafka-defects-json-sink")
+                    .name("Kafka defects (JSON)");
+        }
+        if (options.mirrorsHealth()) {
+            outputs.health()
+                    .sinkTo(exactlyOnceSink(
+                            options,
+                            options.healthJsonTopic(),
+                            "health-json",
+                            new AvroRecordSerializer<StreamHealth>(options.healthJsonTopic(), Encoding.JSON)))
+                    .uid("kafka-health-json-sink")
+                    .name("Kafka health (JSON)");
+        }
         outputs.deadLetters()
                 .sinkTo(KafkaSink.<DeadLetter>builder()
                         .setKafkaProducerConfig(producerConfig(options))

@@ -23,6 +23,10 @@ import org.apache.flink.util.ParameterTool;
  * --health-topic             avmon.health
  * --dead-letter-topic        avmon.dead-letter
  * --control-topic            avmon.control   (profile documents, applied at run time; read from its start)
+ * --defects-json-topic       (none: no mirror) also write each defect event as plain JSON to this topic, for
+ *                            Kafka tools that read JSON (Flink SQL, ksqlDB, Kafka Connect); avmon.defects.json
+ *                            in the shipped deployments
+ * --health-json-topic        (none: no mirror) the same for stream health; avmon.health.json in the deployments
  * --profile                  (none: built-in defaults) a YAML profile file, read where the job is submitted
  * --group-id                 avmon-job
  * --checkpoint-interval-ms   10000
@@ -47,6 +51,8 @@ public record JobOptions(
         String healthTopic,
         String deadLetterTopic,
         String controlTopic,
+        String defectsJsonTopic,
+        String healthJsonTopic,
         String profile,
         String groupId,
         Duration checkpointInterval,
@@ -74,6 +80,8 @@ public record JobOptions(
             "health-topic",
             "dead-letter-topic",
             "control-topic",
+            "defects-json-topic",
+            "health-json-topic",
             "profile",
             "group-id",
             "checkpoint-interval-ms",
@@ -162,6 +170,8 @@ public record JobOptions(
                 params.get("health-topic", Topics.HEALTH),
                 params.get("dead-letter-topic", Topics.DEAD_LETTER),
                 params.get("control-topic", Topics.CONTROL),
+                optionalTopic(params, "defects-json-topic"),
+                optionalTopic(params, "health-json-topic"),
                 params.get("profile", null),
                 params.get("group-id", "avmon-job"),
                 Duration.ofMillis(params.getLong("checkpoint-interval-ms", 10_000L)),
@@ -173,12 +183,37 @@ public record JobOptions(
                 kafkaProperties);
     }
 
+    /** Whether the job mirrors defect events as JSON. */
+    public boolean mirrorsDefects() {
+        return defectsJsonTopic != null;
+    }
+
+    /** Whether the job mirrors stream health as JSON. */
+    public boolean mirrorsHealth() {
+        return healthJsonTopic != null;
+    }
+
+    /** A topic flag with no default: absent means off; present, it must name a topic. */
+    private static String optionalTopic(ParameterTool params, String flag) {
+        if (!params.has(flag)) {
+            return null;
+        }
+        String topic = params.get(flag);
+        // ParameterTool reads a flag given without a value as its marker text "__NO_VALUE_KEY".
+        if (topic == null || topic.isBlank() || topic.equals("__NO_VALUE_KEY")) {
+            throw new IllegalArgumentException("--" + flag + " expects a topic name");
+        }
+        return topic;
+    }
+
     /** The record's own form, with every secret among the Kafka settings hidden. */
     @Override
     public String toString() {
         return "JobOptions[bootstrapServers=" + bootstrapServers + ", featuresTopic=" + featuresTopic
                 + ", defectsTopic=" + defectsTopic + ", healthTopic=" + healthTopic + ", deadLetterTopic="
-                + deadLetterTopic + ", controlTopic=" + controlTopic + ", profile=" + profile + ", groupId=" + groupId
+                + deadLetterTopic + ", controlTopic=" + controlTopic + ", defectsJsonTopic=" + defectsJsonTopic
+                + ", healthJsonTopic="
+                + healthJsonTopic + ", profile=" + profile + ", groupId=" + groupId
                 + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
                 + ", startingOffsets=" + startingOffsets + ", transactionalIdPrefix=" + transactionalIdPrefix
                 + ", parallelism=" + parallelism + ", consumerSettings="

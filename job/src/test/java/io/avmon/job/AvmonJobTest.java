@@ -43,6 +43,20 @@ class AvmonJobTest {
     }
 
     @Test
+    void jsonMirrorsAreOffUntilTheirTopicIsNamed() {
+        assertThat(JobOptions.defaults().mirrorsDefects()).isFalse();
+        assertThat(JobOptions.defaults().mirrorsHealth()).isFalse();
+        JobOptions options = JobOptions.fromArgs(
+                new String[] {"--defects-json-topic", Topics.DEFECTS_JSON, "--health-json-topic", Topics.HEALTH_JSON});
+        assertThat(options.defectsJsonTopic()).isEqualTo(Topics.DEFECTS_JSON);
+        assertThat(options.healthJsonTopic()).isEqualTo(Topics.HEALTH_JSON);
+        assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--defects-json-topic"}))
+                .hasMessage("--defects-json-topic expects a topic name");
+        assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--health-json-topic", " "}))
+                .hasMessage("--health-json-topic expects a topic name");
+    }
+
+    @Test
     void optionsParseFlags() {
         JobOptions options = JobOptions.fromArgs(new String[] {
             "--bootstrap-servers",

@@ -1,6 +1,6 @@
 package io.avmon.cli.analyze;
 
-import io.avmon.cli.common.AvroJson;
+import io.avmon.schema.AvroJson;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import java.util.ArrayList;

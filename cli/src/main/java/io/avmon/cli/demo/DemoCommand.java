@@ -189,7 +189,11 @@ public final class DemoCommand implements Callable<Integer> {
                     "--starting-offsets",
                     "earliest",
                     "--parallelism",
-                    "1"));
+                    "1",
+                    "--defects-json-topic",
+                    Topics.DEFECTS_JSON,
+                    "--health-json-topic",
+                    Topics.HEALTH_JSON));
             if (profile.file() != null) {
                 jobArgs.addAll(List.of("--profile", profile.file().toString()));
             }
@@ -255,7 +259,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  input:        " + source
                 + (input == null ? " (generated, looped in real time as stream '" + streamId + "')" : ""));
         out.println("  Kafka:        " + bootstrap + "  topics: " + Topics.DEFECTS + " (defects), " + Topics.HEALTH
-                + " (health), " + Topics.FEATURES + " (features)");
+                + " (health), " + Topics.FEATURES + " (features); as JSON: " + Topics.DEFECTS_JSON + ", "
+                + Topics.HEALTH_JSON);
         out.println("  Flink web UI: http://localhost:" + webPort);
         out.println("  Prometheus:   http://localhost:" + metricsPort + "/metrics (per stream), http://localhost:"
                 + flinkMetricsPort + "/metrics (Flink's pipeline metrics)");

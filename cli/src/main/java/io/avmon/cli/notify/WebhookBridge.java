@@ -1,7 +1,7 @@
 package io.avmon.cli.notify;
 
-import io.avmon.cli.common.AvroJson;
 import io.avmon.cli.common.Errors;
+import io.avmon.schema.AvroJson;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.RecordCodec;
 import java.io.IOException;

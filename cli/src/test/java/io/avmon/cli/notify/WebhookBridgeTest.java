@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.avmon.cli.ConverterImage;
+import io.avmon.cli.NotifyMain;
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
@@ -58,7 +60,7 @@ class WebhookBridgeTest {
     @BeforeAll
     static void startBroker() throws IOException {
         kafka = EmbeddedKafka.startOnFreePort();
-        kafka.createTopics(List.of("defects-restart", "defects-outage"), 1);
+        kafka.createTopics(List.of("defects-restart", "defects-outage", "defects-image"), 1);
     }
 
     @AfterAll
@@ -110,6 +112,39 @@ class WebhookBridgeTest {
         assertThat(receiver.accepted())
                 .containsExactly("a OPENED", "a CLOSED", "b OPENED", "b CLOSED", "e OPENED", "f OPENED");
         assertThat(receiver.attempts()).isEqualTo(6);
+    }
+
+    @Test
+    void notifyMainPostsEventsOnTheClasspathOfTheImagesNotifyStage() throws Exception {
+        String topic = "defects-image";
+        write(topic, true, event("h", DefectState.OPENED));
+        Process notify = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-Dlog4j2.configurationFile=log4j2-avmon.xml",
+                        "-cp",
+                        ConverterImage.classpath(),
+                        NotifyMain.class.getName(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--topic",
+                        topic,
+                        "--starting-offsets",
+                        "earliest",
+                        "--state-file",
+                        tempDir.resolve("notify.state").toString(),
+                        "--webhook",
+                        receiver.url())
+                .redirectErrorStream(true)
+                .redirectOutput(tempDir.resolve("notify.log").toFile())
+                .start();
+        try {
+            receiver.awaitAccepted(accepted -> accepted.contains("h OPENED"));
+        } finally {
+            notify.destroy();
+            notify.waitFor();
+        }
+        assertThat(receiver.accepted()).containsExactly("h OPENED");
     }
 
     @Test
