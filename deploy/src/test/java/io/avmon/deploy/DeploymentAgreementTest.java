@@ -205,11 +205,7 @@ class DeploymentAgreementTest {
 
     @Test
     void everyConverterFollowsTheTemplateWithItsOwnStreamAndTheJobsKafka() {
-        List<JsonNode> converters = Repository.kubernetesDocuments("Deployment").stream()
-                .filter(d -> d.at("/metadata/labels/app.kubernetes.io~1name")
-                        .asText()
-                        .equals("avmon-converter"))
-                .toList();
+        List<JsonNode> converters = Repository.kubernetesDeploymentsOf("avmon-converter");
         assertThat(converters).hasSizeGreaterThanOrEqualTo(1);
         JsonNode template = converters.get(0);
         String templateStream = streamId(template);
