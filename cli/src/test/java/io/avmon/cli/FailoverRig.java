@@ -160,33 +160,7 @@ final class FailoverRig implements AutoCloseable {
         }
 
         private void play(double cueSeconds) {
-            converter = new Thread(
-                    () -> {
-                        try (FeaturePublisher publisher = new FeaturePublisher(
-                                kafka.bootstrapServers(), Map.of(FeaturePublisher.TOPIC_OVERRIDE, featuresTopic))) {
-                            long[] firstUs = {Long.MIN_VALUE};
-                            new StreamRunner(
-                                            StreamRunner.Options.of(clip.file().toString(), name)
-                                                    .withRealtime(true),
-                                            record -> {
-                                                publisher.send(record);
-                                                if (record instanceof VideoFrameFeatures frame) {
-                                                    long us = frame.getMediaTimeUs();
-                                                    firstUs[0] = firstUs[0] == Long.MIN_VALUE ? us : firstUs[0];
-                                                    if (us - firstUs[0] >= cueSeconds * 1e6 && !cue.isDone()) {
-                                                        publisher.flush();
-                                                        cue.complete(null);
-                                                    }
-                                                }
-                                            })
-                                    .run();
-                        } catch (RuntimeException e) {
-                            cue.completeExceptionally(e);
-                            throw e;
-                        }
-                    },
-                    "converter-" + name);
-            converter.start();
+            converter = playLive(kafka.bootstrapServers(), featuresTopic, clip, name, cueSeconds, cue);
         }
 
         /** Completes once the converter has sent (and flushed) the frame at the cue. */
@@ -252,6 +226,47 @@ final class FailoverRig implements AutoCloseable {
         boolean restarted() throws Exception {
             return cluster.getExecutionGraph(job).get().getStatusTimestamp(JobStatus.RESTARTING) > 0;
         }
+    }
+
+    /**
+     * Starts a real-time converter playing {@code clip} as stream {@code streamId} into {@code featuresTopic};
+     * {@code cue} completes once it has sent (and flushed) the frame {@code cueSeconds} into the clip.
+     */
+    static Thread playLive(
+            String bootstrapServers,
+            String featuresTopic,
+            Clip clip,
+            String streamId,
+            double cueSeconds,
+            CompletableFuture<Void> cue) {
+        Thread converter = new Thread(
+                () -> {
+                    try (FeaturePublisher publisher = new FeaturePublisher(
+                            bootstrapServers, Map.of(FeaturePublisher.TOPIC_OVERRIDE, featuresTopic))) {
+                        long[] firstUs = {Long.MIN_VALUE};
+                        new StreamRunner(
+                                        StreamRunner.Options.of(clip.file().toString(), streamId)
+                                                .withRealtime(true),
+                                        record -> {
+                                            publisher.send(record);
+                                            if (record instanceof VideoFrameFeatures frame) {
+                                                long us = frame.getMediaTimeUs();
+                                                firstUs[0] = firstUs[0] == Long.MIN_VALUE ? us : firstUs[0];
+                                                if (us - firstUs[0] >= cueSeconds * 1e6 && !cue.isDone()) {
+                                                    publisher.flush();
+                                                    cue.complete(null);
+                                                }
+                                            }
+                                        })
+                                .run();
+                    } catch (RuntimeException e) {
+                        cue.completeExceptionally(e);
+                        throw e;
+                    }
+                },
+                "converter-" + streamId);
+        converter.start();
+        return converter;
     }
 
     /**
