@@ -163,11 +163,7 @@ final class FailoverRig implements AutoCloseable {
             converter = playLive(kafka.bootstrapServers(), featuresTopic, clip, name, cueSeconds, cue);
         }
 
-        /** Completes once the converter has sent (and flushed) the frame at the cue. */
-        CompletableFuture<Void> cue() {
-            return cue;
-        }
-
+        /** Waits until the converter has sent (and flushed) the frame at the cue. */
         void awaitCue() throws Exception {
             cue.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
