@@ -45,8 +45,8 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Stall detection is switched off unless a run brings its own {@code --profile}, as in {@link CatchUpTest}: it is
  * judged on the job's processing clock, and a job that was down for longer than its raise delay finds its streams'
- * watchdogs overdue on restore and raises a stall of a few milliseconds while it catches up. That is the job's own
- * outage, not a stream's, and no injected truth.
+ * watchdogs overdue on restore and raises a stall of a few tens of milliseconds while it catches up. That is the
+ * job's own outage, not a stream's, and no injected truth.
  *
  * <p>Checkpoint state is always written to files (no state inline in the metadata), so that a checkpoint held by
  * {@link HeldCheckpointFileSystem} is held on the TaskManager.
