@@ -224,8 +224,11 @@ public final class AvmonJob {
                 .setKafkaProducerConfig(producerConfig(options))
                 .setBootstrapServers(options.bootstrapServers())
                 .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(options.deliveryGuarantee());
-        if (options.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+                .setDeliveryGuarantee(
+                        options.deliveryGuarantee() == JobOptions.DeliveryGuarantee.EXACTLY_ONCE
+                                ? DeliveryGuarantee.EXACTLY_ONCE
+                                : DeliveryGuarantee.AT_LEAST_ONCE);
+        if (options.deliveryGuarantee() == JobOptions.DeliveryGuarantee.EXACTLY_ONCE) {
             // Distinct per sink and stable across restarts: it is how lingering transactions get aborted.
             builder.setTransactionalIdPrefix(options.transactionalIdPrefix() + "-" + name)
                     .setProperty("transaction.timeout.ms", Long.toString(TRANSACTION_TIMEOUT.toMillis()));

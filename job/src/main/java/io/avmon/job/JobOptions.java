@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.ParameterTool;
 
 /**
@@ -68,6 +67,15 @@ public record JobOptions(
         Map<String, String> consumerSettings,
         Map<String, String> kafkaProperties)
         implements Serializable {
+
+    /**
+     * How the job's output is delivered. Its own type, not the connector's DeliveryGuarantee, so that reading the
+     * options needs no connector on the classpath (the deployment checks parse them with the job's classes alone).
+     */
+    public enum DeliveryGuarantee {
+        EXACTLY_ONCE,
+        AT_LEAST_ONCE
+    }
 
     /** Where to start reading when the consumer group has no committed offset. */
     public enum StartingOffsets {

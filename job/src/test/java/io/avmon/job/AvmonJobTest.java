@@ -15,7 +15,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -59,10 +58,10 @@ class AvmonJobTest {
 
     @Test
     void outputIsExactlyOnceUnlessAtLeastOnceIsAskedFor() {
-        assertThat(JobOptions.defaults().deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(JobOptions.defaults().deliveryGuarantee()).isEqualTo(JobOptions.DeliveryGuarantee.EXACTLY_ONCE);
         assertThat(JobOptions.fromArgs(new String[] {"--delivery-guarantee", "at-least-once"})
                         .deliveryGuarantee())
-                .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+                .isEqualTo(JobOptions.DeliveryGuarantee.AT_LEAST_ONCE);
         assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--delivery-guarantee", "none"}))
                 .hasMessage("--delivery-guarantee must be exactly-once or at-least-once, not none");
     }
