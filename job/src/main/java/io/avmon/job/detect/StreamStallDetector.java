@@ -78,6 +78,13 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
     private final DetectionProfile startProfile;
 
     private transient ValueState<Stall> stall;
+    /**
+     * Processing time when this instance first ran after it started or restored (NONE until then). Silence counts
+     * from here at the earliest: while the job itself was down, a stream's records waited in Kafka, and a watchdog
+     * restored with its old times would take the job's outage for a stall of every stream.
+     */
+    private transient long watchingSinceMs;
+
     private transient Counter defectsOpened;
     private transient Counter defectsClosed;
 
@@ -102,6 +109,7 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build());
         stall = getRuntimeContext().getState(descriptor);
+        watchingSinceMs = NONE;
         defectsOpened = getRuntimeContext().getMetricGroup().counter("defectsOpened");
         defectsClosed = getRuntimeContext().getMetricGroup().counter("defectsClosed");
     }
@@ -120,6 +128,7 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
             return;
         }
         long now = ctx.timerService().currentProcessingTime();
+        watchFrom(now);
         if (event.video != null || event.audio != null) {
             s = media(event, withPolicy(s == null ? new Stall() : s, policy), now, ctx);
         } else if (event.status != null) {
@@ -212,7 +221,7 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
                 s.lastMediaEndUs = status.getLastMediaTimeUs();
             }
         }
-        if (state == InputState.RECONNECTING && !s.open && now - s.lastRecordProcessingMs >= s.minDurationMs) {
+        if (state == InputState.RECONNECTING && !s.open && now - lastHeardMs(s) >= s.minDurationMs) {
             open(ctx, s);
         }
         if (s.timerAt == NONE) {
@@ -235,7 +244,10 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
             return;
         }
         s.timerAt = NONE;
-        long silentMs = timestamp - s.lastRecordProcessingMs;
+        long now = ctx.timerService().currentProcessingTime();
+        watchFrom(now);
+        long heardMs = lastHeardMs(s);
+        long silentMs = Math.max(timestamp, now) - heardMs;
         long retentionMs = startProfile.stateRetention().toMillis();
         if (s.open && silentMs >= retentionMs) {
             // Gone for good without ENDED: close where it was last seen, and forget the stream.
@@ -246,8 +258,19 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
         if (!s.open && silentMs >= s.minDurationMs) {
             open(ctx, s);
         }
-        register(ctx, s, s.lastRecordProcessingMs + (s.open ? retentionMs : s.minDurationMs));
+        register(ctx, s, heardMs + (s.open ? retentionMs : s.minDurationMs));
         stall.update(s);
+    }
+
+    private void watchFrom(long now) {
+        if (watchingSinceMs == NONE) {
+            watchingSinceMs = now;
+        }
+    }
+
+    /** The stream's last record, or this instance's start if that came later: silence the job could observe. */
+    private long lastHeardMs(Stall s) {
+        return Math.max(s.lastRecordProcessingMs, watchingSinceMs);
     }
 
     /** Closes an open stall at the last media time seen, cancels the watchdog and drops the stream's state. */

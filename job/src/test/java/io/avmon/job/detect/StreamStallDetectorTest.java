@@ -3,9 +3,11 @@ package io.avmon.job.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avmon.job.DetectorChain;
+import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
 import io.avmon.job.Program;
 import io.avmon.job.core.DefectEvents;
+import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.AudioBlockFeatures;
@@ -21,6 +23,11 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.LongPredicate;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class StreamStallDetectorTest {
@@ -169,6 +176,78 @@ class StreamStallDetectorTest {
             assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();
             assertThat(chain.timers()).as("timers after ENDED").isZero();
         }
+    }
+
+    @Test
+    void aJobRestoredAfterAnOutageCountsAStreamsSilenceFromItsRestartNotFromBeforeTheOutage() throws Exception {
+        DetectionProfile profile = DefectKind.defaultProfile();
+        List<SpecificRecord> records = programme(12_000, t -> false, t -> false);
+        List<SpecificRecord> before =
+                records.stream().filter(r -> mediaMs(r) < 5000).toList();
+        long lastProcessing =
+                before.stream().mapToLong(StreamStallDetectorTest::ingest).max().orElseThrow();
+        OperatorSubtaskState snapshot;
+        try (var harness = stallHarness(profile, null)) {
+            harness.setProcessingTime(Features.EPOCH_MS - 100);
+            harness.processElement(MediaEvent.of(status(InputState.LIVE, Features.EPOCH_MS - 100)), 0);
+            for (SpecificRecord r : before) {
+                harness.setProcessingTime(ingest(r));
+                harness.processElement(MediaEvent.of(r), ingest(r));
+            }
+            snapshot = harness.snapshot(1, lastProcessing);
+        }
+        long restartMs = lastProcessing + 60_000;
+
+        // The job was down for a minute while the stream went on into Kafka: the restored watchdog is overdue.
+        try (var restored = stallHarness(profile, snapshot)) {
+            restored.setProcessingTime(restartMs);
+            assertThat(stallsOf(restored))
+                    .as("the job's outage is no stall of the stream")
+                    .isEmpty();
+            for (SpecificRecord r :
+                    records.stream().filter(r -> mediaMs(r) >= 5000).toList()) {
+                restored.setProcessingTime(restartMs + 100);
+                restored.processElement(MediaEvent.of(r), ingest(r));
+            }
+            assertThat(stallsOf(restored))
+                    .as("nor is the backlog read after it")
+                    .isEmpty();
+        }
+
+        // The same restore with nothing arriving: the stream is stalled once the minimum has passed since the restart.
+        try (var restored = stallHarness(profile, snapshot)) {
+            long minDurationMs =
+                    profile.policy(DefectType.STREAM_STALL).minDuration().toMillis();
+            restored.setProcessingTime(restartMs);
+            restored.setProcessingTime(restartMs + minDurationMs - 1);
+            assertThat(stallsOf(restored)).isEmpty();
+            restored.setProcessingTime(restartMs + minDurationMs);
+            assertThat(stallsOf(restored))
+                    .singleElement()
+                    .satisfies(d -> assertThat(d.getState()).isEqualTo(DefectState.OPENED));
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stallHarness(
+            DetectionProfile profile, OperatorSubtaskState restoreFrom) throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(DefectKind.STREAM_STALL.operator(profile)),
+                        new DetectorTopology.StreamIdKey(),
+                        Types.STRING);
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
+        return harness;
+    }
+
+    private static List<DefectEvent> stallsOf(
+            KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> h) {
+        var queue = h.getSideOutput(DefectEvents.DEFECTS);
+        return queue == null
+                ? List.of()
+                : queue.stream().map(StreamRecord::getValue).toList();
     }
 
     @Test
