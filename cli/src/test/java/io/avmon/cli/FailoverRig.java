@@ -14,8 +14,6 @@ import io.avmon.schema.VideoFrameFeatures;
 import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.InjectedDefect;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,10 +41,8 @@ import org.apache.kafka.common.TopicPartition;
  * clip in real time, and the test kills the TaskManager at the moment it wants. Several runs may share one rig:
  * each has its own topics, consumer group and transactional ids.
  *
- * <p>Stall detection is switched off unless a run brings its own {@code --profile}, as in {@link CatchUpTest}: it is
- * judged on the job's processing clock, and a job that was down for longer than its raise delay finds its streams'
- * watchdogs overdue on restore and raises a stall of a few tens of milliseconds while it catches up. That is the
- * job's own outage, not a stream's, and no injected truth.
+ * <p>Stall detection stays on: a job down for longer than the stall's raise delay must not take its own outage for
+ * a stall of the streams it restores (StreamStallDetector counts silence from its restart at the earliest).
  *
  * <p>Checkpoint state is always written to files (no state inline in the metadata), so that a checkpoint held by
  * {@link HeldCheckpointFileSystem} is held on the TaskManager.
@@ -58,7 +54,6 @@ final class FailoverRig implements AutoCloseable {
     final EmbeddedKafka kafka;
     final MiniCluster cluster;
     private final Admin admin;
-    private final Path stallOffProfile;
     /** MiniCluster keeps a killed TaskManager in its list: the one running now is the last one started. */
     private int liveTaskManager;
 
@@ -66,8 +61,6 @@ final class FailoverRig implements AutoCloseable {
         this.kafka = kafka;
         this.cluster = cluster;
         this.admin = kafka.admin();
-        this.stallOffProfile = Files.createTempFile("failover-profile", ".yaml");
-        Files.writeString(stallOffProfile, "defaults:\n  stream-stall: { enabled: false }\n");
     }
 
     static FailoverRig start() throws Exception {
@@ -107,9 +100,6 @@ final class FailoverRig implements AutoCloseable {
                 "--starting-offsets", "earliest",
                 "--parallelism", "1",
                 "--checkpoint-dir", checkpointDir));
-        if (!extraArgs.contains("--profile")) {
-            args.addAll(List.of("--profile", stallOffProfile.toString()));
-        }
         if (!extraArgs.contains("--checkpoint-interval-ms")) {
             args.addAll(List.of("--checkpoint-interval-ms", "500"));
         }
@@ -138,7 +128,6 @@ final class FailoverRig implements AutoCloseable {
         admin.close();
         cluster.close();
         kafka.close();
-        Files.deleteIfExists(stallOffProfile);
     }
 
     /** One job and one converter on the rig. */
