@@ -3,6 +3,7 @@ package io.avmon.benchmarks.capacity;
 import io.avmon.converter.FeatureSink;
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.VideoFrameFeatures;
+import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 
@@ -96,89 +97,126 @@ final class LoadGenerator {
         return records;
     }
 
-    /** One stream's place in its template's loop. */
+    /** One stream's place in its template's loop: a cursor over its video and one over its audio. */
     private static final class Stream {
         private final String id;
         private final FeatureTemplate template;
         private final long phaseUs;
-        private int videoIndex;
-        private int audioIndex;
-        private int videoLoop;
-        private int audioLoop;
+        private final Cursor<VideoFrameFeatures> video;
+        private final Cursor<AudioBlockFeatures> audio;
 
         Stream(String id, FeatureTemplate template, long phaseUs) {
             this.id = id;
             this.template = template;
             this.phaseUs = phaseUs;
-            // Start where the phase falls in the template.
-            while (videoIndex < template.video().size()
-                    && template.video().get(videoIndex).getMediaTimeUs() < phaseUs) {
-                videoIndex++;
-            }
-            while (audioIndex < template.audio().size()
-                    && template.audio().get(audioIndex).getMediaTimeUs() < phaseUs) {
-                audioIndex++;
-            }
+            this.video = new Cursor<>(template.video(), VIDEO, phaseUs);
+            this.audio = new Cursor<>(template.audio(), AUDIO, phaseUs);
         }
 
         /** Sends this stream's records whose time since the generator's start is below {@code endUs}. */
         int sendUntil(FeatureSink sink, long startMs, long endUs) {
-            int sent = 0;
             long loopUs = template.durationUs();
+            return video.sendUntil(sink, id, phaseUs, loopUs, startMs, endUs)
+                    + audio.sendUntil(sink, id, phaseUs, loopUs, startMs, endUs);
+        }
+    }
+
+    /** How one kind of record moves to a stream and a later loop, is sent, and is put back as it was. */
+    private interface Retiming<R> {
+        long mediaTimeUs(R record);
+
+        void send(R record, String streamId, long shiftUs, long sequenceShift, long ingestMs, FeatureSink sink);
+    }
+
+    private static final Retiming<VideoFrameFeatures> VIDEO = new Retiming<>() {
+        @Override
+        public long mediaTimeUs(VideoFrameFeatures frame) {
+            return frame.getMediaTimeUs();
+        }
+
+        @Override
+        public void send(
+                VideoFrameFeatures frame,
+                String streamId,
+                long shiftUs,
+                long sequenceShift,
+                long ingestMs,
+                FeatureSink sink) {
+            long mediaUs = frame.getMediaTimeUs();
+            long sequence = frame.getSequence();
+            frame.setStreamId(streamId);
+            frame.setMediaTimeUs(mediaUs + shiftUs);
+            frame.setSequence(sequence + sequenceShift);
+            frame.setIngestTimeMs(ingestMs);
+            sink.send(frame);
+            frame.setMediaTimeUs(mediaUs);
+            frame.setSequence(sequence);
+        }
+    };
+
+    private static final Retiming<AudioBlockFeatures> AUDIO = new Retiming<>() {
+        @Override
+        public long mediaTimeUs(AudioBlockFeatures block) {
+            return block.getMediaTimeUs();
+        }
+
+        @Override
+        public void send(
+                AudioBlockFeatures block,
+                String streamId,
+                long shiftUs,
+                long sequenceShift,
+                long ingestMs,
+                FeatureSink sink) {
+            long mediaUs = block.getMediaTimeUs();
+            long sequence = block.getSequence();
+            Long onsetUs = block.getOnsetTimeUs();
+            block.setStreamId(streamId);
+            block.setMediaTimeUs(mediaUs + shiftUs);
+            block.setSequence(sequence + sequenceShift);
+            block.setIngestTimeMs(ingestMs);
+            // The onset is a media time too: it moves with its block.
+            block.setOnsetTimeUs(onsetUs == null ? null : onsetUs + shiftUs);
+            sink.send(block);
+            block.setMediaTimeUs(mediaUs);
+            block.setSequence(sequence);
+            block.setOnsetTimeUs(onsetUs);
+        }
+    };
+
+    /** Where a stream is in one track of its template, and how many loops it has played. */
+    private static final class Cursor<R> {
+        private final List<R> records;
+        private final Retiming<R> retiming;
+        private int index;
+        private int loop;
+
+        Cursor(List<R> records, Retiming<R> retiming, long phaseUs) {
+            this.records = records;
+            this.retiming = retiming;
+            while (index < records.size() && retiming.mediaTimeUs(records.get(index)) < phaseUs) {
+                index++;
+            }
+        }
+
+        int sendUntil(FeatureSink sink, String streamId, long phaseUs, long loopUs, long startMs, long endUs) {
+            int sent = 0;
             while (true) {
-                if (videoIndex == template.video().size()) {
-                    videoIndex = 0;
-                    videoLoop++;
+                if (index == records.size()) {
+                    index = 0;
+                    loop++;
                 }
-                VideoFrameFeatures frame = template.video().get(videoIndex);
-                long mediaUs = frame.getMediaTimeUs() + videoLoop * loopUs;
-                long elapsedUs = mediaUs - phaseUs;
+                R record = records.get(index);
+                long shiftUs = loop * loopUs;
+                long elapsedUs = retiming.mediaTimeUs(record) + shiftUs - phaseUs;
                 if (elapsedUs >= endUs) {
-                    break;
+                    return sent;
                 }
-                long templateTimeUs = frame.getMediaTimeUs();
-                long templateSequence = frame.getSequence();
-                frame.setStreamId(id);
-                frame.setSequence(
-                        templateSequence + (long) videoLoop * template.video().size());
-                frame.setMediaTimeUs(mediaUs);
-                frame.setIngestTimeMs(startMs + elapsedUs / 1000);
-                sink.send(frame);
-                frame.setMediaTimeUs(templateTimeUs);
-                frame.setSequence(templateSequence);
-                videoIndex++;
+                retiming.send(
+                        record, streamId, shiftUs, (long) loop * records.size(), startMs + elapsedUs / 1000, sink);
+                index++;
                 sent++;
             }
-            while (true) {
-                if (audioIndex == template.audio().size()) {
-                    audioIndex = 0;
-                    audioLoop++;
-                }
-                AudioBlockFeatures block = template.audio().get(audioIndex);
-                long mediaUs = block.getMediaTimeUs() + audioLoop * loopUs;
-                long elapsedUs = mediaUs - phaseUs;
-                if (elapsedUs >= endUs) {
-                    break;
-                }
-                long templateTimeUs = block.getMediaTimeUs();
-                long templateSequence = block.getSequence();
-                Long templateOnsetUs = block.getOnsetTimeUs();
-                block.setStreamId(id);
-                block.setSequence(
-                        templateSequence + (long) audioLoop * template.audio().size());
-                block.setMediaTimeUs(mediaUs);
-                block.setIngestTimeMs(startMs + elapsedUs / 1000);
-                if (templateOnsetUs != null) {
-                    block.setOnsetTimeUs(templateOnsetUs + audioLoop * loopUs);
-                }
-                sink.send(block);
-                block.setMediaTimeUs(templateTimeUs);
-                block.setSequence(templateSequence);
-                block.setOnsetTimeUs(templateOnsetUs);
-                audioIndex++;
-                sent++;
-            }
-            return sent;
         }
     }
 }
