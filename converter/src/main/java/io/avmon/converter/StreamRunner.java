@@ -24,7 +24,9 @@ import org.apache.logging.log4j.Logger;
  *       audio block may overlap the previous loop's last one by the tracks' length difference, tens of ms).</li>
  *   <li>{@code reconnect}: when opening or reading fails, or a network input ends, retries with exponential
  *       back-off (0.5 s doubling to 10 s) and meanwhile sends a StreamStatus RECONNECTING heartbeat once a second,
- *       from a timer thread, so a feed gone quiet is visible downstream. Default on for network inputs.</li>
+ *       from a timer thread, so a feed gone quiet is visible downstream. Default on for network inputs. After the
+ *       outage, media time resumes where it stopped plus the wall time the input was down, whatever the new
+ *       connection's clock says.</li>
  * </ul>
  * Statuses: CONNECTING at start, LIVE on every (re)connect, ENDED at the end of a non-looped file or on
  * {@link #stop()}, FAILED when it gives up (any failure without reconnect, an input no retry can open such as an
@@ -98,6 +100,11 @@ public final class StreamRunner implements Runnable, AutoCloseable {
     private long frameDurationUs = 40_000;
     private long pacingWallStartNs;
     private long pacingMediaStartUs = Long.MIN_VALUE;
+    /** Set while the input is down: the next connection's first record re-anchors the timeline on the wall clock. */
+    private boolean resumeOnWallClock;
+    /** When the last media record was sent (System.nanoTime). */
+    private long lastSendNs;
+
     private volatile Thread runningThread;
 
     public StreamRunner(Options options, FeatureSink sink) {
@@ -215,6 +222,7 @@ public final class StreamRunner implements Runnable, AutoCloseable {
             }
             warningListener.accept(problem + "; retrying in " + backoffMs + " ms");
             downMessage = problem;
+            resumeOnWallClock = true;
             if (!reconnecting) {
                 reconnecting = true;
                 status(InputState.RECONNECTING, problem);
@@ -245,6 +253,9 @@ public final class StreamRunner implements Runnable, AutoCloseable {
                 }
                 return true;
             }
+            if (resumeOnWallClock) {
+                resumeAfterOutage(record);
+            }
             long mediaTimeUs;
             if (record instanceof VideoFrameFeatures video) {
                 if (firstVideoUs == Long.MIN_VALUE) {
@@ -269,10 +280,34 @@ public final class StreamRunner implements Runnable, AutoCloseable {
                 return false;
             }
             send(record);
+            lastSendNs = System.nanoTime();
             lastMediaTimeUs = mediaTimeUs;
             positionUs = Math.max(positionUs, mediaTimeUs);
         }
         return false;
+    }
+
+    /**
+     * After an outage the new connection's clock is unrelated to the old one (it restarts, or it jumped while nobody
+     * listened). Its first record continues the timeline where the last one sent left it, plus the wall time the
+     * input was down: the outage stays a hole of its real length in media time, so a stall is measured by what the
+     * viewer missed, and detectors that learn a cadence or a skew see a discontinuity (over 1 s) rather than a jump
+     * backwards or a seamless splice.
+     */
+    private void resumeAfterOutage(SpecificRecord first) {
+        resumeOnWallClock = false;
+        long fileTimeUs;
+        if (first instanceof VideoFrameFeatures video) {
+            fileTimeUs = video.getMediaTimeUs();
+        } else if (first instanceof AudioBlockFeatures audio) {
+            fileTimeUs = audio.getMediaTimeUs();
+        } else {
+            return;
+        }
+        if (lastMediaTimeUs != Long.MIN_VALUE) {
+            long downUs = (System.nanoTime() - lastSendNs) / 1000;
+            timeOffsetUs = lastMediaTimeUs + Math.max(frameDurationUs, downUs) - fileTimeUs;
+        }
     }
 
     /**
