@@ -18,6 +18,9 @@ final class LiveConverter implements AutoCloseable {
     /** What the converter sent, in order. Thread-safe: the heartbeat timer sends too. */
     final List<SpecificRecord> sent = new CopyOnWriteArrayList<>();
 
+    /** When each of {@link #sent} was sent (epoch ms). */
+    final List<Long> sentAtMs = new CopyOnWriteArrayList<>();
+
     private final StreamRunner runner;
     private final Thread thread;
 
@@ -25,6 +28,7 @@ final class LiveConverter implements AutoCloseable {
         FeatureSink copying = record -> {
             publisher.send(record);
             sent.add(record);
+            sentAtMs.add(System.currentTimeMillis());
         };
         runner = new StreamRunner(StreamRunner.Options.of(input, streamId), copying);
         thread = new Thread(runner, "converter-" + streamId);
@@ -73,16 +77,46 @@ final class LiveConverter implements AutoCloseable {
         return longest;
     }
 
-    /** Where media records stopped for longer than {@code minMs}: "from..to" epoch ms, for failure messages. */
+    /**
+     * Where media records stopped for longer than {@code minMs}: "quiet ms before media s" for each, for failure
+     * messages.
+     */
     List<String> quietStretches(long minMs) {
-        List<Long> times = mediaIngestTimesMs();
+        List<SpecificRecord> media = sent.stream()
+                .filter(r -> r instanceof VideoFrameFeatures || r instanceof AudioBlockFeatures)
+                .toList();
         List<String> stretches = new java.util.ArrayList<>();
-        for (int i = 1; i < times.size(); i++) {
-            if (times.get(i) - times.get(i - 1) > minMs) {
-                stretches.add(times.get(i - 1) + ".." + times.get(i) + " after record " + i);
+        for (int i = 1; i < media.size(); i++) {
+            long quiet = ingestMs(media.get(i)) - ingestMs(media.get(i - 1));
+            if (quiet > minMs) {
+                stretches.add(quiet + " ms before " + mediaUs(media.get(i)) / 1e6 + " s (after "
+                        + mediaUs(media.get(i - 1)) / 1e6 + " s)");
             }
         }
         return stretches;
+    }
+
+    /** The media records sent between two media times (s), as "kind media@sent", for failure messages. */
+    List<String> around(double fromS, double toS) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            SpecificRecord r = sent.get(i);
+            if ((r instanceof VideoFrameFeatures || r instanceof AudioBlockFeatures)
+                    && mediaUs(r) >= fromS * 1e6
+                    && mediaUs(r) <= toS * 1e6) {
+                out.add((r instanceof VideoFrameFeatures ? "v" : "a") + mediaUs(r) / 1000 + "@"
+                        + sentAtMs.get(i) % 100000);
+            }
+        }
+        return out;
+    }
+
+    private static long ingestMs(SpecificRecord r) {
+        return r instanceof VideoFrameFeatures v ? v.getIngestTimeMs() : ((AudioBlockFeatures) r).getIngestTimeMs();
+    }
+
+    private static long mediaUs(SpecificRecord r) {
+        return r instanceof VideoFrameFeatures v ? v.getMediaTimeUs() : ((AudioBlockFeatures) r).getMediaTimeUs();
     }
 
     /** Waits until {@code count} video frames have been sent; false on timeout. */

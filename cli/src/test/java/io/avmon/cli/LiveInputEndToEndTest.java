@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.flink.configuration.Configuration;
@@ -246,6 +247,63 @@ class LiveInputEndToEndTest {
                     .isNotEmpty()
                     .allSatisfy(t -> assertThat(t.event().getDefectType())
                             .isIn(DefectType.STREAM_STALL, DefectType.BLOCK_CORRUPTION));
+        }
+    }
+
+    @Test
+    @Timeout(240)
+    void hlsSegmentBoundariesRaiseNothingAndAMissingSegmentOrStalledPlaylistIsAStall() throws Exception {
+        String stream = "hls";
+        // Segments of 2.88 s (six GOPs), over the stall's raise delay: unpaced, each boundary would be a stall.
+        double segmentSeconds = 2.88;
+        Clip long_ = ClipWriter.write(
+                ClipSpec.builder()
+                        .size(320, 180)
+                        .seed(13)
+                        .segment(10 * segmentSeconds, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .build(),
+                dir.resolve("hls-source.ts"));
+        Path hlsDir = java.nio.file.Files.createDirectories(dir.resolve("hls"));
+        int missingSegment = 4;
+        int stalledBefore = 7;
+        try (TimedDefects defects = new TimedDefects(stream);
+                LiveHlsServer origin = new LiveHlsServer(
+                        long_.file(), hlsDir, segmentSeconds, Set.of(missingSegment), stalledBefore, 10)) {
+            LiveConverter converter = new LiveConverter(origin.playlistUrl(), stream, publisher);
+            int expectedFrames = (int) Math.round((origin.segmentCount() - 1) * segmentSeconds * 25);
+            boolean all = converter.awaitFrames(expectedFrames - 5, 90_000);
+            Thread.sleep(1000);
+            origin.close();
+            converter.close();
+            defects.listen(Duration.ofSeconds(5));
+            List<Timed> whileFed = defects.beforeFeedEnded(lastOf(converter.mediaIngestTimesMs()));
+
+            assertThat(all)
+                    .as(
+                            "every published segment decoded: %d frames",
+                            converter.frames().size())
+                    .isTrue();
+            assertThat(whileFed)
+                    .as("only stalls (or drops) while fed")
+                    .allSatisfy(t ->
+                            assertThat(t.event().getDefectType()).isIn(DefectType.STREAM_STALL, DefectType.FRAME_DROP));
+            List<Long> starts = whileFed.stream()
+                    .filter(t -> t.event().getState() == DefectState.CLOSED)
+                    .map(t -> t.event().getStartMediaTimeMs())
+                    .toList();
+            assertThat(starts)
+                    .as(
+                            "one at the missing segment, one where the playlist stalled, none at other boundaries; %s",
+                            whileFed)
+                    .hasSize(2);
+            String seen = "stalls " + whileFed + "; quiet stretches " + converter.quietStretches(500) + "; sent "
+                    + converter.around(11, 15);
+            assertThat(starts.get(0) / 1000.0)
+                    .as(seen)
+                    .isCloseTo(origin.segmentStart(missingSegment), org.assertj.core.data.Offset.offset(0.6));
+            assertThat(starts.get(1) / 1000.0)
+                    .as(seen)
+                    .isCloseTo(origin.segmentStart(stalledBefore), org.assertj.core.data.Offset.offset(0.6));
         }
     }
 
