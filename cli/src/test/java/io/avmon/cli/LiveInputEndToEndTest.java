@@ -256,7 +256,7 @@ class LiveInputEndToEndTest {
         String stream = "hls";
         // Segments of 2.88 s (six GOPs), over the stall's raise delay: unpaced, each boundary would be a stall.
         double segmentSeconds = 2.88;
-        Clip long_ = ClipWriter.write(
+        Clip source = ClipWriter.write(
                 ClipSpec.builder()
                         .size(320, 180)
                         .seed(13)
@@ -268,7 +268,7 @@ class LiveInputEndToEndTest {
         int stalledBefore = 7;
         try (TimedDefects defects = new TimedDefects(stream);
                 LiveHlsServer origin = new LiveHlsServer(
-                        long_.file(), hlsDir, segmentSeconds, Set.of(missingSegment), stalledBefore, 10)) {
+                        source.file(), hlsDir, segmentSeconds, Set.of(missingSegment), stalledBefore, 10)) {
             LiveConverter converter = new LiveConverter(origin.playlistUrl(), stream, publisher);
             int expectedFrames = (int) Math.round((origin.segmentCount() - 1) * segmentSeconds * 25);
             boolean all = converter.awaitFrames(expectedFrames - 5, 90_000);
@@ -297,7 +297,8 @@ class LiveInputEndToEndTest {
                             whileFed)
                     .hasSize(2);
             String seen = "stalls " + whileFed + "; quiet stretches " + converter.quietStretches(500) + "; sent "
-                    + converter.around(11, 15);
+                    + converter.around(
+                            origin.segmentStart(missingSegment) - 0.5, origin.segmentStart(missingSegment + 1) + 0.5);
             assertThat(starts.get(0) / 1000.0)
                     .as(seen)
                     .isCloseTo(origin.segmentStart(missingSegment), org.assertj.core.data.Offset.offset(0.6));
