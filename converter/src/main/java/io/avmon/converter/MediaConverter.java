@@ -50,6 +50,7 @@ public final class MediaConverter implements AutoCloseable {
     }
 
     private final String input;
+    private final boolean network;
     private final String name;
     private final ConverterOptions options;
     private final FFmpegFrameGrabber grabber;
@@ -66,6 +67,17 @@ public final class MediaConverter implements AutoCloseable {
 
     private final Consumer<AudioBlockFeatures> emitBlock = this::emitBlock;
     private final ArrayDeque<SpecificRecord> pending = new ArrayDeque<>();
+    /**
+     * Records decoded after a read of a network input waited out its timeout: the decoder's last frames and the
+     * partial audio block, flushed once the feed went quiet. They reach the job two seconds late, after its stall
+     * watchdog has fired, and would split one outage into two stalls; so they are held, and dropped if the input
+     * ends within {@value #MAX_TAIL_RECORDS} of them (a decoder holds a few frames at most). More mean the feed came
+     * back at the timeout's edge: they are all sent.
+     */
+    private final ArrayDeque<SpecificRecord> tail = new ArrayDeque<>();
+
+    private static final int MAX_TAIL_RECORDS = 8;
+    private boolean holdingTail;
     private final List<String> warnings = new ArrayList<>();
     private int suppressedWarnings;
     private long startUs = Long.MIN_VALUE;
@@ -79,6 +91,7 @@ public final class MediaConverter implements AutoCloseable {
     private MediaConverter(
             String input, ConverterOptions options, FFmpegFrameGrabber grabber, MediaInfo info, long startUs) {
         this.input = input;
+        this.network = isNetworkInput(input);
         this.name = input;
         this.options = options;
         this.grabber = grabber;
@@ -199,15 +212,36 @@ public final class MediaConverter implements AutoCloseable {
      */
     public SpecificRecord next() throws MediaInputException {
         while (true) {
+            if (holdingTail && !pending.isEmpty()) {
+                tail.addAll(pending);
+                pending.clear();
+                if (tail.size() > MAX_TAIL_RECORDS) {
+                    pending.addAll(tail);
+                    tail.clear();
+                    holdingTail = false;
+                }
+            }
             if (!pending.isEmpty()) {
                 return pending.poll();
             }
             if (ended || closed) {
+                if (!tail.isEmpty()) {
+                    warn(String.format(
+                            Locale.ROOT,
+                            "input went quiet near %.2f s: dropped the %d records decoded after the read timed out",
+                            positionUs / 1e6,
+                            tail.size()));
+                    tail.clear();
+                }
                 return null;
             }
             Frame frame;
             try {
+                long readStartNs = System.nanoTime();
                 frame = grabber.grab();
+                if (network && (System.nanoTime() - readStartNs) / 1000 >= NETWORK_TIMEOUT_US * 9 / 10) {
+                    holdingTail = true;
+                }
                 consecutiveReadErrors = 0;
             } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
                 decodeErrors++;
@@ -220,7 +254,7 @@ public final class MediaConverter implements AutoCloseable {
             }
             if (frame == null) {
                 ended = true;
-                if (audio != null) {
+                if (audio != null && !holdingTail) {
                     audio.flush(emitBlock);
                 }
                 continue;
@@ -228,7 +262,7 @@ public final class MediaConverter implements AutoCloseable {
             if (frame.image != null && frame.opaque instanceof AVFrame decoded) {
                 VideoFrameFeatures features = video(frame, decoded);
                 if (features != null) {
-                    return features;
+                    pending.add(features);
                 }
             } else if (frame.samples != null && frame.samples.length > 0) {
                 audio(frame);

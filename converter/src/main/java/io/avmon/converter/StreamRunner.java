@@ -19,13 +19,17 @@ import org.apache.logging.log4j.Logger;
  * Drives a {@link MediaConverter} into a {@link FeatureSink}, as one live feed.
  *
  * <ul>
- *   <li>{@code realtime}: paces records to media time, like {@code ffmpeg -re}.</li>
+ *   <li>{@code realtime}: paces records to media time, like {@code ffmpeg -re}; always on for HLS. A hole in media time
+ *       of up to {@link #MAX_PACED_HOLE} is waited out; a longer jump, or falling over {@link #MAX_PACE_LAG} behind,
+ *       restarts the pace from the record at hand.</li>
  *   <li>{@code loop}: reopens a file at its end and keeps media time and sequence numbers continuous (video frames
  *       carry on one frame period after the last; both tracks share one offset so A/V sync does not drift, and an
  *       audio block may overlap the previous loop's last one by the tracks' length difference, tens of ms).</li>
  *   <li>{@code reconnect}: when opening or reading fails, or a network input ends, retries with exponential
  *       back-off (0.5 s doubling to 10 s) and meanwhile sends a StreamStatus RECONNECTING heartbeat once a second,
- *       from a timer thread, so a feed gone quiet is visible downstream. Default on for network inputs.</li>
+ *       from a timer thread, so a feed gone quiet is visible downstream. Default on for network inputs. After the
+ *       outage, media time resumes where it stopped plus the wall time the input was down, whatever the new
+ *       connection's clock says.</li>
  * </ul>
  * Statuses: CONNECTING at start, LIVE on every (re)connect, ENDED at the end of a non-looped file or on
  * {@link #stop()}, FAILED when it gives up (any failure without reconnect, an input no retry can open such as an
@@ -38,6 +42,19 @@ public final class StreamRunner implements Runnable, AutoCloseable {
     static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     static final Duration HEARTBEAT_PERIOD = Duration.ofSeconds(1);
+    /**
+     * Paced playback waits out a hole in media time up to this long (a missing segment); a longer step ahead is a
+     * discontinuity (an encoder restarted on another clock), and pacing starts afresh from it.
+     */
+    static final Duration MAX_PACED_HOLE = Duration.ofSeconds(10);
+    /**
+     * A record this far behind its pace starts pacing afresh: the input stalled, which the job has seen as a quiet
+     * stretch. Catching up would send the backlog in one burst and leave no buffer, so every later segment boundary
+     * would be a quiet stretch too.
+     */
+    static final Duration MAX_PACE_LAG = Duration.ofSeconds(1);
+
+    private static final String HLS_FORMAT = "hls";
 
     /**
      * @param giveUpAfter how long to keep retrying an input that is down before FAILED; null retries for ever
@@ -100,6 +117,14 @@ public final class StreamRunner implements Runnable, AutoCloseable {
     private long frameDurationUs = 40_000;
     private long pacingWallStartNs;
     private long pacingMediaStartUs = Long.MIN_VALUE;
+    private boolean paced;
+    /** The latest media time paced so far. */
+    private long pacedUpToUs;
+    /** Set while the input is down: the next connection's first record re-anchors the timeline on the wall clock. */
+    private boolean resumeOnWallClock;
+    /** When the last media record was sent (System.nanoTime). */
+    private long lastSendNs;
+
     private volatile Thread runningThread;
 
     public StreamRunner(Options options, FeatureSink sink) {
@@ -167,6 +192,10 @@ public final class StreamRunner implements Runnable, AutoCloseable {
                 downSinceNs = 0;
                 pacingMediaStartUs = Long.MIN_VALUE;
                 MediaInfo info = converter.info();
+                // HLS arrives a segment at a time, seconds apart: sent as it comes, every segment boundary would look
+                // like a stall to the job's watchdog. A player plays it at its own pace from a few segments' buffer,
+                // and so does the runner; a missing segment is then a quiet stretch of its length, as a viewer sees it.
+                paced = options.realtime() || HLS_FORMAT.equals(info.formatName());
                 if (info.frameRate() > 0) {
                     frameDurationUs = Math.round(1e6 / info.frameRate());
                 }
@@ -217,6 +246,7 @@ public final class StreamRunner implements Runnable, AutoCloseable {
             }
             warningListener.accept(problem + "; retrying in " + backoffMs + " ms");
             downMessage = problem;
+            resumeOnWallClock = true;
             if (!reconnecting) {
                 reconnecting = true;
                 status(InputState.RECONNECTING, problem);
@@ -247,6 +277,9 @@ public final class StreamRunner implements Runnable, AutoCloseable {
                 }
                 return true;
             }
+            if (resumeOnWallClock) {
+                resumeAfterOutage(record);
+            }
             long mediaTimeUs;
             if (record instanceof VideoFrameFeatures video) {
                 if (firstVideoUs == Long.MIN_VALUE) {
@@ -264,17 +297,41 @@ public final class StreamRunner implements Runnable, AutoCloseable {
             } else {
                 continue;
             }
-            if (options.realtime()) {
+            if (paced) {
                 pace(mediaTimeUs);
             }
             if (stopped) {
                 return false;
             }
             send(record);
+            lastSendNs = System.nanoTime();
             lastMediaTimeUs = mediaTimeUs;
             positionUs = Math.max(positionUs, mediaTimeUs);
         }
         return false;
+    }
+
+    /**
+     * After an outage the new connection's clock is unrelated to the old one (it restarts, or it jumped while nobody
+     * listened). Its first record continues the timeline where the last one sent left it, plus the wall time the
+     * input was down: the outage stays a hole of its real length in media time, so a stall is measured by what the
+     * viewer missed, and detectors that learn a cadence or a skew see a discontinuity (over 1 s) rather than a jump
+     * backwards or a seamless splice.
+     */
+    private void resumeAfterOutage(SpecificRecord first) {
+        resumeOnWallClock = false;
+        long fileTimeUs;
+        if (first instanceof VideoFrameFeatures video) {
+            fileTimeUs = video.getMediaTimeUs();
+        } else if (first instanceof AudioBlockFeatures audio) {
+            fileTimeUs = audio.getMediaTimeUs();
+        } else {
+            return;
+        }
+        if (lastMediaTimeUs != Long.MIN_VALUE) {
+            long downUs = (System.nanoTime() - lastSendNs) / 1000;
+            timeOffsetUs = lastMediaTimeUs + Math.max(frameDurationUs, downUs) - fileTimeUs;
+        }
     }
 
     /**
@@ -286,19 +343,34 @@ public final class StreamRunner implements Runnable, AutoCloseable {
     }
 
     private void pace(long mediaTimeUs) {
-        if (pacingMediaStartUs == Long.MIN_VALUE) {
-            pacingMediaStartUs = mediaTimeUs;
-            pacingWallStartNs = System.nanoTime();
-            return;
-        }
-        long targetNs = pacingWallStartNs + (mediaTimeUs - pacingMediaStartUs) * 1000;
-        while (!stopped) {
-            long waitNs = targetNs - System.nanoTime();
-            if (waitNs <= 0) {
-                return;
+        long nowNs = System.nanoTime();
+        if (pacingMediaStartUs != Long.MIN_VALUE) {
+            if (mediaTimeUs <= pacedUpToUs) {
+                // Before what was already waited for: a record of the other track that comes late, as the decoder's
+                // delayed frame or the audio block completed only by the next sound, across a hole that was just
+                // waited out. Sent at once; only a jump back beyond any hole restarts the pace.
+                if (pacedUpToUs - mediaTimeUs <= MAX_PACED_HOLE.toNanos() / 1000) {
+                    return;
+                }
+            } else {
+                long targetNs = pacingWallStartNs + (mediaTimeUs - pacingMediaStartUs) * 1000;
+                long aheadNs = targetNs - nowNs;
+                if (aheadNs <= MAX_PACED_HOLE.toNanos() && aheadNs >= -MAX_PACE_LAG.toNanos()) {
+                    pacedUpToUs = mediaTimeUs;
+                    while (!stopped) {
+                        long waitNs = targetNs - System.nanoTime();
+                        if (waitNs <= 0) {
+                            return;
+                        }
+                        sleep(Math.max(1, Math.min(100, waitNs / 1_000_000)));
+                    }
+                    return;
+                }
             }
-            sleep(Math.max(1, Math.min(100, waitNs / 1_000_000)));
         }
+        pacingMediaStartUs = mediaTimeUs;
+        pacingWallStartNs = nowNs;
+        pacedUpToUs = mediaTimeUs;
     }
 
     private void status(InputState state, String message) {

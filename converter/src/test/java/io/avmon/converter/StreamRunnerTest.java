@@ -169,6 +169,46 @@ class StreamRunnerTest {
 
     @Test
     @Timeout(60)
+    void realtimePlaybackStartsItsPaceAfreshAtATimestampJumpInsteadOfWaitingItOut() throws Exception {
+        // The same clip again on a clock an hour on, as an encoder restart writes it into one recording.
+        Path jumped = dir.resolve("jumped.ts");
+        Process remux = new ProcessBuilder(
+                        "ffmpeg",
+                        "-hide_banner",
+                        "-nostdin",
+                        "-loglevel",
+                        "error",
+                        "-i",
+                        clip.file().toString(),
+                        "-map",
+                        "0",
+                        "-c",
+                        "copy",
+                        "-output_ts_offset",
+                        "3600",
+                        "-f",
+                        "mpegts",
+                        jumped.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        assertThat(remux.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(remux.exitValue()).isZero();
+        Path restarted = dir.resolve("restarted.ts");
+        Files.write(restarted, Files.readAllBytes(clip.file()));
+        Files.write(restarted, Files.readAllBytes(jumped), java.nio.file.StandardOpenOption.APPEND);
+        CollectingSink sink = new CollectingSink();
+
+        // Paced, the hour ahead would be an hour's wait (the test's timeout fails it); a jump beyond
+        // MAX_PACED_HOLE starts the pace again from the first record after it.
+        new StreamRunner(StreamRunner.Options.of(restarted.toString(), "s1").withRealtime(true), sink).run();
+
+        assertThat(sink.frames()).hasSizeGreaterThanOrEqualTo(95);
+        assertThat(sink.states()).endsWith(InputState.ENDED);
+    }
+
+    @Test
+    @Timeout(60)
     void fileThatAppearsLaterIsPickedUp() throws Exception {
         Path later = dir.resolve("later.ts");
         CollectingSink sink = new CollectingSink();
