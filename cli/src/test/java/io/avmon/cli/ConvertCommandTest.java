@@ -112,7 +112,8 @@ class ConvertCommandTest {
         CommandLine cli = AvmonCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute("convert", "--bootstrap-servers", kafka.bootstrapServers(), input);
+        int code =
+                cli.execute("convert", "--bootstrap-servers", kafka.bootstrapServers(), "--metrics-port", "0", input);
         return new Result(code, out.toString(), err.toString());
     }
 

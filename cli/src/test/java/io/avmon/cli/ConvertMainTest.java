@@ -44,7 +44,7 @@ class ConvertMainTest {
                 dir.resolve("channel.ts"));
         String classpath = converterImageClasspath();
         assertThat(classpath)
-                .contains("/kafka-clients-", "/javacv-", "/picocli-")
+                .contains("/kafka-clients-", "/javacv-", "/picocli-", "/prometheus-metrics-exporter-httpserver-")
                 .doesNotContain("/org/apache/flink/", "/kafka-server-", "/job/target/", "/avmon-job");
 
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
@@ -62,6 +62,8 @@ class ConvertMainTest {
                             "channel-1",
                             "--bootstrap-servers",
                             kafka.bootstrapServers(),
+                            "--metrics-port",
+                            "0",
                             clip.file().toString())
                     .redirectErrorStream(true)
                     .start();
@@ -84,7 +86,7 @@ class ConvertMainTest {
      * converter module's build), the artifacts the Dockerfile adds from the CLI's dependencies, and the classes of
      * the converter and the CLI.
      */
-    private static String converterImageClasspath() throws IOException {
+    static String converterImageClasspath() throws IOException {
         Path repo = Path.of("..").toAbsolutePath().normalize();
         Path converterDependencies = repo.resolve("converter/target/runtime-classpath.txt");
         assertThat(converterDependencies)

@@ -82,6 +82,7 @@ public final class StreamRunner implements Runnable, AutoCloseable {
 
     private final Options options;
     private final FeatureSink sink;
+    private final ConverterMetrics metrics;
     private final Object sinkLock = new Object();
     private volatile boolean stopped;
     private volatile boolean reconnecting;
@@ -101,8 +102,14 @@ public final class StreamRunner implements Runnable, AutoCloseable {
     private volatile Thread runningThread;
 
     public StreamRunner(Options options, FeatureSink sink) {
+        this(options, sink, new ConverterMetrics());
+    }
+
+    /** As {@link #StreamRunner(Options, FeatureSink)}, counting frames, reconnects and input state in metrics. */
+    public StreamRunner(Options options, FeatureSink sink, ConverterMetrics metrics) {
         this.options = options;
         this.sink = sink;
+        this.metrics = Objects.requireNonNull(metrics);
     }
 
     /** Where converter warnings go (default: this class's log at WARN). */
@@ -129,6 +136,7 @@ public final class StreamRunner implements Runnable, AutoCloseable {
     @Override
     public void run() {
         runningThread = Thread.currentThread();
+        metrics.started(options.streamId());
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "avmon-heartbeat-" + options.streamId());
             thread.setDaemon(true);
@@ -217,6 +225,7 @@ public final class StreamRunner implements Runnable, AutoCloseable {
             downMessage = problem;
             if (!reconnecting) {
                 reconnecting = true;
+                metrics.reconnecting(options.streamId());
                 status(InputState.RECONNECTING, problem);
             }
             sleep(backoffMs);
@@ -269,6 +278,11 @@ public final class StreamRunner implements Runnable, AutoCloseable {
                 return false;
             }
             send(record);
+            if (record instanceof VideoFrameFeatures) {
+                metrics.videoFrameDecoded(options.streamId());
+            } else {
+                metrics.audioBlockDecoded(options.streamId());
+            }
             lastMediaTimeUs = mediaTimeUs;
             positionUs = Math.max(positionUs, mediaTimeUs);
         }
@@ -310,6 +324,7 @@ public final class StreamRunner implements Runnable, AutoCloseable {
             failure = message;
         }
         lastState = state;
+        metrics.inputState(options.streamId(), state);
         send(status);
     }
 
