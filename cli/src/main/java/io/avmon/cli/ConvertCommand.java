@@ -6,6 +6,7 @@ import io.avmon.cli.common.KafkaClientOptions;
 import io.avmon.cli.common.StreamIds;
 import io.avmon.converter.ConverterMetrics;
 import io.avmon.converter.FeaturePublisher;
+import io.avmon.converter.InputSchemes;
 import io.avmon.converter.MetricsEndpoint;
 import io.avmon.converter.StreamRunner;
 import io.avmon.schema.InputState;
@@ -78,11 +79,27 @@ public final class ConvertCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     int sendBufferMb;
 
+    @Option(
+            names = "--allowed-schemes",
+            paramLabel = "LIST",
+            defaultValue = InputSchemes.DEFAULT_LIST,
+            description = "URL schemes INPUT may use, comma-separated (default: ${DEFAULT-VALUE}). file, concat,"
+                    + " subfile, pipe and the like reach local files and are refused unless listed; a plain path"
+                    + " always opens.")
+    String allowedSchemes;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         if (metricsPort < 0 || metricsPort > 65535) {
             err.println("avmon: --metrics-port must be 0 to 65535: " + metricsPort);
+            return ExitCodes.BAD_INPUT;
+        }
+        InputSchemes schemes;
+        try {
+            schemes = InputSchemes.parse(allowedSchemes);
+        } catch (IllegalArgumentException e) {
+            err.println("avmon: --allowed-schemes: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
         String id = streamId != null ? streamId : StreamIds.fromFileName(input);
@@ -115,7 +132,8 @@ public final class ConvertCommand implements Callable<Integer> {
                 runner = new StreamRunner(
                         StreamRunner.Options.of(input, id)
                                 .withRealtime(realtime)
-                                .withLoop(loop),
+                                .withLoop(loop)
+                                .withSchemes(schemes),
                         publisher,
                         metrics);
                 wait.onStop(runner::stop);

@@ -40,6 +40,7 @@ public final class StreamRunner implements Runnable, AutoCloseable {
 
     /**
      * @param giveUpAfter how long to keep retrying an input that is down before FAILED; null retries for ever
+     * @param schemes     the URL schemes the input may use (a scheme off the list fails at once, FAILED)
      */
     public record Options(
             String input,
@@ -48,35 +49,42 @@ public final class StreamRunner implements Runnable, AutoCloseable {
             boolean loop,
             boolean reconnect,
             int decoderThreads,
-            Duration giveUpAfter) {
+            Duration giveUpAfter,
+            InputSchemes schemes) {
         public Options {
             Objects.requireNonNull(input, "input");
             Objects.requireNonNull(streamId, "streamId");
+            Objects.requireNonNull(schemes, "schemes");
         }
 
         /** No pacing, no loop, reconnect for network inputs, one decoder thread, retry for ever. */
         public static Options of(String input, String streamId) {
-            return new Options(input, streamId, false, false, MediaConverter.isNetworkInput(input), 1, null);
+            return new Options(
+                    input, streamId, false, false, MediaConverter.isNetworkInput(input), 1, null, InputSchemes.DEFAULT);
         }
 
         public Options withRealtime(boolean value) {
-            return new Options(input, streamId, value, loop, reconnect, decoderThreads, giveUpAfter);
+            return new Options(input, streamId, value, loop, reconnect, decoderThreads, giveUpAfter, schemes);
         }
 
         public Options withLoop(boolean value) {
-            return new Options(input, streamId, realtime, value, reconnect, decoderThreads, giveUpAfter);
+            return new Options(input, streamId, realtime, value, reconnect, decoderThreads, giveUpAfter, schemes);
         }
 
         public Options withReconnect(boolean value) {
-            return new Options(input, streamId, realtime, loop, value, decoderThreads, giveUpAfter);
+            return new Options(input, streamId, realtime, loop, value, decoderThreads, giveUpAfter, schemes);
         }
 
         public Options withDecoderThreads(int value) {
-            return new Options(input, streamId, realtime, loop, reconnect, value, giveUpAfter);
+            return new Options(input, streamId, realtime, loop, reconnect, value, giveUpAfter, schemes);
+        }
+
+        public Options withSchemes(InputSchemes value) {
+            return new Options(input, streamId, realtime, loop, reconnect, decoderThreads, giveUpAfter, value);
         }
 
         public Options withGiveUpAfter(Duration value) {
-            return new Options(input, streamId, realtime, loop, reconnect, decoderThreads, value);
+            return new Options(input, streamId, realtime, loop, reconnect, decoderThreads, value, schemes);
         }
     }
 
@@ -163,7 +171,8 @@ public final class StreamRunner implements Runnable, AutoCloseable {
     private void loop() {
         long backoffMs = FIRST_BACKOFF.toMillis();
         long downSinceNs = 0;
-        ConverterOptions converterOptions = new ConverterOptions(options.streamId(), options.decoderThreads());
+        ConverterOptions converterOptions =
+                new ConverterOptions(options.streamId(), options.decoderThreads(), options.schemes());
         while (!stopped) {
             String problem;
             boolean permanent = false;
