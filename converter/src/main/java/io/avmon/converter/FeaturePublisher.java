@@ -79,6 +79,7 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
     private final AtomicBoolean overflowLogged = new AtomicBoolean();
 
     private final AtomicBoolean stallLogged = new AtomicBoolean();
+    private final AtomicBoolean failureLogged = new AtomicBoolean();
 
     /**
      * As {@link #FeaturePublisher(String, Map, ConverterMetrics, int)}, with metrics nobody serves and the default
@@ -227,12 +228,26 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
                 continue;
             }
             try {
+                // The producer reports "no metadata" and "its buffer is full" (the broker is away) through the
+                // callback, on this thread, before send returns: such a record was not taken. Keep it, try again.
+                Thread self = Thread.currentThread();
+                Exception[] notTaken = new Exception[1];
+                boolean[] returned = new boolean[1];
                 producer.send(new ProducerRecord<>(topic, entry.key(), entry.value()), (metadata, error) -> {
+                    if (!returned[0]
+                            && Thread.currentThread() == self
+                            && error instanceof org.apache.kafka.common.errors.TimeoutException) {
+                        notTaken[0] = error;
+                        return;
+                    }
                     acknowledged(entry, error);
                 });
+                returned[0] = true;
+                if (notTaken[0] != null) {
+                    throw (org.apache.kafka.common.errors.TimeoutException) notTaken[0];
+                }
                 buffer.handedOn();
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                // No metadata or Kafka's own buffer full: the broker is away. Keep the record and try again.
                 buffer.putBack(entry);
                 if (stallLogged.compareAndSet(false, true)) {
                     LOG.warn(
@@ -264,6 +279,13 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
             return;
         }
         metrics.failed(entry.streamId());
+        if (failureLogged.compareAndSet(false, true)) {
+            LOG.warn(
+                    "Kafka did not take a record of {}: {} (avmon_converter_records_failed_total counts them)",
+                    entry.streamId(),
+                    error.getClass().getSimpleName() + ": "
+                            + FfmpegErrors.firstLine(String.valueOf(error.getMessage())));
+        }
         // Retriable errors end here only when the producer is closed with records in hand; anything else is
         // a refusal no retry cures, and stops the converter with its cause.
         if (!(error instanceof RetriableException) && sendFailure == null) {
