@@ -95,6 +95,11 @@ public final class ConvertCommand implements Callable<Integer> {
             err.println("avmon: --metrics-port must be 0 to 65535: " + metricsPort);
             return ExitCodes.BAD_INPUT;
         }
+        if (sendBufferMb < 1 || sendBufferMb > FeaturePublisher.MAX_SEND_BUFFER_MB) {
+            err.println("avmon: --send-buffer-mb must be 1 to " + FeaturePublisher.MAX_SEND_BUFFER_MB + ": "
+                    + sendBufferMb);
+            return ExitCodes.BAD_INPUT;
+        }
         InputSchemes schemes;
         try {
             schemes = InputSchemes.parse(allowedSchemes);
@@ -111,7 +116,6 @@ public final class ConvertCommand implements Callable<Integer> {
             err.println("avmon: " + Errors.oneLine(e));
             return ExitCodes.BAD_INPUT;
         }
-        StreamRunner runner = null;
         KafkaWait wait = new KafkaWait(err);
         // Docker stops a container after 10 s by default: drain for less than that.
         Thread hook = new Thread(() -> wait.stopAndAwaitFinish(Duration.ofSeconds(8)), "avmon-convert-stop");
@@ -129,7 +133,7 @@ public final class ConvertCommand implements Callable<Integer> {
                 return ExitCodes.OK; // stopped while waiting for Kafka
             }
             try (publisher) {
-                runner = new StreamRunner(
+                StreamRunner runner = new StreamRunner(
                         StreamRunner.Options.of(input, id)
                                 .withRealtime(realtime)
                                 .withLoop(loop)
@@ -150,6 +154,11 @@ public final class ConvertCommand implements Callable<Integer> {
                 endpoint.close();
             }
             wait.finished();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Called from the hook's shutdown: it is running, nothing to remove.
+            }
         }
     }
 }
