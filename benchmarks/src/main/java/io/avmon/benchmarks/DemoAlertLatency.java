@@ -96,6 +96,17 @@ public final class DemoAlertLatency {
         }
     }
 
+    /**
+     * When an event is due: an OPENED the moment its defect has lasted its minimum duration, a CLOSED once the
+     * defect has been absent for its recovery hold-off. Both in the converter's wall clock.
+     */
+    public static long dueMs(DefectEvent event, DetectionProfile profile) {
+        DetectionProfile.Policy policy = profile.policy(event.getDefectType());
+        return event.getState() == DefectState.OPENED
+                ? event.getStartWallClockMs() + policy.minDuration().toMillis()
+                : event.getEndWallClockMs() + policy.recoveryHoldOff().toMillis();
+    }
+
     private static void consume(String bootstrap, DetectionProfile profile, List<String> rows, List<Long> latencies) {
         BinaryMessageDecoder<DefectEvent> decoder = RecordCodec.decoder(DefectEvent.class, null);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
@@ -117,9 +128,7 @@ public final class DemoAlertLatency {
                     DefectEvent d = RecordCodec.decode(decoder, record.value());
                     DetectionProfile.Policy policy = profile.policy(d.getDefectType());
                     boolean opened = d.getState() == DefectState.OPENED;
-                    long due = opened
-                            ? d.getStartWallClockMs() + policy.minDuration().toMillis()
-                            : d.getEndWallClockMs() + policy.recoveryHoldOff().toMillis();
+                    long due = dueMs(d, profile);
                     synchronized (rows) {
                         latencies.add(arrived - due);
                         rows.add(String.format(

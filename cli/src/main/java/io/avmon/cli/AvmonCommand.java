@@ -6,6 +6,7 @@ import io.avmon.cli.analyze.AnalyzeCommand;
 import io.avmon.cli.common.Errors;
 import io.avmon.cli.common.ExitCodes;
 import io.avmon.cli.demo.DemoCommand;
+import io.avmon.cli.metrics.ExporterCommand;
 import io.avmon.cli.notify.NotifyCommand;
 import io.avmon.cli.profile.ProfileCommand;
 import java.io.PrintWriter;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             ProfileCommand.class,
             NotifyCommand.class,
+            ExporterCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AvmonCommand implements Runnable {

@@ -46,7 +46,10 @@ public final class ConvertCommand implements Callable<Integer> {
     @Parameters(paramLabel = "INPUT", description = "A media file or live URL.")
     String input;
 
-    @Option(names = "--stream-id", description = "Stream id, the Kafka key (default: the file name without extension).")
+    @Option(
+            names = "--stream-id",
+            description = "Stream id, the Kafka key: letters, digits, '.', '_', '-', at most 128 characters"
+                    + " (default: the file name without extension, other characters as '_').")
     String streamId;
 
     @Option(
@@ -91,6 +94,12 @@ public final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        String id = streamId != null ? streamId : StreamIds.fromFileName(input);
+        String badId = StreamIds.optionProblem(id);
+        if (badId != null) {
+            err.println("avmon: " + badId);
+            return ExitCodes.BAD_INPUT;
+        }
         if (metricsPort < 0 || metricsPort > 65535) {
             err.println("avmon: --metrics-port must be 0 to 65535: " + metricsPort);
             return ExitCodes.BAD_INPUT;
@@ -107,7 +116,6 @@ public final class ConvertCommand implements Callable<Integer> {
             err.println("avmon: --allowed-schemes: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
-        String id = streamId != null ? streamId : StreamIds.fromFileName(input);
         ConverterMetrics metrics = new ConverterMetrics();
         MetricsEndpoint endpoint;
         try {

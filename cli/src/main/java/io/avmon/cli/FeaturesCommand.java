@@ -1,12 +1,12 @@
 package io.avmon.cli;
 
-import io.avmon.cli.common.AvroJson;
 import io.avmon.cli.common.ExitCodes;
 import io.avmon.cli.common.StreamIds;
 import io.avmon.converter.ConverterOptions;
 import io.avmon.converter.MediaConverter;
 import io.avmon.converter.MediaInputException;
 import io.avmon.schema.AudioBlockFeatures;
+import io.avmon.schema.AvroJson;
 import io.avmon.schema.VideoFrameFeatures;
 import java.io.File;
 import java.io.IOException;
@@ -51,7 +51,10 @@ public final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "PATH", description = "Write an Avro container file instead of JSON lines.")
     Path out;
 
-    @Option(names = "--stream-id", description = "Stream id in the records (default: the file name without extension).")
+    @Option(
+            names = "--stream-id",
+            description = "Stream id in the records: letters, digits, '.', '_', '-', at most 128 characters"
+                    + " (default: the file name without extension, other characters as '_').")
     String streamId;
 
     @Option(names = "--limit", description = "Stop after this many records (default: all).")
@@ -62,6 +65,11 @@ public final class FeaturesCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         String id = streamId != null ? streamId : StreamIds.fromFileName(input);
+        String badId = StreamIds.optionProblem(id);
+        if (badId != null) {
+            stderr.println("avmon: " + badId);
+            return ExitCodes.BAD_INPUT;
+        }
         try (MediaConverter converter = MediaConverter.open(input, ConverterOptions.forStream(id))) {
             long written =
                     out == null ? writeJson(converter, stdout, stderr) : writeAvro(converter, out.toFile(), stderr);

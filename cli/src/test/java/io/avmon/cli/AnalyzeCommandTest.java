@@ -12,15 +12,19 @@ import io.avmon.testmedia.ClipWriter;
 import io.avmon.testmedia.VideoKind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.generic.GenericDatumReader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -180,6 +184,27 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void featuresCommandNamesAStreamAfterAnAwkwardFileNameWithinTheStreamIdRule() throws Exception {
+        Path awkward = Files.copy(negatives.file(), dir.resolve("my clip (1).ts"));
+
+        Result result = run("features", "--limit", "1", awkward.toString());
+
+        assertThat(result.exitCode).as(result.err).isZero();
+        assertThat(new ObjectMapper().readValue(result.out.strip(), Map.class).get("streamId"))
+                .isEqualTo("my_clip__1_");
+    }
+
+    @Test
+    void featuresCommandRefusesABadStreamIdInOneLine() {
+        Result result = run(
+                "features", "--stream-id", "x".repeat(10_240), negatives.file().toString());
+
+        assertThat(result.exitCode).isEqualTo(2);
+        assertThat(result.err.strip())
+                .isEqualTo("avmon: --stream-id: stream id is 10240 characters long, more than 128");
+    }
+
+    @Test
     void featuresCommandWritesAnAvroContainerFile() throws Exception {
         Path out = dir.resolve("features.avro");
 
@@ -200,6 +225,281 @@ class AnalyzeCommandTest {
             }
             assertThat(count).isEqualTo(100);
         }
+    }
+
+    // Bad media: each file gets a one-line error (exit 2) or is analysed (exit 0 or 1), never a hang or a stack trace.
+
+    @Test
+    void zeroByteFileIsOneLineAndExitTwo() throws Exception {
+        Path empty = Files.write(dir.resolve("empty.ts"), new byte[0]);
+
+        Result result = run("analyze", "--no-progress", empty.toString());
+
+        assertThat(result.exitCode).isEqualTo(2);
+        assertOneLineError(result, empty);
+    }
+
+    @Test
+    void randomBytesAreOneLineAndExitTwo() throws Exception {
+        byte[] noise = new byte[512 * 1024];
+        new SplittableRandom(12).nextBytes(noise);
+        Path random = Files.write(dir.resolve("random.mp4"), noise);
+
+        Result result = run("analyze", "--no-progress", random.toString());
+
+        assertThat(result.exitCode).isEqualTo(2);
+        assertOneLineError(result, random);
+    }
+
+    @Test
+    void featuresCommandGivesTheSameOneLineForBadMedia() throws Exception {
+        Path empty = Files.write(dir.resolve("empty-features.ts"), new byte[0]);
+        byte[] noise = new byte[256 * 1024];
+        new SplittableRandom(13).nextBytes(noise);
+        Path random = Files.write(dir.resolve("random-features.ts"), noise);
+
+        for (Path bad : List.of(empty, random)) {
+            Result result = run("features", "--limit", "5", bad.toString());
+
+            assertThat(result.exitCode).as(bad.toString()).isEqualTo(2);
+            assertOneLineError(result, bad);
+            assertThat(result.out).isEmpty();
+        }
+    }
+
+    @Test
+    void aCodecThisFfmpegCannotDecodeIsOneLineNamingIt() throws Exception {
+        Path mkv = ffmpeg("h264.mkv", "-f", "lavfi", "-i", "testsrc2=d=2:s=320x240:r=25", "-c:v", "libx264");
+        // The same file with its codec id changed to one no FFmpeg knows (same length, so the file stays valid).
+        byte[] bytes = Files.readAllBytes(mkv);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        assertThat(text).contains("V_MPEG4/ISO/AVC");
+        Path unknown = Files.write(
+                dir.resolve("unknown-codec.mkv"),
+                text.replace("V_MPEG4/ISO/AVC", "V_AVMON/NO/SUCH").getBytes(StandardCharsets.ISO_8859_1));
+
+        Result result = run("analyze", "--no-progress", unknown.toString());
+
+        assertThat(result.exitCode).isEqualTo(2);
+        assertOneLineError(result, unknown);
+        assertThat(result.err.strip())
+                .isEqualTo("avmon: " + unknown + ": unsupported codec (this FFmpeg has no decoder for video stream 0"
+                        + " (codec none))");
+    }
+
+    @Test
+    void aVideoStreamOfAnUnknownCodecBesideGoodAudioIsNamedAndTheAudioAnalysed() throws Exception {
+        Path mkv = ffmpeg(
+                "h264-aac.mkv",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=d=3:s=320x240:r=25",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=f=440:d=3",
+                "-c:v",
+                "libx264",
+                "-c:a",
+                "aac");
+        String text = new String(Files.readAllBytes(mkv), StandardCharsets.ISO_8859_1);
+        Path unknownVideo = Files.write(
+                dir.resolve("unknown-video.mkv"),
+                text.replace("V_MPEG4/ISO/AVC", "V_AVMON/NO/SUCH").getBytes(StandardCharsets.ISO_8859_1));
+
+        Result result = run("analyze", "--no-progress", unknownVideo.toString());
+
+        assertAnalysed(result);
+        assertThat(result.err)
+                .contains("this FFmpeg has no decoder for video stream 0 (codec none); it is skipped")
+                .contains("no video track; picture defects cannot be checked");
+    }
+
+    @Test
+    void audioOnlyFileIsAnalysedWithAWarningThatPictureDefectsCannotBeChecked() throws Exception {
+        Path audio = ffmpeg("audio-only.m4a", "-f", "lavfi", "-i", "sine=f=440:d=3", "-c:a", "aac");
+
+        Result result = run("analyze", "--no-progress", audio.toString());
+
+        assertAnalysed(result);
+        assertThat(result.err).contains("no video track; picture defects cannot be checked");
+    }
+
+    @Test
+    void videoOnlyFileIsAnalysedAndItsBlackPictureFound() throws Exception {
+        Path video = ffmpeg("video-only.ts", "-filter_complex", motionThenBlack(320, 240, 1, 4), "-c:v", "mpeg2video");
+
+        Result result = run("analyze", "--json", "--no-progress", video.toString());
+
+        assertAnalysed(result);
+        assertThat(result.err).contains("no audio track; sound defects cannot be checked");
+        assertThat(result.out).contains("BLACK_FRAMES");
+    }
+
+    @Test
+    void aResolutionChangeMidStreamIsAnalysedThrough() throws Exception {
+        Path small = ffmpeg("small.ts", "-f", "lavfi", "-i", "testsrc2=d=2:s=320x240:r=25", "-c:v", "mpeg2video");
+        Path large = ffmpeg(
+                "large.ts",
+                "-f",
+                "lavfi",
+                "-i",
+                "color=c=black:d=4:s=1280x720:r=25",
+                "-c:v",
+                "mpeg2video",
+                "-output_ts_offset",
+                "2");
+        Path changing = concatenate("resolution-change.ts", small, large);
+
+        Result result = run("analyze", "--json", "--no-progress", changing.toString());
+
+        assertAnalysed(result);
+        assertThat(result.out).as("the black picture after the change").contains("BLACK_FRAMES");
+    }
+
+    @Test
+    void a4kFileIsAnalysed() throws Exception {
+        Path uhd = ffmpeg(
+                "uhd.mp4",
+                "-filter_complex",
+                motionThenBlack(3840, 2160, 1, 4),
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-pix_fmt",
+                "yuv420p");
+
+        Result result = run("analyze", "--json", "--no-progress", uhd.toString());
+
+        assertAnalysed(result);
+        assertThat(result.out).contains("BLACK_FRAMES");
+    }
+
+    @Test
+    void timestampsThatJumpBackwardsAreAnalysedWithoutError() throws Exception {
+        Path first = ffmpeg("first.ts", "-f", "lavfi", "-i", "testsrc2=d=3:s=320x240:r=25", "-c:v", "mpeg2video");
+        Path second = ffmpeg("second.ts", "-filter_complex", motionThenBlack(320, 240, 1, 4), "-c:v", "mpeg2video");
+        // Both start at the same timestamp: at the join, time steps 3 s back, as after an encoder restart.
+        Path backwards = concatenate("backwards.ts", first, second);
+
+        Result result = run("analyze", "--json", "--no-progress", backwards.toString());
+
+        assertAnalysed(result);
+    }
+
+    @Test
+    @Timeout(300)
+    void aFileStillBeingWrittenIsAnalysedAsFarAsItIsWritten() throws Exception {
+        Path growing = dir.resolve("growing.ts");
+        Process writer = new ProcessBuilder(
+                        "ffmpeg",
+                        "-v",
+                        "error",
+                        "-y",
+                        "-re",
+                        "-f",
+                        "lavfi",
+                        "-i",
+                        "testsrc2=d=60:s=320x240:r=25",
+                        "-c:v",
+                        "mpeg2video",
+                        "-f",
+                        "mpegts",
+                        growing.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("growing.log").toFile())
+                .start();
+        try {
+            while (!Files.exists(growing) || Files.size(growing) < 64 * 1024) {
+                assertThat(writer.isAlive()).as("ffmpeg is writing").isTrue();
+                Thread.sleep(200);
+            }
+
+            Result result = run("analyze", "--json", "--no-progress", growing.toString());
+
+            assertThat(writer.isAlive())
+                    .as("still being written when analyze ended")
+                    .isTrue();
+            assertAnalysed(result);
+        } finally {
+            writer.destroy();
+            writer.waitFor();
+        }
+    }
+
+    @Test
+    @Timeout(600)
+    void aOneGigabyteFileIsAnalysedToItsEnd() throws Exception {
+        // 140 s of small pictures in a 60 Mbit/s multiplex: 1 GB on disk, mostly stuffing packets, so the test
+        // spends its time on the file's size (reading, seeking, 64-bit offsets), not on decoding pictures.
+        Path big = ffmpeg(
+                "one-gigabyte.ts",
+                "-filter_complex",
+                motionThenBlack(160, 120, 136, 4),
+                "-c:v",
+                "mpeg2video",
+                "-b:v",
+                "200k",
+                "-muxrate",
+                "60M",
+                "-f",
+                "mpegts");
+        try {
+            assertThat(Files.size(big)).isGreaterThan(1_000_000_000L);
+
+            Result result = run("analyze", "--json", "--no-progress", big.toString());
+
+            assertAnalysed(result);
+            assertThat(result.out).as("the black picture in the last 4 s").contains("BLACK_FRAMES");
+        } finally {
+            Files.deleteIfExists(big);
+        }
+    }
+
+    /** A filter graph: {@code motion} seconds of test pattern, then {@code black} seconds of black, at 25 fps. */
+    private static String motionThenBlack(int width, int height, int motion, int black) {
+        String size = width + "x" + height;
+        return "testsrc2=d=" + motion + ":s=" + size + ":r=25[m];color=c=black:d=" + black + ":s=" + size
+                + ":r=25[b];[m][b]concat=n=2:v=1:a=0,format=yuv420p";
+    }
+
+    private static Path ffmpeg(String name, String... args) throws Exception {
+        Path out = dir.resolve(name);
+        List<String> command = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
+        command.addAll(List.of(args));
+        command.add(out.toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(String.join(" ", command) + ": " + log).isZero();
+        return out;
+    }
+
+    private static Path concatenate(String name, Path... parts) throws Exception {
+        Path out = dir.resolve(name);
+        try (var target = Files.newOutputStream(out)) {
+            for (Path part : parts) {
+                Files.copy(part, target);
+            }
+        }
+        return out;
+    }
+
+    private static void assertOneLineError(Result result, Path file) {
+        assertThat(result.err.strip())
+                .startsWith("avmon: " + file + ": ")
+                .doesNotContain("\n")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
+    }
+
+    private static void assertAnalysed(Result result) {
+        assertThat(result.exitCode).as(result.err).isIn(0, 1);
+        assertThat(result.err)
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ")
+                .doesNotContain("avmon: ");
     }
 
     record Result(int exitCode, String out, String err) {}

@@ -48,9 +48,21 @@ final class CommittedDefects {
      * offset of each partition), in partition order. Waits for nothing: call it once the job's output is committed.
      */
     static List<DefectEvent> readToEnd(String bootstrapServers, String topic) {
+        return readToEnd(bootstrapServers, topic, "read_committed");
+    }
+
+    /**
+     * Every event of {@code topic} written so far, committed or not (read_uncommitted): what a job has sent inside
+     * transactions that may still be aborted.
+     */
+    static List<DefectEvent> readWrittenToEnd(String bootstrapServers, String topic) {
+        return readToEnd(bootstrapServers, topic, "read_uncommitted");
+    }
+
+    private static List<DefectEvent> readToEnd(String bootstrapServers, String topic, String isolationLevel) {
         BinaryMessageDecoder<DefectEvent> decoder = RecordCodec.decoder(DefectEvent.class, null);
         List<DefectEvent> events = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = readCommitted(bootstrapServers, Map.of(), null)) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers, Map.of(), null, isolationLevel)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
@@ -93,12 +105,17 @@ final class CommittedDefects {
      */
     private static KafkaConsumer<String, byte[]> readCommitted(
             String bootstrapServers, Map<String, String> clientSettings, String groupId) {
+        return consumer(bootstrapServers, clientSettings, groupId, "read_committed");
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer(
+            String bootstrapServers, Map<String, String> clientSettings, String groupId, String isolationLevel) {
         Map<String, Object> config = new HashMap<>(clientSettings);
         config.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"));
+                isolationLevel));
         if (groupId != null) {
             config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
             config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -94,6 +94,26 @@ class ConvertCommandTest {
     }
 
     @Test
+    void aStreamIdThatCouldNotBeANameExitsTwoWithOneLineBeforeReadingAnything() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = AvmonCommand.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+
+        int code = cli.execute(
+                "convert",
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--stream-id",
+                "../../etc/cron.d/x",
+                dir.resolve("nope.ts").toString());
+
+        assertThat(code).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(err.toString().strip())
+                .isEqualTo("avmon: --stream-id: stream id has '.' at position 0; allowed are letters, digits, '.', '_'"
+                        + " and '-', not starting with '.' or '-'");
+    }
+
+    @Test
     void readableFileConvertsToItsEndAndExitsZero() throws Exception {
         Clip clip = ClipWriter.write(
                 ClipSpec.builder()

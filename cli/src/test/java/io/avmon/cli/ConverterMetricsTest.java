@@ -73,7 +73,7 @@ class ConverterMetricsTest {
                             "-Djava.io.tmpdir=" + dir,
                             "-Dlog4j2.configurationFile=log4j2-avmon.xml",
                             "-cp",
-                            ConvertMainTest.converterImageClasspath(),
+                            ConverterImage.classpath(),
                             ConvertMain.class.getName(),
                             "--stream-id",
                             STREAM,

@@ -13,8 +13,10 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -123,8 +125,14 @@ public final class MediaConverter implements AutoCloseable {
         try {
             grabber.start();
         } catch (FFmpegFrameGrabber.Exception | RuntimeException e) {
-            releaseQuietly(grabber);
             String cause = FfmpegErrors.cause(e);
+            // A container FFmpeg reads, holding streams it has no decoder for: say so, not "not a media file".
+            String undecodable = undecodableStreams(grabber.getFormatContext());
+            releaseQuietly(grabber);
+            if (undecodable != null) {
+                throw MediaInputException.permanent(
+                        input + ": unsupported codec (this FFmpeg has no decoder for " + undecodable + ")");
+            }
             if (network) {
                 throw new MediaInputException(input + ": cannot open (" + cause + ")", e);
             }
@@ -158,6 +166,11 @@ public final class MediaConverter implements AutoCloseable {
                 new MediaConverter(input, options, grabber, info, start == AV_NOPTS_VALUE ? Long.MIN_VALUE : start);
         if (info.hasVideo() && !DecodedPicture.isSupported(grabber.getPixelFormat())) {
             converter.reportUnsupportedFormat(grabber.getPixelFormat());
+        }
+        String undecodable = undecodableStreams(context);
+        if (undecodable != null) {
+            // FFmpeg opened the input on its other streams and silently leaves these out: say which.
+            converter.warn(input + ": this FFmpeg has no decoder for " + undecodable + "; it is skipped");
         }
         return converter;
     }
@@ -337,6 +350,27 @@ public final class MediaConverter implements AutoCloseable {
             closed = true;
             releaseQuietly(grabber);
         }
+    }
+
+    /**
+     * The picture and sound streams of an opened container that this FFmpeg cannot decode ("video stream 0 (codec
+     * none)"), or null when there are none or the container was not opened.
+     */
+    private static String undecodableStreams(AVFormatContext context) {
+        if (context == null || context.isNull()) {
+            return null;
+        }
+        List<String> streams = new ArrayList<>();
+        for (int i = 0; i < context.nb_streams(); i++) {
+            AVCodecParameters codec = context.streams(i).codecpar();
+            int type = codec.codec_type();
+            if ((type == avutil.AVMEDIA_TYPE_VIDEO || type == avutil.AVMEDIA_TYPE_AUDIO)
+                    && avcodec.avcodec_find_decoder(codec.codec_id()) == null) {
+                streams.add((type == avutil.AVMEDIA_TYPE_VIDEO ? "video" : "audio") + " stream " + i + " (codec "
+                        + avcodec.avcodec_get_name(codec.codec_id()).getString() + ")");
+            }
+        }
+        return streams.isEmpty() ? null : String.join(", ", streams);
     }
 
     private static void releaseQuietly(FFmpegFrameGrabber grabber) {

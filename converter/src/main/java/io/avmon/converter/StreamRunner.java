@@ -2,6 +2,7 @@ package io.avmon.converter;
 
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.InputState;
+import io.avmon.schema.StreamIdRule;
 import io.avmon.schema.StreamStatus;
 import io.avmon.schema.VideoFrameFeatures;
 import java.time.Duration;
@@ -53,8 +54,9 @@ public final class StreamRunner implements Runnable, AutoCloseable {
             InputSchemes schemes) {
         public Options {
             Objects.requireNonNull(input, "input");
-            Objects.requireNonNull(streamId, "streamId");
             Objects.requireNonNull(schemes, "schemes");
+            // The runner publishes: its id becomes a Kafka key, and the job's metric labels and names downstream.
+            StreamIdRule.require(streamId);
         }
 
         /** No pacing, no loop, reconnect for network inputs, one decoder thread, retry for ever. */

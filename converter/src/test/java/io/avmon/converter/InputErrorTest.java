@@ -29,6 +29,23 @@ class InputErrorTest {
     }
 
     @Test
+    void zeroByteFileIsNotAMediaFile() throws Exception {
+        Path empty = Files.write(dir.resolve("empty.ts"), new byte[0]);
+        assertThatThrownBy(() -> MediaConverter.open(empty.toString(), ConverterOptions.forStream("s")))
+                .isInstanceOf(MediaInputException.class)
+                .hasMessageStartingWith(empty + ": not a media file (")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void theRunnerRefusesAStreamIdThatCouldNotBeAName() {
+        assertThatThrownBy(() -> StreamRunner.Options.of("clip.ts", "cam\u00001"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("stream id has control character U+0000 at position 3; allowed are letters, digits,"
+                        + " '.', '_' and '-', not starting with '.' or '-'");
+    }
+
+    @Test
     void textFileIsNotAMediaFile() throws Exception {
         Path notes = Files.writeString(dir.resolve("notes.txt"), "these are my notes, not a video\n".repeat(50));
         assertThatThrownBy(() -> MediaConverter.open(notes.toString(), ConverterOptions.forStream("s")))

@@ -170,8 +170,42 @@ class DeploymentAgreementTest {
     }
 
     @Test
+    void notifyReadsTheJobsKafkaAndKeepsItsStateOnAClaim() {
+        List<JsonNode> notifiers = Repository.kubernetesDeploymentsOf("avmon-notify");
+        assertThat(notifiers).hasSize(1);
+        JsonNode notify = notifiers.get(0);
+        List<String> args = args(notify);
+        assertThat(args.get(args.indexOf("--bootstrap-servers") + 1))
+                .isEqualTo(JobOptions.fromArgs(kubernetesJobArguments()).bootstrapServers());
+        assertThat(notify.at("/spec/replicas").asInt()).isEqualTo(1);
+        assertThat(notify.at("/spec/strategy/type").asText()).isEqualTo("Recreate");
+        String stateFile = args.get(args.indexOf("--state-file") + 1);
+        JsonNode container = notify.at("/spec/template/spec/containers/0");
+        String stateDir = null;
+        for (JsonNode mount : container.path("volumeMounts")) {
+            if (stateFile.startsWith(mount.path("mountPath").asText() + "/")) {
+                stateDir = mount.path("name").asText();
+            }
+        }
+        assertThat(stateDir).as("a volume holds " + stateFile).isNotNull();
+        String volume = stateDir;
+        List<JsonNode> claims = Repository.kubernetesDocuments("PersistentVolumeClaim");
+        JsonNode claimed = null;
+        for (JsonNode v : notify.at("/spec/template/spec/volumes")) {
+            if (v.path("name").asText().equals(volume)) {
+                claimed = v.at("/persistentVolumeClaim/claimName");
+            }
+        }
+        assertThat(claimed).as("the state volume is a claim").isNotNull();
+        String claimName = claimed.asText();
+        assertThat(claims)
+                .anySatisfy(
+                        claim -> assertThat(claim.at("/metadata/name").asText()).isEqualTo(claimName));
+    }
+
+    @Test
     void everyConverterFollowsTheTemplateWithItsOwnStreamAndTheJobsKafka() {
-        List<JsonNode> converters = Repository.kubernetesDocuments("Deployment");
+        List<JsonNode> converters = Repository.kubernetesDeploymentsOf("avmon-converter");
         assertThat(converters).hasSizeGreaterThanOrEqualTo(1);
         JsonNode template = converters.get(0);
         String templateStream = streamId(template);

@@ -126,7 +126,7 @@ class KubernetesManifestsTest {
         Map<String, JsonNode> monitors = new java.util.TreeMap<>();
         Repository.kubernetesDocuments("PodMonitor")
                 .forEach(m -> monitors.put(m.path("metadata").path("name").asText(), m));
-        assertThat(monitors).containsOnlyKeys("avmon-flink", "avmon-converter");
+        assertThat(monitors).containsOnlyKeys("avmon-flink", "avmon-converter", "avmon-exporter");
         JsonNode flinkMonitor = monitors.get("avmon-flink").path("spec");
         assertThat(flinkMonitor.path("selector").path("matchLabels").path("app").asText())
                 .isEqualTo(flink.path("metadata").path("name").asText());
@@ -134,7 +134,7 @@ class KubernetesManifestsTest {
                 .isEqualTo("metrics");
 
         JsonNode converterMonitor = monitors.get("avmon-converter").path("spec");
-        for (JsonNode converter : Repository.kubernetesDocuments("Deployment")) {
+        for (JsonNode converter : Repository.kubernetesDeploymentsOf("avmon-converter")) {
             JsonNode labels =
                     converter.path("spec").path("template").path("metadata").path("labels");
             converterMonitor
@@ -158,6 +158,30 @@ class KubernetesManifestsTest {
                         .path("port")
                         .asText())
                 .isEqualTo("metrics");
+    }
+
+    @Test
+    void theExporterPodMonitorSelectsTheExporterAndItsMetricsPort() {
+        JsonNode monitor = Repository.kubernetesDocuments("PodMonitor").stream()
+                .filter(m -> m.path("metadata").path("name").asText().equals("avmon-exporter"))
+                .findFirst()
+                .orElseThrow()
+                .path("spec");
+        List<JsonNode> exporters = Repository.kubernetesDeploymentsOf("avmon-exporter");
+        assertThat(exporters).hasSize(1);
+        JsonNode pod = exporters.get(0).path("spec").path("template");
+        monitor.path("selector")
+                .path("matchLabels")
+                .fields()
+                .forEachRemaining(label -> assertThat(pod.path("metadata")
+                                .path("labels")
+                                .path(label.getKey())
+                                .asText())
+                        .isEqualTo(label.getValue().asText()));
+        String port = monitor.path("podMetricsEndpoints").get(0).path("port").asText();
+        JsonNode container = pod.path("spec").path("containers").get(0);
+        assertThat(portNamed(container, port)).isEqualTo("9465");
+        assertThat(container.path("args").toString()).contains("\"--port\",\"9465\"");
     }
 
     private static String portNamed(JsonNode container, String name) {

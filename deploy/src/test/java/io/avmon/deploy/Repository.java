@@ -42,6 +42,16 @@ final class Repository {
                 .toList();
     }
 
+    /** The Deployment of each named app (label app.kubernetes.io/name), e.g. every avmon-converter. */
+    static List<JsonNode> kubernetesDeploymentsOf(String app) {
+        return kubernetesDocuments("Deployment").stream()
+                .filter(d -> app.equals(d.path("metadata")
+                        .path("labels")
+                        .path("app.kubernetes.io/name")
+                        .asText()))
+                .toList();
+    }
+
     /** The KafkaTopics by topic name. */
     static Map<String, TopicSettings> kubernetesTopics() {
         Map<String, TopicSettings> topics = new TreeMap<>();

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
@@ -48,7 +49,8 @@ final class StrictManifests {
             "FlinkDeployment", FlinkDeployment.class,
             "KafkaTopic", KafkaTopic.class,
             "Deployment", Deployment.class,
-            "PodMonitor", PodMonitor.class);
+            "PodMonitor", PodMonitor.class,
+            "PersistentVolumeClaim", PersistentVolumeClaim.class);
 
     private StrictManifests() {}
 

@@ -4,6 +4,7 @@ import io.avmon.job.core.DeadLetter;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.kafka.AvroRecordSerializer;
+import io.avmon.job.kafka.AvroRecordSerializer.Encoding;
 import io.avmon.job.kafka.DeadLetterSerializer;
 import io.avmon.job.kafka.MediaEventDeserializer;
 import io.avmon.job.kafka.ProfileUpdateDeserializer;
@@ -25,6 +26,7 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -105,7 +107,7 @@ public final class AvmonJob {
         DetectorTopology.TopologyOutputs outputs = new DetectorTopology(book).build(input, profileUpdates);
 
         outputs.defects()
-                .sinkTo(exactlyOnceSink(
+                .sinkTo(outputSink(
                         options,
                         options.defectsTopic(),
                         "defects",
@@ -113,13 +115,35 @@ public final class AvmonJob {
                 .uid("kafka-defects-sink")
                 .name("Kafka defects");
         outputs.health()
-                .sinkTo(exactlyOnceSink(
+                .sinkTo(outputSink(
                         options,
                         options.healthTopic(),
                         "health",
                         new AvroRecordSerializer<StreamHealth>(options.healthTopic())))
                 .uid("kafka-health-sink")
                 .name("Kafka health");
+        // The JSON mirrors are sinks of their own, exactly-once like the Avro topics they copy: a consumer reading
+        // read_committed sees the same events in both, and a mirror added to a running deployment starts empty.
+        if (options.mirrorsDefects()) {
+            outputs.defects()
+                    .sinkTo(outputSink(
+                            options,
+                            options.defectsJsonTopic(),
+                            "defects-json",
+                            new AvroRecordSerializer<DefectEvent>(options.defectsJsonTopic(), Encoding.JSON)))
+                    .uid("kafka-defects-json-sink")
+                    .name("Kafka defects (JSON)");
+        }
+        if (options.mirrorsHealth()) {
+            outputs.health()
+                    .sinkTo(outputSink(
+                            options,
+                            options.healthJsonTopic(),
+                            "health-json",
+                            new AvroRecordSerializer<StreamHealth>(options.healthJsonTopic(), Encoding.JSON)))
+                    .uid("kafka-health-json-sink")
+                    .name("Kafka health (JSON)");
+        }
         outputs.deadLetters()
                 .sinkTo(KafkaSink.<DeadLetter>builder()
                         .setKafkaProducerConfig(producerConfig(options))
@@ -189,16 +213,23 @@ public final class AvmonJob {
         return config;
     }
 
-    static <T> KafkaSink<T> exactlyOnceSink(
+    /**
+     * A sink of the job's output (defects, health and their mirrors) with the job's delivery guarantee. Exactly-once
+     * writes in transactions committed on checkpoints; at-least-once writes at once and flushes on checkpoints, so
+     * a restart may write an event again, with the same eventId.
+     */
+    static <T> KafkaSink<T> outputSink(
             JobOptions options, String topic, String name, KafkaRecordSerializationSchema<T> serializer) {
-        return KafkaSink.<T>builder()
+        KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
                 .setKafkaProducerConfig(producerConfig(options))
                 .setBootstrapServers(options.bootstrapServers())
                 .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                // Distinct per sink and stable across restarts: it is how lingering transactions get aborted.
-                .setTransactionalIdPrefix(options.transactionalIdPrefix() + "-" + name)
-                .setProperty("transaction.timeout.ms", Long.toString(TRANSACTION_TIMEOUT.toMillis()))
-                .build();
+                .setDeliveryGuarantee(options.deliveryGuarantee());
+        if (options.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+            // Distinct per sink and stable across restarts: it is how lingering transactions get aborted.
+            builder.setTransactionalIdPrefix(options.transactionalIdPrefix() + "-" + name)
+                    .setProperty("transaction.timeout.ms", Long.toString(TRANSACTION_TIMEOUT.toMillis()));
+        }
+        return builder.build();
     }
 }

@@ -1,6 +1,7 @@
 package io.avmon.job;
 
 import io.avmon.job.core.DeadLetter;
+import io.avmon.job.core.DeadLetterCause;
 import io.avmon.job.core.DefectEvents;
 import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.core.MediaEvent;
@@ -15,13 +16,16 @@ import io.avmon.job.profile.ProfileUpdateValidator;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.StreamHealth;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -201,13 +205,41 @@ public class DetectorTopology {
         }
     }
 
-    /** Sends undecodable records to the side output before the keyBy, so they never reach a detector. */
+    /**
+     * Sends dead letters (undecodable or invalid records) to the side output before the keyBy, so they never reach
+     * a detector, and counts them by cause: a {@code deadLetters} counter under a {@code cause} group per feature
+     * record {@link DeadLetterCause}, all registered at start so each series exists (at 0) before its first dead
+     * letter.
+     */
     static final class DeadLetterRouter extends ProcessFunction<MediaEvent, MediaEvent> {
         private static final long serialVersionUID = 1L;
+
+        private transient EnumMap<DeadLetterCause, Counter> deadLetters;
+
+        @Override
+        public void open(OpenContext openContext) {
+            deadLetters = new EnumMap<>(DeadLetterCause.class);
+            for (DeadLetterCause cause : DeadLetterCause.values()) {
+                if (cause == DeadLetterCause.REJECTED_PROFILE) {
+                    continue; // never passes here: "Check profiles" counts them (profileUpdatesRejected)
+                }
+                deadLetters.put(
+                        cause,
+                        getRuntimeContext()
+                                .getMetricGroup()
+                                .addGroup("cause", cause.label())
+                                .counter("deadLetters"));
+            }
+        }
 
         @Override
         public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) {
             if (event.deadLetter != null) {
+                DeadLetterCause cause =
+                        event.deadLetter.cause == null ? DeadLetterCause.NOT_AVRO : event.deadLetter.cause;
+                if (deadLetters != null) {
+                    deadLetters.get(cause).inc();
+                }
                 ctx.output(DEAD_LETTERS, event.deadLetter);
             } else if (event.streamId != null) {
                 out.collect(event);

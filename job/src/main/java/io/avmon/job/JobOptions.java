@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.ParameterTool;
 
 /**
@@ -23,12 +24,19 @@ import org.apache.flink.util.ParameterTool;
  * --health-topic             avmon.health
  * --dead-letter-topic        avmon.dead-letter
  * --control-topic            avmon.control   (profile documents, applied at run time; read from its start)
+ * --defects-json-topic       (none: no mirror) also write each defect event as plain JSON to this topic, for
+ *                            Kafka tools that read JSON (Flink SQL, ksqlDB, Kafka Connect); avmon.defects.json
+ *                            in the shipped deployments
+ * --health-json-topic        (none: no mirror) the same for stream health; avmon.health.json in the deployments
  * --profile                  (none: built-in defaults) a YAML profile file, read where the job is submitted
  * --group-id                 avmon-job
  * --checkpoint-interval-ms   10000
  * --checkpoint-dir           (none: the cluster's execution.checkpointing.dir, else JobManager memory)
  * --starting-offsets         latest | earliest   (latest; used only when the group has no committed offset)
  * --transactional-id-prefix  avmon   (keep it stable across restarts: it is used to abort lingering transactions)
+ * --delivery-guarantee       exactly-once | at-least-once   (exactly-once: defects and health are committed with
+ *                            each checkpoint; at-least-once: written at once, faster, and a restart may write an
+ *                            event again with the same eventId; README, "Delivery guarantees")
  * --parallelism              (none: the cluster's default)
  * --kafka-properties         (none) a properties file of Kafka client settings (SASL, TLS) for every Kafka
  *                            client the job makes: both sources and all three sinks; read where the job is submitted
@@ -47,12 +55,15 @@ public record JobOptions(
         String healthTopic,
         String deadLetterTopic,
         String controlTopic,
+        String defectsJsonTopic,
+        String healthJsonTopic,
         String profile,
         String groupId,
         Duration checkpointInterval,
         String checkpointDir,
         StartingOffsets startingOffsets,
         String transactionalIdPrefix,
+        DeliveryGuarantee deliveryGuarantee,
         int parallelism,
         Map<String, String> consumerSettings,
         Map<String, String> kafkaProperties)
@@ -74,12 +85,15 @@ public record JobOptions(
             "health-topic",
             "dead-letter-topic",
             "control-topic",
+            "defects-json-topic",
+            "health-json-topic",
             "profile",
             "group-id",
             "checkpoint-interval-ms",
             "checkpoint-dir",
             "starting-offsets",
             "transactional-id-prefix",
+            "delivery-guarantee",
             "parallelism",
             "kafka-properties");
 
@@ -162,15 +176,52 @@ public record JobOptions(
                 params.get("health-topic", Topics.HEALTH),
                 params.get("dead-letter-topic", Topics.DEAD_LETTER),
                 params.get("control-topic", Topics.CONTROL),
+                optionalTopic(params, "defects-json-topic"),
+                optionalTopic(params, "health-json-topic"),
                 params.get("profile", null),
                 params.get("group-id", "avmon-job"),
                 Duration.ofMillis(params.getLong("checkpoint-interval-ms", 10_000L)),
                 params.get("checkpoint-dir", null),
                 startingOffsets,
                 params.get("transactional-id-prefix", "avmon"),
+                deliveryGuarantee(params.get("delivery-guarantee", "exactly-once")),
                 params.getInt("parallelism", DEFAULT_PARALLELISM),
                 consumerSettings,
                 kafkaProperties);
+    }
+
+    /** Whether the job mirrors defect events as JSON. */
+    public boolean mirrorsDefects() {
+        return defectsJsonTopic != null;
+    }
+
+    /** Whether the job mirrors stream health as JSON. */
+    public boolean mirrorsHealth() {
+        return healthJsonTopic != null;
+    }
+
+    /** The guarantees the job offers for its output: none is not one of them. */
+    private static DeliveryGuarantee deliveryGuarantee(String flag) {
+        return switch (flag) {
+            case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
+            case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+            default ->
+                throw new IllegalArgumentException(
+                        "--delivery-guarantee must be exactly-once or at-least-once, not " + flag);
+        };
+    }
+
+    /** A topic flag with no default: absent means off; present, it must name a topic. */
+    private static String optionalTopic(ParameterTool params, String flag) {
+        if (!params.has(flag)) {
+            return null;
+        }
+        String topic = params.get(flag);
+        // ParameterTool reads a flag given without a value as its marker text "__NO_VALUE_KEY".
+        if (topic == null || topic.isBlank() || topic.equals("__NO_VALUE_KEY")) {
+            throw new IllegalArgumentException("--" + flag + " expects a topic name");
+        }
+        return topic;
     }
 
     /** The record's own form, with every secret among the Kafka settings hidden. */
@@ -178,9 +229,12 @@ public record JobOptions(
     public String toString() {
         return "JobOptions[bootstrapServers=" + bootstrapServers + ", featuresTopic=" + featuresTopic
                 + ", defectsTopic=" + defectsTopic + ", healthTopic=" + healthTopic + ", deadLetterTopic="
-                + deadLetterTopic + ", controlTopic=" + controlTopic + ", profile=" + profile + ", groupId=" + groupId
+                + deadLetterTopic + ", controlTopic=" + controlTopic + ", defectsJsonTopic=" + defectsJsonTopic
+                + ", healthJsonTopic="
+                + healthJsonTopic + ", profile=" + profile + ", groupId=" + groupId
                 + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
                 + ", startingOffsets=" + startingOffsets + ", transactionalIdPrefix=" + transactionalIdPrefix
+                + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", parallelism=" + parallelism + ", consumerSettings="
                 + KafkaClientProperties.masked(consumerSettings) + ", kafkaProperties="
                 + KafkaClientProperties.masked(kafkaProperties) + "]";

@@ -15,6 +15,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -40,6 +41,30 @@ class AvmonJobTest {
         assertThat(options.transactionalIdPrefix()).isEqualTo("avmon");
         assertThat(options.parallelism()).isEqualTo(JobOptions.DEFAULT_PARALLELISM);
         assertThat(options.consumerSettings()).isEmpty();
+    }
+
+    @Test
+    void jsonMirrorsAreOffUntilTheirTopicIsNamed() {
+        assertThat(JobOptions.defaults().mirrorsDefects()).isFalse();
+        assertThat(JobOptions.defaults().mirrorsHealth()).isFalse();
+        JobOptions options = JobOptions.fromArgs(
+                new String[] {"--defects-json-topic", Topics.DEFECTS_JSON, "--health-json-topic", Topics.HEALTH_JSON});
+        assertThat(options.defectsJsonTopic()).isEqualTo(Topics.DEFECTS_JSON);
+        assertThat(options.healthJsonTopic()).isEqualTo(Topics.HEALTH_JSON);
+        assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--defects-json-topic"}))
+                .hasMessage("--defects-json-topic expects a topic name");
+        assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--health-json-topic", " "}))
+                .hasMessage("--health-json-topic expects a topic name");
+    }
+
+    @Test
+    void outputIsExactlyOnceUnlessAtLeastOnceIsAskedFor() {
+        assertThat(JobOptions.defaults().deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(JobOptions.fromArgs(new String[] {"--delivery-guarantee", "at-least-once"})
+                        .deliveryGuarantee())
+                .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--delivery-guarantee", "none"}))
+                .hasMessage("--delivery-guarantee must be exactly-once or at-least-once, not none");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.avmon.job.core.DeadLetter;
+import io.avmon.job.core.DeadLetterCause;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.profile.ProfileBook;
@@ -76,6 +77,7 @@ class DetectorTopologyTest {
                                 17,
                                 "a".getBytes(),
                                 new byte[] {1, 2, 3},
+                                DeadLetterCause.NOT_AVRO,
                                 "not Avro single-object encoding"),
                         Features.EPOCH_MS + 100));
         return events;

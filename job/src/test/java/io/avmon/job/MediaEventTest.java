@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.avmon.job.audio.LoudnessMeter;
 import io.avmon.job.core.DeadLetter;
+import io.avmon.job.core.DeadLetterCause;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.defect.DefectTrack;
@@ -63,7 +64,8 @@ class MediaEventTest {
                         .status
                         .getLastMediaTimeUs())
                 .isEqualTo(5_000_000);
-        MediaEvent dead = MediaEvent.ofDeadLetter(new DeadLetter("t", 1, 2, "k".getBytes(), new byte[] {9}, "bad"), 5);
+        MediaEvent dead = MediaEvent.ofDeadLetter(
+                new DeadLetter("t", 1, 2, "k".getBytes(), new byte[] {9}, DeadLetterCause.NOT_AVRO, "bad"), 5);
         assertThat(roundTrip(type, dead).deadLetter).isEqualTo(dead.deadLetter);
         assertThat(dead.streamId).isEqualTo("k");
     }

@@ -67,6 +67,7 @@ public final class RecordCodec {
     private static final List<String> EARLIER_SCHEMAS = List.of(
             "AudioBlockFeatures-1.avsc",
             "AudioBlockFeatures-2.avsc",
+            "DefectEvent-1.avsc",
             "VideoFrameFeatures-1.avsc",
             "VideoFrameFeatures-2.avsc",
             "VideoFrameFeatures-3.avsc");

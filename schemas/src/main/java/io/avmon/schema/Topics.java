@@ -19,6 +19,14 @@ public final class Topics {
     public static final String DEFECTS = "avmon.defects";
     /** {@link StreamHealth}, one per stream per 10 s, written exactly-once. */
     public static final String HEALTH = "avmon.health";
+    /**
+     * {@link #DEFECTS} as plain JSON, one object per event with the schema's field names (the job's
+     * --defects-json-topic; the shipped deployments turn it on). For Kafka tools that know no Avro: Flink SQL's and
+     * ksqlDB's JSON formats, Kafka Connect. Written exactly-once, like the Avro topic.
+     */
+    public static final String DEFECTS_JSON = "avmon.defects.json";
+    /** {@link #HEALTH} as plain JSON (the job's --health-json-topic). */
+    public static final String HEALTH_JSON = "avmon.health.json";
     /** Input records the job could not decode, byte for byte, with the cause in the "avmon.error" header. */
     public static final String DEAD_LETTER = "avmon.dead-letter";
 
@@ -29,7 +37,8 @@ public final class Topics {
     public static final String CONTROL = "avmon.control";
 
     /** Every topic above, in this order: what a deployment creates before the job starts. */
-    public static final List<String> ALL = List.of(FEATURES, DEFECTS, HEALTH, DEAD_LETTER, CONTROL);
+    public static final List<String> ALL =
+            List.of(FEATURES, DEFECTS, HEALTH, DEFECTS_JSON, HEALTH_JSON, DEAD_LETTER, CONTROL);
 
     private Topics() {}
 }

@@ -115,6 +115,54 @@ class RecordCodecTest {
         assertThat(read.getOnsetRiseDb()).isNull();
     }
 
+    @Test
+    void readsDefectEventsFromAJobBeforeStills() throws Exception {
+        Schema first = historySchema("DefectEvent-1.avsc");
+        assertThat(first.getField("still")).isNull();
+        GenericRecord written = new GenericData.Record(first);
+        DefectEvent original = sampleDefect();
+        for (Schema.Field field : first.getFields()) {
+            Object value = original.get(field.name());
+            if (value instanceof Enum<?> symbol) {
+                value = new GenericData.EnumSymbol(field.schema(), symbol.name());
+            }
+            written.put(field.name(), value);
+        }
+        byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), first)
+                .encode(written)
+                .array();
+
+        assertThatThrownBy(() -> RecordCodec.decode(RecordCodec.decoder(DefectEvent.class, null), bytes))
+                .hasMessageStartingWith("unknown writer schema fingerprint");
+        DefectEvent read =
+                RecordCodec.decode(RecordCodec.decoder(DefectEvent.class, RecordCodec.earlierWriterSchemas()), bytes);
+        assertThat(read).isEqualTo(original);
+        assertThat(read.getStill()).as("that job sent no picture").isNull();
+    }
+
+    @Test
+    void stillTravelsWithItsPlanes() {
+        Still still = Still.newBuilder()
+                .setMediaTimeMs(12_040)
+                .setWidth(32)
+                .setHeight(18)
+                .setLuma(ByteBuffer.wrap(new byte[32 * 18]))
+                .setCb(ByteBuffer.wrap(new byte[16 * 9]))
+                .setCr(ByteBuffer.wrap(new byte[16 * 9]))
+                .setFullRange(false)
+                .setSourceWidth(1920)
+                .setSourceHeight(1080)
+                .build();
+        DefectEvent withStill =
+                DefectEvent.newBuilder(sampleDefect()).setStill(still).build();
+
+        DefectEvent back =
+                RecordCodec.decode(RecordCodec.decoder(DefectEvent.class, null), RecordCodec.encode(withStill));
+
+        assertThat(back.getStill()).isEqualTo(still);
+        assertThat(back.getStill().getLuma().remaining()).isEqualTo(32 * 18);
+    }
+
     private static Schema historySchema(String name) throws Exception {
         try (var in = RecordCodec.class.getResourceAsStream("history/" + name)) {
             return new Schema.Parser().parse(in);

@@ -170,7 +170,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     private static String unique(String streamId, Set<String> taken) {
         String candidate = streamId;
         for (int n = 2; !taken.add(candidate); n++) {
-            candidate = streamId + "-" + n;
+            candidate = StreamIds.withSuffix(streamId, n);
         }
         return candidate;
     }

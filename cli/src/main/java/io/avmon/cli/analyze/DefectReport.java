@@ -1,6 +1,7 @@
 package io.avmon.cli.analyze;
 
-import io.avmon.cli.common.AvroJson;
+import io.avmon.cli.common.DefectJson;
+import io.avmon.schema.AvroJson;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import java.util.ArrayList;
@@ -15,20 +16,30 @@ public final class DefectReport {
 
     private final List<DefectEvent> defects;
 
-    /** Keeps one event per defect: its CLOSED event when there is one, else its OPENED event. */
+    /**
+     * Keeps one event per defect: its CLOSED event when there is one, else its OPENED event. A CLOSED event carries no
+     * still of its own: it takes its OPENED's, the picture when the defect was raised.
+     */
     public DefectReport(List<DefectEvent> events) {
         Map<String, DefectEvent> byId = new LinkedHashMap<>();
         for (DefectEvent event : events) {
-            byId.merge(
-                    event.getEventId(),
-                    event,
-                    (earlier, later) -> later.getState() == DefectState.CLOSED ? later : earlier);
+            byId.merge(event.getEventId(), event, DefectReport::laterState);
         }
         List<DefectEvent> sorted = new ArrayList<>(byId.values());
         sorted.sort(Comparator.comparing(DefectEvent::getStreamId)
                 .thenComparingLong(DefectEvent::getStartMediaTimeMs)
                 .thenComparing(e -> e.getDefectType().name()));
         this.defects = List.copyOf(sorted);
+    }
+
+    private static DefectEvent laterState(DefectEvent earlier, DefectEvent later) {
+        if (later.getState() != DefectState.CLOSED) {
+            return earlier;
+        }
+        if (later.getStill() == null && earlier.getStill() != null) {
+            return DefectEvent.newBuilder(later).setStill(earlier.getStill()).build();
+        }
+        return later;
     }
 
     public List<DefectEvent> defects() {
@@ -38,10 +49,10 @@ public final class DefectReport {
     public List<String> jsonLines() {
         List<String> lines = new ArrayList<>(defects.size());
         for (DefectEvent defect : defects) {
-            Map<String, Object> json = AvroJson.toMap(defect);
             Long end = defect.getEndMediaTimeMs();
-            json.put("durationMs", end == null ? null : end - defect.getStartMediaTimeMs());
-            lines.add(AvroJson.toJson(json));
+            Map<String, Object> derived = new LinkedHashMap<>();
+            derived.put("durationMs", end == null ? null : end - defect.getStartMediaTimeMs());
+            lines.add(AvroJson.toJson(DefectJson.toMap(defect, derived)));
         }
         return lines;
     }

@@ -1,7 +1,9 @@
 package io.avmon.cli.demo;
 
 import io.avmon.cli.common.ExitCodes;
+import io.avmon.cli.common.StreamIds;
 import io.avmon.cli.kafka.EmbeddedKafka;
+import io.avmon.cli.metrics.MetricsExporter;
 import io.avmon.cli.profile.ProfileOption;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.converter.StreamRunner;
@@ -65,6 +67,18 @@ public final class DemoCommand implements Callable<Integer> {
     int webPort;
 
     @Option(
+            names = "--metrics-port",
+            defaultValue = MetricsExporter.Settings.PORT,
+            description = "Port of the per-stream metrics (avmon exporter's, /metrics) (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(
+            names = "--flink-metrics-port",
+            defaultValue = "9249",
+            description = "Port of Flink's own Prometheus reporter, the pipeline metrics (default: ${DEFAULT-VALUE}).")
+    int flinkMetricsPort;
+
+    @Option(
             names = "--input",
             paramLabel = "FILE|URL",
             description = "Monitor this file or live URL instead of the generated clip.")
@@ -98,6 +112,12 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        String badId = StreamIds.optionProblem(streamId);
+        if (badId != null) {
+            err.println("avmon: " + badId);
+            err.flush();
+            return ExitCodes.BAD_INPUT;
+        }
         try {
             profile.book();
         } catch (InvalidProfileException e) {
@@ -139,14 +159,34 @@ public final class DemoCommand implements Callable<Integer> {
         JobClient job = null;
         DefectPrinter printer = null;
         StreamRunner runner = null;
-        Thread[] threads = new Thread[2];
+        MetricsExporter exporter = null;
+        Thread[] threads = new Thread[3];
         // From here on there is something to stop; the finally block below always releases the hook.
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             kafka.createTopics(Topics.ALL, 2);
 
+            // The per-stream metrics, as `avmon exporter` serves them next to a real job; a taken port ends the demo
+            // here, in one line, before Flink starts.
+            try {
+                exporter = new MetricsExporter(
+                        MetricsExporter.Settings.of(kafka.bootstrapServers(), Map.of(), metricsPort), err);
+            } catch (IOException e) {
+                err.println("avmon: " + e.getMessage());
+                err.flush();
+                return ExitCodes.BAD_INPUT;
+            }
+            threads[2] = start(exporter::run, "avmon-demo-exporter");
+
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, webPort);
+            // Flink's own reporter with the keys docker-compose.yml and the FlinkDeployment set: the Pipeline
+            // dashboard reads it.
+            conf.setString("metrics.reporters", "prom");
+            conf.setString(
+                    "metrics.reporter.prom.factory.class",
+                    "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+            conf.setString("metrics.reporter.prom.port", String.valueOf(flinkMetricsPort));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             List<String> jobArgs = new ArrayList<>(List.of(
                     "--bootstrap-servers",
@@ -156,7 +196,11 @@ public final class DemoCommand implements Callable<Integer> {
                     "--starting-offsets",
                     "earliest",
                     "--parallelism",
-                    "1"));
+                    "1",
+                    "--defects-json-topic",
+                    Topics.DEFECTS_JSON,
+                    "--health-json-topic",
+                    Topics.HEALTH_JSON));
             if (profile.file() != null) {
                 jobArgs.addAll(List.of("--profile", profile.file().toString()));
             }
@@ -190,6 +234,9 @@ public final class DemoCommand implements Callable<Integer> {
             if (printer != null) {
                 printer.stop();
             }
+            if (exporter != null) {
+                exporter.stop();
+            }
             for (Thread thread : threads) {
                 if (thread != null) {
                     thread.join(5000);
@@ -219,8 +266,11 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  input:        " + source
                 + (input == null ? " (generated, looped in real time as stream '" + streamId + "')" : ""));
         out.println("  Kafka:        " + bootstrap + "  topics: " + Topics.DEFECTS + " (defects), " + Topics.HEALTH
-                + " (health), " + Topics.FEATURES + " (features)");
+                + " (health), " + Topics.FEATURES + " (features); as JSON: " + Topics.DEFECTS_JSON + ", "
+                + Topics.HEALTH_JSON);
         out.println("  Flink web UI: http://localhost:" + webPort);
+        out.println("  Prometheus:   http://localhost:" + metricsPort + "/metrics (per stream), http://localhost:"
+                + flinkMetricsPort + "/metrics (Flink's pipeline metrics)");
         if (!schedule.isEmpty()) {
             out.println("  defects in each loop of the clip:");
             for (InjectedDefect defect : schedule) {

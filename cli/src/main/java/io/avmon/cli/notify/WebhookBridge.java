@@ -1,6 +1,6 @@
 package io.avmon.cli.notify;
 
-import io.avmon.cli.common.AvroJson;
+import io.avmon.cli.common.DefectJson;
 import io.avmon.cli.common.Errors;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.RecordCodec;
@@ -135,7 +135,7 @@ public final class WebhookBridge {
         String eventId = event.getEventId().toString();
         String state = event.getState().name();
         if (!delivered.contains(eventId, state)) {
-            if (!post(kafka, eventId, state, AvroJson.toJson(event))) {
+            if (!post(kafka, eventId, state, DefectJson.toJson(event))) {
                 return false;
             }
             delivered.add(eventId, state);

@@ -5,22 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.avmon.cli.ConverterImage;
+import io.avmon.cli.NotifyMain;
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.RecordCodec;
 import io.avmon.schema.Severity;
+import io.avmon.schema.Still;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
@@ -58,7 +63,7 @@ class WebhookBridgeTest {
     @BeforeAll
     static void startBroker() throws IOException {
         kafka = EmbeddedKafka.startOnFreePort();
-        kafka.createTopics(List.of("defects-restart", "defects-outage"), 1);
+        kafka.createTopics(List.of("defects-restart", "defects-outage", "defects-image"), 1);
     }
 
     @AfterAll
@@ -113,6 +118,39 @@ class WebhookBridgeTest {
     }
 
     @Test
+    void notifyMainPostsEventsOnTheClasspathOfTheImagesNotifyStage() throws Exception {
+        String topic = "defects-image";
+        write(topic, true, event("h", DefectState.OPENED));
+        Process notify = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-Dlog4j2.configurationFile=log4j2-avmon.xml",
+                        "-cp",
+                        ConverterImage.classpath(),
+                        NotifyMain.class.getName(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--topic",
+                        topic,
+                        "--starting-offsets",
+                        "earliest",
+                        "--state-file",
+                        tempDir.resolve("notify.state").toString(),
+                        "--webhook",
+                        receiver.url())
+                .redirectErrorStream(true)
+                .redirectOutput(tempDir.resolve("notify.log").toFile())
+                .start();
+        try {
+            receiver.awaitAccepted(accepted -> accepted.contains("h OPENED"));
+        } finally {
+            notify.destroy();
+            notify.waitFor();
+        }
+        assertThat(receiver.accepted()).containsExactly("h OPENED");
+    }
+
+    @Test
     void retriesThroughAnOutageLogsItOnceAndPostsEachEventOnceWithItsDocumentedShape() throws Exception {
         String topic = "defects-outage";
         receiver.failNext(503, 503, 503);
@@ -141,6 +179,10 @@ class WebhookBridgeTest {
         assertThat(opened.get("startMediaTimeMs").asLong()).isEqualTo(12_000);
         assertThat(opened.has("endMediaTimeMs")).isTrue();
         assertThat(opened.get("endMediaTimeMs").isNull()).isTrue();
+        assertThat(opened.get("still").asText()).as("the picture when raised").startsWith("data:image/png;base64,");
+        JsonNode closed = receiver.bodies().get(1);
+        assertThat(closed.get("state").asText()).isEqualTo("CLOSED");
+        assertThat(closed.get("still").isNull()).isTrue();
         assertThat(receiver.idempotencyKeys()).contains("g-OPENED", "g-CLOSED");
     }
 
@@ -189,6 +231,26 @@ class WebhookBridgeTest {
                 .setSeverity(Severity.CRITICAL)
                 .setUnit("share")
                 .setDetector("BlackFrameDetector")
+                .setStill(state == DefectState.OPENED ? blackStill() : null)
+                .build();
+    }
+
+    /** A limited-range black 32x18 thumbnail of a 1080-line picture, as the job attaches to OPENED. */
+    private static Still blackStill() {
+        byte[] chroma = new byte[16 * 9];
+        Arrays.fill(chroma, (byte) 128);
+        byte[] luma = new byte[32 * 18];
+        Arrays.fill(luma, (byte) 16);
+        return Still.newBuilder()
+                .setMediaTimeMs(15_000)
+                .setWidth(32)
+                .setHeight(18)
+                .setLuma(ByteBuffer.wrap(luma))
+                .setCb(ByteBuffer.wrap(chroma))
+                .setCr(ByteBuffer.wrap(chroma.clone()))
+                .setFullRange(false)
+                .setSourceWidth(1920)
+                .setSourceHeight(1080)
                 .build();
     }
 

@@ -19,15 +19,19 @@ public class DeadLetter {
     public byte[] value;
     /** Why it could not be read, in one line. */
     public String error;
+    /** The kind of {@link #error}, from a closed set (a metric label). */
+    public DeadLetterCause cause;
 
     public DeadLetter() {}
 
-    public DeadLetter(String topic, int partition, long offset, byte[] key, byte[] value, String error) {
+    public DeadLetter(
+            String topic, int partition, long offset, byte[] key, byte[] value, DeadLetterCause cause, String error) {
         this.topic = topic;
         this.partition = partition;
         this.offset = offset;
         this.key = key;
         this.value = value;
+        this.cause = cause;
         this.error = error;
     }
 
@@ -40,6 +44,7 @@ public class DeadLetter {
                 && Objects.equals(topic, other.topic)
                 && Arrays.equals(key, other.key)
                 && Arrays.equals(value, other.value)
+                && cause == other.cause
                 && Objects.equals(error, other.error);
     }
 
@@ -50,6 +55,6 @@ public class DeadLetter {
 
     @Override
     public String toString() {
-        return "DeadLetter{" + topic + "/" + partition + "@" + offset + ": " + error + "}";
+        return "DeadLetter{" + topic + "/" + partition + "@" + offset + ": " + cause + ": " + error + "}";
     }
 }

@@ -47,8 +47,11 @@ import org.apache.flink.util.Collector;
  *       watchdog timers and emits STREAM_STALL events itself.)</li>
  * </ul>
  * eventId is the name-based UUID of {@code streamId|defectType|channel|startMediaTimeMs}; OPENED and CLOSED
- * share it. Defects leave on the {@link DefectEvents#DEFECTS} side output. Every MediaEvent is forwarded, annotated with
- * the stream's open defects after it ({@link MediaEvent#openDefects}, {@link MediaEvent#openDefectTypes}).
+ * share it. OPENED carries a {@link io.avmon.schema.Still}: the thumbnail of the stream's latest video frame when it
+ * was raised (what an operator looks at first); CLOSED carries none. Frames are written to state only while a
+ * candidate waits to open, and the picture is cleared with the tracks, so a healthy stream still costs no state. Defects leave on the
+ * {@link DefectEvents#DEFECTS} side output. Every MediaEvent is forwarded, annotated with the stream's open defects
+ * after it ({@link MediaEvent#openDefects}, {@link MediaEvent#openDefectTypes}).
  */
 public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
     private static final long serialVersionUID = 1L;
@@ -60,6 +63,12 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
 
     private transient MapState<Integer, DefectTrack> tracks;
     private transient ValueState<Long> expiryTimer;
+    /**
+     * The stream's latest picture while it has a candidate (a track not yet open), kept until its tracks are gone; a
+     * savepoint from before stills restores it empty.
+     */
+    private transient ValueState<LatestPicture> latestPicture;
+
     private transient Counter defectsOpened;
     private transient Counter defectsClosed;
     private transient Counter candidatesDropped;
@@ -73,6 +82,8 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
         tracks = getRuntimeContext()
                 .getMapState(new MapStateDescriptor<>("defectTracks", Types.INT, Types.POJO(DefectTrack.class)));
         expiryTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("expiryTimer", Types.LONG));
+        latestPicture = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>("latestPicture", Types.POJO(LatestPicture.class)));
         defectsOpened = getRuntimeContext().getMetricGroup().counter("defectsOpened");
         defectsClosed = getRuntimeContext().getMetricGroup().counter("defectsClosed");
         candidatesDropped = getRuntimeContext().getMetricGroup().counter("candidatesDropped");
@@ -159,10 +170,18 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             throws Exception {
         long now = ctx.timerService().currentProcessingTime();
         int remaining = 0;
+        // Only a candidate can still raise an OPENED that shows the picture: while every track is open, the frames
+        // are not written to state (a channel on bars all night costs no state write per frame).
+        boolean pictureTaken = medium != DefectKind.Medium.VIDEO;
         Iterator<Map.Entry<Integer, DefectTrack>> it = tracks.iterator();
         while (it.hasNext()) {
             Map.Entry<Integer, DefectTrack> entry = it.next();
             DefectTrack track = entry.getValue();
+            if (!track.open && !pictureTaken) {
+                // Before the track is judged, so a defect raised on this frame shows this frame.
+                rememberPicture(event, mediaMs);
+                pictureTaken = true;
+            }
             DefectKind kind = DefectKind.of(track.defectType);
             DetectionProfile.Policy policy = profile.policy(track.defectType);
             track.latestMediaMs = Math.max(track.latestMediaMs, mediaMs);
@@ -229,9 +248,22 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
         }
         if (remaining == 0) {
             // Removing through the iterator can leave an empty map behind as a state entry: drop it too.
-            tracks.clear();
+            forgetTracks();
             cancelExpiryTimer(ctx);
         }
+    }
+
+    private void rememberPicture(MediaEvent event, long mediaMs) throws Exception {
+        LatestPicture picture = LatestPicture.of(event.video, mediaMs);
+        if (picture != null) {
+            latestPicture.update(picture);
+        }
+    }
+
+    /** Drops every track and the picture kept for them. */
+    private void forgetTracks() {
+        tracks.clear();
+        latestPicture.clear();
     }
 
     /** Whether the record shows the track's condition: on the track's channel, for per-channel types. */
@@ -253,7 +285,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
                 closeAt(ctx, track, endMs, Math.max(track.latestWallMs, status.getIngestTimeMs()));
             }
         }
-        tracks.clear();
+        forgetTracks();
         cancelExpiryTimer(ctx);
     }
 
@@ -267,6 +299,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             lastActivity = Math.max(lastActivity, track.lastActivityProcessingMs);
         }
         if (!any) {
+            latestPicture.clear();
             return;
         }
         long retentionMs = startProfile.stateRetention().toMillis();
@@ -282,10 +315,10 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
                 closeAt(ctx, track, track.latestMediaMs, track.latestWallMs);
             }
         }
-        tracks.clear();
+        forgetTracks();
     }
 
-    private void closeAt(Context ctx, DefectTrack track, long endMediaMs, long endWallMs) {
+    private void closeAt(Context ctx, DefectTrack track, long endMediaMs, long endWallMs) throws Exception {
         if (!track.clearing()) {
             track.clearSinceMediaMs = endMediaMs;
             track.clearSinceWallMs = endWallMs;
@@ -326,9 +359,10 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
         event.openDefectTypes = types;
     }
 
-    private void emit(Context ctx, DefectTrack track, DefectState state) {
+    private void emit(Context ctx, DefectTrack track, DefectState state) throws Exception {
         String streamId = ctx.getCurrentKey();
         boolean closed = state == DefectState.CLOSED;
+        LatestPicture picture = closed ? null : latestPicture.value();
         DefectEvent defect = DefectEvent.newBuilder()
                 .setEventId(DefectEvents.eventId(streamId, track.defectType, track.channel, track.startMediaMs))
                 .setStreamId(streamId)
@@ -343,6 +377,7 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
                 .setUnit(DefectKind.of(track.defectType).unit())
                 .setChannel(track.channel < 0 ? null : track.channel)
                 .setDetector(DefectKind.of(track.defectType).operatorName())
+                .setStill(picture == null ? null : picture.toStill())
                 .build();
         (closed ? defectsClosed : defectsOpened).inc();
         ctx.output(DefectEvents.DEFECTS, defect);

@@ -1,13 +1,16 @@
 package io.avmon.job.kafka;
 
 import io.avmon.job.core.DeadLetter;
+import io.avmon.job.core.DeadLetterCause;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.RecordCodec;
 import io.avmon.schema.StreamStatus;
 import io.avmon.schema.VideoFrameFeatures;
+import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.SchemaStore;
@@ -22,11 +25,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Reads the feature topic into MediaEvents. The topic carries video features, audio features and stream status
  * side by side, so each value's writer-schema fingerprint (Avro single-object encoding, {@link RecordCodec}) says
  * which record it is: this release's schemas and {@link RecordCodec#earlierWriterSchemas() earlier releases'}
- * (converters and the job are upgraded one at a time). A value that cannot be read never fails the job: it
- * becomes a MediaEvent carrying a {@link DeadLetter} with the raw bytes and the cause in one line.
+ * (converters and the job are upgraded one at a time). A value that cannot be read, or that breaks a
+ * {@link FeatureRecordValidator} rule, never fails the job: it becomes a MediaEvent carrying a {@link DeadLetter}
+ * with the raw bytes, its {@link DeadLetterCause} and the detail in one line.
  */
 public class MediaEventDeserializer implements KafkaRecordDeserializationSchema<MediaEvent> {
     private static final long serialVersionUID = 1L;
+
+    /** The clock ingest times are judged against ({@link FeatureRecordValidator#MAX_PAST}). */
+    private final SerializableClock clock;
 
     private transient SchemaStore earlierSchemas;
     private transient BinaryMessageDecoder<VideoFrameFeatures> videoDecoder;
@@ -34,6 +41,19 @@ public class MediaEventDeserializer implements KafkaRecordDeserializationSchema<
     private transient BinaryMessageDecoder<StreamStatus> statusDecoder;
     /** Fingerprint to the decoder of its record type, filled as fingerprints are met (a handful per release). */
     private transient Map<Long, BinaryMessageDecoder<? extends SpecificRecord>> decoders;
+
+    /** Epoch milliseconds now; serializable because the schema travels to the task managers. */
+    @FunctionalInterface
+    public interface SerializableClock extends LongSupplier, Serializable {}
+
+    public MediaEventDeserializer() {
+        this(System::currentTimeMillis);
+    }
+
+    /** With another clock than the wall clock (tests). */
+    public MediaEventDeserializer(SerializableClock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
@@ -58,13 +78,26 @@ public class MediaEventDeserializer implements KafkaRecordDeserializationSchema<
         if (decoders == null) {
             createDecoders();
         }
+        byte[] value = record.value();
+        BinaryMessageDecoder<? extends SpecificRecord> decoder;
         try {
-            byte[] value = record.value();
-            return MediaEvent.of(RecordCodec.decode(decoderFor(value), value));
+            decoder = decoderFor(value);
+        } catch (UnknownSchemaException e) {
+            return deadLetter(record, DeadLetterCause.UNKNOWN_SCHEMA, e);
         } catch (RuntimeException e) {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return deadLetter(record, oneLine(message));
+            return deadLetter(record, DeadLetterCause.NOT_AVRO, e);
         }
+        SpecificRecord decoded;
+        try {
+            decoded = RecordCodec.decode(decoder, value);
+        } catch (RuntimeException e) {
+            return deadLetter(record, DeadLetterCause.NOT_AVRO, e);
+        }
+        FeatureRecordValidator.Rejection rejection = FeatureRecordValidator.check(decoded, clock.getAsLong());
+        if (rejection != null) {
+            return deadLetter(record, rejection.cause(), rejection.error());
+        }
+        return MediaEvent.of(decoded);
     }
 
     private BinaryMessageDecoder<? extends SpecificRecord> decoderFor(byte[] value) {
@@ -81,7 +114,7 @@ public class MediaEventDeserializer implements KafkaRecordDeserializationSchema<
                 decoder = statusDecoder;
             } else {
                 // Not a feature record (another avmon record, or a schema newer than this job knows).
-                throw new RecordCodec.MalformedRecordException(
+                throw new UnknownSchemaException(
                         "unknown writer schema fingerprint " + RecordCodec.fingerprintHex(value)
                                 + (name == null ? "" : " (" + name + ", not a feature record)"));
             }
@@ -101,9 +134,21 @@ public class MediaEventDeserializer implements KafkaRecordDeserializationSchema<
         return earlierSchemas.findByFingerprint(fingerprint);
     }
 
-    private static MediaEvent deadLetter(ConsumerRecord<byte[], byte[]> record, String error) {
+    private static MediaEvent deadLetter(
+            ConsumerRecord<byte[], byte[]> record, DeadLetterCause cause, RuntimeException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return deadLetter(record, cause, message);
+    }
+
+    private static MediaEvent deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetterCause cause, String error) {
         DeadLetter letter = new DeadLetter(
-                record.topic(), record.partition(), record.offset(), record.key(), record.value(), error);
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.key(),
+                record.value(),
+                cause,
+                oneLine(error));
         long timestamp = record.timestamp() >= 0 ? record.timestamp() : System.currentTimeMillis();
         return MediaEvent.ofDeadLetter(letter, timestamp);
     }
@@ -111,6 +156,15 @@ public class MediaEventDeserializer implements KafkaRecordDeserializationSchema<
     static String oneLine(String message) {
         String line = message.replaceAll("[\\r\\n]+", " ").trim();
         return line.length() > 500 ? line.substring(0, 500) + "..." : line;
+    }
+
+    /** A well-formed header naming a schema that is no feature record this job reads. */
+    private static final class UnknownSchemaException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownSchemaException(String message) {
+            super(message);
+        }
     }
 
     @Override

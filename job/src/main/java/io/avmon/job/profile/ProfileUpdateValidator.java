@@ -1,6 +1,7 @@
 package io.avmon.job.profile;
 
 import io.avmon.job.core.DeadLetter;
+import io.avmon.job.core.DeadLetterCause;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -54,7 +55,14 @@ public class ProfileUpdateValidator extends ProcessFunction<ProfileUpdate, Strin
             LOG.warn("{} ({})", cause, update);
             ctx.output(
                     REJECTED,
-                    new DeadLetter(update.topic, update.partition, update.offset, update.key, update.value, cause));
+                    new DeadLetter(
+                            update.topic,
+                            update.partition,
+                            update.offset,
+                            update.key,
+                            update.value,
+                            DeadLetterCause.REJECTED_PROFILE,
+                            cause));
         }
     }
 

@@ -11,16 +11,26 @@ import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.Severity;
+import io.avmon.schema.Still;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.Collector;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -250,6 +260,166 @@ class DefectLifecycleTest {
                         .openDefects)
                 .isZero();
         assertNoStateOrTimers();
+    }
+
+    @Test
+    void openedCarriesTheStillOfTheFrameTheDefectWasRaisedOn() throws Exception {
+        frames(0, 1000, false);
+        frames(1000, 4000, true);
+        MediaEvent raisedOn = frame(4000, true);
+        byte[] luma = bytes(raisedOn.video.getThumbLuma());
+        harness.processElement(raisedOn, raisedOn.ingestTimeMs);
+
+        assertThat(defects()).singleElement().satisfies(opened -> {
+            assertThat(opened.getState()).isEqualTo(DefectState.OPENED);
+            Still still = opened.getStill();
+            assertThat(still).isNotNull();
+            assertThat(still.getMediaTimeMs()).isEqualTo(4000);
+            assertThat(still.getWidth()).isEqualTo(Features.THUMB_W);
+            assertThat(still.getHeight()).isEqualTo(Features.THUMB_H);
+            assertThat(bytes(still.getLuma())).isEqualTo(luma);
+            assertThat(bytes(still.getCb())).isEqualTo(bytes(raisedOn.video.getThumbCb()));
+            assertThat(bytes(still.getCr())).isEqualTo(bytes(raisedOn.video.getThumbCr()));
+            assertThat(still.getFullRange()).isFalse();
+            assertThat(still.getSourceWidth()).isEqualTo(1920);
+            assertThat(still.getSourceHeight()).isEqualTo(1080);
+        });
+    }
+
+    @Test
+    void closedCarriesNoStillAndThePictureIsForgottenWithTheTracks() throws Exception {
+        frames(0, 2000, false);
+        frames(2000, 7000, true);
+        frames(7000, 10000, false);
+
+        List<DefectEvent> defects = defects();
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        assertThat(defects.get(0).getStill()).isNotNull();
+        assertThat(defects.get(1).getStill()).isNull();
+        assertNoStateOrTimers();
+    }
+
+    @Test
+    void aHealthyStreamKeepsNoPicture() throws Exception {
+        frames(0, 3000, false);
+
+        assertNoStateOrTimers();
+    }
+
+    @Test
+    void anAudioDefectShowsTheLatestVideoFrame() throws Exception {
+        byte[] lastLuma = null;
+        for (long t = 0; t < 4000; t += 40) {
+            if (t % 100 == 0) {
+                MediaEvent block = audio(t, t >= 1000);
+                harness.processElement(block, block.ingestTimeMs);
+            }
+            MediaEvent video = frame(t, false);
+            harness.processElement(video, video.ingestTimeMs);
+            if (defects().isEmpty()) {
+                lastLuma = bytes(video.video.getThumbLuma());
+            }
+        }
+
+        DefectEvent silence = defects().get(0);
+        assertThat(silence.getDefectType()).isEqualTo(DefectType.AUDIO_SILENCE);
+        assertThat(silence.getState()).isEqualTo(DefectState.OPENED);
+        // Silence is raised on an audio block (at 3000 ms): the still is the frame just before it.
+        assertThat(silence.getStill().getMediaTimeMs()).isEqualTo(2960);
+        assertThat(bytes(silence.getStill().getLuma())).isEqualTo(lastLuma);
+    }
+
+    @Test
+    void aDefectRaisedWhileAnotherIsOpenShowsItsOwnFrame() throws Exception {
+        byte[] lastLuma = null;
+        for (long t = 0; t < 8000; t += 40) {
+            if (t % 100 == 0) {
+                MediaEvent block = audio(t, t >= 5000);
+                harness.processElement(block, block.ingestTimeMs);
+            }
+            MediaEvent video = frame(t, t >= 1000);
+            harness.processElement(video, video.ingestTimeMs);
+            if (defects().size() < 2) {
+                lastLuma = bytes(video.video.getThumbLuma());
+            }
+        }
+
+        List<DefectEvent> defects = defects();
+        assertThat(defects)
+                .extracting(DefectEvent::getDefectType)
+                .containsExactly(DefectType.BLACK_FRAMES, DefectType.AUDIO_SILENCE);
+        // Black reaches its 3 s on the block at 4000, which comes before the frame at 4000.
+        assertThat(defects.get(0).getStill().getMediaTimeMs()).isEqualTo(3960);
+        // Silence starts at 5000 with black open, and is raised on the block at 7000.
+        assertThat(defects.get(1).getStill().getMediaTimeMs()).isEqualTo(6960);
+        assertThat(bytes(defects.get(1).getStill().getLuma())).isEqualTo(lastLuma);
+    }
+
+    @Test
+    void aTrackRestoredFromASavepointBeforeStillsClosesAndTheNextDefectHasOne() throws Exception {
+        OperatorSubtaskState savepoint;
+        try (var earlier = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new EarlierReleaseLifecycleState()),
+                new DetectorTopology.StreamIdKey(),
+                Types.STRING)) {
+            earlier.open();
+            MediaEvent e = frame(5000, true);
+            earlier.processElement(e, e.ingestTimeMs);
+            savepoint = earlier.snapshot(1, 1);
+        }
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new DefectLifecycle(profile)),
+                new DetectorTopology.StreamIdKey(),
+                Types.STRING);
+        harness.initializeState(savepoint);
+        harness.open();
+
+        frames(5040, 6000, true);
+        frames(6000, 8000, false);
+        frames(8000, 12000, true);
+
+        List<DefectEvent> defects = defects();
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.CLOSED, DefectState.OPENED);
+        assertThat(defects.get(0).getStartMediaTimeMs()).isEqualTo(2000);
+        assertThat(defects.get(0).getStill()).isNull();
+        assertThat(defects.get(1).getStartMediaTimeMs()).isEqualTo(8000);
+        assertThat(defects.get(1).getStill().getMediaTimeMs()).isEqualTo(11000);
+    }
+
+    /**
+     * The lifecycle's state as releases before stills wrote it (its tracks and timer, no picture), holding a black
+     * defect open since 2000 ms.
+     */
+    static final class EarlierReleaseLifecycleState extends KeyedProcessFunction<String, MediaEvent, MediaEvent> {
+        private transient MapState<Integer, DefectTrack> tracks;
+
+        @Override
+        public void open(OpenContext openContext) {
+            tracks = getRuntimeContext()
+                    .getMapState(new MapStateDescriptor<>("defectTracks", Types.INT, Types.POJO(DefectTrack.class)));
+            getRuntimeContext().getState(new ValueStateDescriptor<>("expiryTimer", Types.LONG));
+        }
+
+        @Override
+        public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) throws Exception {
+            DefectTrack track = new DefectTrack();
+            track.defectType = DefectType.BLACK_FRAMES;
+            track.startMediaMs = 2000;
+            track.raiseFromMediaMs = 2000;
+            track.startWallMs = Features.EPOCH_MS + 2030;
+            track.latestMediaMs = event.mediaTimeUs / 1000;
+            track.latestWallMs = event.ingestTimeMs;
+            track.open = true;
+            track.severity = Severity.CRITICAL;
+            tracks.put(DefectTrack.key(DefectType.BLACK_FRAMES, -1), track);
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer plane) {
+        byte[] out = new byte[plane.remaining()];
+        plane.duplicate().get(out);
+        return out;
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.avmon.job.Features;
 import io.avmon.job.core.DeadLetter;
+import io.avmon.job.core.DeadLetterCause;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
@@ -11,6 +12,7 @@ import io.avmon.schema.DefectType;
 import io.avmon.schema.RecordCodec;
 import io.avmon.schema.Severity;
 import io.avmon.schema.Topics;
+import io.avmon.schema.VideoFrameFeatures;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +26,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 class MediaEventDeserializerTest {
-    private final MediaEventDeserializer deserializer = new MediaEventDeserializer();
+    /** The job's clock in these tests: an hour after the test features' ingest epoch. */
+    private static final long NOW_MS = Features.EPOCH_MS + 3_600_000;
+
+    private final MediaEventDeserializer deserializer = new MediaEventDeserializer(() -> NOW_MS);
 
     private static ConsumerRecord<byte[], byte[]> record(byte[] value) {
         return new ConsumerRecord<>(Topics.FEATURES, 2, 41, "cam-1".getBytes(StandardCharsets.UTF_8), value);
@@ -63,7 +68,7 @@ class MediaEventDeserializerTest {
         block.put("streamId", "cam-1");
         block.put("sequence", 4L);
         block.put("mediaTimeUs", 400_000L);
-        block.put("ingestTimeMs", 1L);
+        block.put("ingestTimeMs", NOW_MS - 1_000);
         block.put("sampleRate", 48_000);
         block.put("sampleCount", 4_800);
         block.put("channelCount", 1);
@@ -90,6 +95,7 @@ class MediaEventDeserializerTest {
         assertThat(letter.partition).isEqualTo(2);
         assertThat(letter.offset).isEqualTo(41);
         assertThat(letter.error).contains("single-object").doesNotContain("\n");
+        assertThat(letter.cause).isEqualTo(DeadLetterCause.NOT_AVRO);
         assertThat(event.streamId).isEqualTo("cam-1");
     }
 
@@ -98,11 +104,28 @@ class MediaEventDeserializerTest {
         byte[] video = RecordCodec.encode(Features.frame("cam-1", 7, Features.moving(new Random(3))));
         byte[] unknown = video.clone();
         unknown[5] ^= 0x5A;
-        assertThat(deserializer.toMediaEvent(record(unknown)).deadLetter.error)
+        DeadLetter unknownLetter = deserializer.toMediaEvent(record(unknown)).deadLetter;
+        assertThat(unknownLetter.error)
                 .startsWith("unknown writer schema fingerprint " + RecordCodec.fingerprintHex(unknown));
-        assertThat(deserializer.toMediaEvent(record(Arrays.copyOf(video, 40))).deadLetter.error)
-                .contains("corrupt Avro body");
-        assertThat(deserializer.toMediaEvent(record(null)).deadLetter.error).contains("tombstone");
+        assertThat(unknownLetter.cause).isEqualTo(DeadLetterCause.UNKNOWN_SCHEMA);
+        DeadLetter truncated = deserializer.toMediaEvent(record(Arrays.copyOf(video, 40))).deadLetter;
+        assertThat(truncated.error).contains("corrupt Avro body");
+        assertThat(truncated.cause).isEqualTo(DeadLetterCause.NOT_AVRO);
+        DeadLetter tombstone = deserializer.toMediaEvent(record(null)).deadLetter;
+        assertThat(tombstone.error).contains("tombstone");
+        assertThat(tombstone.cause).isEqualTo(DeadLetterCause.NOT_AVRO);
+    }
+
+    @Test
+    void aWellFormedRecordBreakingAValueRuleBecomesADeadLetterWithItsCause() {
+        VideoFrameFeatures frame = Features.frame("cam-1", 7, Features.moving(new Random(3)));
+        frame.setBlackPixelShare(Float.NaN);
+        byte[] bytes = RecordCodec.encode(frame);
+        MediaEvent event = deserializer.toMediaEvent(record(bytes));
+        assertThat(event.kind()).isEqualTo(MediaEvent.Kind.DEAD_LETTER);
+        assertThat(event.deadLetter.cause).isEqualTo(DeadLetterCause.NON_FINITE_MEASURE);
+        assertThat(event.deadLetter.error).isEqualTo("VideoFrameFeatures.blackPixelShare is NaN");
+        assertThat(event.deadLetter.value).isEqualTo(bytes);
     }
 
     @Test
@@ -123,11 +146,14 @@ class MediaEventDeserializerTest {
         assertThat(RecordCodec.decode(RecordCodec.decoder(DefectEvent.class, null), out.value()))
                 .isEqualTo(defect);
 
-        DeadLetter letter = new DeadLetter(Topics.FEATURES, 0, 9, null, new byte[] {1}, "bad header");
+        DeadLetter letter =
+                new DeadLetter(Topics.FEATURES, 0, 9, null, new byte[] {1}, DeadLetterCause.NOT_AVRO, "bad header");
         ProducerRecord<byte[], byte[]> dead = new DeadLetterSerializer(Topics.DEAD_LETTER).serialize(letter, null, 5L);
         assertThat(dead.value()).isEqualTo(new byte[] {1});
         assertThat(new String(dead.headers().lastHeader("avmon.error").value(), StandardCharsets.UTF_8))
                 .isEqualTo("bad header");
+        assertThat(new String(dead.headers().lastHeader("avmon.cause").value(), StandardCharsets.UTF_8))
+                .isEqualTo("not_avro");
     }
 
     private static DefectEvent openedBlackFrames() {

@@ -1,4 +1,4 @@
-package io.avmon.cli.common;
+package io.avmon.schema;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
