@@ -14,6 +14,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,13 +128,48 @@ class ConvertCommandTest {
         assertThat(result.err).isEmpty();
     }
 
-    private static Result convert(String input) {
+    @Test
+    void fileAndConcatUrlsAreRefusedInOneLineUnlessTheirSchemeIsAllowed() throws Exception {
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(22)
+                        .segment(1, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .build(),
+                dir.resolve("local.ts"));
+        String fileUrl = "file:" + clip.file();
+        String concat = "concat:" + clip.file() + "|" + clip.file();
+
+        Result file = convert(fileUrl);
+        Result joined = convert(concat);
+        Result allowed = convert("--allowed-schemes", "udp,file", "--stream-id", "local", fileUrl);
+
+        assertThat(file.exitCode).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(file.err.strip())
+                .isEqualTo("avmon: " + fileUrl + ": scheme 'file' is not allowed"
+                        + " (allowed: http,https,rtmp,rtmps,rtp,rtsp,srt,tcp,udp; see --allowed-schemes)");
+        assertThat(joined.exitCode).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(joined.err.strip()).startsWith("avmon: " + concat + ": scheme 'concat' is not allowed");
+        assertThat(allowed.exitCode).as(allowed.err).isEqualTo(ExitCodes.OK);
+    }
+
+    @Test
+    void anAllowedSchemesEntryThatIsNoSchemeExitsTwo() {
+        Result result = convert("--allowed-schemes", "udp,s/rt", "any.ts");
+
+        assertThat(result.exitCode).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(result.err.strip()).isEqualTo("avmon: --allowed-schemes: not a URL scheme: 's/rt' in 'udp,s/rt'");
+    }
+
+    private static Result convert(String... arguments) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = AvmonCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute("convert", "--bootstrap-servers", kafka.bootstrapServers(), input);
+        List<String> args = new ArrayList<>(
+                List.of("convert", "--bootstrap-servers", kafka.bootstrapServers(), "--metrics-port", "0"));
+        args.addAll(List.of(arguments));
+        int code = cli.execute(args.toArray(String[]::new));
         return new Result(code, out.toString(), err.toString());
     }
 

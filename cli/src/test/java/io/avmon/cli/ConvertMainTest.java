@@ -53,7 +53,7 @@ class ConvertMainTest {
                 dir.resolve("channel.ts"));
         String classpath = ConverterImage.classpath();
         assertThat(classpath)
-                .contains("/kafka-clients-", "/javacv-", "/picocli-")
+                .contains("/kafka-clients-", "/javacv-", "/picocli-", "/prometheus-metrics-exporter-httpserver-")
                 .doesNotContain("/org/apache/flink/", "/kafka-server-", "/job/target/", "/avmon-job");
 
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
@@ -71,6 +71,8 @@ class ConvertMainTest {
                             "channel-1",
                             "--bootstrap-servers",
                             kafka.bootstrapServers(),
+                            "--metrics-port",
+                            "0",
                             clip.file().toString())
                     .redirectErrorStream(true)
                     .start();

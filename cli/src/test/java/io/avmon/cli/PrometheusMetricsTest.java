@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.cli.metrics.MetricsExporter;
+import io.avmon.converter.ConverterMetrics;
 import io.avmon.converter.FeaturePublisher;
+import io.avmon.converter.MetricsEndpoint;
 import io.avmon.converter.StreamRunner;
 import io.avmon.job.AvmonJob;
 import io.avmon.job.JobOptions;
@@ -89,9 +91,14 @@ class PrometheusMetricsTest {
             // Reading from the topics' ends before the converter writes, so nothing of the run is behind it.
             assertThat(exporter.awaitReading(Duration.ofSeconds(60))).isTrue();
 
+            // The converter's own endpoint, as convert serves it (--metrics-port).
+            ConverterMetrics converterMetrics = new ConverterMetrics();
+            MetricsEndpoint converterEndpoint = MetricsEndpoint.start(0, converterMetrics);
+
             Map<String, Integer> ports = new LinkedHashMap<>();
             ports.put("flink", reporterPort);
             ports.put("avmon-exporter", exporter.port());
+            ports.put("avmon-converter", converterEndpoint.port());
             Path configFile = Files.writeString(dir.resolve("prometheus.yml"), scrapeConfig(ports));
 
             Configuration conf = new Configuration();
@@ -140,12 +147,13 @@ class PrometheusMetricsTest {
                 converter = new Thread(
                         () -> {
                             try (FeaturePublisher publisher =
-                                    new FeaturePublisher(kafka.bootstrapServers(), Map.of())) {
+                                    new FeaturePublisher(kafka.bootstrapServers(), Map.of(), converterMetrics, 64)) {
                                 new StreamRunner(
                                                 StreamRunner.Options.of(
                                                                 clip.file().toString(), STREAM)
                                                         .withRealtime(true),
-                                                publisher)
+                                                publisher,
+                                                converterMetrics)
                                         .run();
                             }
                         },
@@ -171,6 +179,9 @@ class PrometheusMetricsTest {
                 awaitResult(
                         api,
                         "max_over_time(avmon_stream_input_state{stream=\"" + STREAM + "\",state=\"live\"}[5m]) == 1");
+                // The converter's own series, per stream.
+                awaitResult(api, "avmon_converter_video_frames_total{stream=\"" + STREAM + "\"} > 400");
+                awaitResult(api, "avmon_converter_records_sent_total{stream=\"" + STREAM + "\"} > 400");
                 // The detectors' own counters, from Flink's reporter.
                 awaitResult(
                         api,
@@ -201,6 +212,7 @@ class PrometheusMetricsTest {
                 }
                 prometheus.destroy();
                 prometheus.waitFor(10, TimeUnit.SECONDS);
+                converterEndpoint.close();
                 job.cancel().get();
                 exporter.stop();
                 exporterThread.join(10_000);

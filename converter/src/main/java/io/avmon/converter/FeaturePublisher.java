@@ -9,10 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -22,7 +24,10 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Sends feature records to Kafka: video features, audio features and stream status all to one topic,
@@ -30,29 +35,87 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * One topic and one key put a stream's records in one partition, where Kafka keeps them in the order they were
  * sent; the idempotent producer keeps that order across retries. Idempotent, acks=all, lz4, batched (linger
  * 15 ms, 256 KiB batches): one stream is about 35 small records a second, so batching across streams is what keeps
- * the broker cheap. Thread-safe, as the Kafka producer is.
+ * the broker cheap. Thread-safe.
+ *
+ * <p>{@link #send} never blocks: records go into a {@link SendBuffer} bounded in bytes, and one sender thread
+ * hands them to the Kafka producer in order. While the broker is down (restarted, unreachable), Kafka's producer
+ * retries without a deadline and the buffer fills; when it is full the oldest records are dropped, counted in
+ * {@code avmon_converter_records_dropped_total} and logged once per outage. When the broker is back, sending
+ * resumes with what the buffer kept. A record Kafka refuses for good (authorization, too large) fails the next
+ * {@link #send} with "Kafka send failed: cause".
  */
 public final class FeaturePublisher implements FeatureSink, AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(FeaturePublisher.class);
     /** How long the reachability check waits for the cluster to answer. */
     public static final Duration REACHABILITY_TIMEOUT = Duration.ofSeconds(10);
     /** The producer override that renames the feature topic. */
     public static final String TOPIC_OVERRIDE = "avmon.topic.features";
+    /**
+     * Send buffer, MiB (1 to 4096). One 1080p stream writes about 35 records, some 20 kB, a second: 64 MiB holds
+     * roughly half an hour of one stream's features while the broker is away.
+     */
+    public static final String DEFAULT_SEND_BUFFER_MB = "64";
+
+    public static final int MAX_SEND_BUFFER_MB = 4096;
+    /**
+     * Kafka's own buffer: kept small so that the backlog of an outage sits in the send buffer, where the oldest
+     * records give way, not in the producer, where they would be the ones kept.
+     */
+    static final int PRODUCER_BUFFER_BYTES = 4 * 1024 * 1024;
+    /** How long the sender thread lets the producer block (no metadata, full buffer) before it tries again. */
+    static final Duration PRODUCER_MAX_BLOCK = Duration.ofSeconds(2);
+    /** How long {@link #close()} waits for the buffer to drain before it drops what is left. */
+    static final Duration CLOSE_DRAIN = Duration.ofSeconds(30);
 
     private final Producer<byte[], byte[]> producer;
     private final String topic;
+    private final ConverterMetrics metrics;
+    private final SendBuffer buffer;
+    private final Thread sender;
+    private final long sendBufferBytes;
+    private volatile boolean closing;
     private volatile Exception sendFailure;
+    /** Set when the first record of an outage is dropped or held back; cleared when Kafka acknowledges again. */
+    private final AtomicBoolean overflowLogged = new AtomicBoolean();
+
+    private final AtomicBoolean stallLogged = new AtomicBoolean();
+    private final AtomicBoolean failureLogged = new AtomicBoolean();
 
     /**
-     * Checks that the cluster answers, then creates the producer.
+     * As {@link #FeaturePublisher(String, Map, ConverterMetrics, int)}, with metrics nobody serves and the default
+     * send buffer.
+     */
+    public FeaturePublisher(String bootstrapServers, Map<String, Object> producerOverrides) {
+        this(bootstrapServers, producerOverrides, new ConverterMetrics(), Integer.parseInt(DEFAULT_SEND_BUFFER_MB));
+    }
+
+    /**
+     * Checks that the cluster answers, then creates the producer and its sender thread.
      *
      * @param producerOverrides producer settings that replace the defaults, among them the client settings
      *                          ({@link io.avmon.schema.KafkaClientProperties}: SASL, TLS) that the reachability
      *                          check uses too; also "avmon.topic.features" to rename the topic
-     * @throws IllegalStateException "Kafka unreachable at &lt;servers&gt;: &lt;cause&gt;" when it does not answer
+     * @param sendBufferMb      the send buffer's bound, MiB (1 to {@value #MAX_SEND_BUFFER_MB})
+     * @throws KafkaUnreachableException "Kafka unreachable at &lt;servers&gt;: &lt;cause&gt;" when it does not answer
+     * @throws IllegalStateException "Kafka rejected the credentials at &lt;servers&gt;: &lt;cause&gt;"
      */
-    public FeaturePublisher(String bootstrapServers, Map<String, Object> producerOverrides) {
+    public FeaturePublisher(
+            String bootstrapServers,
+            Map<String, Object> producerOverrides,
+            ConverterMetrics metrics,
+            int sendBufferMb) {
+        if (sendBufferMb < 1 || sendBufferMb > MAX_SEND_BUFFER_MB) {
+            throw new IllegalArgumentException(
+                    "send buffer must be 1 to " + MAX_SEND_BUFFER_MB + " MiB: " + sendBufferMb);
+        }
+        this.metrics = Objects.requireNonNull(metrics);
+        this.sendBufferBytes = sendBufferMb * 1024L * 1024L;
+        this.buffer = new SendBuffer(sendBufferBytes, this::dropped);
         this.producer = createProducer(bootstrapServers, producerOverrides);
         this.topic = String.valueOf(producerOverrides.getOrDefault(TOPIC_OVERRIDE, Topics.FEATURES));
+        this.sender = new Thread(this::sendLoop, "avmon-kafka-sender");
+        sender.setDaemon(true);
+        sender.start();
     }
 
     private static Producer<byte[], byte[]> createProducer(
@@ -68,6 +131,10 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
         config.put(ProducerConfig.LINGER_MS_CONFIG, 15);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "avmon-converter");
+        // No deadline for a record in Kafka's hands: while the broker is away, the send buffer bounds what is kept.
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+        config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, PRODUCER_BUFFER_BYTES);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) PRODUCER_MAX_BLOCK.toMillis());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.putAll(overrides);
@@ -103,7 +170,7 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
                     .get(timeoutMs + 2000L, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Kafka unreachable at " + bootstrapServers + ": interrupted", e);
+            throw new KafkaUnreachableException("Kafka unreachable at " + bootstrapServers + ": interrupted", e);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof AuthenticationException) {
@@ -117,16 +184,20 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
                             || cause instanceof TimeoutException
                     ? "no answer within " + timeout.toSeconds() + " s"
                     : FfmpegErrors.firstLine(String.valueOf(cause.getMessage()));
-            throw new IllegalStateException("Kafka unreachable at " + bootstrapServers + ": " + reason, cause);
+            throw new KafkaUnreachableException("Kafka unreachable at " + bootstrapServers + ": " + reason, cause);
         }
     }
 
+    /** Buffers {@code record} for Kafka; never blocks. */
     @Override
     public void send(SpecificRecord record) {
         Exception failure = sendFailure;
         if (failure != null) {
             throw new IllegalStateException(
                     "Kafka send failed: " + FfmpegErrors.firstLine(String.valueOf(failure.getMessage())), failure);
+        }
+        if (closing) {
+            throw new IllegalStateException("Kafka send failed: the publisher is closed");
         }
         CharSequence streamId;
         if (record instanceof VideoFrameFeatures video) {
@@ -139,20 +210,134 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
             throw new IllegalArgumentException(
                     "not a converter record: " + record.getSchema().getFullName());
         }
-        byte[] key = streamId.toString().getBytes(StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(topic, key, RecordCodec.encode(record)), (metadata, error) -> {
-            if (error != null && sendFailure == null) {
-                sendFailure = error;
-            }
-        });
+        String stream = streamId.toString();
+        buffer.add(new SendBuffer.Entry(stream, stream.getBytes(StandardCharsets.UTF_8), RecordCodec.encode(record)));
+        metrics.buffered(buffer.bytes());
     }
 
+    /** The sender thread: hands buffered records to the producer in order, waiting while Kafka takes none. */
+    private void sendLoop() {
+        while (!closing || buffer.bytes() > 0) {
+            SendBuffer.Entry entry;
+            try {
+                entry = buffer.take(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (entry == null) {
+                continue;
+            }
+            try {
+                // The producer reports "no metadata" and "its buffer is full" (the broker is away) through the
+                // callback, on this thread, before send returns: such a record was not taken. Keep it, try again.
+                Thread self = Thread.currentThread();
+                Exception[] notTaken = new Exception[1];
+                boolean[] returned = new boolean[1];
+                producer.send(new ProducerRecord<>(topic, entry.key(), entry.value()), (metadata, error) -> {
+                    if (!returned[0]
+                            && Thread.currentThread() == self
+                            && error instanceof org.apache.kafka.common.errors.TimeoutException) {
+                        notTaken[0] = error;
+                        return;
+                    }
+                    acknowledged(entry, error);
+                });
+                returned[0] = true;
+                if (notTaken[0] != null) {
+                    throw (org.apache.kafka.common.errors.TimeoutException) notTaken[0];
+                }
+                buffer.handedOn();
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                buffer.putBack(entry);
+                if (stallLogged.compareAndSet(false, true)) {
+                    LOG.warn(
+                            "Kafka takes no records ({}); buffering up to {} MiB, then dropping the oldest",
+                            FfmpegErrors.firstLine(String.valueOf(e.getMessage())),
+                            sendBufferBytes / (1024 * 1024));
+                }
+                if (closing) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                buffer.handedOn();
+                metrics.failed(entry.streamId());
+                if (sendFailure == null) {
+                    sendFailure = e;
+                }
+            } finally {
+                metrics.buffered(buffer.bytes());
+            }
+        }
+    }
+
+    private void acknowledged(SendBuffer.Entry entry, Exception error) {
+        if (error == null) {
+            metrics.sent(entry.streamId());
+            if (stallLogged.compareAndSet(true, false) | overflowLogged.compareAndSet(true, false)) {
+                LOG.info("Kafka takes records again");
+            }
+            return;
+        }
+        metrics.failed(entry.streamId());
+        if (failureLogged.compareAndSet(false, true)) {
+            LOG.warn(
+                    "Kafka did not take a record of {}: {} (avmon_converter_records_failed_total counts them)",
+                    entry.streamId(),
+                    error.getClass().getSimpleName() + ": "
+                            + FfmpegErrors.firstLine(String.valueOf(error.getMessage())));
+        }
+        // Retriable errors end here only when the producer is closed with records in hand; anything else is
+        // a refusal no retry cures, and stops the converter with its cause.
+        if (!(error instanceof RetriableException) && sendFailure == null) {
+            sendFailure = error;
+        }
+    }
+
+    private void dropped(SendBuffer.Entry entry) {
+        metrics.dropped(entry.streamId());
+        if (overflowLogged.compareAndSet(false, true)) {
+            LOG.warn(
+                    "send buffer full ({} MiB) while Kafka takes no records: dropping the oldest features"
+                            + " (avmon_converter_records_dropped_total counts them)",
+                    sendBufferBytes / (1024 * 1024));
+        }
+    }
+
+    /** Waits until every record sent so far is acknowledged (or failed). */
     public void flush() {
+        try {
+            buffer.awaitEmpty(Long.MAX_VALUE / 2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         producer.flush();
     }
 
+    /**
+     * Sends what the buffer holds, waiting up to {@link #CLOSE_DRAIN} for Kafka, then closes. Records still buffered
+     * then are dropped and counted.
+     */
     @Override
     public void close() {
+        try {
+            if (!buffer.awaitEmpty(CLOSE_DRAIN.toMillis())) {
+                int left = buffer.dropAll();
+                LOG.warn(
+                        "Kafka took no records for {} s at close: dropped {} buffered records",
+                        CLOSE_DRAIN.toSeconds(),
+                        left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closing = true;
+        try {
+            sender.join(PRODUCER_MAX_BLOCK.toMillis() + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         producer.close(Duration.ofSeconds(10));
+        metrics.buffered(buffer.bytes());
     }
 }

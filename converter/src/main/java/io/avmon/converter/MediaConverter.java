@@ -108,7 +108,14 @@ public final class MediaConverter implements AutoCloseable {
      */
     public static MediaConverter open(String input, ConverterOptions options) throws MediaInputException {
         boolean network = isNetworkInput(input);
-        if (!network) {
+        if (network && !isKnownScheme(input)) {
+            throw MediaInputException.permanent(input + ": unsupported input (this FFmpeg has no protocol "
+                    + input.substring(0, input.indexOf("://")) + ")");
+        }
+        // Before any path check: "concat:a|b" is no file name, and must not read as one.
+        options.schemes().check(input);
+        String scheme = InputSchemes.schemeOf(input);
+        if (scheme == null || scheme.equals("file")) {
             Path path = Path.of(input.startsWith("file:") ? input.substring(5) : input);
             if (!Files.exists(path)) {
                 throw new MediaInputException(input + ": no such file");
@@ -117,14 +124,11 @@ public final class MediaConverter implements AutoCloseable {
                 throw new MediaInputException(input + ": is a directory, not a media file");
             }
         }
-        if (network && !isKnownScheme(input)) {
-            throw MediaInputException.permanent(input + ": unsupported input (this FFmpeg has no protocol "
-                    + input.substring(0, input.indexOf("://")) + ")");
-        }
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(input);
         grabber.setImageMode(FrameGrabber.ImageMode.RAW);
         grabber.setSampleMode(FrameGrabber.SampleMode.FLOAT);
         grabber.setVideoOption("threads", String.valueOf(options.decoderThreads()));
+        grabber.setOption("protocol_whitelist", options.schemes().ffmpegWhitelist(input));
         if (network) {
             grabber.setOption("rw_timeout", String.valueOf(NETWORK_TIMEOUT_US));
             if (input.startsWith("udp:") || input.startsWith("tcp:")) {

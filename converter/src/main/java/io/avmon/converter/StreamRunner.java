@@ -58,6 +58,7 @@ public final class StreamRunner implements Runnable, AutoCloseable {
 
     /**
      * @param giveUpAfter how long to keep retrying an input that is down before FAILED; null retries for ever
+     * @param schemes     the URL schemes the input may use (a scheme off the list fails at once, FAILED)
      */
     public record Options(
             String input,
@@ -66,41 +67,49 @@ public final class StreamRunner implements Runnable, AutoCloseable {
             boolean loop,
             boolean reconnect,
             int decoderThreads,
-            Duration giveUpAfter) {
+            Duration giveUpAfter,
+            InputSchemes schemes) {
         public Options {
             Objects.requireNonNull(input, "input");
+            Objects.requireNonNull(schemes, "schemes");
             // The runner publishes: its id becomes a Kafka key, and the job's metric labels and names downstream.
             StreamIdRule.require(streamId);
         }
 
         /** No pacing, no loop, reconnect for network inputs, one decoder thread, retry for ever. */
         public static Options of(String input, String streamId) {
-            return new Options(input, streamId, false, false, MediaConverter.isNetworkInput(input), 1, null);
+            return new Options(
+                    input, streamId, false, false, MediaConverter.isNetworkInput(input), 1, null, InputSchemes.DEFAULT);
         }
 
         public Options withRealtime(boolean value) {
-            return new Options(input, streamId, value, loop, reconnect, decoderThreads, giveUpAfter);
+            return new Options(input, streamId, value, loop, reconnect, decoderThreads, giveUpAfter, schemes);
         }
 
         public Options withLoop(boolean value) {
-            return new Options(input, streamId, realtime, value, reconnect, decoderThreads, giveUpAfter);
+            return new Options(input, streamId, realtime, value, reconnect, decoderThreads, giveUpAfter, schemes);
         }
 
         public Options withReconnect(boolean value) {
-            return new Options(input, streamId, realtime, loop, value, decoderThreads, giveUpAfter);
+            return new Options(input, streamId, realtime, loop, value, decoderThreads, giveUpAfter, schemes);
         }
 
         public Options withDecoderThreads(int value) {
-            return new Options(input, streamId, realtime, loop, reconnect, value, giveUpAfter);
+            return new Options(input, streamId, realtime, loop, reconnect, value, giveUpAfter, schemes);
+        }
+
+        public Options withSchemes(InputSchemes value) {
+            return new Options(input, streamId, realtime, loop, reconnect, decoderThreads, giveUpAfter, value);
         }
 
         public Options withGiveUpAfter(Duration value) {
-            return new Options(input, streamId, realtime, loop, reconnect, decoderThreads, value);
+            return new Options(input, streamId, realtime, loop, reconnect, decoderThreads, value, schemes);
         }
     }
 
     private final Options options;
     private final FeatureSink sink;
+    private final ConverterMetrics metrics;
     private final Object sinkLock = new Object();
     private volatile boolean stopped;
     private volatile boolean reconnecting;
@@ -128,8 +137,14 @@ public final class StreamRunner implements Runnable, AutoCloseable {
     private volatile Thread runningThread;
 
     public StreamRunner(Options options, FeatureSink sink) {
+        this(options, sink, new ConverterMetrics());
+    }
+
+    /** As {@link #StreamRunner(Options, FeatureSink)}, counting frames, reconnects and input state in metrics. */
+    public StreamRunner(Options options, FeatureSink sink, ConverterMetrics metrics) {
         this.options = options;
         this.sink = sink;
+        this.metrics = Objects.requireNonNull(metrics);
     }
 
     /** Where converter warnings go (default: this class's log at WARN). */
@@ -156,6 +171,7 @@ public final class StreamRunner implements Runnable, AutoCloseable {
     @Override
     public void run() {
         runningThread = Thread.currentThread();
+        metrics.started(options.streamId());
         ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "avmon-heartbeat-" + options.streamId());
             thread.setDaemon(true);
@@ -182,7 +198,8 @@ public final class StreamRunner implements Runnable, AutoCloseable {
     private void loop() {
         long backoffMs = FIRST_BACKOFF.toMillis();
         long downSinceNs = 0;
-        ConverterOptions converterOptions = new ConverterOptions(options.streamId(), options.decoderThreads());
+        ConverterOptions converterOptions =
+                new ConverterOptions(options.streamId(), options.decoderThreads(), options.schemes());
         while (!stopped) {
             String problem;
             boolean permanent = false;
@@ -249,6 +266,7 @@ public final class StreamRunner implements Runnable, AutoCloseable {
             resumeOnWallClock = true;
             if (!reconnecting) {
                 reconnecting = true;
+                metrics.reconnecting(options.streamId());
                 status(InputState.RECONNECTING, problem);
             }
             sleep(backoffMs);
@@ -305,6 +323,11 @@ public final class StreamRunner implements Runnable, AutoCloseable {
             }
             send(record);
             lastSendNs = System.nanoTime();
+            if (record instanceof VideoFrameFeatures) {
+                metrics.videoFrameDecoded(options.streamId());
+            } else {
+                metrics.audioBlockDecoded(options.streamId());
+            }
             lastMediaTimeUs = mediaTimeUs;
             positionUs = Math.max(positionUs, mediaTimeUs);
         }
@@ -384,6 +407,7 @@ public final class StreamRunner implements Runnable, AutoCloseable {
             failure = message;
         }
         lastState = state;
+        metrics.inputState(options.streamId(), state);
         send(status);
     }
 

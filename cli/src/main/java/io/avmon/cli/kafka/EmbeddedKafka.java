@@ -142,18 +142,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.putAll(brokerSettings);
 
         KafkaConfig config = KafkaConfig.fromProps(props, false);
+        // Storage formatted by an earlier start keeps its cluster id: a broker restarted on its data resumes it.
+        boolean formatted = Files.exists(Path.of(logDir, "meta.properties"));
         try {
-            new Formatter()
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(1)
-                    .setDirectories(List.of(logDir))
-                    .setMetadataLogDirectory(logDir)
-                    .setControllerListenerName("CONTROLLER")
-                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                    .setReleaseVersion(MetadataVersion.latestProduction())
-                    .setIgnoreFormatted(true)
-                    .run();
+            if (!formatted) {
+                new Formatter()
+                        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                        .setClusterId(Uuid.randomUuid().toString())
+                        .setNodeId(1)
+                        .setDirectories(List.of(logDir))
+                        .setMetadataLogDirectory(logDir)
+                        .setControllerListenerName("CONTROLLER")
+                        .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                        .setReleaseVersion(MetadataVersion.latestProduction())
+                        .setIgnoreFormatted(true)
+                        .run();
+            }
         } catch (Exception e) {
             throw new IOException("cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);
         }
