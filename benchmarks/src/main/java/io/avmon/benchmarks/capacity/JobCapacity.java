@@ -69,6 +69,7 @@ public final class JobCapacity {
             }
             double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
             long end = endOffset(kafka.admin());
+            long topicBytes = featureTopicBytes(kafka.admin());
 
             Process job = startJob(dir, kafka.bootstrapServers(), parallelism, List.of());
 
@@ -132,6 +133,7 @@ public final class JobCapacity {
                     parallelism,
                     seconds,
                     written,
+                    topicBytes / (double) end,
                     writeSeconds,
                     records,
                     cpuSeconds,
@@ -218,6 +220,25 @@ public final class JobCapacity {
             }
             return events;
         }
+    }
+
+    /** The feature topic's size in the broker's log directories: records as stored, lz4-compressed in batches. */
+    private static long featureTopicBytes(Admin admin) throws Exception {
+        List<Integer> brokers = admin.describeCluster().nodes().get().stream()
+                .map(node -> node.id())
+                .toList();
+        long bytes = 0;
+        for (var logDirs :
+                admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (var logDir : logDirs.values()) {
+                for (var replica : logDir.replicaInfos().entrySet()) {
+                    if (replica.getKey().topic().equals(Topics.FEATURES)) {
+                        bytes += replica.getValue().size();
+                    }
+                }
+            }
+        }
+        return bytes;
     }
 
     private static long endOffset(Admin admin) throws Exception {
