@@ -22,6 +22,11 @@ final class SendBuffer {
     private long bytes;
     /** Whether the sender holds an entry it took and has not yet handed on or put back. */
     private boolean inFlight;
+    /**
+     * Whether entries were dropped while the sender held one: the one it holds is older than all of them, so it
+     * must not come back ahead of the newer entries that were kept.
+     */
+    private boolean droppedWhileInFlight;
 
     SendBuffer(long capacityBytes, Consumer<Entry> onDrop) {
         if (capacityBytes < 1) {
@@ -41,12 +46,12 @@ final class SendBuffer {
 
     /**
      * Puts back at the head an entry {@link #take} returned that could not be handed on, unless newer entries
-     * already fill the buffer: then it is the oldest, and is dropped.
+     * already fill the buffer, or newer ones were dropped meanwhile: then it is the oldest, and is dropped too.
      */
     synchronized void putBack(Entry entry) {
         inFlight = false;
         notifyAll();
-        if (bytes + entry.sizeBytes() > capacityBytes) {
+        if (droppedWhileInFlight || bytes + entry.sizeBytes() > capacityBytes) {
             onDrop.accept(entry);
             return;
         }
@@ -68,6 +73,7 @@ final class SendBuffer {
         Entry entry = entries.removeFirst();
         bytes -= entry.sizeBytes();
         inFlight = true;
+        droppedWhileInFlight = false;
         return entry;
     }
 
@@ -109,6 +115,7 @@ final class SendBuffer {
         while (!entries.isEmpty() && bytes + needed > capacityBytes) {
             Entry oldest = entries.removeFirst();
             bytes -= oldest.sizeBytes();
+            droppedWhileInFlight |= inFlight;
             onDrop.accept(oldest);
         }
     }

@@ -45,6 +45,20 @@ class SendBufferTest {
     }
 
     @Test
+    void aRecordInTheSendersHandsWhileNewerOnesAreDroppedIsDroppedTooNotPutBackAheadOfThem() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            buffer.add(entry(i)); // full
+        }
+        SendBuffer.Entry held = buffer.take(0); // record 0, while Kafka takes nothing
+        buffer.add(entry(5)); // fits in the room record 0 left
+        buffer.add(entry(6)); // drops record 1: the held record 0 is now older than a dropped one
+        buffer.putBack(held);
+
+        assertThat(dropped).containsExactly("value-00001", "value-00000");
+        assertThat(new String(buffer.take(0).value())).isEqualTo("value-00002");
+    }
+
+    @Test
     void emptyMeansNothingWaitingAndNothingInTheSendersHands() throws Exception {
         buffer.add(entry(0));
         SendBuffer.Entry taken = buffer.take(0);
