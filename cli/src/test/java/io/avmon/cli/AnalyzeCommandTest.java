@@ -9,6 +9,7 @@ import io.avmon.testmedia.AudioContent;
 import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.ClipSpec;
 import io.avmon.testmedia.ClipWriter;
+import io.avmon.testmedia.FfmpegProgram;
 import io.avmon.testmedia.VideoKind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -269,7 +270,7 @@ class AnalyzeCommandTest {
 
     @Test
     void aCodecThisFfmpegCannotDecodeIsOneLineNamingIt() throws Exception {
-        Path mkv = ffmpeg("h264.mkv", "-f", "lavfi", "-i", "testsrc2=d=2:s=320x240:r=25", "-c:v", "libx264");
+        Path mkv = ffmpeg("h264.mkv", "-f", "lavfi", "-i", "testsrc2=d=2:s=320x240:r=25", "-c:v", "libopenh264");
         // The same file with its codec id changed to one no FFmpeg knows (same length, so the file stays valid).
         byte[] bytes = Files.readAllBytes(mkv);
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
@@ -300,7 +301,7 @@ class AnalyzeCommandTest {
                 "-i",
                 "sine=f=440:d=3",
                 "-c:v",
-                "libx264",
+                "libopenh264",
                 "-c:a",
                 "aac");
         String text = new String(Files.readAllBytes(mkv), StandardCharsets.ISO_8859_1);
@@ -365,7 +366,7 @@ class AnalyzeCommandTest {
                 "-filter_complex",
                 motionThenBlack(3840, 2160, 1, 4),
                 "-c:v",
-                "libx264",
+                "libopenh264",
                 "-preset",
                 "ultrafast",
                 "-pix_fmt",
@@ -394,7 +395,7 @@ class AnalyzeCommandTest {
     void aFileStillBeingWrittenIsAnalysedAsFarAsItIsWritten() throws Exception {
         Path growing = dir.resolve("growing.ts");
         Process writer = new ProcessBuilder(
-                        "ffmpeg",
+                        FfmpegProgram.path(),
                         "-v",
                         "error",
                         "-y",
@@ -467,7 +468,7 @@ class AnalyzeCommandTest {
 
     private static Path ffmpeg(String name, String... args) throws Exception {
         Path out = dir.resolve(name);
-        List<String> command = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
+        List<String> command = new ArrayList<>(List.of(FfmpegProgram.path(), "-v", "error", "-y"));
         command.addAll(List.of(args));
         command.add(out.toString());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

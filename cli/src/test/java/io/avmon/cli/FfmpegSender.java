@@ -1,5 +1,6 @@
 package io.avmon.cli;
 
+import io.avmon.testmedia.FfmpegProgram;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
@@ -33,7 +34,7 @@ final class FfmpegSender {
      */
     static void sendUdp(Path clip, int port, String... outputArgs) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
-                "ffmpeg",
+                FfmpegProgram.path(),
                 "-hide_banner",
                 "-nostdin",
                 "-loglevel",

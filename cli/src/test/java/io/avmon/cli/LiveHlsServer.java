@@ -2,6 +2,7 @@ package io.avmon.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.avmon.testmedia.FfmpegProgram;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -43,7 +44,7 @@ final class LiveHlsServer implements AutoCloseable {
             throws IOException, InterruptedException {
         this.missing = missing;
         Process cut = new ProcessBuilder(
-                        "ffmpeg",
+                        FfmpegProgram.path(),
                         "-hide_banner",
                         "-nostdin",
                         "-loglevel",

@@ -9,6 +9,7 @@ import io.avmon.testmedia.AudioContent;
 import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.ClipSpec;
 import io.avmon.testmedia.ClipWriter;
+import io.avmon.testmedia.FfmpegProgram;
 import io.avmon.testmedia.VideoKind;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -173,7 +174,7 @@ class StreamRunnerTest {
         // The same clip again on a clock an hour on, as an encoder restart writes it into one recording.
         Path jumped = dir.resolve("jumped.ts");
         Process remux = new ProcessBuilder(
-                        "ffmpeg",
+                        FfmpegProgram.path(),
                         "-hide_banner",
                         "-nostdin",
                         "-loglevel",
