@@ -126,7 +126,8 @@ public final class JobCapacity {
             System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             System.out.printf(
                     Locale.ROOT,
-                    "| %d | %d | %d | %d s (%d records, written in %.0f s) | %d | %.1f | %.1f | %.0f | %.0f | %.0f"
+                    "| %d | %d | %d | %d s (%d records, %.0f B each on the broker, written in %.0f s) | %d | %.1f | %.1f"
+                            + " | %.0f | %.0f | %.0f"
                             + " | %s | %s | %s | %d |%n",
                     streams,
                     generator.defectiveStreams(),
