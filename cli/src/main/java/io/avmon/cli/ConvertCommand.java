@@ -8,11 +8,14 @@ import io.avmon.converter.ConverterMetrics;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.converter.InputSchemes;
 import io.avmon.converter.MetricsEndpoint;
+import io.avmon.converter.StreamGroup;
 import io.avmon.converter.StreamRunner;
-import io.avmon.schema.InputState;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,21 +24,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The converter as a process of its own: one input in, feature records out to Kafka. Run one per stream. */
+/**
+ * The converter as a process of its own: one input, or many ({@code --input}, {@code --inputs}) as an operator runs a
+ * host of channels, each its own stream, all into one Kafka producer and one metrics endpoint.
+ */
 @Command(
         name = "convert",
         mixinStandardHelpOptions = true,
         description = {
             "Decode INPUT (a file or a live udp/rtp/srt/rtmp/http URL) and publish its feature records to Kafka.",
+            "Several inputs in one process: repeat --input ID=URL, or list them in --inputs FILE; each is a stream of"
+                    + " its own, converted on a thread of its own.",
             "Live inputs reconnect with back-off and send heartbeats while down. Stop with Ctrl-C.",
             "Kafka unreachable at start: one line, then retries with back-off until it answers or Ctrl-C.",
             "Kafka lost while running: records wait in a bounded send buffer; when it is full the oldest are dropped."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:the input ended or the converter was stopped",
-            "2:the input cannot be read (missing, not media, unreadable), Kafka refuses the credentials or a record,"
-                    + " or the arguments are wrong",
+            "0:every input ended or the converter was stopped",
+            "2:an input cannot be read (missing, not media, unreadable; with several inputs, once all have ended,"
+                    + " each named in a line of its own), Kafka refuses the credentials or a record, or the arguments"
+                    + " are wrong",
             "3:an internal error"
         })
 public final class ConvertCommand implements Callable<Integer> {
@@ -43,8 +52,31 @@ public final class ConvertCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "INPUT", description = "A media file or live URL.")
+    @Parameters(paramLabel = "INPUT", arity = "0..1", description = "A media file or live URL.")
     String input;
+
+    @Option(
+            names = "--input",
+            paramLabel = "ID=URL",
+            description = "One of several inputs: its stream id and its file or URL. Repeatable; instead of INPUT.")
+    List<String> inputOptions = new ArrayList<>();
+
+    @Option(
+            names = "--inputs",
+            paramLabel = "FILE",
+            description = "A file of inputs, one '<stream-id> <url>' a line ('#' starts a comment); instead of"
+                    + " INPUT, together with any --input.")
+    Path inputsFile;
+
+    @Option(
+            names = "--decoder-threads",
+            defaultValue = "1",
+            description = "FFmpeg decoding threads per input, 1 to " + MAX_DECODER_THREADS
+                    + "; with several inputs the inputs already fill the cores (default: ${DEFAULT-VALUE}).")
+    int decoderThreads;
+
+    /** More frame threads than this only adds latency and memory: no core count here feeds more to one stream. */
+    static final int MAX_DECODER_THREADS = 16;
 
     @Option(
             names = "--stream-id",
@@ -94,10 +126,38 @@ public final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        String id = streamId != null ? streamId : StreamIds.fromFileName(input);
-        String badId = StreamIds.optionProblem(id);
-        if (badId != null) {
-            err.println("avmon: " + badId);
+        boolean several = !inputOptions.isEmpty() || inputsFile != null;
+        if (several && input != null) {
+            err.println("avmon: INPUT and --input/--inputs do not go together: give every input as --input ID=URL");
+            return ExitCodes.BAD_INPUT;
+        }
+        if (several && streamId != null) {
+            err.println("avmon: --stream-id is for a single INPUT: with --input/--inputs each input names its stream");
+            return ExitCodes.BAD_INPUT;
+        }
+        if (!several && input == null) {
+            err.println("avmon: no input: give INPUT, or --input ID=URL (repeatable) or --inputs FILE");
+            return ExitCodes.BAD_INPUT;
+        }
+        List<InputList.Input> inputs;
+        if (several) {
+            try {
+                inputs = InputList.parse(inputOptions, inputsFile);
+            } catch (IllegalArgumentException e) {
+                err.println("avmon: " + e.getMessage());
+                return ExitCodes.BAD_INPUT;
+            }
+        } else {
+            String id = streamId != null ? streamId : StreamIds.fromFileName(input);
+            String badId = StreamIds.optionProblem(id);
+            if (badId != null) {
+                err.println("avmon: " + badId);
+                return ExitCodes.BAD_INPUT;
+            }
+            inputs = List.of(new InputList.Input(id, input, "INPUT"));
+        }
+        if (decoderThreads < 1 || decoderThreads > MAX_DECODER_THREADS) {
+            err.println("avmon: --decoder-threads must be 1 to " + MAX_DECODER_THREADS + ": " + decoderThreads);
             return ExitCodes.BAD_INPUT;
         }
         if (metricsPort < 0 || metricsPort > 65535) {
@@ -141,21 +201,24 @@ public final class ConvertCommand implements Callable<Integer> {
                 return ExitCodes.OK; // stopped while waiting for Kafka
             }
             try (publisher) {
-                StreamRunner runner = new StreamRunner(
-                        StreamRunner.Options.of(input, id)
-                                .withRealtime(realtime)
-                                .withLoop(loop)
-                                .withSchemes(schemes),
-                        publisher,
-                        metrics);
-                wait.onStop(runner::stop);
-                runner.run();
-                // A file that cannot be read fails the runner; a live input never does: it reconnects until stopped.
-                if (runner.lastState() == InputState.FAILED) {
-                    err.println("avmon: " + runner.failure());
-                    return ExitCodes.BAD_INPUT;
+                List<StreamRunner.Options> runs = new ArrayList<>();
+                for (InputList.Input each : inputs) {
+                    runs.add(StreamRunner.Options.of(each.url(), each.streamId())
+                            .withRealtime(realtime)
+                            .withLoop(loop)
+                            .withSchemes(schemes)
+                            .withDecoderThreads(decoderThreads));
                 }
-                return ExitCodes.OK;
+                StreamGroup group = new StreamGroup(runs, publisher, metrics);
+                // A file that cannot be read fails its runner; a live input never does: it reconnects until stopped.
+                // With one input the line is as analyze writes it; with several it also names the stream.
+                group.setFailureListener((id, failure) -> {
+                    err.println("avmon: " + (several ? id + ": " : "") + failure);
+                    err.flush();
+                });
+                wait.onStop(group::stop);
+                boolean anyFailed = group.run().stream().anyMatch(StreamGroup.Outcome::failed);
+                return anyFailed ? ExitCodes.BAD_INPUT : ExitCodes.OK;
             }
         } finally {
             if (endpoint != null) {

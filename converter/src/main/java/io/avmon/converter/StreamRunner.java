@@ -152,6 +152,11 @@ public final class StreamRunner implements Runnable, AutoCloseable {
         this.warningListener = Objects.requireNonNull(listener);
     }
 
+    /** The stream id this runner publishes under. */
+    public String streamId() {
+        return options.streamId();
+    }
+
     /** The last status sent: LIVE while running, ENDED or FAILED after {@link #run()} returns. */
     public InputState lastState() {
         return lastState;
