@@ -84,8 +84,12 @@ public final class ConverterVsFfmpeg {
                 oursCpu / peerCpu);
     }
 
-    /** Decodes video and audio to the null muxer with ffmpeg's own CPU accounting (-benchmark). */
-    private static double[] runFfmpeg(String ffmpeg, Path file) throws IOException, InterruptedException {
+    /**
+     * Decodes video and audio to the null muxer with ffmpeg's own CPU accounting (-benchmark).
+     *
+     * @return CPU seconds (user + system) and wall seconds
+     */
+    static double[] runFfmpeg(String ffmpeg, Path file) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(
                         ffmpeg,
                         "-hide_banner",

@@ -1,5 +1,6 @@
 package io.avmon.benchmarks.capacity;
 
+import io.avmon.benchmarks.ProcessUsage;
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.job.AvmonJob;
@@ -73,7 +74,7 @@ public final class JobCapacity {
 
             Process job = startJob(dir, kafka.bootstrapServers(), parallelism, List.of());
 
-            long ticksPerSecond = Long.parseLong(run("getconf", "CLK_TCK").strip());
+            long ticksPerSecond = ProcessUsage.ticksPerSecond();
             long firstCommitted = -1;
             long firstTicks = 0;
             long firstNanos = 0;
@@ -84,11 +85,11 @@ public final class JobCapacity {
                 committed = committedOffset(kafka.admin());
                 if (firstCommitted < 0 && committed > 0) {
                     firstCommitted = committed;
-                    firstTicks = cpuTicks(job.pid());
+                    firstTicks = ProcessUsage.cpuTicks(job.pid());
                     firstNanos = System.nanoTime();
                 }
             }
-            long lastTicks = cpuTicks(job.pid());
+            long lastTicks = ProcessUsage.cpuTicks(job.pid());
             long lastNanos = System.nanoTime();
             if (committed < end) {
                 job.destroyForcibly();
@@ -260,14 +261,6 @@ public final class JobCapacity {
                 .filter(e -> e.getKey().topic().equals(Topics.FEATURES) && e.getValue() != null)
                 .mapToLong(e -> e.getValue().offset())
                 .sum();
-    }
-
-    /** utime + stime of a process, in clock ticks (proc(5)). */
-    private static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // After the command: state is field 3 of proc(5), so utime (14) and stime (15) are at 11 and 12 here.
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     private static String usedHeap(String heapInfo) {

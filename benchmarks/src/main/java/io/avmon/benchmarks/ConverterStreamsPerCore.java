@@ -1,0 +1,207 @@
+package io.avmon.benchmarks;
+
+import io.avmon.cli.ConvertMain;
+import io.avmon.cli.kafka.EmbeddedKafka;
+import io.avmon.schema.Topics;
+import io.avmon.testmedia.AudioContent;
+import io.avmon.testmedia.Clip;
+import io.avmon.testmedia.ClipSpec;
+import io.avmon.testmedia.ClipWriter;
+import io.avmon.testmedia.VideoKind;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.javacpp.Loader;
+
+/**
+ * What a stream costs in a converter process of many: one {@code avmon convert} process (ConvertMain, as the
+ * converter image starts it) with N inputs of one clip, each {@code --realtime --loop} as if live, into a real broker
+ * in this JVM. After a warm-up, it reads the process's CPU time from /proc/&lt;pid&gt;/stat and the frames its
+ * metrics endpoint counted, and at the end its resident memory. Figures:
+ *
+ * <ul>
+ *   <li>CPU-seconds per media-second per stream, and its inverse, the streams one core converts in real time;</li>
+ *   <li>resident memory per stream: the slope of RSS over N (least squares), and the intercept (the process alone);
+ *   <li>the share outside decoding: 1 - (JavaCV's {@code ffmpeg -threads 1 -i clip -f null -}, CPU per media-second,
+ *       the same build of FFmpeg) / (the converter's, per stream).</li>
+ * </ul>
+ *
+ * <p>Usage: {@code java -cp "$BCP" io.avmon.benchmarks.ConverterStreamsPerCore [seconds, 60] [warm-up seconds, 15]
+ * [stream counts, 1,2,4] [sizes, 1280x720,1920x1080]}, from the repository root.
+ */
+public final class ConverterStreamsPerCore {
+    private static final int FPS = 25;
+    private static final int CLIP_SECONDS = 20;
+    private static final String FRAMES_SERIES = "avmon_converter_video_frames_total{";
+
+    record Run(int streams, double cpuSeconds, double mediaSeconds, double wallSeconds, long residentBytes) {
+        double cpuPerMediaSecond() {
+            return cpuSeconds / mediaSeconds;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+        int warmUp = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        int[] counts = Arrays.stream((args.length > 2 ? args[2] : "1,2,4").split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
+        String[] sizes = (args.length > 3 ? args[3] : "1280x720,1920x1080").split(",");
+        Path dir = Files.createTempDirectory("avmon-streams-per-core");
+        String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+        long ticksPerSecond = ProcessUsage.ticksPerSecond();
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
+            kafka.createTopics(Topics.ALL, 4);
+            for (String size : sizes) {
+                String[] wh = size.split("x");
+                Clip clip = ClipWriter.write(
+                        ClipSpec.builder()
+                                .size(Integer.parseInt(wh[0]), Integer.parseInt(wh[1]))
+                                .fps(FPS)
+                                .seed(5)
+                                .container("mpegts", "libopenh264", "aac")
+                                .segment(CLIP_SECONDS, VideoKind.MOTION, AudioContent.PROGRAMME)
+                                .build(),
+                        dir.resolve("clip-" + size + ".ts"));
+                // The peer's best of two: decoding is the floor, and a neighbour's load only ever adds to it.
+                double decodeCpu = Math.min(
+                        ConverterVsFfmpeg.runFfmpeg(ffmpeg, clip.file())[0],
+                        ConverterVsFfmpeg.runFfmpeg(ffmpeg, clip.file())[0]);
+                double decodePerMediaSecond = decodeCpu / CLIP_SECONDS;
+
+                System.out.printf(
+                        Locale.ROOT,
+                        "%n%dp%d, H.264 (libopenh264) + AAC stereo, %d s clip looped; %d s a run, the first %d s"
+                                + " not measured%n",
+                        Integer.parseInt(wh[1]),
+                        FPS,
+                        CLIP_SECONDS,
+                        seconds,
+                        warmUp);
+                System.out.println("| streams | CPU s | media s (all streams) | real-time pace | CPU s per media s per"
+                        + " stream | streams per core | RSS |");
+                System.out.println("|---|---|---|---|---|---|---|");
+                List<Run> runs = new ArrayList<>();
+                for (int streams : counts) {
+                    Run run = measure(dir, kafka, clip, size, streams, seconds, warmUp, ticksPerSecond);
+                    runs.add(run);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "| %d | %.1f | %.0f | %.2f | %.3f | %.1f | %.0f MB |%n",
+                            streams,
+                            run.cpuSeconds(),
+                            run.mediaSeconds(),
+                            run.mediaSeconds() / (run.wallSeconds() * streams),
+                            run.cpuPerMediaSecond(),
+                            1 / run.cpuPerMediaSecond(),
+                            run.residentBytes() / 1e6);
+                }
+                double[] line = leastSquares(runs);
+                double converterPerStream = runs.get(runs.size() - 1).cpuPerMediaSecond();
+                System.out.printf(
+                        Locale.ROOT,
+                        "%nRSS = %.0f MB + %.1f MB per stream (least squares over N = %s)%n"
+                                + "ffmpeg -threads 1 -f null - on the same clip: %.3f CPU s per media s (best of 2)%n"
+                                + "at N = %d: %.3f CPU s per media s per stream, of which %.0f%% outside decoding%n",
+                        line[0] / 1e6,
+                        line[1] / 1e6,
+                        Arrays.toString(counts),
+                        decodePerMediaSecond,
+                        runs.get(runs.size() - 1).streams(),
+                        converterPerStream,
+                        100 * (1 - decodePerMediaSecond / converterPerStream));
+            }
+        }
+    }
+
+    /** One converter process with {@code streams} inputs of {@code clip}, paced and looped, for {@code seconds}. */
+    private static Run measure(
+            Path dir, EmbeddedKafka kafka, Clip clip, String size, int streams, int seconds, int warmUp, long tck)
+            throws Exception {
+        int metricsPort = EmbeddedKafka.freePort();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dlog4j2.configurationFile=log4j2-avmon.xml",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ConvertMain.class.getName(),
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--metrics-port",
+                String.valueOf(metricsPort),
+                "--realtime",
+                "--loop"));
+        for (int i = 1; i <= streams; i++) {
+            command.addAll(List.of("--input", "bench-" + size + "-" + streams + "-" + i + "=" + clip.file()));
+        }
+        Process converter = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        dir.resolve("convert-" + size + "-" + streams + ".log").toFile())
+                .start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+            Thread.sleep(warmUp * 1000L);
+            long ticksBefore = ProcessUsage.cpuTicks(converter.pid());
+            long framesBefore = frames(http, metrics);
+            long wallBefore = System.nanoTime();
+            Thread.sleep((seconds - warmUp) * 1000L);
+            long ticksAfter = ProcessUsage.cpuTicks(converter.pid());
+            long framesAfter = frames(http, metrics);
+            long wallAfter = System.nanoTime();
+            long resident = ProcessUsage.residentBytes(converter.pid());
+            return new Run(
+                    streams,
+                    (ticksAfter - ticksBefore) / (double) tck,
+                    (framesAfter - framesBefore) / (double) FPS,
+                    (wallAfter - wallBefore) / 1e9,
+                    resident);
+        } finally {
+            converter.destroy();
+            if (!converter.waitFor(20, TimeUnit.SECONDS)) {
+                converter.destroyForcibly();
+            }
+        }
+    }
+
+    /** Video frames the converter decoded so far, all streams: the sum of its frame counters. */
+    private static long frames(HttpClient http, URI metrics) throws IOException, InterruptedException {
+        String body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        double total = 0;
+        for (String line : body.lines().toList()) {
+            if (line.startsWith(FRAMES_SERIES)) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return (long) total;
+    }
+
+    /** Intercept and slope of RSS over the stream count. */
+    private static double[] leastSquares(List<Run> runs) {
+        double n = runs.size();
+        double meanX = runs.stream().mapToDouble(Run::streams).sum() / n;
+        double meanY = runs.stream().mapToDouble(Run::residentBytes).sum() / n;
+        double covariance = 0;
+        double variance = 0;
+        for (Run run : runs) {
+            covariance += (run.streams() - meanX) * (run.residentBytes() - meanY);
+            variance += (run.streams() - meanX) * (run.streams() - meanX);
+        }
+        double slope = variance == 0 ? 0 : covariance / variance;
+        return new double[] {meanY - slope * meanX, slope};
+    }
+
+    private ConverterStreamsPerCore() {}
+}
