@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import org.bytedeco.javacpp.Loader;
 
 /**
@@ -30,17 +31,23 @@ import org.bytedeco.javacpp.Loader;
  *
  * <ul>
  *   <li>CPU-seconds per media-second per stream, and its inverse, the streams one core converts in real time;</li>
- *   <li>resident memory per stream: the slope of RSS over N (least squares), and the intercept (the process alone);
+ *   <li>over the runs that kept real-time pace (a busy machine can starve a run), least-squares fits over N: resident
+ *       memory and CPU (cores) per stream as slopes, and the process alone as intercepts;</li>
  *   <li>the share outside decoding: 1 - (JavaCV's {@code ffmpeg -threads 1 -i clip -f null -}, CPU per media-second,
- *       the same build of FFmpeg) / (the converter's, per stream).</li>
+ *       the same build of FFmpeg) / (the converter's: a stream's marginal cores, and the process's CPU per stream at
+ *       the largest N).</li>
  * </ul>
  *
  * <p>Usage: {@code java -cp "$BCP" io.avmon.benchmarks.ConverterStreamsPerCore [seconds, 60] [warm-up seconds, 15]
- * [stream counts, 1,2,4] [sizes, 1280x720,1920x1080]}, from the repository root.
+ * [stream counts, 1,2,4] [sizes, 1280x720,1920x1080]}. The converter runs with the JVM's defaults, as the
+ * converter image runs it (no -Xmx).
  */
 public final class ConverterStreamsPerCore {
     private static final int FPS = 25;
     private static final int CLIP_SECONDS = 20;
+    /** Media seconds per wall second per stream below which a run fell behind real time. */
+    private static final double MIN_PACE = 0.98;
+
     private static final String FRAMES_SERIES = "avmon_converter_video_frames_total{";
 
     record Run(int streams, double cpuSeconds, double mediaSeconds, double wallSeconds, long residentBytes) {
@@ -106,20 +113,38 @@ public final class ConverterStreamsPerCore {
                             1 / run.cpuPerMediaSecond(),
                             run.residentBytes() / 1e6);
                 }
-                double[] line = leastSquares(runs);
-                double converterPerStream = runs.get(runs.size() - 1).cpuPerMediaSecond();
+                // A run that fell behind real time was starved by the machine, not by the converter: its CPU is
+                // not what its streams need, so the fits leave it out.
+                List<Run> keptPace = runs.stream()
+                        .filter(run -> run.mediaSeconds() / (run.wallSeconds() * run.streams()) >= MIN_PACE)
+                        .toList();
+                if (keptPace.size() < 2) {
+                    System.out.printf("%nfewer than two runs kept real-time pace: no fit (the machine is too busy)%n");
+                    continue;
+                }
+                double[] memory = leastSquares(keptPace, Run::residentBytes);
+                double[] cpu = leastSquares(keptPace, run -> run.cpuSeconds() / (run.wallSeconds()));
+                Run largest = keptPace.get(keptPace.size() - 1);
                 System.out.printf(
                         Locale.ROOT,
-                        "%nRSS = %.0f MB + %.1f MB per stream (least squares over N = %s)%n"
+                        "%nfits over the runs that kept pace, N = %s:%n"
+                                + "RSS = %.0f MB + %.1f MB per stream%n"
+                                + "CPU = %.3f cores + %.3f cores per stream (%.1f streams per core at the margin)%n"
                                 + "ffmpeg -threads 1 -f null - on the same clip: %.3f CPU s per media s (best of 2)%n"
-                                + "at N = %d: %.3f CPU s per media s per stream, of which %.0f%% outside decoding%n",
-                        line[0] / 1e6,
-                        line[1] / 1e6,
-                        Arrays.toString(counts),
+                                + "outside decoding: %.0f%% of a stream's marginal CPU; %.0f%% of the process's CPU per"
+                                + " stream at N = %d%n",
+                        keptPace.stream()
+                                .map(run -> String.valueOf(run.streams()))
+                                .toList(),
+                        memory[0] / 1e6,
+                        memory[1] / 1e6,
+                        cpu[0],
+                        cpu[1],
+                        1 / cpu[1],
                         decodePerMediaSecond,
-                        runs.get(runs.size() - 1).streams(),
-                        converterPerStream,
-                        100 * (1 - decodePerMediaSecond / converterPerStream));
+                        100 * (1 - decodePerMediaSecond / cpu[1]),
+                        100 * (1 - decodePerMediaSecond / largest.cpuPerMediaSecond()),
+                        largest.streams());
             }
         }
     }
@@ -188,15 +213,15 @@ public final class ConverterStreamsPerCore {
         return (long) total;
     }
 
-    /** Intercept and slope of RSS over the stream count. */
-    private static double[] leastSquares(List<Run> runs) {
+    /** Intercept and slope of {@code y} over the stream count. */
+    private static double[] leastSquares(List<Run> runs, ToDoubleFunction<Run> y) {
         double n = runs.size();
         double meanX = runs.stream().mapToDouble(Run::streams).sum() / n;
-        double meanY = runs.stream().mapToDouble(Run::residentBytes).sum() / n;
+        double meanY = runs.stream().mapToDouble(y).sum() / n;
         double covariance = 0;
         double variance = 0;
         for (Run run : runs) {
-            covariance += (run.streams() - meanX) * (run.residentBytes() - meanY);
+            covariance += (run.streams() - meanX) * (y.applyAsDouble(run) - meanY);
             variance += (run.streams() - meanX) * (run.streams() - meanX);
         }
         double slope = variance == 0 ? 0 : covariance / variance;

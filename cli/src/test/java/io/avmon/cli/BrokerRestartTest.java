@@ -25,10 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -244,26 +242,12 @@ class BrokerRestartTest {
     }
 
     private static List<byte[]> readAll(EmbeddedKafka kafka, int expected) {
-        List<byte[]> received = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        kafka.bootstrapServers(),
-                        ConsumerConfig.GROUP_ID_CONFIG,
-                        "broker-restart-test-" + System.nanoTime(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                        "earliest"),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.FEATURES));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (received.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(record -> received.add(record.value()));
-            }
-            // A little longer, so that a duplicate beyond the expected count would show.
-            consumer.poll(Duration.ofSeconds(2)).forEach(record -> received.add(record.value()));
-        }
-        return received;
+        // A little longer, so that a duplicate beyond the expected count would show.
+        return FeatureTopicReader.readUntil(
+                        kafka.bootstrapServers(), received -> received.size() >= expected, Duration.ofSeconds(2))
+                .stream()
+                .map(ConsumerRecord::value)
+                .toList();
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

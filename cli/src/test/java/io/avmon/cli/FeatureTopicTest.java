@@ -22,10 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +51,8 @@ class FeatureTopicTest {
                         .run();
                 publisher.flush();
             }
-            List<ConsumerRecord<byte[], byte[]>> received = readAll(kafka, sent.size());
+            List<ConsumerRecord<byte[], byte[]>> received = FeatureTopicReader.readUntil(
+                    kafka.bootstrapServers(), read -> read.size() >= sent.size(), Duration.ZERO);
 
             assertThat(sent)
                     .hasAtLeastOneElementOfType(VideoFrameFeatures.class)
@@ -72,23 +70,5 @@ class FeatureTopicTest {
                     .containsExactlyElementsOf(
                             sent.stream().map(RecordCodec::encode).toList());
         }
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(EmbeddedKafka kafka, int expected) {
-        List<ConsumerRecord<byte[], byte[]>> received = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                        ConsumerConfig.GROUP_ID_CONFIG, "feature-topic-test",
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.FEATURES));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (received.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(received::add);
-            }
-        }
-        return received;
     }
 }
