@@ -70,6 +70,7 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Option(
             names = "--decoder-threads",
+            paramLabel = "N",
             defaultValue = "1",
             description = "FFmpeg decoding threads per input, 1 to " + MAX_DECODER_THREADS
                     + "; with several inputs the inputs already fill the cores (default: ${DEFAULT-VALUE}).")
