@@ -1,6 +1,7 @@
 package io.avmon.converter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.avmon.schema.InputState;
 import io.avmon.schema.StreamStatus;
@@ -19,8 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.BeforeAll;
@@ -249,5 +253,55 @@ class StreamRunnerTest {
         assertThat(runner.failure())
                 .isEqualTo(
                         "nosuchprotocol://127.0.0.1:5000: unsupported input (this FFmpeg has no protocol nosuchprotocol)");
+    }
+
+    // Several runners in one process (StreamGroup): a failed input is reported and left behind; a failed sink stops
+    // them all.
+
+    @Test
+    @Timeout(60)
+    void aMissingFileIsReportedOnceByItsStreamWhileTheOtherRunsToItsEnd() throws Exception {
+        Path missing = dir.resolve("missing.ts");
+        Map<String, String> failures = new ConcurrentHashMap<>();
+        List<String> senders = new CopyOnWriteArrayList<>();
+        StreamGroup group = new StreamGroup(
+                List.of(
+                        StreamRunner.Options.of(clip.file().toString(), "good"),
+                        StreamRunner.Options.of(missing.toString(), "gone")),
+                record -> {
+                    if (record instanceof StreamStatus status) {
+                        senders.add(status.getStreamId() + " " + status.getState());
+                    }
+                },
+                new ConverterMetrics());
+        group.setFailureListener(failures::put);
+
+        List<StreamGroup.Outcome> outcomes = group.run();
+
+        assertThat(outcomes)
+                .containsExactly(
+                        new StreamGroup.Outcome("good", InputState.ENDED, null),
+                        new StreamGroup.Outcome("gone", InputState.FAILED, missing + ": no such file"));
+        assertThat(failures).containsExactly(Map.entry("gone", missing + ": no such file"));
+        assertThat(senders).contains("good ENDED", "gone FAILED");
+    }
+
+    @Test
+    @Timeout(60)
+    void aSinkThatFailsStopsEveryInputAndRunThrowsItsError() {
+        AtomicInteger sent = new AtomicInteger();
+        // Looped inputs never end by themselves: only the sink's failure can stop the group.
+        StreamGroup group = new StreamGroup(
+                List.of(
+                        StreamRunner.Options.of(clip.file().toString(), "a").withLoop(true),
+                        StreamRunner.Options.of(clip.file().toString(), "b").withLoop(true)),
+                record -> {
+                    if (sent.incrementAndGet() == 100) {
+                        throw new IllegalStateException("Kafka send failed: the record is too large");
+                    }
+                },
+                new ConverterMetrics());
+
+        assertThatThrownBy(group::run).hasMessage("Kafka send failed: the record is too large");
     }
 }
