@@ -45,6 +45,9 @@ import org.bytedeco.javacpp.Loader;
 public final class ConverterStreamsPerCore {
     private static final int FPS = 25;
     private static final int CLIP_SECONDS = 20;
+    /** Extra flags for the converter's JVM, e.g. a Flight Recording: -Davmon.converter.jvm-options="...". */
+    private static final String CONVERTER_JVM_OPTIONS = "avmon.converter.jvm-options";
+
     /** Media seconds per wall second per stream below which a run fell behind real time. */
     private static final double MIN_PACE = 0.98;
 
@@ -154,8 +157,13 @@ public final class ConverterStreamsPerCore {
             Path dir, EmbeddedKafka kafka, Clip clip, String size, int streams, int seconds, int warmUp, long tck)
             throws Exception {
         int metricsPort = EmbeddedKafka.freePort();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String extra = System.getProperty(CONVERTER_JVM_OPTIONS, "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of(
                 "-Dlog4j2.configurationFile=log4j2-avmon.xml",
                 "-cp",
                 System.getProperty("java.class.path"),
