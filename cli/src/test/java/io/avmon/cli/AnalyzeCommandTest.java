@@ -168,7 +168,7 @@ class AnalyzeCommandTest {
 
         Result result = run("analyze", "--json", "--no-progress", truncated.toString());
 
-        assertThat(result.exitCode).as(result.err).isIn(0, 1);
+        assertAnalysed("a file truncated at half its length", result);
         assertThat(result.out).contains("BLACK_FRAMES");
     }
 
@@ -237,7 +237,7 @@ class AnalyzeCommandTest {
         Result result = run("analyze", "--no-progress", empty.toString());
 
         assertThat(result.exitCode).isEqualTo(2);
-        assertOneLineError(result, empty);
+        assertOneLineError("a zero-byte file", result, empty);
     }
 
     @Test
@@ -249,7 +249,7 @@ class AnalyzeCommandTest {
         Result result = run("analyze", "--no-progress", random.toString());
 
         assertThat(result.exitCode).isEqualTo(2);
-        assertOneLineError(result, random);
+        assertOneLineError("512 kB of random bytes", result, random);
     }
 
     @Test
@@ -263,7 +263,7 @@ class AnalyzeCommandTest {
             Result result = run("features", "--limit", "5", bad.toString());
 
             assertThat(result.exitCode).as(bad.toString()).isEqualTo(2);
-            assertOneLineError(result, bad);
+            assertOneLineError(bad == empty ? "features: a zero-byte file" : "features: random bytes", result, bad);
             assertThat(result.out).isEmpty();
         }
     }
@@ -282,7 +282,7 @@ class AnalyzeCommandTest {
         Result result = run("analyze", "--no-progress", unknown.toString());
 
         assertThat(result.exitCode).isEqualTo(2);
-        assertOneLineError(result, unknown);
+        assertOneLineError("an unsupported codec", result, unknown);
         assertThat(result.err.strip())
                 .isEqualTo("avmon: " + unknown + ": unsupported codec (this FFmpeg has no decoder for video stream 0"
                         + " (codec none))");
@@ -311,7 +311,7 @@ class AnalyzeCommandTest {
 
         Result result = run("analyze", "--no-progress", unknownVideo.toString());
 
-        assertAnalysed(result);
+        assertAnalysed("an unknown video codec beside good audio", result);
         assertThat(result.err)
                 .contains("this FFmpeg has no decoder for video stream 0 (codec none); it is skipped")
                 .contains("no video track; picture defects cannot be checked");
@@ -323,7 +323,7 @@ class AnalyzeCommandTest {
 
         Result result = run("analyze", "--no-progress", audio.toString());
 
-        assertAnalysed(result);
+        assertAnalysed("an audio-only file", result);
         assertThat(result.err).contains("no video track; picture defects cannot be checked");
     }
 
@@ -333,7 +333,7 @@ class AnalyzeCommandTest {
 
         Result result = run("analyze", "--json", "--no-progress", video.toString());
 
-        assertAnalysed(result);
+        assertAnalysed("a video-only file", result);
         assertThat(result.err).contains("no audio track; sound defects cannot be checked");
         assertThat(result.out).contains("BLACK_FRAMES");
     }
@@ -355,7 +355,7 @@ class AnalyzeCommandTest {
 
         Result result = run("analyze", "--json", "--no-progress", changing.toString());
 
-        assertAnalysed(result);
+        assertAnalysed("a resolution change mid-stream", result);
         assertThat(result.out).as("the black picture after the change").contains("BLACK_FRAMES");
     }
 
@@ -374,7 +374,7 @@ class AnalyzeCommandTest {
 
         Result result = run("analyze", "--json", "--no-progress", uhd.toString());
 
-        assertAnalysed(result);
+        assertAnalysed("4K (3840x2160 H.264)", result);
         assertThat(result.out).contains("BLACK_FRAMES");
     }
 
@@ -387,7 +387,7 @@ class AnalyzeCommandTest {
 
         Result result = run("analyze", "--json", "--no-progress", backwards.toString());
 
-        assertAnalysed(result);
+        assertAnalysed("timestamps that jump 3 s backwards", result);
     }
 
     @Test
@@ -423,7 +423,7 @@ class AnalyzeCommandTest {
             assertThat(writer.isAlive())
                     .as("still being written when analyze ended")
                     .isTrue();
-            assertAnalysed(result);
+            assertAnalysed("a file still being written", result);
         } finally {
             writer.destroy();
             writer.waitFor();
@@ -452,7 +452,7 @@ class AnalyzeCommandTest {
 
             Result result = run("analyze", "--json", "--no-progress", big.toString());
 
-            assertAnalysed(result);
+            assertAnalysed("a 1 GB file", result);
             assertThat(result.out).as("the black picture in the last 4 s").contains("BLACK_FRAMES");
         } finally {
             Files.deleteIfExists(big);
@@ -487,7 +487,8 @@ class AnalyzeCommandTest {
         return out;
     }
 
-    private static void assertOneLineError(Result result, Path file) {
+    private static void assertOneLineError(String badMedia, Result result, Path file) {
+        ReliabilityFigures.record("bad media: " + badMedia, outcome(result), result.err.strip());
         assertThat(result.err.strip())
                 .startsWith("avmon: " + file + ": ")
                 .doesNotContain("\n")
@@ -495,12 +496,23 @@ class AnalyzeCommandTest {
                 .doesNotContain("\tat ");
     }
 
-    private static void assertAnalysed(Result result) {
+    private static void assertAnalysed(String badMedia, Result result) {
+        ReliabilityFigures.record(
+                "bad media: " + badMedia, outcome(result), result.err.isBlank() ? "(nothing on stderr)" : result.err);
         assertThat(result.exitCode).as(result.err).isIn(0, 1);
         assertThat(result.err)
                 .doesNotContain("Exception")
                 .doesNotContain("\tat ")
                 .doesNotContain("avmon: ");
+    }
+
+    private static String outcome(Result result) {
+        return switch (result.exitCode) {
+            case 0 -> "analysed, no defect (exit 0)";
+            case 1 -> "analysed, defects found (exit 1)";
+            case 2 -> "refused in one line (exit 2)";
+            default -> "exit " + result.exitCode;
+        };
     }
 
     record Result(int exitCode, String out, String err) {}

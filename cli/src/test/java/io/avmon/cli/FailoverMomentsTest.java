@@ -150,6 +150,7 @@ class FailoverMomentsTest {
 
     private void recoverAndCheck(FailoverRig.Run run) throws Exception {
         rig.replaceTaskManager();
+        run.awaitRecovery();
         List<DefectEvent> events = run.finish();
 
         assertThat(run.restarted())

@@ -57,6 +57,8 @@ final class FailoverRig implements AutoCloseable {
     /** MiniCluster keeps a killed TaskManager in its list: the one running now is the last one started. */
     private int liveTaskManager;
 
+    private long killedAtNanos;
+
     private FailoverRig(EmbeddedKafka kafka, MiniCluster cluster) throws IOException {
         this.kafka = kafka;
         this.cluster = cluster;
@@ -115,7 +117,13 @@ final class FailoverRig implements AutoCloseable {
 
     /** Kills the TaskManager running the job; the job waits for a new one ({@link #replaceTaskManager()}). */
     void killTaskManager() throws Exception {
+        killedAtNanos = System.nanoTime();
         cluster.terminateTaskManager(liveTaskManager).get(30, TimeUnit.SECONDS);
+    }
+
+    /** When the last {@link #killTaskManager()} began ({@link System#nanoTime()}). */
+    long killedAtNanos() {
+        return killedAtNanos;
     }
 
     void replaceTaskManager() throws Exception {
@@ -155,6 +163,16 @@ final class FailoverRig implements AutoCloseable {
         /** Waits until the converter has sent (and flushed) the frame at the cue. */
         void awaitCue() throws Exception {
             cue.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        /**
+         * Waits for the first checkpoint after the TaskManager was replaced, the moment the job is back and its
+         * progress durable again, and records the time since the kill.
+         */
+        void awaitRecovery() throws Exception {
+            awaitCompletedCheckpoints(checkpoints().getNumberOfCompletedCheckpoints() + 1);
+            ReliabilityFigures.record(
+                    name, "recovery ms, kill to first checkpoint after", ReliabilityFigures.millisSince(killedAtNanos));
         }
 
         CheckpointStatsCounts checkpoints() throws Exception {
@@ -262,11 +280,20 @@ final class FailoverRig implements AutoCloseable {
     static void assertExactlyOnceAgainstTruth(List<DefectEvent> events, List<InjectedDefect> truth, String run) {
         Map<String, Long> copies = events.stream()
                 .collect(Collectors.groupingBy(e -> e.getEventId() + "/" + e.getState(), Collectors.counting()));
+        List<DefectEvent> closed =
+                events.stream().filter(e -> e.getState() == DefectState.CLOSED).toList();
+        TruthMatch match = TruthMatch.of(truth, closed, 0.5);
+        ReliabilityFigures.record(run, "defects injected", truth.size());
+        ReliabilityFigures.record(run, "events committed", events.size());
+        ReliabilityFigures.record(run, "defects lost", match.missed().size());
+        ReliabilityFigures.record(
+                run,
+                "events duplicated",
+                copies.values().stream().mapToLong(count -> count - 1).sum());
+
         assertThat(copies)
                 .as(run + ": each defect's OPENED and CLOSED exactly once")
                 .allSatisfy((key, count) -> assertThat(count).as(key).isEqualTo(1));
-        List<DefectEvent> closed =
-                events.stream().filter(e -> e.getState() == DefectState.CLOSED).toList();
         assertThat(closed.stream().map(DefectEvent::getEventId).sorted().toList())
                 .as(run + ": every defect opened is closed")
                 .isEqualTo(events.stream()
@@ -274,7 +301,6 @@ final class FailoverRig implements AutoCloseable {
                         .map(DefectEvent::getEventId)
                         .sorted()
                         .toList());
-        TruthMatch match = TruthMatch.of(truth, closed, 0.5);
         assertThat(match.missed()).as(run + ": defects lost in the failover").isEmpty();
         assertThat(match.falseAlarms())
                 .as(run + ": defects where nothing was injected")

@@ -45,6 +45,7 @@ class FailoverTest {
             run.awaitCue();
             rig.killTaskManager();
             rig.replaceTaskManager();
+            run.awaitRecovery();
             List<DefectEvent> events = run.finish();
 
             assertThat(run.restarted())

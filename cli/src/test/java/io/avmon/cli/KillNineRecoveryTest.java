@@ -103,6 +103,7 @@ class KillNineRecoveryTest {
                 Thread converter = FailoverRig.playLive(kafka.bootstrapServers(), features, clip, RUN, 6, cue);
                 cue.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 
+                long killedAt = System.nanoTime();
                 first.destroyForcibly();
                 assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 assertThat(first.exitValue()).as("killed by SIGKILL").isEqualTo(137);
@@ -117,6 +118,9 @@ class KillNineRecoveryTest {
                                 restoreFrom.toUri().toString()),
                         "second");
                 Path firstOfSecond = awaitRetainedCheckpoint(checkpoints, second, "second", secondJob, 0);
+                // A new JVM started at once, as a supervisor with no restart delay would: its start is most of it.
+                ReliabilityFigures.record(
+                        RUN, "recovery ms, kill to first checkpoint after", ReliabilityFigures.millisSince(killedAt));
                 converter.join(TIMEOUT.toMillis());
                 awaitEveryRecordCommitted(admin, features);
                 // One more checkpoint after the last offsets: its transaction holds the last CLOSED events.

@@ -125,6 +125,11 @@ class PoisonRecordsEndToEndTest {
                 assertThat(dead).hasSize(poison.size());
                 for (int i = 0; i < poison.size(); i++) {
                     ConsumerRecord<byte[], byte[]> letter = dead.get(i);
+                    ReliabilityFigures.record(
+                            "poison: record " + (i + 1) + ", made to be "
+                                    + poison.get(i).cause(),
+                            "dead-lettered as",
+                            header(letter, "avmon.cause") + ": " + header(letter, "avmon.error"));
                     assertThat(letter.value())
                             .as("dead letter %d keeps the bytes", i)
                             .isEqualTo(poison.get(i).value());
@@ -150,6 +155,7 @@ class PoisonRecordsEndToEndTest {
                 String metrics = scrape(reporterPort);
                 assertThat(deadLetterCounts(metrics)).containsAllEntriesOf(expectedCounts);
                 assertThat(deadLetterCounts(metrics)).as("counted once each").isEqualTo(expectedCounts);
+                ReliabilityFigures.record("poison: all records", "job restarts", restarts(metrics));
                 assertThat(restarts(metrics)).as("numRestarts").isEqualTo(0.0);
             } finally {
                 job.cancel().get();

@@ -38,7 +38,7 @@ import org.apache.logging.log4j.Logger;
  * the broker cheap. Thread-safe.
  *
  * <p>{@link #send} never blocks: records go into a {@link SendBuffer} bounded in bytes, and one sender thread
- * hands them to the Kafka producer in order. While the broker is down (restarted, unreachable), Kafka's producer
+ * offers them to the Kafka producer in order, without blocking. While the broker is down (restarted, unreachable), Kafka's producer
  * retries without a deadline and the buffer fills; when it is full the oldest records are dropped, counted in
  * {@code avmon_converter_records_dropped_total} and logged once per outage. When the broker is back, sending
  * resumes with what the buffer kept. A record Kafka refuses for good (authorization, too large) fails the next
@@ -62,8 +62,12 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
      * records give way, not in the producer, where they would be the ones kept.
      */
     static final int PRODUCER_BUFFER_BYTES = 4 * 1024 * 1024;
-    /** How long the sender thread lets the producer block (no metadata, full buffer) before it tries again. */
-    static final Duration PRODUCER_MAX_BLOCK = Duration.ofSeconds(2);
+    /** How long the sender thread waits after Kafka took nothing (no metadata, its buffer full) to try again. */
+    static final Duration RETRY_PAUSE = Duration.ofMillis(20);
+    /**
+     * How long Kafka takes nothing before it is logged: a busy producer refuses for moments, an outage for longer.
+     */
+    static final Duration STALL_WARNING_AFTER = Duration.ofSeconds(2);
     /** How long {@link #close()} waits for the buffer to drain before it drops what is left. */
     static final Duration CLOSE_DRAIN = Duration.ofSeconds(30);
 
@@ -75,6 +79,8 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
     private final long sendBufferBytes;
     private volatile boolean closing;
     private volatile Exception sendFailure;
+    /** Why Kafka last took nothing, for the stall warning; only the sender thread touches it. */
+    private String lastRefusal;
     /** Set when the first record of an outage is dropped or held back; cleared when Kafka acknowledges again. */
     private final AtomicBoolean overflowLogged = new AtomicBoolean();
 
@@ -134,10 +140,11 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
         // No deadline for a record in Kafka's hands: while the broker is away, the send buffer bounds what is kept.
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, PRODUCER_BUFFER_BYTES);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) PRODUCER_MAX_BLOCK.toMillis());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.putAll(overrides);
+        // Not overridable: the send buffer offers a record to the producer under its lock, which decoding waits on.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
         return new KafkaProducer<>(config);
     }
 
@@ -215,59 +222,79 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
         metrics.buffered(buffer.bytes());
     }
 
-    /** The sender thread: hands buffered records to the producer in order, waiting while Kafka takes none. */
+    /**
+     * The sender thread: offers the oldest buffered record to the producer, in order. While Kafka takes none, it
+     * tries again every {@link #RETRY_PAUSE}; the record stays first in the buffer, where it is the first to give way.
+     */
     private void sendLoop() {
+        long refusedSince = 0;
         while (!closing || buffer.bytes() > 0) {
-            SendBuffer.Entry entry;
+            SendBuffer.Handover handover;
             try {
-                entry = buffer.take(200);
+                handover = buffer.handOverOldest(200, this::handToProducer);
             } catch (InterruptedException e) {
                 return;
             }
-            if (entry == null) {
+            metrics.buffered(buffer.bytes());
+            if (handover != SendBuffer.Handover.REFUSED) {
+                refusedSince = 0;
                 continue;
             }
+            long now = System.currentTimeMillis();
+            if (refusedSince == 0) {
+                refusedSince = now;
+            } else if (now - refusedSince >= STALL_WARNING_AFTER.toMillis() && stallLogged.compareAndSet(false, true)) {
+                LOG.warn(
+                        "Kafka takes no records ({}); buffering up to {} MiB, then dropping the oldest",
+                        FfmpegErrors.firstLine(String.valueOf(lastRefusal)),
+                        sendBufferBytes / (1024 * 1024));
+            }
+            if (closing) {
+                return;
+            }
             try {
-                // The producer reports "no metadata" and "its buffer is full" (the broker is away) through the
-                // callback, on this thread, before send returns: such a record was not taken. Keep it, try again.
-                Thread self = Thread.currentThread();
-                Exception[] notTaken = new Exception[1];
-                boolean[] returned = new boolean[1];
-                producer.send(new ProducerRecord<>(topic, entry.key(), entry.value()), (metadata, error) -> {
-                    if (!returned[0]
-                            && Thread.currentThread() == self
-                            && error instanceof org.apache.kafka.common.errors.TimeoutException) {
-                        notTaken[0] = error;
-                        return;
-                    }
-                    acknowledged(entry, error);
-                });
-                returned[0] = true;
-                if (notTaken[0] != null) {
-                    throw (org.apache.kafka.common.errors.TimeoutException) notTaken[0];
-                }
-                buffer.handedOn();
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                buffer.putBack(entry);
-                if (stallLogged.compareAndSet(false, true)) {
-                    LOG.warn(
-                            "Kafka takes no records ({}); buffering up to {} MiB, then dropping the oldest",
-                            FfmpegErrors.firstLine(String.valueOf(e.getMessage())),
-                            sendBufferBytes / (1024 * 1024));
-                }
-                if (closing) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                buffer.handedOn();
-                metrics.failed(entry.streamId());
-                if (sendFailure == null) {
-                    sendFailure = e;
-                }
-            } finally {
-                metrics.buffered(buffer.bytes());
+                Thread.sleep(RETRY_PAUSE.toMillis());
+            } catch (InterruptedException e) {
+                return;
             }
         }
+    }
+
+    /**
+     * Gives {@code entry} to the producer without blocking (max.block.ms 0). The producer reports "no metadata"
+     * and "its buffer is full" (the broker is away) through the callback, on this thread, before send returns:
+     * such a record was not taken. Returns whether the entry left the buffer: taken, or refused for good.
+     */
+    private boolean handToProducer(SendBuffer.Entry entry) {
+        Thread self = Thread.currentThread();
+        Exception[] notTaken = new Exception[1];
+        boolean[] returned = new boolean[1];
+        try {
+            producer.send(new ProducerRecord<>(topic, entry.key(), entry.value()), (metadata, error) -> {
+                if (!returned[0]
+                        && Thread.currentThread() == self
+                        && error instanceof org.apache.kafka.common.errors.TimeoutException) {
+                    notTaken[0] = error;
+                    return;
+                }
+                acknowledged(entry, error);
+            });
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            notTaken[0] = e;
+        } catch (RuntimeException e) {
+            metrics.failed(entry.streamId());
+            if (sendFailure == null) {
+                sendFailure = e;
+            }
+            return true;
+        } finally {
+            returned[0] = true;
+        }
+        if (notTaken[0] != null) {
+            lastRefusal = notTaken[0].getMessage();
+            return false;
+        }
+        return true;
     }
 
     private void acknowledged(SendBuffer.Entry entry, Exception error) {
@@ -333,7 +360,7 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
         }
         closing = true;
         try {
-            sender.join(PRODUCER_MAX_BLOCK.toMillis() + 1000);
+            sender.join(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -183,7 +183,7 @@ public final class MediaConverter implements AutoCloseable {
         String undecodable = undecodableStreams(context);
         if (undecodable != null) {
             // FFmpeg opened the input on its other streams and silently leaves these out: say which.
-            converter.warn(input + ": this FFmpeg has no decoder for " + undecodable + "; it is skipped");
+            converter.warn("this FFmpeg has no decoder for " + undecodable + "; it is skipped");
         }
         return converter;
     }

@@ -2,11 +2,18 @@ package io.avmon.converter;
 
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Encoded records waiting for Kafka, bounded in bytes. Adding never blocks: when a record does not fit, the oldest
  * records are dropped (handed to {@code onDrop}) until it does. A monitor wants the newest picture of a stream
  * after an outage, and the decoder must keep up with a live feed, so old features give way to new ones.
+ *
+ * <p>The oldest record leaves only through {@link #handOverOldest}, which offers it to Kafka under the buffer's
+ * lock: a record is either still here, where it is the first to be dropped, or in Kafka's hands, never half-way.
+ * An earlier design took a record out, offered it with a blocking send and put it back when refused; a broker
+ * that returned during that wait could then accept a record older than ones dropped meanwhile, and the stream
+ * showed a lone old frame between two gaps.
  */
 final class SendBuffer {
     /** One record as it goes to Kafka: the stream it belongs to (for metrics), key and value bytes. */
@@ -16,17 +23,20 @@ final class SendBuffer {
         }
     }
 
+    /** What became of the oldest record when it was offered. */
+    enum Handover {
+        /** The buffer stayed empty while waiting. */
+        NOTHING_WAITING,
+        /** The oldest record left the buffer: taken, or refused for good and accounted for by the taker. */
+        HANDED_OVER,
+        /** The taker cannot take it now; it stays first in line. */
+        REFUSED
+    }
+
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private final long capacityBytes;
     private final Consumer<Entry> onDrop;
     private long bytes;
-    /** Whether the sender holds an entry it took and has not yet handed on or put back. */
-    private boolean inFlight;
-    /**
-     * Whether entries were dropped while the sender held one: the one it holds is older than all of them, so it
-     * must not come back ahead of the newer entries that were kept.
-     */
-    private boolean droppedWhileInFlight;
 
     SendBuffer(long capacityBytes, Consumer<Entry> onDrop) {
         if (capacityBytes < 1) {
@@ -36,57 +46,46 @@ final class SendBuffer {
         this.onDrop = onDrop;
     }
 
-    /** Appends {@code entry}, dropping the oldest entries while it does not fit. Never blocks. */
+    /** Appends {@code entry}, dropping the oldest entries while it does not fit. Never blocks for long. */
     synchronized void add(Entry entry) {
-        makeRoom(entry.sizeBytes());
+        while (!entries.isEmpty() && bytes + entry.sizeBytes() > capacityBytes) {
+            Entry oldest = entries.removeFirst();
+            bytes -= oldest.sizeBytes();
+            onDrop.accept(oldest);
+        }
         entries.addLast(entry);
         bytes += entry.sizeBytes();
         notifyAll();
     }
 
     /**
-     * Puts back at the head an entry {@link #take} returned that could not be handed on, unless newer entries
-     * already fill the buffer, or newer ones were dropped meanwhile: then it is the oldest, and is dropped too.
+     * Offers the oldest entry to {@code taker}, waiting up to {@code timeoutMs} for one. The taker runs under the
+     * buffer's lock, so it must not block: {@link #add} waits for it. It returns true when the entry left (taken,
+     * or failed for good), false when it cannot be taken now.
      */
-    synchronized void putBack(Entry entry) {
-        inFlight = false;
-        notifyAll();
-        if (droppedWhileInFlight || bytes + entry.sizeBytes() > capacityBytes) {
-            onDrop.accept(entry);
-            return;
-        }
-        entries.addFirst(entry);
-        bytes += entry.sizeBytes();
-        notifyAll();
-    }
-
-    /** The oldest entry, waiting up to {@code timeoutMs} for one; null when none came. */
-    synchronized Entry take(long timeoutMs) throws InterruptedException {
+    synchronized Handover handOverOldest(long timeoutMs, Predicate<Entry> taker) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (entries.isEmpty()) {
             long left = deadline - System.currentTimeMillis();
             if (left <= 0) {
-                return null;
+                return Handover.NOTHING_WAITING;
             }
             wait(left);
         }
-        Entry entry = entries.removeFirst();
-        bytes -= entry.sizeBytes();
-        inFlight = true;
-        droppedWhileInFlight = false;
-        return entry;
-    }
-
-    /** The entry {@link #take} returned was handed on. */
-    synchronized void handedOn() {
-        inFlight = false;
+        Entry oldest = entries.peekFirst();
+        if (!taker.test(oldest)) {
+            return Handover.REFUSED;
+        }
+        entries.removeFirst();
+        bytes -= oldest.sizeBytes();
         notifyAll();
+        return Handover.HANDED_OVER;
     }
 
-    /** Waits until every entry was handed on, up to {@code timeoutMs}; true when it was. */
+    /** Waits until every entry was handed over, up to {@code timeoutMs}; true when it was. */
     synchronized boolean awaitEmpty(long timeoutMs) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
-        while (!entries.isEmpty() || inFlight) {
+        while (!entries.isEmpty()) {
             long left = deadline - System.currentTimeMillis();
             if (left <= 0) {
                 return false;
@@ -109,14 +108,5 @@ final class SendBuffer {
 
     synchronized long bytes() {
         return bytes;
-    }
-
-    private void makeRoom(long needed) {
-        while (!entries.isEmpty() && bytes + needed > capacityBytes) {
-            Entry oldest = entries.removeFirst();
-            bytes -= oldest.sizeBytes();
-            droppedWhileInFlight |= inFlight;
-            onDrop.accept(oldest);
-        }
     }
 }

@@ -19,54 +19,38 @@ class SendBufferTest {
 
         assertThat(dropped).containsExactly("value-00000", "value-00001", "value-00002");
         assertThat(buffer.bytes()).isEqualTo(100);
-        List<String> kept = new ArrayList<>();
-        for (SendBuffer.Entry entry = buffer.take(0); entry != null; entry = buffer.take(0)) {
-            kept.add(new String(entry.value()));
-            buffer.handedOn();
-        }
-        assertThat(kept).containsExactly("value-00003", "value-00004", "value-00005", "value-00006", "value-00007");
+        assertThat(drain()).containsExactly("value-00003", "value-00004", "value-00005", "value-00006", "value-00007");
     }
 
     @Test
-    void aRecordPutBackGoesFirstUnlessNewerOnesFillTheBufferThenItIsDropped() throws Exception {
-        buffer.add(entry(0));
-        buffer.add(entry(1));
-        SendBuffer.Entry taken = buffer.take(0);
-        buffer.putBack(taken);
-        assertThat(new String(buffer.take(0).value())).isEqualTo("value-00000");
-
-        for (int i = 2; i < 6; i++) {
-            buffer.add(entry(i)); // with record 1: five, full
-        }
-        buffer.putBack(entry(0));
-
-        assertThat(dropped).containsExactly("value-00000");
-        assertThat(new String(buffer.take(0).value())).isEqualTo("value-00001");
-    }
-
-    @Test
-    void aRecordInTheSendersHandsWhileNewerOnesAreDroppedIsDroppedTooNotPutBackAheadOfThem() throws Exception {
+    void aRefusedRecordStaysFirstInLineAndIsTheFirstDroppedWhenNewerOnesArrive() throws Exception {
         for (int i = 0; i < 5; i++) {
             buffer.add(entry(i)); // full
         }
-        SendBuffer.Entry held = buffer.take(0); // record 0, while Kafka takes nothing
-        buffer.add(entry(5)); // fits in the room record 0 left
-        buffer.add(entry(6)); // drops record 1: the held record 0 is now older than a dropped one
-        buffer.putBack(held);
+        assertThat(buffer.handOverOldest(0, entry -> false)).isEqualTo(SendBuffer.Handover.REFUSED);
+        buffer.add(entry(5));
 
-        assertThat(dropped).containsExactly("value-00001", "value-00000");
-        assertThat(new String(buffer.take(0).value())).isEqualTo("value-00002");
+        assertThat(dropped).containsExactly("value-00000");
+        assertThat(drain()).containsExactly("value-00001", "value-00002", "value-00003", "value-00004", "value-00005");
     }
 
     @Test
-    void emptyMeansNothingWaitingAndNothingInTheSendersHands() throws Exception {
+    void aRecordLeavesOnlyWhenTakenAndEmptyMeansEverythingWasTaken() throws Exception {
         buffer.add(entry(0));
-        SendBuffer.Entry taken = buffer.take(0);
 
-        assertThat(buffer.awaitEmpty(50)).as("taken but not yet handed on").isFalse();
-        buffer.handedOn();
+        assertThat(buffer.handOverOldest(0, entry -> false)).isEqualTo(SendBuffer.Handover.REFUSED);
+        assertThat(buffer.awaitEmpty(50)).as("refused, still waiting").isFalse();
+        assertThat(buffer.handOverOldest(0, entry -> true)).isEqualTo(SendBuffer.Handover.HANDED_OVER);
         assertThat(buffer.awaitEmpty(50)).isTrue();
-        assertThat(taken).isNotNull();
+        assertThat(buffer.handOverOldest(0, entry -> true)).isEqualTo(SendBuffer.Handover.NOTHING_WAITING);
+        assertThat(dropped).isEmpty();
+    }
+
+    private List<String> drain() throws InterruptedException {
+        List<String> taken = new ArrayList<>();
+        while (buffer.handOverOldest(0, entry -> taken.add(new String(entry.value())))
+                == SendBuffer.Handover.HANDED_OVER) {}
+        return taken;
     }
 
     private static SendBuffer.Entry entry(int i) {
