@@ -1,5 +1,6 @@
 package io.avmon.benchmarks;
 
+import io.avmon.benchmarks.soak.ProcStatus;
 import io.avmon.cli.ConvertMain;
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.schema.Topics;
@@ -68,7 +69,7 @@ public final class ConverterStreamsPerCore {
         String[] sizes = (args.length > 3 ? args[3] : "1280x720,1920x1080").split(",");
         Path dir = Files.createTempDirectory("avmon-streams-per-core");
         String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
-        long ticksPerSecond = ProcessUsage.ticksPerSecond();
+        long ticksPerSecond = ProcStatus.ticksPerSecond();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
             kafka.createTopics(Topics.ALL, 4);
@@ -186,14 +187,14 @@ public final class ConverterStreamsPerCore {
             HttpClient http = HttpClient.newHttpClient();
             URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
             Thread.sleep(warmUp * 1000L);
-            long ticksBefore = ProcessUsage.cpuTicks(converter.pid());
+            long ticksBefore = ProcStatus.cpuTicks(converter.pid());
             long framesBefore = frames(http, metrics);
             long wallBefore = System.nanoTime();
             Thread.sleep((seconds - warmUp) * 1000L);
-            long ticksAfter = ProcessUsage.cpuTicks(converter.pid());
+            long ticksAfter = ProcStatus.cpuTicks(converter.pid());
             long framesAfter = frames(http, metrics);
             long wallAfter = System.nanoTime();
-            long resident = ProcessUsage.residentBytes(converter.pid());
+            long resident = ProcStatus.rssKib(converter.pid()) * 1024;
             return new Run(
                     streams,
                     (ticksAfter - ticksBefore) / (double) tck,

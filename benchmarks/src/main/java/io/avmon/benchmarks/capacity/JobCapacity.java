@@ -1,6 +1,6 @@
 package io.avmon.benchmarks.capacity;
 
-import io.avmon.benchmarks.ProcessUsage;
+import io.avmon.benchmarks.soak.ProcStatus;
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.job.AvmonJob;
@@ -74,7 +74,7 @@ public final class JobCapacity {
 
             Process job = startJob(dir, kafka.bootstrapServers(), parallelism, List.of());
 
-            long ticksPerSecond = ProcessUsage.ticksPerSecond();
+            long ticksPerSecond = ProcStatus.ticksPerSecond();
             long firstCommitted = -1;
             long firstTicks = 0;
             long firstNanos = 0;
@@ -85,11 +85,11 @@ public final class JobCapacity {
                 committed = committedOffset(kafka.admin());
                 if (firstCommitted < 0 && committed > 0) {
                     firstCommitted = committed;
-                    firstTicks = ProcessUsage.cpuTicks(job.pid());
+                    firstTicks = ProcStatus.cpuTicks(job.pid());
                     firstNanos = System.nanoTime();
                 }
             }
-            long lastTicks = ProcessUsage.cpuTicks(job.pid());
+            long lastTicks = ProcStatus.cpuTicks(job.pid());
             long lastNanos = System.nanoTime();
             if (committed < end) {
                 job.destroyForcibly();

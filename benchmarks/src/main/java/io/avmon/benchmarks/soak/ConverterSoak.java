@@ -57,7 +57,7 @@ public final class ConverterSoak {
                 dir.resolve("live.ts"));
         int udpPort = freeUdpPort();
         int metricsPort = EmbeddedKafka.freePort();
-        long ticksPerSecond = Long.parseLong(run("getconf", "CLK_TCK").strip());
+        long ticksPerSecond = ProcStatus.ticksPerSecond();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
             kafka.createTopics(Topics.ALL, 1);
