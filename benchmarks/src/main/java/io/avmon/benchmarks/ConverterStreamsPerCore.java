@@ -1,5 +1,6 @@
 package io.avmon.benchmarks;
 
+import io.avmon.benchmarks.soak.ConverterEndpoint;
 import io.avmon.benchmarks.soak.ProcStatus;
 import io.avmon.cli.ConvertMain;
 import io.avmon.cli.kafka.EmbeddedKafka;
@@ -9,11 +10,6 @@ import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.ClipSpec;
 import io.avmon.testmedia.ClipWriter;
 import io.avmon.testmedia.VideoKind;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,8 +47,6 @@ public final class ConverterStreamsPerCore {
 
     /** Media seconds per wall second per stream below which a run fell behind real time. */
     private static final double MIN_PACE = 0.98;
-
-    private static final String FRAMES_SERIES = "avmon_converter_video_frames_total{";
 
     record Run(int streams, double cpuSeconds, double mediaSeconds, double wallSeconds, long residentBytes) {
         double cpuPerMediaSecond() {
@@ -184,15 +178,17 @@ public final class ConverterStreamsPerCore {
                         dir.resolve("convert-" + size + "-" + streams + ".log").toFile())
                 .start();
         try {
-            HttpClient http = HttpClient.newHttpClient();
-            URI metrics = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
             Thread.sleep(warmUp * 1000L);
             long ticksBefore = ProcStatus.cpuTicks(converter.pid());
-            long framesBefore = frames(http, metrics);
+            double framesBefore = ConverterEndpoint.videoFrames(metricsPort);
+            if (Double.isNaN(framesBefore)) {
+                throw new IllegalStateException("the converter counted no frames within the " + warmUp
+                        + " s warm-up (a busy machine starts it slowly: give a longer one); its output is in " + dir);
+            }
             long wallBefore = System.nanoTime();
             Thread.sleep((seconds - warmUp) * 1000L);
             long ticksAfter = ProcStatus.cpuTicks(converter.pid());
-            long framesAfter = frames(http, metrics);
+            double framesAfter = ConverterEndpoint.videoFrames(metricsPort);
             long wallAfter = System.nanoTime();
             long resident = ProcStatus.rssKib(converter.pid()) * 1024;
             return new Run(
@@ -207,19 +203,6 @@ public final class ConverterStreamsPerCore {
                 converter.destroyForcibly();
             }
         }
-    }
-
-    /** Video frames the converter decoded so far, all streams: the sum of its frame counters. */
-    private static long frames(HttpClient http, URI metrics) throws IOException, InterruptedException {
-        String body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
-                .body();
-        double total = 0;
-        for (String line : body.lines().toList()) {
-            if (line.startsWith(FRAMES_SERIES)) {
-                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return (long) total;
     }
 
     /** Intercept and slope of {@code y} over the stream count. */

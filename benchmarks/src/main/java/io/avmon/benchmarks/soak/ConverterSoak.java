@@ -12,10 +12,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +35,6 @@ import java.util.regex.Pattern;
  */
 public final class ConverterSoak {
     private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
-    private static final Pattern FRAMES = Pattern.compile("avmon_converter_video_frames_total\\{[^}]*} ([0-9.eE+]+)");
 
     private ConverterSoak() {}
 
@@ -102,7 +97,7 @@ public final class ConverterSoak {
                             ProcStatus.rssKib(pid) / 1024.0,
                             heap.find() ? Long.parseLong(heap.group(1)) / 1024.0 : Double.NaN,
                             ProcStatus.cpuTicks(pid) / (double) ticksPerSecond,
-                            frames(metricsPort));
+                            ConverterEndpoint.videoFrames(metricsPort));
                     out.println(row);
                     out.flush();
                     System.out.println(row);
@@ -138,24 +133,6 @@ public final class ConverterSoak {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("converter.log").toFile())
                 .start();
-    }
-
-    private static double frames(int metricsPort) {
-        try {
-            String body = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
-            Matcher m = FRAMES.matcher(body);
-            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
-        } catch (IOException e) {
-            return Double.NaN;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Double.NaN;
-        }
     }
 
     private static int freeUdpPort() throws IOException {
