@@ -2,6 +2,7 @@ package io.avmon.benchmarks.capacity;
 
 import io.avmon.benchmarks.DemoAlertLatency;
 import io.avmon.cli.kafka.EmbeddedKafka;
+import io.avmon.converter.ConverterMetrics;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.defect.DefectKind;
@@ -62,7 +63,8 @@ public final class JobAlertLatency {
                 throw new IllegalStateException("the job exited; see " + dir.resolve(JobCapacity.JOB_LOG));
             }
             long written;
-            try (FeaturePublisher publisher = new FeaturePublisher(kafka.bootstrapServers(), Map.of())) {
+            try (FeaturePublisher publisher = new FeaturePublisher(
+                    kafka.bootstrapServers(), Map.of(), new ConverterMetrics(), 64, FeaturePublisher.WhenFull.WAIT)) {
                 long stopAt = System.nanoTime() + seconds * 1_000_000_000L;
                 written = generator.writeLive(publisher, () -> System.nanoTime() < stopAt);
             }

@@ -1,6 +1,7 @@
 package io.avmon.benchmarks.capacity;
 
 import io.avmon.cli.kafka.EmbeddedKafka;
+import io.avmon.converter.ConverterMetrics;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.job.AvmonJob;
 import io.avmon.schema.Topics;
@@ -63,7 +64,8 @@ public final class JobCapacity {
                     Topics.ALL.stream().filter(t -> !t.equals(Topics.FEATURES)).toList(), 4);
             long writeStart = System.nanoTime();
             long written;
-            try (FeaturePublisher publisher = new FeaturePublisher(kafka.bootstrapServers(), Map.of())) {
+            try (FeaturePublisher publisher = new FeaturePublisher(
+                    kafka.bootstrapServers(), Map.of(), new ConverterMetrics(), 64, FeaturePublisher.WhenFull.WAIT)) {
                 written = generator.writeBacklog(publisher, System.currentTimeMillis() - seconds * 1000L, seconds);
                 publisher.flush();
             }
