@@ -47,10 +47,8 @@ public final class JobAlertLatency {
         DetectionProfile profile = DefectKind.defaultProfile();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
-            kafka.createTopics(List.of(Topics.FEATURES), JobCapacity.FEATURE_PARTITIONS);
-            kafka.createTopics(
-                    Topics.ALL.stream().filter(t -> !t.equals(Topics.FEATURES)).toList(), 4);
-            Process job = JobCapacity.startJob(
+            JobProcess.createTopics(kafka);
+            Process job = JobProcess.start(
                     dir, kafka.bootstrapServers(), parallelism, List.of("--delivery-guarantee", guarantee));
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean running = new AtomicBoolean(true);
@@ -60,7 +58,7 @@ public final class JobAlertLatency {
             // The job's first checkpoints and its start-up are not what is measured: let it settle first.
             Thread.sleep(15_000);
             if (!job.isAlive()) {
-                throw new IllegalStateException("the job exited; see " + dir.resolve(JobCapacity.JOB_LOG));
+                throw new IllegalStateException("the job exited; see " + dir.resolve(JobProcess.LOG));
             }
             long written;
             try (FeaturePublisher publisher = new FeaturePublisher(
