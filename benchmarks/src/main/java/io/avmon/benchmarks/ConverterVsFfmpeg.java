@@ -89,7 +89,7 @@ public final class ConverterVsFfmpeg {
      *
      * @return CPU seconds (user + system) and wall seconds
      */
-    static double[] runFfmpeg(String ffmpeg, Path file) throws IOException, InterruptedException {
+    public static double[] runFfmpeg(String ffmpeg, Path file) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(
                         ffmpeg,
                         "-hide_banner",

@@ -87,6 +87,14 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
     private final AtomicBoolean stallLogged = new AtomicBoolean();
     private final AtomicBoolean failureLogged = new AtomicBoolean();
 
+    /** What {@link #send} does when the send buffer is full. */
+    public enum WhenFull {
+        /** Drop the oldest records and count them: a live input, where decoding must never wait for Kafka. */
+        DROP_OLDEST,
+        /** Wait until Kafka takes records: a backlog written as fast as Kafka goes, where nothing may be lost. */
+        WAIT
+    }
+
     /**
      * As {@link #FeaturePublisher(String, Map, ConverterMetrics, int)}, with metrics nobody serves and the default
      * send buffer.
@@ -110,13 +118,25 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
             Map<String, Object> producerOverrides,
             ConverterMetrics metrics,
             int sendBufferMb) {
+        this(bootstrapServers, producerOverrides, metrics, sendBufferMb, WhenFull.DROP_OLDEST);
+    }
+
+    /**
+     * As {@link #FeaturePublisher(String, Map, ConverterMetrics, int)}, choosing what a full send buffer does.
+     */
+    public FeaturePublisher(
+            String bootstrapServers,
+            Map<String, Object> producerOverrides,
+            ConverterMetrics metrics,
+            int sendBufferMb,
+            WhenFull whenFull) {
         if (sendBufferMb < 1 || sendBufferMb > MAX_SEND_BUFFER_MB) {
             throw new IllegalArgumentException(
                     "send buffer must be 1 to " + MAX_SEND_BUFFER_MB + " MiB: " + sendBufferMb);
         }
         this.metrics = Objects.requireNonNull(metrics);
         this.sendBufferBytes = sendBufferMb * 1024L * 1024L;
-        this.buffer = new SendBuffer(sendBufferBytes, this::dropped);
+        this.buffer = new SendBuffer(sendBufferBytes, whenFull, this::dropped);
         this.producer = createProducer(bootstrapServers, producerOverrides);
         this.topic = String.valueOf(producerOverrides.getOrDefault(TOPIC_OVERRIDE, Topics.FEATURES));
         this.sender = new Thread(this::sendLoop, "avmon-kafka-sender");
@@ -195,7 +215,7 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
         }
     }
 
-    /** Buffers {@code record} for Kafka; never blocks. */
+    /** Buffers {@code record} for Kafka; never blocks, unless told to {@link WhenFull#WAIT} when full. */
     @Override
     public void send(SpecificRecord record) {
         Exception failure = sendFailure;

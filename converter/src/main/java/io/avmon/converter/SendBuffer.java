@@ -35,19 +35,37 @@ final class SendBuffer {
 
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private final long capacityBytes;
+    private final FeaturePublisher.WhenFull whenFull;
     private final Consumer<Entry> onDrop;
     private long bytes;
 
     SendBuffer(long capacityBytes, Consumer<Entry> onDrop) {
+        this(capacityBytes, FeaturePublisher.WhenFull.DROP_OLDEST, onDrop);
+    }
+
+    SendBuffer(long capacityBytes, FeaturePublisher.WhenFull whenFull, Consumer<Entry> onDrop) {
         if (capacityBytes < 1) {
             throw new IllegalArgumentException("send buffer capacity must be positive: " + capacityBytes);
         }
         this.capacityBytes = capacityBytes;
+        this.whenFull = whenFull;
         this.onDrop = onDrop;
     }
 
-    /** Appends {@code entry}, dropping the oldest entries while it does not fit. Never blocks for long. */
+    /**
+     * Appends {@code entry}. When it does not fit: with DROP_OLDEST drops the oldest entries until it does, never
+     * blocking for long; with WAIT waits for the sender to make room (interrupted, it drops as DROP_OLDEST does).
+     */
     synchronized void add(Entry entry) {
+        if (whenFull == FeaturePublisher.WhenFull.WAIT) {
+            try {
+                while (!entries.isEmpty() && bytes + entry.sizeBytes() > capacityBytes) {
+                    wait();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         while (!entries.isEmpty() && bytes + entry.sizeBytes() > capacityBytes) {
             Entry oldest = entries.removeFirst();
             bytes -= oldest.sizeBytes();

@@ -46,6 +46,29 @@ class SendBufferTest {
         assertThat(dropped).isEmpty();
     }
 
+    @Test
+    void whenToldToWaitAFullBufferHoldsTheWriterUntilTheSenderMakesRoomAndDropsNothing() throws Exception {
+        SendBuffer waiting =
+                new SendBuffer(100, FeaturePublisher.WhenFull.WAIT, e -> dropped.add(new String(e.value())));
+        for (int i = 0; i < 5; i++) {
+            waiting.add(entry(i)); // full
+        }
+        Thread writer = new Thread(() -> waiting.add(entry(5)));
+        writer.start();
+        writer.join(200);
+        assertThat(writer.isAlive()).as("waiting for room").isTrue();
+
+        List<String> taken = new ArrayList<>();
+        assertThat(waiting.handOverOldest(0, e -> taken.add(new String(e.value()))))
+                .isEqualTo(SendBuffer.Handover.HANDED_OVER);
+        writer.join(10_000);
+
+        assertThat(writer.isAlive()).isFalse();
+        assertThat(dropped).isEmpty();
+        assertThat(taken).containsExactly("value-00000");
+        assertThat(waiting.bytes()).isEqualTo(100);
+    }
+
     private List<String> drain() throws InterruptedException {
         List<String> taken = new ArrayList<>();
         while (buffer.handOverOldest(0, entry -> taken.add(new String(entry.value())))

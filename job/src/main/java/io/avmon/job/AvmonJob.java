@@ -104,7 +104,8 @@ public final class AvmonJob {
                 .name("Kafka control")
                 .setParallelism(1);
 
-        DetectorTopology.TopologyOutputs outputs = new DetectorTopology(book).build(input, profileUpdates);
+        DetectorTopology.TopologyOutputs outputs =
+                new DetectorTopology(book.withStateRetention(options.stateRetention())).build(input, profileUpdates);
 
         outputs.defects()
                 .sinkTo(outputSink(

@@ -1,5 +1,6 @@
 package io.avmon.job;
 
+import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.KafkaClientProperties;
 import io.avmon.schema.Topics;
 import java.io.Serializable;
@@ -31,6 +32,10 @@ import org.apache.flink.util.ParameterTool;
  * --group-id                 avmon-job
  * --checkpoint-interval-ms   10000
  * --checkpoint-dir           (none: the cluster's execution.checkpointing.dir, else JobManager memory)
+ * --state-retention-ms       600000 (10 min; 1000-604800000) how long a stream's state outlives its last record
+ *                            when it stops without ENDED, as a crashed encoder does: then its open defects close
+ *                            and its state is forgotten. Job-wide and fixed at start (state TTLs are set when the
+ *                            operators open). Below a minute only to compress time, as the soak benchmark does
  * --starting-offsets         latest | earliest   (latest; used only when the group has no committed offset)
  * --transactional-id-prefix  avmon   (keep it stable across restarts: it is used to abort lingering transactions)
  * --delivery-guarantee       exactly-once | at-least-once   (exactly-once: defects and health are committed with
@@ -60,6 +65,7 @@ public record JobOptions(
         String groupId,
         Duration checkpointInterval,
         String checkpointDir,
+        Duration stateRetention,
         StartingOffsets startingOffsets,
         String transactionalIdPrefix,
         DeliveryGuarantee deliveryGuarantee,
@@ -86,6 +92,15 @@ public record JobOptions(
     /** Parallelism left to the cluster. */
     public static final int DEFAULT_PARALLELISM = -1;
 
+    /**
+     * The shortest state retention: a second still outlasts the gap between a live stream's records (40 ms) and a
+     * converter's heartbeats; production keeps the 10-minute default ({@link DefectKind#STATE_RETENTION}).
+     */
+    public static final Duration MIN_STATE_RETENTION = Duration.ofSeconds(1);
+
+    /** The longest: a week of a vanished stream's state is already a leak by any other name. */
+    public static final Duration MAX_STATE_RETENTION = Duration.ofDays(7);
+
     private static final Set<String> FLAGS = Set.of(
             "bootstrap-servers",
             "features-topic",
@@ -99,6 +114,7 @@ public record JobOptions(
             "group-id",
             "checkpoint-interval-ms",
             "checkpoint-dir",
+            "state-retention-ms",
             "starting-offsets",
             "transactional-id-prefix",
             "delivery-guarantee",
@@ -121,6 +137,10 @@ public record JobOptions(
         }
         if (transactionalIdPrefix == null || transactionalIdPrefix.isBlank()) {
             throw new IllegalArgumentException("transactional id prefix must not be blank");
+        }
+        if (stateRetention.compareTo(MIN_STATE_RETENTION) < 0 || stateRetention.compareTo(MAX_STATE_RETENTION) > 0) {
+            throw new IllegalArgumentException("--state-retention-ms must be " + MIN_STATE_RETENTION.toMillis() + "-"
+                    + MAX_STATE_RETENTION.toMillis() + ", not " + stateRetention.toMillis());
         }
         consumerSettings = Map.copyOf(consumerSettings);
         kafkaProperties = Map.copyOf(kafkaProperties);
@@ -190,6 +210,7 @@ public record JobOptions(
                 params.get("group-id", "avmon-job"),
                 Duration.ofMillis(params.getLong("checkpoint-interval-ms", 10_000L)),
                 params.get("checkpoint-dir", null),
+                Duration.ofMillis(params.getLong("state-retention-ms", DefectKind.STATE_RETENTION.toMillis())),
                 startingOffsets,
                 params.get("transactional-id-prefix", "avmon"),
                 deliveryGuarantee(params.get("delivery-guarantee", "exactly-once")),
@@ -241,6 +262,7 @@ public record JobOptions(
                 + ", healthJsonTopic="
                 + healthJsonTopic + ", profile=" + profile + ", groupId=" + groupId
                 + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
+                + ", stateRetention=" + stateRetention
                 + ", startingOffsets=" + startingOffsets + ", transactionalIdPrefix=" + transactionalIdPrefix
                 + ", deliveryGuarantee=" + deliveryGuarantee
                 + ", parallelism=" + parallelism + ", consumerSettings="

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.avmon.job.defect.DefectKind;
+import io.avmon.job.profile.ProfileBook;
+import io.avmon.job.profile.ProfileYaml;
+import io.avmon.schema.DefectType;
 import io.avmon.schema.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +57,28 @@ class AvmonJobTest {
                 .hasMessage("--defects-json-topic expects a topic name");
         assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--health-json-topic", " "}))
                 .hasMessage("--health-json-topic expects a topic name");
+    }
+
+    @Test
+    void stateRetentionDefaultsToTenMinutesAndIsCheckedAgainstItsRange() {
+        assertThat(JobOptions.defaults().stateRetention()).isEqualTo(DefectKind.STATE_RETENTION);
+        assertThat(JobOptions.fromArgs(new String[] {"--state-retention-ms", "20000"})
+                        .stateRetention())
+                .isEqualTo(Duration.ofSeconds(20));
+        assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--state-retention-ms", "999"}))
+                .hasMessage("--state-retention-ms must be 1000-604800000, not 999");
+        assertThatThrownBy(() -> JobOptions.fromArgs(new String[] {"--state-retention-ms", "604800001"}))
+                .hasMessage("--state-retention-ms must be 1000-604800000, not 604800001");
+    }
+
+    @Test
+    void theStateRetentionOptionReachesEveryProfileOfTheBook() {
+        ProfileBook book = ProfileYaml.parse("streams:\n  news-1:\n    black-frames: { min-duration: 5s }\n");
+        ProfileBook retained = book.withStateRetention(Duration.ofSeconds(20));
+        assertThat(retained.defaults().stateRetention()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(retained.forStream("news-1").stateRetention()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(retained.forStream("news-1").policy(DefectType.BLACK_FRAMES).minDuration())
+                .isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test

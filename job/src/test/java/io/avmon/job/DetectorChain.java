@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.function.LongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -34,7 +36,18 @@ public final class DetectorChain implements AutoCloseable {
 
     private final List<MediaEvent> forwarded = new ArrayList<>();
 
+    private final DetectionProfile profile;
+    private final List<OperatorSubtaskState> restoreFrom;
+    private int harnessesMade;
+
     public DetectorChain(DetectionProfile profile) throws Exception {
+        this(profile, null);
+    }
+
+    /** The chain restored from one snapshot per stage, in the chain's order; none gives a fresh chain. */
+    private DetectorChain(DetectionProfile profile, List<OperatorSubtaskState> restoreFrom) throws Exception {
+        this.profile = profile;
+        this.restoreFrom = restoreFrom;
         for (DefectKind kind : DefectKind.values()) {
             if (!kind.has(DefectKind.Trait.AFTER_LIFECYCLE)) {
                 stages.add(harness(kind.operator(profile)));
@@ -56,11 +69,20 @@ public final class DetectorChain implements AutoCloseable {
         stall = stallStage;
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness(
+    /** The next stage's harness, opened, restored first from its snapshot if the chain is restored. */
+    private KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness(
             KeyedProcessFunction<String, MediaEvent, MediaEvent> function) throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                        function, new DetectorTopology.StreamIdKey(), Types.STRING);
+        KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness;
+        if (restoreFrom == null) {
+            harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                    function, new DetectorTopology.StreamIdKey(), Types.STRING);
+        } else {
+            // forKeyedProcessFunction initialises the harness empty: a restored one is built bare.
+            harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                    new KeyedProcessOperator<>(function), new DetectorTopology.StreamIdKey(), Types.STRING);
+            // Stages are made in the chain's order, so the count made so far picks the stage's snapshot.
+            harness.initializeState(restoreFrom.get(harnessesMade++));
+        }
         harness.open();
         return harness;
     }
@@ -90,6 +112,30 @@ public final class DetectorChain implements AutoCloseable {
     public void setProcessingTime(long time) throws Exception {
         for (KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stage : stages) {
             stage.setProcessingTime(time);
+        }
+    }
+
+    /**
+     * Sets the clock state time-to-live is measured on. The harness keeps it apart from processing time (timers);
+     * the job measures both on the same wall clock.
+     */
+    public void setStateTtlTime(long time) {
+        for (KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stage : stages) {
+            stage.setStateTtlProcessingTime(time);
+        }
+    }
+
+    /**
+     * The keyed state entries a job restored from a checkpoint taken now would hold: every stage is snapshotted
+     * and restored into a fresh chain of the same profile, whose entries are counted.
+     */
+    public int keyedStateEntriesInACheckpoint(long checkpointId) throws Exception {
+        List<OperatorSubtaskState> snapshots = new ArrayList<>();
+        for (KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stage : stages) {
+            snapshots.add(stage.snapshot(checkpointId, stages.get(0).getProcessingTime()));
+        }
+        try (DetectorChain restored = new DetectorChain(profile, snapshots)) {
+            return restored.keyedStateEntries();
         }
     }
 

@@ -19,13 +19,13 @@ import java.util.List;
  * audio levels, which the load generator replays for many streams. The clip loops seamlessly: each replay shifts
  * sequence numbers and media time by the clip's length, as a continuous live feed would have them.
  */
-record FeatureTemplate(List<VideoFrameFeatures> video, List<AudioBlockFeatures> audio, long durationUs) {
+public record FeatureTemplate(List<VideoFrameFeatures> video, List<AudioBlockFeatures> audio, long durationUs) {
 
     /** Seconds of each template; 20 s keeps a defect's OPENED and CLOSED inside one loop. */
-    static final int SECONDS = 20;
+    public static final int SECONDS = 20;
 
     /** A clean programme: motion and programme audio throughout. */
-    static FeatureTemplate clean(Path dir) {
+    public static FeatureTemplate clean(Path dir) {
         return record(
                 ClipSpec.builder()
                         .seed(101)
@@ -35,7 +35,7 @@ record FeatureTemplate(List<VideoFrameFeatures> video, List<AudioBlockFeatures> 
     }
 
     /** The same with 4 s of black picture in the middle: one BLACK_FRAMES OPENED and CLOSED per loop. */
-    static FeatureTemplate withBlack(Path dir) {
+    public static FeatureTemplate withBlack(Path dir) {
         return record(
                 ClipSpec.builder()
                         .seed(102)

@@ -2,6 +2,7 @@ package io.avmon.benchmarks.capacity;
 
 import io.avmon.benchmarks.DemoAlertLatency;
 import io.avmon.cli.kafka.EmbeddedKafka;
+import io.avmon.converter.ConverterMetrics;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.job.core.DetectionProfile;
 import io.avmon.job.defect.DefectKind;
@@ -46,10 +47,8 @@ public final class JobAlertLatency {
         DetectionProfile profile = DefectKind.defaultProfile();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
-            kafka.createTopics(List.of(Topics.FEATURES), JobCapacity.FEATURE_PARTITIONS);
-            kafka.createTopics(
-                    Topics.ALL.stream().filter(t -> !t.equals(Topics.FEATURES)).toList(), 4);
-            Process job = JobCapacity.startJob(
+            JobProcess.createTopics(kafka);
+            Process job = JobProcess.start(
                     dir, kafka.bootstrapServers(), parallelism, List.of("--delivery-guarantee", guarantee));
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean running = new AtomicBoolean(true);
@@ -59,10 +58,11 @@ public final class JobAlertLatency {
             // The job's first checkpoints and its start-up are not what is measured: let it settle first.
             Thread.sleep(15_000);
             if (!job.isAlive()) {
-                throw new IllegalStateException("the job exited; see " + dir.resolve(JobCapacity.JOB_LOG));
+                throw new IllegalStateException("the job exited; see " + dir.resolve(JobProcess.LOG));
             }
             long written;
-            try (FeaturePublisher publisher = new FeaturePublisher(kafka.bootstrapServers(), Map.of())) {
+            try (FeaturePublisher publisher = new FeaturePublisher(
+                    kafka.bootstrapServers(), Map.of(), new ConverterMetrics(), 64, FeaturePublisher.WhenFull.WAIT)) {
                 long stopAt = System.nanoTime() + seconds * 1_000_000_000L;
                 written = generator.writeLive(publisher, () -> System.nanoTime() < stopAt);
             }

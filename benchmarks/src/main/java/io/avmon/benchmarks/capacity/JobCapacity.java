@@ -1,26 +1,19 @@
 package io.avmon.benchmarks.capacity;
 
-import io.avmon.benchmarks.soak.ProcStatus;
 import io.avmon.cli.kafka.EmbeddedKafka;
+import io.avmon.converter.ConverterMetrics;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.job.AvmonJob;
 import io.avmon.schema.Topics;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -40,13 +33,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class JobCapacity {
 
-    private static final Pattern COMPLETED =
-            Pattern.compile("Completed checkpoint (\\d+) for job \\w+ \\((\\d+) bytes, checkpointDuration=(\\d+) ms");
-    private static final String GROUP = "avmon-job";
-    static final int FEATURE_PARTITIONS = 8;
-    /** The job JVM's output, in the run's directory: its checkpoint lines, and any error. */
-    static final String JOB_LOG = "job.log";
-
     public static void main(String[] args) throws Exception {
         int streams = Integer.parseInt(args[0]);
         int seconds = Integer.parseInt(args[1]);
@@ -59,22 +45,21 @@ public final class JobCapacity {
         LoadGenerator generator = new LoadGenerator(clean, withBlack, streams, defectiveShare, 7);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
-            kafka.createTopics(List.of(Topics.FEATURES), FEATURE_PARTITIONS);
-            kafka.createTopics(
-                    Topics.ALL.stream().filter(t -> !t.equals(Topics.FEATURES)).toList(), 4);
+            JobProcess.createTopics(kafka);
             long writeStart = System.nanoTime();
             long written;
-            try (FeaturePublisher publisher = new FeaturePublisher(kafka.bootstrapServers(), Map.of())) {
+            try (FeaturePublisher publisher = new FeaturePublisher(
+                    kafka.bootstrapServers(), Map.of(), new ConverterMetrics(), 64, FeaturePublisher.WhenFull.WAIT)) {
                 written = generator.writeBacklog(publisher, System.currentTimeMillis() - seconds * 1000L, seconds);
                 publisher.flush();
             }
             double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
-            long end = endOffset(kafka.admin());
+            long end = JobProcess.featureEndOffset(kafka.admin());
             long topicBytes = featureTopicBytes(kafka.admin());
 
-            Process job = startJob(dir, kafka.bootstrapServers(), parallelism, List.of());
+            Process job = JobProcess.start(dir, kafka.bootstrapServers(), parallelism, List.of());
 
-            long ticksPerSecond = ProcStatus.ticksPerSecond();
+            long ticksPerSecond = JobProcess.ticksPerSecond();
             long firstCommitted = -1;
             long firstTicks = 0;
             long firstNanos = 0;
@@ -82,23 +67,22 @@ public final class JobCapacity {
             long deadline = System.nanoTime() + 30L * 60 * 1_000_000_000L;
             while (committed < end && System.nanoTime() < deadline && job.isAlive()) {
                 Thread.sleep(200);
-                committed = committedOffset(kafka.admin());
+                committed = JobProcess.committedOffset(kafka.admin());
                 if (firstCommitted < 0 && committed > 0) {
                     firstCommitted = committed;
-                    firstTicks = ProcStatus.cpuTicks(job.pid());
+                    firstTicks = JobProcess.cpuTicks(job.pid());
                     firstNanos = System.nanoTime();
                 }
             }
-            long lastTicks = ProcStatus.cpuTicks(job.pid());
+            long lastTicks = JobProcess.cpuTicks(job.pid());
             long lastNanos = System.nanoTime();
             if (committed < end) {
                 job.destroyForcibly();
                 throw new IllegalStateException(
-                        "the job read " + committed + " of " + end + " records; see " + dir.resolve(JOB_LOG));
+                        "the job read " + committed + " of " + end + " records; see " + dir.resolve(JobProcess.LOG));
             }
             int defectEvents = committedDefectEvents(kafka.bootstrapServers());
-            run("jcmd", String.valueOf(job.pid()), "GC.run");
-            String heap = run("jcmd", String.valueOf(job.pid()), "GC.heap_info");
+            long heapKib = JobProcess.usedHeapAfterFullGcKib(job.pid());
             job.destroy();
             job.waitFor();
 
@@ -106,18 +90,14 @@ public final class JobCapacity {
             double cpuSeconds = (lastTicks - firstTicks) / (double) ticksPerSecond;
             double wallSeconds = (lastNanos - firstNanos) / 1e9;
             double perCpuSecond = records / cpuSeconds;
-            List<long[]> completed = new ArrayList<>();
-            // Latin-1 reads any byte: native libraries may write some that are not UTF-8.
-            for (String line : Files.readAllLines(dir.resolve(JOB_LOG), StandardCharsets.ISO_8859_1)) {
-                Matcher m = COMPLETED.matcher(line);
-                if (m.find()) {
-                    completed.add(new long[] {
-                        Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))
-                    });
-                }
-            }
-            long lastBytes = completed.isEmpty() ? -1 : completed.get(completed.size() - 1)[1];
-            List<Long> durations = completed.stream().map(c -> c[2]).sorted().toList();
+            List<JobProcess.Checkpoint> completed = JobProcess.completedCheckpoints(dir);
+            long lastBytes = completed.isEmpty()
+                    ? -1
+                    : completed.get(completed.size() - 1).bytes();
+            List<Long> durations = completed.stream()
+                    .map(JobProcess.Checkpoint::durationMs)
+                    .sorted()
+                    .toList();
 
             System.out.printf(
                     Locale.ROOT,
@@ -147,57 +127,9 @@ public final class JobCapacity {
                     durations.isEmpty()
                             ? "n/a"
                             : durations.get(durations.size() / 2) + ", " + durations.get(durations.size() - 1),
-                    usedHeap(heap),
+                    heapKib < 0 ? "n/a" : (heapKib / 1024) + " MB",
                     defectEvents);
         }
-    }
-
-    /** The production job in a JVM of its own, reading from the start, with 10 s checkpoints and any extra flags. */
-    static Process startJob(Path dir, String bootstrapServers, int parallelism, List<String> jobFlags)
-            throws IOException {
-        Path log4j = dir.resolve("log4j2-capacity.xml");
-        Files.writeString(log4j, """
-                <Configuration status="WARN">
-                  <Appenders><Console name="out" target="SYSTEM_OUT"><PatternLayout pattern="%m%n"/></Console></Appenders>
-                  <Loggers>
-                    <Logger name="org.apache.flink.runtime.checkpoint.CheckpointCoordinator" level="INFO"/>
-                    <Root level="WARN"><AppenderRef ref="out"/></Root>
-                  </Loggers>
-                </Configuration>
-                """);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions());
-        command.addAll(List.of(
-                "-Xmx2g",
-                "-Dlog4j2.configurationFile=" + log4j,
-                "-cp",
-                System.getProperty("java.class.path"),
-                AvmonJob.class.getName(),
-                "--bootstrap-servers",
-                bootstrapServers,
-                "--starting-offsets",
-                "earliest",
-                "--parallelism",
-                String.valueOf(parallelism),
-                "--checkpoint-interval-ms",
-                "10000",
-                "--checkpoint-dir",
-                dir.resolve("checkpoints").toUri().toString()));
-        command.addAll(jobFlags);
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve(JOB_LOG).toFile())
-                .start();
-    }
-
-    /** The --add-opens options bin/avmon gives every JVM that runs Flink. */
-    private static List<String> jvmOptions() throws IOException {
-        Path options = Path.of("cli/target/launcher/jvm-options.txt");
-        if (!Files.exists(options)) {
-            throw new IllegalStateException("run from the repository root after mvn package: " + options + " missing");
-        }
-        return List.of(Files.readString(options).strip().split("\\s+"));
     }
 
     /** The defect events committed so far: the backlog's defective streams open and close theirs every loop. */
@@ -241,38 +173,6 @@ public final class JobCapacity {
             }
         }
         return bytes;
-    }
-
-    private static long endOffset(Admin admin) throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-        for (int p = 0; p < FEATURE_PARTITIONS; p++) {
-            latest.put(new TopicPartition(Topics.FEATURES, p), OffsetSpec.latest());
-        }
-        return admin.listOffsets(latest).all().get().values().stream()
-                .mapToLong(info -> info.offset())
-                .sum();
-    }
-
-    private static long committedOffset(Admin admin) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(GROUP)
-                .partitionsToOffsetAndMetadata()
-                .get();
-        return offsets.entrySet().stream()
-                .filter(e -> e.getKey().topic().equals(Topics.FEATURES) && e.getValue() != null)
-                .mapToLong(e -> e.getValue().offset())
-                .sum();
-    }
-
-    private static String usedHeap(String heapInfo) {
-        Matcher m = Pattern.compile("used (\\d+)K").matcher(heapInfo);
-        return m.find() ? (Long.parseLong(m.group(1)) / 1024) + " MB" : "n/a";
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor();
-        return out;
     }
 
     private JobCapacity() {}

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ import picocli.CommandLine;
  * as a monitor that keeps retrying a broken input would. Each failed open or decode must release what FFmpeg
  * allocated, so resident memory and the heap after a full GC level off instead of climbing with the rounds.
  *
- * <p>Usage: {@code java -cp "$BCP" io.avmon.benchmarks.reliability.BadMediaLeakCheck <rounds> <csv out>}
+ * <p>Usage: {@code java -Xmx256m -cp "$BCP" io.avmon.benchmarks.reliability.BadMediaLeakCheck <rounds> <csv out>}
+ * (a small heap, so that garbage does not hide in a large one)
  */
 public final class BadMediaLeakCheck {
     private BadMediaLeakCheck() {}
@@ -39,7 +41,7 @@ public final class BadMediaLeakCheck {
         long start = System.nanoTime();
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
             // The first column is seconds since the start, as every soak's CSV has it.
-            out.println("seconds,round,analyses,rss_mib,heap_after_gc_mib");
+            out.println("seconds,round,analyses,rss_mib,heap_after_gc_mib,outside_heap_mib");
             int analyses = 0;
             for (int round = 1; round <= rounds; round++) {
                 for (Path file : files) {
@@ -54,17 +56,19 @@ public final class BadMediaLeakCheck {
                 }
                 if (round % 10 == 0 || round == 1) {
                     System.gc();
-                    long heap = ManagementFactory.getMemoryMXBean()
-                            .getHeapMemoryUsage()
-                            .getUsed();
+                    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+                    double rssMib = ProcStatus.rssKib(ProcessHandle.current().pid()) / 1024.0;
+                    // Resident memory outside the heap the JVM has committed: FFmpeg's buffers, code, metaspace.
+                    // A native leak grows this; the heap's own size changes with the collector's choices.
                     String row = String.format(
                             Locale.ROOT,
-                            "%.1f,%d,%d,%.1f,%.1f",
+                            "%.1f,%d,%d,%.1f,%.1f,%.1f",
                             (System.nanoTime() - start) / 1e9,
                             round,
                             analyses,
-                            ProcStatus.rssKib(ProcessHandle.current().pid()) / 1024.0,
-                            heap / 1048576.0);
+                            rssMib,
+                            heap.getUsed() / 1048576.0,
+                            rssMib - heap.getCommitted() / 1048576.0);
                     out.println(row);
                     out.flush();
                     System.out.println(row);

@@ -52,7 +52,7 @@ public final class ConverterSoak {
                 dir.resolve("live.ts"));
         int udpPort = freeUdpPort();
         int metricsPort = EmbeddedKafka.freePort();
-        long ticksPerSecond = ProcStatus.ticksPerSecond();
+        long ticksPerSecond = Long.parseLong(run("getconf", "CLK_TCK").strip());
 
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
             kafka.createTopics(Topics.ALL, 1);

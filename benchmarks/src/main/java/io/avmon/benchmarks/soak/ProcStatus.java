@@ -1,7 +1,6 @@
 package io.avmon.benchmarks.soak;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,16 +16,6 @@ public final class ProcStatus {
             }
         }
         throw new IOException("no VmRSS in /proc/" + pid + "/status");
-    }
-
-    /** Clock ticks a second ({@code getconf CLK_TCK}), the unit of {@link #cpuTicks}. */
-    public static long ticksPerSecond() throws IOException, InterruptedException {
-        Process getconf = new ProcessBuilder("getconf", "CLK_TCK")
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(getconf.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        getconf.waitFor();
-        return Long.parseLong(out.strip());
     }
 
     /** User plus system CPU time, in clock ticks (getconf CLK_TCK a second), from /proc/pid/stat. */

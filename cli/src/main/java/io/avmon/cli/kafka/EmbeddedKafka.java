@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -95,11 +96,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             Map<String, String> brokerSettings)
             throws IOException {
         ensurePortFree(host, port);
-        int controllerPort = freePort();
+        int controllerPort = freePortOtherThan(port);
         Files.createDirectories(dataDir);
         String logDir = dataDir.resolve("log").toString();
         boolean plaintext = clientProtocol.equals("PLAINTEXT");
-        String internal = plaintext ? host + ":" + port : host + ":" + freePort();
+        String internal = plaintext ? host + ":" + port : host + ":" + freePortOtherThan(port, controllerPort);
 
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
@@ -237,6 +238,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * A free port that is none of {@code taken}: ports chosen a moment ago are not bound yet, and the system may
+     * hand the same one out again, which would give two listeners one port.
+     */
+    private static int freePortOtherThan(int... taken) throws IOException {
+        while (true) {
+            int port = freePort();
+            if (Arrays.stream(taken).noneMatch(t -> t == port)) {
+                return port;
+            }
         }
     }
 

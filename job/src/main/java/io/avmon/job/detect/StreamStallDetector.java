@@ -104,10 +104,8 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
     @Override
     public void open(OpenContext openContext) {
         ValueStateDescriptor<Stall> descriptor = new ValueStateDescriptor<>("streamStall", Types.POJO(Stall.class));
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(startProfile.stateRetention())
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
+        descriptor.enableTimeToLive(
+                Detector.expiresAfter(startProfile.stateRetention(), StateTtlConfig.UpdateType.OnCreateAndWrite));
         stall = getRuntimeContext().getState(descriptor);
         watchingSinceMs = NONE;
         defectsOpened = getRuntimeContext().getMetricGroup().counter("defectsOpened");

@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -36,6 +37,13 @@ public final class ProfileBook implements Serializable {
 
     public DetectionProfile defaults() {
         return defaults;
+    }
+
+    /** This book with every profile's state retention set to {@code retention} (the job's, fixed at start). */
+    public ProfileBook withStateRetention(Duration retention) {
+        Map<String, DetectionProfile> resolved = new HashMap<>();
+        streams.forEach((stream, profile) -> resolved.put(stream, profile.withStateRetention(retention)));
+        return new ProfileBook(defaults.withStateRetention(retention), resolved, revision);
     }
 
     /** The profile of {@code streamId}: its override if the book has one, else the defaults. */

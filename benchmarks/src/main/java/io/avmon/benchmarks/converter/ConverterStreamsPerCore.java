@@ -1,7 +1,8 @@
-package io.avmon.benchmarks;
+package io.avmon.benchmarks.converter;
 
+import io.avmon.benchmarks.ConverterVsFfmpeg;
+import io.avmon.benchmarks.capacity.JobProcess;
 import io.avmon.benchmarks.soak.ConverterEndpoint;
-import io.avmon.benchmarks.soak.ProcStatus;
 import io.avmon.cli.ConvertMain;
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.schema.Topics;
@@ -35,7 +36,7 @@ import org.bytedeco.javacpp.Loader;
  *       the largest N).</li>
  * </ul>
  *
- * <p>Usage: {@code java -cp "$BCP" io.avmon.benchmarks.ConverterStreamsPerCore [seconds, 60] [warm-up seconds, 15]
+ * <p>Usage: {@code java -cp "$BCP" io.avmon.benchmarks.converter.ConverterStreamsPerCore [seconds, 60] [warm-up seconds, 15]
  * [stream counts, 1,2,4] [sizes, 1280x720,1920x1080]}. The converter runs with the JVM's defaults, as the
  * converter image runs it (no -Xmx).
  */
@@ -63,7 +64,7 @@ public final class ConverterStreamsPerCore {
         String[] sizes = (args.length > 3 ? args[3] : "1280x720,1920x1080").split(",");
         Path dir = Files.createTempDirectory("avmon-streams-per-core");
         String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
-        long ticksPerSecond = ProcStatus.ticksPerSecond();
+        long ticksPerSecond = JobProcess.ticksPerSecond();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
             kafka.createTopics(Topics.ALL, 4);
@@ -179,7 +180,7 @@ public final class ConverterStreamsPerCore {
                 .start();
         try {
             Thread.sleep(warmUp * 1000L);
-            long ticksBefore = ProcStatus.cpuTicks(converter.pid());
+            long ticksBefore = JobProcess.cpuTicks(converter.pid());
             double framesBefore = ConverterEndpoint.videoFrames(metricsPort);
             if (Double.isNaN(framesBefore)) {
                 throw new IllegalStateException("the converter counted no frames within the " + warmUp
@@ -187,10 +188,10 @@ public final class ConverterStreamsPerCore {
             }
             long wallBefore = System.nanoTime();
             Thread.sleep((seconds - warmUp) * 1000L);
-            long ticksAfter = ProcStatus.cpuTicks(converter.pid());
+            long ticksAfter = JobProcess.cpuTicks(converter.pid());
             double framesAfter = ConverterEndpoint.videoFrames(metricsPort);
             long wallAfter = System.nanoTime();
-            long resident = ProcStatus.rssKib(converter.pid()) * 1024;
+            long resident = JobProcess.residentKib(converter.pid()) * 1024;
             return new Run(
                     streams,
                     (ticksAfter - ticksBefore) / (double) tck,
