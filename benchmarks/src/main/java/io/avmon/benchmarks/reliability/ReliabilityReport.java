@@ -87,10 +87,18 @@ public final class ReliabilityReport {
         appendSoak(
                 md,
                 root,
-                "soak-job.csv",
-                "the job while 2,000 streams appear, run and vanish",
+                "soak-bad-media.csv",
+                "analyze run again and again over six bad files in one JVM (BadMediaLeakCheck)",
+                "outside_heap_mib",
+                "heap_after_gc_mib");
+        appendSoak(
+                md,
+                root,
+                "soak.csv",
+                "the job while 2,000 channels appear, run and vanish for a day's worth of sessions (see [soak.md](soak.md))",
                 "heap_after_gc_mib",
-                "checkpoint_kib");
+                "checkpoint_bytes",
+                "rss_mib");
         Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
         System.out.println("wrote " + out);
     }

@@ -165,13 +165,15 @@ public final class SoakBenchmark {
                                 runMinutes,
                                 realSessionMinutes),
                         samples,
+                        SoakSample::elapsedS,
                         drainStartS,
+                        "minutes (dashed: the channels stop for good; after it, their state should go)",
                         List.of(
-                                new SoakPlot.Panel("heap used after full GC", "MiB", SoakSample::heapAfterGcMib),
-                                new SoakPlot.Panel(
+                                new SoakPlot.Panel<>("heap used after full GC", "MiB", SoakSample::heapAfterGcMib),
+                                new SoakPlot.Panel<>(
                                         "last completed checkpoint (state)", "KiB", s -> s.checkpointBytes() / 1024.0),
-                                new SoakPlot.Panel("streams live", "streams", SoakSample::liveStreams),
-                                new SoakPlot.Panel(
+                                new SoakPlot.Panel<>("streams live", "streams", SoakSample::liveStreams),
+                                new SoakPlot.Panel<>(
                                         "consumer lag (committed on checkpoints)",
                                         "records",
                                         SoakSample::lagRecords))));

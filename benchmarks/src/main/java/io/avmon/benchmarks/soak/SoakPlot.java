@@ -8,7 +8,7 @@ import java.util.function.ToDoubleFunction;
  * The soak's figures over time as one SVG: stacked panels sharing the time axis, each a line from zero to a round
  * maximum, so a reader sees at a glance whether a line is flat. Written by hand: a few polylines need no library.
  */
-final class SoakPlot {
+public final class SoakPlot {
     private static final int WIDTH = 900;
     private static final int PANEL_HEIGHT = 170;
     private static final int LEFT = 70;
@@ -17,13 +17,24 @@ final class SoakPlot {
     private static final int GAP = 45;
 
     /** One panel: a title, its unit and the value it draws from each sample. */
-    record Panel(String title, String unit, ToDoubleFunction<SoakSample> value) {}
+    public record Panel<T>(String title, String unit, ToDoubleFunction<T> value) {}
 
     private SoakPlot() {}
 
-    static String svg(String title, List<SoakSample> samples, double drainStartS, List<Panel> panels) {
+    /**
+     * @param elapsedS    a sample's seconds since the start: the time axis
+     * @param markS       where to draw a dashed line across every panel (NaN: none)
+     * @param axisCaption the time axis's caption, saying what the dashed line marks
+     */
+    public static <T> String svg(
+            String title,
+            List<T> samples,
+            ToDoubleFunction<T> elapsedS,
+            double markS,
+            String axisCaption,
+            List<Panel<T>> panels) {
         int height = TOP + panels.size() * (PANEL_HEIGHT + GAP) + 10;
-        double maxS = samples.isEmpty() ? 1 : samples.get(samples.size() - 1).elapsedS();
+        double maxS = samples.isEmpty() ? 1 : elapsedS.applyAsDouble(samples.get(samples.size() - 1));
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(
                 Locale.ROOT,
@@ -36,7 +47,7 @@ final class SoakPlot {
                 escape(title)));
         int plotWidth = WIDTH - LEFT - RIGHT;
         for (int p = 0; p < panels.size(); p++) {
-            Panel panel = panels.get(p);
+            Panel<T> panel = panels.get(p);
             int top = TOP + p * (PANEL_HEIGHT + GAP) + 15;
             double max =
                     roundUp(samples.stream().mapToDouble(panel.value()).max().orElse(1));
@@ -66,20 +77,22 @@ final class SoakPlot {
                         y + 4,
                         label(max * tick / 4)));
             }
-            double drainX = LEFT + plotWidth * drainStartS / maxS;
-            svg.append(String.format(
-                    Locale.ROOT,
-                    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c66\" stroke-dasharray=\"4 3\"/>%n",
-                    drainX,
-                    top,
-                    drainX,
-                    top + PANEL_HEIGHT));
+            if (!Double.isNaN(markS)) {
+                double markX = LEFT + plotWidth * markS / maxS;
+                svg.append(String.format(
+                        Locale.ROOT,
+                        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c66\" stroke-dasharray=\"4 3\"/>%n",
+                        markX,
+                        top,
+                        markX,
+                        top + PANEL_HEIGHT));
+            }
             svg.append("<polyline fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"1.5\" points=\"");
-            for (SoakSample sample : samples) {
+            for (T sample : samples) {
                 svg.append(String.format(
                         Locale.ROOT,
                         "%.1f,%.1f ",
-                        LEFT + plotWidth * sample.elapsedS() / maxS,
+                        LEFT + plotWidth * elapsedS.applyAsDouble(sample) / maxS,
                         top + PANEL_HEIGHT - PANEL_HEIGHT * panel.value().applyAsDouble(sample) / max));
             }
             svg.append("\"/>\n");
@@ -95,10 +108,10 @@ final class SoakPlot {
         }
         svg.append(String.format(
                 Locale.ROOT,
-                "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">minutes (dashed: the channels stop for good;"
-                        + " after it, their state should go)</text>%n</svg>%n",
+                "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n</svg>%n",
                 WIDTH - RIGHT,
-                height - 4));
+                height - 4,
+                escape(axisCaption)));
         return svg.toString();
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,18 +21,35 @@ public final class SoakSummary {
         this.rows = rows;
     }
 
-    /** Reads a CSV whose first column is seconds since the start, skipping samples before {@code warmupSeconds}. */
+    /**
+     * Reads a CSV whose first column is seconds since the start, skipping samples before {@code warmupSeconds} and,
+     * where the CSV has a {@code phase} column, those outside the {@code churn} (the job soak's drain).
+     */
     public static SoakSummary of(Path csv, double warmupSeconds) throws IOException {
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         List<String> header = List.of(lines.get(0).split(","));
+        int phase = header.indexOf("phase");
         List<double[]> rows = lines.stream()
                 .skip(1)
-                .map(line -> Arrays.stream(line.split(","))
-                        .mapToDouble(Double::parseDouble)
-                        .toArray())
+                .filter(line -> phase < 0 || line.split(",")[phase].equals("churn"))
+                .map(SoakSummary::numbers)
                 .filter(row -> row[0] >= warmupSeconds)
                 .toList();
         return new SoakSummary(header, rows);
+    }
+
+    /** A CSV line's cells as numbers; a label (such as a phase) is NaN. */
+    static double[] numbers(String line) {
+        String[] cells = line.split(",");
+        double[] row = new double[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            try {
+                row[i] = Double.parseDouble(cells[i]);
+            } catch (NumberFormatException e) {
+                row[i] = Double.NaN;
+            }
+        }
+        return row;
     }
 
     /** One line per column: first third's mean, last third's, the change in per cent, and the range. */
