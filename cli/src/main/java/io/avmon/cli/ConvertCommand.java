@@ -7,6 +7,7 @@ import io.avmon.cli.common.StreamIds;
 import io.avmon.converter.ConverterMetrics;
 import io.avmon.converter.FeaturePublisher;
 import io.avmon.converter.InputSchemes;
+import io.avmon.converter.KafkaRefusedException;
 import io.avmon.converter.MetricsEndpoint;
 import io.avmon.converter.StreamGroup;
 import io.avmon.converter.StreamRunner;
@@ -218,7 +219,14 @@ public final class ConvertCommand implements Callable<Integer> {
                     err.flush();
                 });
                 wait.onStop(group::stop);
-                boolean anyFailed = group.run().stream().anyMatch(StreamGroup.Outcome::failed);
+                boolean anyFailed;
+                try {
+                    anyFailed = group.run().stream().anyMatch(StreamGroup.Outcome::failed);
+                    publisher.flush();
+                } catch (KafkaRefusedException e) {
+                    err.println("avmon: " + Errors.oneLine(e));
+                    return ExitCodes.BAD_INPUT;
+                }
                 return anyFailed ? ExitCodes.BAD_INPUT : ExitCodes.OK;
             }
         } finally {

@@ -148,6 +148,27 @@ class ConvertCommandTest {
     }
 
     @Test
+    void aRecordKafkaRefusesForGoodStopsTheConverterWithOneLineAndExitTwo() throws Exception {
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(22)
+                        .segment(2, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .build(),
+                dir.resolve("refused.ts"));
+
+        // Every feature record is larger than 100 bytes: the producer refuses each, and no retry helps.
+        Result result =
+                convert("--kafka-property", "max.request.size=100", clip.file().toString());
+
+        assertThat(result.exitCode).as(result.err).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(result.err.strip())
+                .startsWith("avmon: Kafka send failed: ")
+                .contains("max.request.size")
+                .doesNotContain("\n")
+                .doesNotContain("Exception");
+    }
+
+    @Test
     void fileAndConcatUrlsAreRefusedInOneLineUnlessTheirSchemeIsAllowed() throws Exception {
         Clip clip = ClipWriter.write(
                 ClipSpec.builder()

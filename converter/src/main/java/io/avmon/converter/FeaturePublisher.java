@@ -42,7 +42,7 @@ import org.apache.logging.log4j.Logger;
  * retries without a deadline and the buffer fills; when it is full the oldest records are dropped, counted in
  * {@code avmon_converter_records_dropped_total} and logged once per outage. When the broker is back, sending
  * resumes with what the buffer kept. A record Kafka refuses for good (authorization, too large) fails the next
- * {@link #send} with "Kafka send failed: cause".
+ * {@link #send} with a {@link KafkaRefusedException}, "Kafka send failed: cause".
  */
 public final class FeaturePublisher implements FeatureSink, AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(FeaturePublisher.class);
@@ -218,11 +218,7 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
     /** Buffers {@code record} for Kafka; never blocks, unless told to {@link WhenFull#WAIT} when full. */
     @Override
     public void send(SpecificRecord record) {
-        Exception failure = sendFailure;
-        if (failure != null) {
-            throw new IllegalStateException(
-                    "Kafka send failed: " + FfmpegErrors.firstLine(String.valueOf(failure.getMessage())), failure);
-        }
+        throwIfRefused();
         if (closing) {
             throw new IllegalStateException("Kafka send failed: the publisher is closed");
         }
@@ -350,7 +346,11 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
         }
     }
 
-    /** Waits until every record sent so far is acknowledged (or failed). */
+    /**
+     * Waits until every record sent so far is acknowledged (or failed).
+     *
+     * @throws KafkaRefusedException when Kafka refused a record for good, so a file's last records do not fail unseen
+     */
     public void flush() {
         try {
             buffer.awaitEmpty(Long.MAX_VALUE / 2);
@@ -359,6 +359,15 @@ public final class FeaturePublisher implements FeatureSink, AutoCloseable {
             return;
         }
         producer.flush();
+        throwIfRefused();
+    }
+
+    private void throwIfRefused() {
+        Exception failure = sendFailure;
+        if (failure != null) {
+            throw new KafkaRefusedException(
+                    "Kafka send failed: " + FfmpegErrors.firstLine(String.valueOf(failure.getMessage())), failure);
+        }
     }
 
     /**
