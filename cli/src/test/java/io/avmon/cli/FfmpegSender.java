@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -33,21 +32,8 @@ final class FfmpegSender {
      *                   restarted on another clock
      */
     static void sendUdp(Path clip, int port, String... outputArgs) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                FfmpegProgram.path(),
-                "-hide_banner",
-                "-nostdin",
-                "-loglevel",
-                "error",
-                "-re",
-                "-i",
-                clip.toString(),
-                "-map",
-                "0",
-                "-c",
-                "copy"));
-        command.addAll(List.of(outputArgs));
-        command.addAll(List.of("-f", "mpegts", "udp://127.0.0.1:" + port + "?pkt_size=1316"));
+        List<String> command = FfmpegProgram.copyToMpegTs(
+                clip, List.of("-re"), List.of(outputArgs), "udp://127.0.0.1:" + port + "?pkt_size=1316");
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)

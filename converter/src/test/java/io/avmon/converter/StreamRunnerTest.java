@@ -177,23 +177,8 @@ class StreamRunnerTest {
     void realtimePlaybackStartsItsPaceAfreshAtATimestampJumpInsteadOfWaitingItOut() throws Exception {
         // The same clip again on a clock an hour on, as an encoder restart writes it into one recording.
         Path jumped = dir.resolve("jumped.ts");
-        Process remux = new ProcessBuilder(
-                        FfmpegProgram.path(),
-                        "-hide_banner",
-                        "-nostdin",
-                        "-loglevel",
-                        "error",
-                        "-i",
-                        clip.file().toString(),
-                        "-map",
-                        "0",
-                        "-c",
-                        "copy",
-                        "-output_ts_offset",
-                        "3600",
-                        "-f",
-                        "mpegts",
-                        jumped.toString())
+        Process remux = new ProcessBuilder(FfmpegProgram.copyToMpegTs(
+                        clip.file(), List.of(), List.of("-output_ts_offset", "3600"), jumped.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();

@@ -1,5 +1,8 @@
 package io.avmon.testmedia;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.javacpp.Loader;
 
 /**
@@ -21,5 +24,23 @@ public final class FfmpegProgram {
             path = found;
         }
         return found;
+    }
+
+    /**
+     * The command that copies every stream of {@code input}, untouched, into MPEG-TS at {@code output} (a file or a
+     * {@code udp://} URL): how tests and benchmarks remux a clip or send it as a live feed.
+     *
+     * @param inputArgs  options before the input, e.g. {@code -re} to play it at its own pace, {@code -stream_loop -1}
+     * @param outputArgs options before the output, e.g. {@code -output_ts_offset 3600} for an encoder restarted on
+     *                   another clock
+     */
+    public static List<String> copyToMpegTs(
+            Path input, List<String> inputArgs, List<String> outputArgs, String output) {
+        List<String> command = new ArrayList<>(List.of(path(), "-hide_banner", "-nostdin", "-loglevel", "error"));
+        command.addAll(inputArgs);
+        command.addAll(List.of("-i", input.toString(), "-map", "0", "-c", "copy"));
+        command.addAll(outputArgs);
+        command.addAll(List.of("-f", "mpegts", output));
+        return command;
     }
 }

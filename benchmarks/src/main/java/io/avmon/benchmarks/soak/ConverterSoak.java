@@ -56,24 +56,11 @@ public final class ConverterSoak {
 
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
             kafka.createTopics(Topics.ALL, 1);
-            Process sender = new ProcessBuilder(
-                            FfmpegProgram.path(),
-                            "-hide_banner",
-                            "-nostdin",
-                            "-loglevel",
-                            "error",
-                            "-re",
-                            "-stream_loop",
-                            "-1",
-                            "-i",
-                            clip.file().toString(),
-                            "-map",
-                            "0",
-                            "-c",
-                            "copy",
-                            "-f",
-                            "mpegts",
-                            "udp://127.0.0.1:" + udpPort + "?pkt_size=1316")
+            Process sender = new ProcessBuilder(FfmpegProgram.copyToMpegTs(
+                            clip.file(),
+                            List.of("-re", "-stream_loop", "-1"),
+                            List.of(),
+                            "udp://127.0.0.1:" + udpPort + "?pkt_size=1316"))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("sender.log").toFile())
                     .start();
