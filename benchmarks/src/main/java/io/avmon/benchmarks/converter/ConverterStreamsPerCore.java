@@ -3,7 +3,6 @@ package io.avmon.benchmarks.converter;
 import io.avmon.benchmarks.ConverterVsFfmpeg;
 import io.avmon.benchmarks.capacity.JobProcess;
 import io.avmon.benchmarks.soak.ConverterEndpoint;
-import io.avmon.cli.ConvertMain;
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.schema.Topics;
 import io.avmon.testmedia.AudioContent;
@@ -153,23 +152,10 @@ public final class ConverterStreamsPerCore {
             Path dir, EmbeddedKafka kafka, Clip clip, String size, int streams, int seconds, int warmUp, long tck)
             throws Exception {
         int metricsPort = EmbeddedKafka.freePort();
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String extra = System.getProperty(CONVERTER_JVM_OPTIONS, "").strip();
-        if (!extra.isEmpty()) {
-            command.addAll(List.of(extra.split("\\s+")));
-        }
-        command.addAll(List.of(
-                "-Dlog4j2.configurationFile=log4j2-avmon.xml",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ConvertMain.class.getName(),
-                "--bootstrap-servers",
-                kafka.bootstrapServers(),
-                "--metrics-port",
-                String.valueOf(metricsPort),
-                "--realtime",
-                "--loop"));
+        List<String> command = new ArrayList<>(ConverterEndpoint.convertCommand(
+                extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")), kafka.bootstrapServers(), metricsPort));
+        command.addAll(List.of("--realtime", "--loop"));
         for (int i = 1; i <= streams; i++) {
             command.addAll(List.of("--input", "bench-" + size + "-" + streams + "-" + i + "=" + clip.file()));
         }

@@ -1,18 +1,46 @@
 package io.avmon.benchmarks.soak;
 
+import io.avmon.cli.ConvertMain;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What a converter process's own metrics endpoint says, for benchmarks that watch it from outside. */
+/**
+ * A converter process started by a benchmark, and what its own metrics endpoint says: benchmarks watch it from
+ * outside, as an operator's Prometheus would.
+ */
 public final class ConverterEndpoint {
     private static final Pattern FRAMES = Pattern.compile("avmon_converter_video_frames_total\\{[^}]*} ([0-9.eE+]+)");
 
     private ConverterEndpoint() {}
+
+    /**
+     * The command that starts {@code avmon convert} in a JVM of its own, as the converter image does
+     * ({@link ConvertMain}), publishing to {@code bootstrapServers} and serving metrics on {@code metricsPort};
+     * the caller appends the inputs and their options.
+     */
+    public static List<String> convertCommand(List<String> jvmOptions, String bootstrapServers, int metricsPort) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
+                "-Dlog4j2.configurationFile=log4j2-avmon.xml",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ConvertMain.class.getName(),
+                "--bootstrap-servers",
+                bootstrapServers,
+                "--metrics-port",
+                String.valueOf(metricsPort)));
+        return command;
+    }
 
     /** Video frames decoded so far, summed over the process's streams; NaN while the endpoint does not answer. */
     public static double videoFrames(int metricsPort) {

@@ -1,6 +1,5 @@
 package io.avmon.benchmarks.soak;
 
-import io.avmon.cli.AvmonCommand;
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.schema.Topics;
 import io.avmon.testmedia.AudioContent;
@@ -101,21 +100,9 @@ public final class ConverterSoak {
 
     private static Process startConverter(Path dir, String bootstrapServers, int udpPort, int metricsPort)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(
-                "-Dlog4j2.configurationFile=log4j2-avmon.xml",
-                "-cp",
-                System.getProperty("java.class.path"),
-                AvmonCommand.class.getName(),
-                "convert",
-                "--bootstrap-servers",
-                bootstrapServers,
-                "--stream-id",
-                "soak",
-                "--metrics-port",
-                String.valueOf(metricsPort),
-                "udp://127.0.0.1:" + udpPort));
+        List<String> command =
+                new ArrayList<>(ConverterEndpoint.convertCommand(List.of(), bootstrapServers, metricsPort));
+        command.addAll(List.of("--stream-id", "soak", "udp://127.0.0.1:" + udpPort));
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("converter.log").toFile())
