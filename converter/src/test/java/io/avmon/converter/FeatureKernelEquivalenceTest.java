@@ -1,0 +1,173 @@
+package io.avmon.converter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.avmon.testmedia.AudioContent;
+import io.avmon.testmedia.ClipSpec;
+import io.avmon.testmedia.ClipWriter;
+import io.avmon.testmedia.FieldOrder;
+import io.avmon.testmedia.VideoKind;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tuned kernels give exactly the features of their plain formulation: the per-sample loops below, as the
+ * converter ran them before it was tuned for speed. Pictures come from generated clips (H.264, interlaced MPEG-2,
+ * a size off the 8x8 and 16x16 grids) and from random planes of odd and tiny sizes, which no encoder writes.
+ */
+class FeatureKernelEquivalenceTest {
+    private static final int STEP = VideoFeatureExtractor.STEP;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void decodedPicturesGiveTheSameBlockinessAndNoiseAsThePlainLoops() throws Exception {
+        List<ClipSpec> specs = List.of(
+                clip(1280, 720).container("mpegts", ClipSpec.H264, "aac").build(),
+                clip(720, 576).interlaced(FieldOrder.TOP_FIRST).build(),
+                clip(642, 362).build());
+        int pictures = 0;
+        for (ClipSpec spec : specs) {
+            Path file = ClipWriter.write(spec, dir.resolve(spec.width() + "x" + spec.height() + ".ts"))
+                    .file();
+            for (byte[] luma : lumaPlanes(file)) {
+                assertSameFeatures(luma, spec.width(), spec.height());
+                pictures++;
+            }
+        }
+        assertThat(pictures).as("pictures compared").isGreaterThan(100);
+    }
+
+    @Test
+    void oddAndTinyPicturesGiveTheSameBlockinessAndNoiseAsThePlainLoops() {
+        SplittableRandom random = new SplittableRandom(7);
+        int[][] sizes = {
+            {1921, 1081}, {1279, 719}, {721, 577}, {33, 17}, {13, 13}, {12, 12}, {8, 8}, {7, 5}, {3, 3}, {1, 1}
+        };
+        for (int[] size : sizes) {
+            int w = size[0];
+            int h = size[1];
+            byte[] luma = new byte[w * h];
+            for (int i = 0; i < luma.length; i++) {
+                // Smooth texture, noise, and flat runs (black bars), so every histogram bin and branch is met.
+                int flat = (i / w) % 37 < 5 ? 16 : -1;
+                luma[i] = (byte) (flat >= 0 ? flat : 60 + (i % w) / 9 + random.nextInt(0, 40));
+            }
+            assertSameFeatures(luma, w, h);
+        }
+    }
+
+    private static ClipSpec.Builder clip(int width, int height) {
+        return ClipSpec.builder()
+                .size(width, height)
+                .seed(3)
+                .segment(2, VideoKind.MOTION, AudioContent.PROGRAMME)
+                .segment(1, VideoKind.DARK_SCENE, AudioContent.PROGRAMME);
+    }
+
+    private static List<byte[]> lumaPlanes(Path file) throws Exception {
+        List<byte[]> planes = new ArrayList<>();
+        DecodedPicture picture = new DecodedPicture();
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toString())) {
+            grabber.setImageMode(FrameGrabber.ImageMode.RAW);
+            grabber.start();
+            Frame frame;
+            while ((frame = grabber.grabImage()) != null) {
+                picture.load((AVFrame) frame.opaque);
+                planes.add(picture.luma.clone());
+            }
+        }
+        return planes;
+    }
+
+    private static void assertSameFeatures(byte[] luma, int w, int h) {
+        BlockinessMap map = new BlockinessMap();
+        long[][] sums = plainBlockinessSums(luma, w, h);
+        long[] boundary = sums[0];
+        long[] inner = sums[1];
+        long[] count = sums[2];
+        double whole = BlockinessMap.ratio(sum(boundary), sum(inner), sum(count));
+        assertThat(map.measure(luma, w, h)).as("blockiness of %dx%d", w, h).isEqualTo(whole);
+        assertThat(map.cells())
+                .as("blockiness cells of %dx%d", w, h)
+                .isEqualTo(BlockinessMap.encodeCells(boundary, inner, count));
+
+        int gw = (w + STEP - 1) / STEP;
+        int gh = (h + STEP - 1) / STEP;
+        byte[] grid = new byte[gw * gh];
+        for (int gy = 0; gy < gh; gy++) {
+            for (int gx = 0; gx < gw; gx++) {
+                grid[gy * gw + gx] = luma[gy * STEP * w + gx * STEP];
+            }
+        }
+        // As objects: Double.equals compares the bits, so NaN (a grid too small) equals NaN.
+        assertThat((Object) new NoiseEstimate().measure(grid, gw, gh))
+                .as("noise of %dx%d", w, h)
+                .isEqualTo(plainNoise(grid, gw, gh));
+    }
+
+    private static long sum(long[] values) {
+        long total = 0;
+        for (long v : values) {
+            total += v;
+        }
+        return total;
+    }
+
+    /** Boundary, inner and count sums per cell, one array add per sample. */
+    private static long[][] plainBlockinessSums(byte[] luma, int w, int h) {
+        int grid = BlockinessMap.GRID;
+        long[] boundary = new long[grid * grid];
+        long[] inner = new long[grid * grid];
+        long[] count = new long[grid * grid];
+        for (int y = 0; y < h; y += STEP) {
+            for (int x = 8; x + 4 < w; x += 8) {
+                int cell = (y * grid / h) * grid + x * grid / w;
+                boundary[cell] += Math.abs((luma[y * w + x] & 0xFF) - (luma[y * w + x - 1] & 0xFF));
+                inner[cell] += Math.abs((luma[y * w + x + 4] & 0xFF) - (luma[y * w + x + 3] & 0xFF));
+                count[cell]++;
+            }
+        }
+        for (int y = 8; y + 4 < h; y += 8) {
+            for (int x = 0; x < w; x += STEP) {
+                int cell = (y * grid / h) * grid + x * grid / w;
+                boundary[cell] += Math.abs((luma[y * w + x] & 0xFF) - (luma[(y - 1) * w + x] & 0xFF));
+                inner[cell] += Math.abs((luma[(y + 4) * w + x] & 0xFF) - (luma[(y + 3) * w + x] & 0xFF));
+                count[cell]++;
+            }
+        }
+        return new long[][] {boundary, inner, count};
+    }
+
+    /** The 3x3 Laplacian with all nine taps, on every 2nd grid row, into one histogram. */
+    private static double plainNoise(byte[] grid, int width, int height) {
+        if (width < 3 || height < 3) {
+            return Double.NaN;
+        }
+        int[] histogram = new int[NoiseEstimate.MAX_RESPONSE + 1];
+        int count = 0;
+        for (int y = 1; y < height - 1; y += 2) {
+            for (int x = 1; x < width - 1; x++) {
+                int response = 0;
+                for (int dy = -1; dy <= 1; dy++) {
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int weight = (dy == 0 ? -2 : 1) * (dx == 0 ? -2 : 1);
+                        response += weight * (grid[(y + dy) * width + x + dx] & 0xFF);
+                    }
+                }
+                histogram[Math.abs(response)]++;
+                count++;
+            }
+        }
+        return NoiseEstimate.median(histogram, count);
+    }
+}
