@@ -2,6 +2,7 @@ package io.avmon.converter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.avmon.schema.VideoFrameFeatures;
 import io.avmon.testmedia.AudioContent;
 import io.avmon.testmedia.ClipSpec;
 import io.avmon.testmedia.ClipWriter;
@@ -39,8 +40,12 @@ class FeatureKernelEquivalenceTest {
         for (ClipSpec spec : specs) {
             Path file = ClipWriter.write(spec, dir.resolve(spec.width() + "x" + spec.height() + ".ts"))
                     .file();
-            for (byte[] luma : lumaPlanes(file)) {
-                assertSameFeatures(luma, spec.width(), spec.height());
+            VideoFeatureExtractor extractor = new VideoFeatureExtractor("test", null);
+            byte[] previous = null;
+            for (DecodedPicture picture : pictures(file)) {
+                assertSameFeatures(picture.luma, spec.width(), spec.height());
+                assertSameLumaStatistics(extractor, picture, previous);
+                previous = picture.luma;
                 pictures++;
             }
         }
@@ -63,6 +68,50 @@ class FeatureKernelEquivalenceTest {
                 luma[i] = (byte) (flat >= 0 ? flat : 60 + (i % w) / 9 + random.nextInt(0, 40));
             }
             assertSameFeatures(luma, w, h);
+            VideoFeatureExtractor extractor = new VideoFeatureExtractor("test", null);
+            DecodedPicture first = picture(luma, w, h);
+            DecodedPicture second = picture(luma.clone(), w, h);
+            for (int i = 0; i < second.luma.length; i += 3) {
+                second.luma[i] = (byte) random.nextInt(0, 256);
+            }
+            assertSameLumaStatistics(extractor, first, null);
+            assertSameLumaStatistics(extractor, second, first.luma);
+        }
+    }
+
+    @Test
+    void theVectorKernelCountsAsTheScalarOneOnRowsOfEveryLength() {
+        LumaRowStatistics vector = LumaRowStatistics.create();
+        assertThat(vector.kernel())
+                .as("the tests run with the Vector API module")
+                .startsWith("Vector API");
+        LumaRowStatistics scalar = new LumaRowStatistics();
+        SplittableRandom random = new SplittableRandom(11);
+        // Up to past a flush of the 16-bit difference lanes (128 steps of 64 samples), and extremes that fill them.
+        int[] lengths = {0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 200, 959, 960, 1921, 8191, 8192, 8193, 20000};
+        for (int length : lengths) {
+            for (int content = 0; content < 3; content++) {
+                byte[] current = new byte[length + 5];
+                byte[] previous = new byte[length + 5];
+                for (int i = 0; i < current.length; i++) {
+                    current[i] = (byte) (content == 0 ? random.nextInt(256) : content == 1 ? 255 : 0);
+                    previous[i] = (byte) (content == 0 ? random.nextInt(256) : content == 1 ? 0 : 255);
+                }
+                for (int threshold : new int[] {0, 25, 37, 255}) {
+                    vector.reset();
+                    scalar.reset();
+                    vector.add(current, previous, 5, length + 5, threshold);
+                    scalar.add(current, previous, 5, length + 5, threshold);
+                    // Twice, as rows add up within a picture.
+                    vector.add(current, previous, 3, Math.max(3, length), threshold);
+                    scalar.add(current, previous, 3, Math.max(3, length), threshold);
+                    assertThat(new long[] {vector.sumSquares, vector.differenceSum, vector.min, vector.max, vector.black
+                            })
+                            .as("length %d, content %d, threshold %d", length, content, threshold)
+                            .containsExactly(
+                                    scalar.sumSquares, scalar.differenceSum, scalar.min, scalar.max, scalar.black);
+                }
+            }
         }
     }
 
@@ -74,19 +123,31 @@ class FeatureKernelEquivalenceTest {
                 .segment(1, VideoKind.DARK_SCENE, AudioContent.PROGRAMME);
     }
 
-    private static List<byte[]> lumaPlanes(Path file) throws Exception {
-        List<byte[]> planes = new ArrayList<>();
+    private static DecodedPicture picture(byte[] luma, int w, int h) {
         DecodedPicture picture = new DecodedPicture();
+        picture.width = w;
+        picture.height = h;
+        picture.chromaWidth = (w + 1) / 2;
+        picture.chromaHeight = (h + 1) / 2;
+        picture.luma = luma;
+        picture.cb = new byte[picture.chromaWidth * picture.chromaHeight];
+        picture.cr = picture.cb;
+        return picture;
+    }
+
+    private static List<DecodedPicture> pictures(Path file) throws Exception {
+        List<DecodedPicture> pictures = new ArrayList<>();
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toString())) {
             grabber.setImageMode(FrameGrabber.ImageMode.RAW);
             grabber.start();
             Frame frame;
             while ((frame = grabber.grabImage()) != null) {
+                DecodedPicture picture = new DecodedPicture();
                 picture.load((AVFrame) frame.opaque);
-                planes.add(picture.luma.clone());
+                pictures.add(picture);
             }
         }
-        return planes;
+        return pictures;
     }
 
     private static void assertSameFeatures(byte[] luma, int w, int h) {
@@ -113,6 +174,61 @@ class FeatureKernelEquivalenceTest {
         assertThat((Object) new NoiseEstimate().measure(grid, gw, gh))
                 .as("noise of %dx%d", w, h)
                 .isEqualTo(plainNoise(grid, gw, gh));
+    }
+
+    /**
+     * Mean, deviation, min, max, black share, difference and luma thumbnail of the extractor's record against the
+     * same figures worked out sample by sample on the 2x2 grid, each sample's thumbnail bin by division.
+     */
+    private static void assertSameLumaStatistics(
+            VideoFeatureExtractor extractor, DecodedPicture picture, byte[] previousLuma) {
+        VideoFrameFeatures record = extractor.extract(picture, 0, false, 0, 0);
+        int w = picture.width;
+        int h = picture.height;
+        int threshold = VideoFeatureExtractor.BLACK_THRESHOLD_LIMITED;
+        int bins = VideoFeatureExtractor.THUMB_WIDTH * VideoFeatureExtractor.THUMB_HEIGHT;
+        long[] binSums = new long[bins];
+        int[] binCounts = new int[bins];
+        long sum = 0;
+        long squares = 0;
+        long difference = 0;
+        int min = 255;
+        int max = 0;
+        int black = 0;
+        int samples = 0;
+        for (int y = 0; y < h; y += STEP) {
+            for (int x = 0; x < w; x += STEP) {
+                int v = picture.luma[y * w + x] & 0xFF;
+                sum += v;
+                squares += v * v;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                black += v <= threshold ? 1 : 0;
+                difference += previousLuma == null ? 0 : Math.abs(v - (previousLuma[y * w + x] & 0xFF));
+                int bin = (y * VideoFeatureExtractor.THUMB_HEIGHT / h) * VideoFeatureExtractor.THUMB_WIDTH
+                        + x * VideoFeatureExtractor.THUMB_WIDTH / w;
+                binSums[bin] += v;
+                binCounts[bin]++;
+                samples++;
+            }
+        }
+        double mean = (double) sum / samples;
+        byte[] thumbnail = new byte[bins];
+        for (int i = 0; i < bins; i++) {
+            thumbnail[i] = (byte) (binCounts[i] == 0 ? 16 : (binSums[i] + binCounts[i] / 2) / binCounts[i]);
+        }
+        String size = w + "x" + h;
+        assertThat(record.getLumaMean()).as("mean of %s", size).isEqualTo((float) mean);
+        assertThat(record.getLumaStdDev()).as("deviation of %s", size).isEqualTo((float)
+                Math.sqrt(Math.max(0, (double) squares / samples - mean * mean)));
+        assertThat(new int[] {record.getLumaMin(), record.getLumaMax()})
+                .as("min, max of %s", size)
+                .containsExactly(min, max);
+        assertThat(record.getBlackPixelShare()).as("black of %s", size).isEqualTo((float) black / samples);
+        assertThat(record.getFrameDifference())
+                .as("difference of %s", size)
+                .isEqualTo(previousLuma == null ? null : (float) ((double) difference / samples));
+        assertThat(record.getThumbLuma().array()).as("thumbnail of %s", size).isEqualTo(thumbnail);
     }
 
     private static long sum(long[] values) {
