@@ -7,8 +7,6 @@ package io.avmon.converter;
  * launcher starts it. Both give the same integers. Reused from frame to frame: {@link #reset()} before each picture.
  */
 class LumaRowStatistics {
-    static final String VECTOR_MODULE = "jdk.incubator.vector";
-
     long sumSquares;
     long differenceSum;
     int min;
@@ -17,18 +15,7 @@ class LumaRowStatistics {
 
     /** The Vector API kernel when its incubator module is in the boot layer, else this scalar one. */
     static LumaRowStatistics create() {
-        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
-            return new LumaRowStatistics();
-        }
-        try {
-            // By name: this class must load and run on a JVM without the module.
-            return (LumaRowStatistics)
-                    Class.forName(LumaRowStatistics.class.getPackageName() + ".VectorLumaRowStatistics")
-                            .getDeclaredConstructor()
-                            .newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the Vector API kernel does not load", e);
-        }
+        return VectorKernels.pick(LumaRowStatistics.class, "VectorLumaRowStatistics", LumaRowStatistics::new);
     }
 
     /** Which kernel this is, for benchmark reports. */

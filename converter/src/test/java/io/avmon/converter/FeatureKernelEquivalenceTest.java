@@ -31,7 +31,7 @@ class FeatureKernelEquivalenceTest {
     Path dir;
 
     @Test
-    void decodedPicturesGiveTheSameBlockinessAndLumaStatisticsAsThePlainLoops() throws Exception {
+    void decodedPicturesGiveTheSameBlockinessLumaStatisticsAndNoiseAsThePlainLoops() throws Exception {
         List<ClipSpec> specs = List.of(
                 clip(1280, 720).container("mpegts", ClipSpec.H264, "aac").build(),
                 clip(720, 576).interlaced(FieldOrder.TOP_FIRST).build(),
@@ -53,7 +53,7 @@ class FeatureKernelEquivalenceTest {
     }
 
     @Test
-    void oddAndTinyPicturesGiveTheSameBlockinessAndLumaStatisticsAsThePlainLoops() {
+    void oddAndTinyPicturesGiveTheSameBlockinessLumaStatisticsAndNoiseAsThePlainLoops() {
         SplittableRandom random = new SplittableRandom(7);
         int[][] sizes = {
             {1921, 1081}, {1279, 719}, {721, 577}, {33, 17}, {13, 13}, {12, 12}, {8, 8}, {7, 5}, {3, 3}, {1, 1}
@@ -161,6 +161,27 @@ class FeatureKernelEquivalenceTest {
         assertThat(map.cells())
                 .as("blockiness cells of %dx%d", w, h)
                 .isEqualTo(BlockinessMap.encodeCells(boundary, inner, count));
+
+        // The noise kernel: the Vector API form counts the same |Laplacian|s as the scalar one, row by row.
+        int gw = (w + STEP - 1) / STEP;
+        int gh = (h + STEP - 1) / STEP;
+        byte[] grid = new byte[gw * gh];
+        for (int gy = 0; gy < gh; gy++) {
+            for (int gx = 0; gx < gw; gx++) {
+                grid[gy * gw + gx] = luma[gy * STEP * w + gx * STEP];
+            }
+        }
+        LaplacianRows vector = LaplacianRows.create();
+        assertThat(vector).as("the tests run with the Vector API module").isInstanceOf(VectorLaplacianRows.class);
+        for (int y = 1; y < gh - 1; y += 2) {
+            int[] expected = new int[16 * 255 + 1];
+            int[] actual = new int[16 * 255 + 1];
+            new LaplacianRows().count(grid, (y - 1) * gw, y * gw, (y + 1) * gw, gw, expected);
+            vector.count(grid, (y - 1) * gw, y * gw, (y + 1) * gw, gw, actual);
+            assertThat(actual)
+                    .as("|Laplacian| counts of %dx%d, grid row %d", w, h, y)
+                    .isEqualTo(expected);
+        }
     }
 
     /**
