@@ -26,13 +26,19 @@ import org.bytedeco.javacpp.Loader;
  * file to the null muxer, both on one decoder thread, alternating in the same run. Reports CPU seconds and the
  * ratio; absolute numbers drift on a shared 2-vCPU machine, the ratio much less.
  *
- * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.avmon.benchmarks.ConverterVsFfmpeg [WxH] [seconds] [rounds]}
+ * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar io.avmon.benchmarks.ConverterVsFfmpeg [WxH] [seconds] [rounds]},
+ * or {@code ... ConverterVsFfmpeg FILE [rounds]} for a file of your own (an x264 or MPEG-2 recording). Round 1 holds
+ * the JVM's warm-up (the JIT compiling the kernels); later rounds show the converter as a long-running stream runs.
  */
 public final class ConverterVsFfmpeg {
 
     private static final Pattern BENCH = Pattern.compile("bench: utime=([0-9.]+)s stime=([0-9.]+)s rtime=([0-9.]+)s");
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && Files.isRegularFile(Path.of(args[0]))) {
+            compare(Path.of(args[0]), args.length > 1 ? Integer.parseInt(args[1]) : 3);
+            return;
+        }
         String size = args.length > 0 ? args[0] : "1920x1080";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
@@ -53,12 +59,15 @@ public final class ConverterVsFfmpeg {
                 size,
                 seconds,
                 (System.nanoTime() - writeStart) / 1e9);
+        compare(clip.file(), rounds);
+    }
 
+    private static void compare(Path file, int rounds) throws Exception {
         String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
         List<double[]> results = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            double[] peer = runFfmpeg(ffmpeg, clip.file());
-            double[] ours = runConverter(clip.file());
+            double[] peer = runFfmpeg(ffmpeg, file);
+            double[] ours = runConverter(file);
             results.add(new double[] {peer[0], peer[1], ours[0], ours[1], ours[2]});
             System.out.printf(
                     Locale.ROOT,

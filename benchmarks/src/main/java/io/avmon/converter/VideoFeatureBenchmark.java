@@ -54,7 +54,7 @@ public class VideoFeatureBenchmark {
     }
 
     /** Smooth gradients plus noise: closer to a photograph than uniform noise, which defeats nothing. */
-    private static byte[] texture(int width, int height, SplittableRandom random) {
+    static byte[] texture(int width, int height, SplittableRandom random) {
         byte[] plane = new byte[width * height];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {

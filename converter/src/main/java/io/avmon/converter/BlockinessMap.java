@@ -21,45 +21,66 @@ final class BlockinessMap {
     private final long[] boundary = new long[GRID * GRID];
     private final long[] inner = new long[GRID * GRID];
     private final long[] count = new long[GRID * GRID];
-    private int[] cellColumn = new int[0];
+    private int width = -1;
+    private int height = -1;
     private int[] cellRowOffset = new int[0];
+    /**
+     * Per cell column, where its samples end: {@code verticalEdgeEnd[c]} is the first block-boundary column (8, 16, ...)
+     * past cell column c, {@code horizontalSampleEnd[c]} the first sampled column (every 2nd) past it. Sums then run
+     * over each cell's stretch of a row in locals: adding into the cell arrays sample by sample chained every add
+     * through memory, and cost more than the arithmetic.
+     */
+    private final int[] verticalEdgeEnd = new int[GRID];
+
+    private final int[] horizontalSampleEnd = new int[GRID];
 
     /** Measures one picture; returns the whole picture's blockiness and keeps the cells' for {@link #cells()}. */
     double measure(byte[] luma, int w, int h) {
-        if (cellColumn.length != w || cellRowOffset.length != h) {
-            cellColumn = new int[w];
-            for (int x = 0; x < w; x++) {
-                cellColumn[x] = x * GRID / w;
-            }
-            cellRowOffset = new int[h];
-            for (int y = 0; y < h; y++) {
-                cellRowOffset[y] = (y * GRID / h) * GRID;
-            }
+        if (w != width || h != height) {
+            resize(w, h);
         }
         Arrays.fill(boundary, 0);
         Arrays.fill(inner, 0);
         Arrays.fill(count, 0);
+        // Vertical block edges (columns 8k-1|8k), on every 2nd row.
         for (int y = 0; y < h; y += STEP) {
             int row = y * w;
             int cells = cellRowOffset[y];
-            for (int x = 8; x + 4 < w; x += 8) {
-                int cell = cells + cellColumn[x];
-                boundary[cell] += Math.abs((luma[row + x] & 0xFF) - (luma[row + x - 1] & 0xFF));
-                inner[cell] += Math.abs((luma[row + x + 4] & 0xFF) - (luma[row + x + 3] & 0xFF));
-                count[cell]++;
+            int x = 8;
+            for (int c = 0; c < GRID; c++) {
+                int end = verticalEdgeEnd[c];
+                int start = x;
+                int boundarySum = 0;
+                int innerSum = 0;
+                for (; x < end; x += 8) {
+                    boundarySum += Math.abs((luma[row + x] & 0xFF) - (luma[row + x - 1] & 0xFF));
+                    innerSum += Math.abs((luma[row + x + 4] & 0xFF) - (luma[row + x + 3] & 0xFF));
+                }
+                boundary[cells + c] += boundarySum;
+                inner[cells + c] += innerSum;
+                count[cells + c] += (x - start) / 8;
             }
         }
+        // Horizontal block edges (rows 8k-1|8k), on every 2nd column.
         for (int y = 8; y + 4 < h; y += 8) {
             int row = y * w;
             int above = row - w;
             int mid = row + 4 * w;
             int midAbove = row + 3 * w;
             int cells = cellRowOffset[y];
-            for (int x = 0; x < w; x += STEP) {
-                int cell = cells + cellColumn[x];
-                boundary[cell] += Math.abs((luma[row + x] & 0xFF) - (luma[above + x] & 0xFF));
-                inner[cell] += Math.abs((luma[mid + x] & 0xFF) - (luma[midAbove + x] & 0xFF));
-                count[cell]++;
+            int x = 0;
+            for (int c = 0; c < GRID; c++) {
+                int end = horizontalSampleEnd[c];
+                int start = x;
+                int boundarySum = 0;
+                int innerSum = 0;
+                for (; x < end; x += STEP) {
+                    boundarySum += Math.abs((luma[row + x] & 0xFF) - (luma[above + x] & 0xFF));
+                    innerSum += Math.abs((luma[mid + x] & 0xFF) - (luma[midAbove + x] & 0xFF));
+                }
+                boundary[cells + c] += boundarySum;
+                inner[cells + c] += innerSum;
+                count[cells + c] += (x - start) / STEP;
             }
         }
         long b = 0;
@@ -73,8 +94,36 @@ final class BlockinessMap {
         return ratio(b, i, n);
     }
 
+    /** Cell of each row, and where each cell column's samples end; once per picture size. */
+    private void resize(int w, int h) {
+        width = w;
+        height = h;
+        cellRowOffset = new int[h];
+        for (int y = 0; y < h; y++) {
+            cellRowOffset[y] = (y * GRID / h) * GRID;
+        }
+        // Sample x lies in cell column x * GRID / w; a column's samples end where the next column's begin.
+        int edge = 8;
+        int sample = 0;
+        for (int c = 0; c < GRID; c++) {
+            while (edge + 4 < w && edge * GRID / w <= c) {
+                edge += 8;
+            }
+            verticalEdgeEnd[c] = edge;
+            while (sample < w && sample * GRID / w <= c) {
+                sample += STEP;
+            }
+            horizontalSampleEnd[c] = sample;
+        }
+    }
+
     /** The last picture's cells, row-major from the top left, each encoded as {@link #CELL_SCALE} times its blockiness. */
     byte[] cells() {
+        return encodeCells(boundary, inner, count);
+    }
+
+    /** Each cell's blockiness from its sums, encoded as {@link #CELL_SCALE} times it. */
+    static byte[] encodeCells(long[] boundary, long[] inner, long[] count) {
         byte[] encoded = new byte[GRID * GRID];
         for (int cell = 0; cell < encoded.length; cell++) {
             encoded[cell] =
@@ -83,7 +132,7 @@ final class BlockinessMap {
         return encoded;
     }
 
-    private static double ratio(long boundary, long inner, long count) {
+    static double ratio(long boundary, long inner, long count) {
         if (count == 0) {
             return 1;
         }

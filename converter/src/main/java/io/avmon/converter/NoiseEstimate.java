@@ -19,6 +19,7 @@ final class NoiseEstimate {
 
     private static final double SCALE = 1.0 / (0.6745 * 6);
     private final int[] histogram = new int[MAX_RESPONSE + 1];
+    private final LaplacianRows rows = LaplacianRows.create();
 
     /** Noise of the {@code width} x {@code height} grid, or NaN when it is too small for the kernel. */
     double measure(byte[] grid, int width, int height) {
@@ -28,22 +29,8 @@ final class NoiseEstimate {
         Arrays.fill(histogram, 0);
         int count = 0;
         for (int y = 1; y < height - 1; y += 2) {
-            int above = (y - 1) * width;
-            int row = y * width;
-            int below = (y + 1) * width;
-            for (int x = 1; x < width - 1; x++) {
-                int response = (grid[above + x - 1] & 0xFF)
-                        - 2 * (grid[above + x] & 0xFF)
-                        + (grid[above + x + 1] & 0xFF)
-                        - 2 * (grid[row + x - 1] & 0xFF)
-                        + 4 * (grid[row + x] & 0xFF)
-                        - 2 * (grid[row + x + 1] & 0xFF)
-                        + (grid[below + x - 1] & 0xFF)
-                        - 2 * (grid[below + x] & 0xFF)
-                        + (grid[below + x + 1] & 0xFF);
-                histogram[Math.abs(response)]++;
-                count++;
-            }
+            rows.count(grid, (y - 1) * width, y * width, (y + 1) * width, width, histogram);
+            count += width - 2;
         }
         // The median, interpolated within its bin: bin v holds the values in [v - 0.5, v + 0.5).
         double half = count / 2.0;

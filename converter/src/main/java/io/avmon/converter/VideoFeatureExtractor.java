@@ -38,6 +38,10 @@ final class VideoFeatureExtractor {
     private int gridWidth = -1;
     private int gridHeight = -1;
     private byte[] previousGrid = new byte[0];
+    /** The grid being filled; swapped with {@code previousGrid} once the frame is sampled. */
+    private byte[] currentGrid = new byte[0];
+
+    private final LumaRowStatistics rowStatistics = LumaRowStatistics.create();
     private boolean havePrevious;
     /** The last key frame's grid, for {@code keyFrameDifference}. */
     private byte[] keyGrid = new byte[0];
@@ -78,6 +82,7 @@ final class VideoFeatureExtractor {
             gridWidth = gw;
             gridHeight = gh;
             previousGrid = new byte[gw * gh];
+            currentGrid = new byte[gw * gh];
             havePrevious = false;
             keyGrid = new byte[gw * gh];
             haveKey = false;
@@ -89,38 +94,39 @@ final class VideoFeatureExtractor {
         Arrays.fill(lumaThumbSum, 0);
 
         long sum = 0;
-        long sumSquares = 0;
-        long differenceSum = 0;
-        int min = 255;
-        int max = 0;
-        int black = 0;
-        byte[] previous = previousGrid;
+        byte[] grid = currentGrid;
         int[] columnStarts = lumaColumnStarts;
-        int g = 0;
+        LumaRowStatistics statistics = rowStatistics;
+        statistics.reset();
         for (int by = 0; by < THUMB_HEIGHT; by++) {
             int binRow = by * THUMB_WIDTH;
             for (int gy = lumaRowStarts[by]; gy < lumaRowStarts[by + 1]; gy++) {
                 int row = gy * STEP * w;
+                int gridRow = gy * gw;
+                // Gather the row's grid samples and sum them into the thumbnail bins; the statistics then run over
+                // the gathered row, contiguous as the Vector API needs it.
                 for (int bx = 0; bx < THUMB_WIDTH; bx++) {
                     int runSum = 0;
                     int end = columnStarts[bx + 1];
-                    for (int gx = columnStarts[bx]; gx < end; gx++, g++) {
+                    for (int gx = columnStarts[bx]; gx < end; gx++) {
                         int v = luma[row + gx * STEP] & 0xFF;
                         runSum += v;
-                        sumSquares += v * v;
-                        min = Math.min(min, v);
-                        max = Math.max(max, v);
-                        if (v <= blackThreshold) {
-                            black++;
-                        }
-                        differenceSum += Math.abs(v - (previous[g] & 0xFF));
-                        previous[g] = (byte) v;
+                        grid[gridRow + gx] = (byte) v;
                     }
                     sum += runSum;
                     lumaThumbSum[binRow + bx] += runSum;
                 }
+                statistics.add(grid, previousGrid, gridRow, gridRow + gw, blackThreshold);
             }
         }
+        // This frame's grid becomes the previous one; the noise and the key-frame difference read it there.
+        currentGrid = previousGrid;
+        previousGrid = grid;
+        long sumSquares = statistics.sumSquares;
+        long differenceSum = statistics.differenceSum;
+        int min = statistics.min;
+        int max = statistics.max;
+        int black = statistics.black;
         int samples = gw * gh;
         double mean = (double) sum / samples;
         double variance = Math.max(0, (double) sumSquares / samples - mean * mean);
