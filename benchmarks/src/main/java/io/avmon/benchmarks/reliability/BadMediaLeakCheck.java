@@ -26,10 +26,14 @@ import picocli.CommandLine;
  * as a monitor that keeps retrying a broken input would. Each failed open or decode must release what FFmpeg
  * allocated, so resident memory and the heap after a full GC level off instead of climbing with the rounds.
  *
- * <p>Usage: {@code java -Xmx256m -cp "$BCP" io.avmon.benchmarks.reliability.BadMediaLeakCheck <rounds> <csv out>}
- * (a small heap, so that garbage does not hide in a large one)
+ * <p>Usage: {@code java -Xmx256m -cp "$BCP" io.avmon.benchmarks.reliability.BadMediaLeakCheck <rounds> <csv out>
+ * [all|unopenable]} (a small heap, so that garbage does not hide in a large one). {@code unopenable} keeps only the
+ * four files that fail at open, each in milliseconds, so thousands of rounds show a leak per failed open.
  */
 public final class BadMediaLeakCheck {
+    /** The first files of {@link #badFiles}: those that fail at open, before anything is decoded. */
+    private static final int UNOPENABLE = 4;
+
     private BadMediaLeakCheck() {}
 
     public static void main(String[] args) throws Exception {
@@ -37,6 +41,9 @@ public final class BadMediaLeakCheck {
         Path csv = Path.of(args[1]);
         Path dir = Files.createTempDirectory("avmon-bad-media");
         List<Path> files = badFiles(dir);
+        if (args.length > 2 && args[2].equals("unopenable")) {
+            files = files.subList(0, UNOPENABLE);
+        }
         PrintWriter quiet = new PrintWriter(Writer.nullWriter());
         long start = System.nanoTime();
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(csv, StandardCharsets.UTF_8))) {
@@ -54,7 +61,7 @@ public final class BadMediaLeakCheck {
                     }
                     analyses++;
                 }
-                if (round % 10 == 0 || round == 1) {
+                if (round % Math.max(1, rounds / 100) == 0 || round == 1) {
                     System.gc();
                     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
                     double rssMib = ProcStatus.rssKib(ProcessHandle.current().pid()) / 1024.0;

@@ -82,6 +82,7 @@ public final class ReliabilityReport {
                 root,
                 "soak-converter.csv",
                 "the converter over an hour of a live 720p25 UDP feed",
+                120,
                 "rss_mib",
                 "heap_after_gc_mib");
         appendSoak(
@@ -89,6 +90,15 @@ public final class ReliabilityReport {
                 root,
                 "soak-bad-media.csv",
                 "analyze run again and again over six bad files in one JVM (BadMediaLeakCheck)",
+                120,
+                "outside_heap_mib",
+                "heap_after_gc_mib");
+        appendSoak(
+                md,
+                root,
+                "soak-bad-media-unopenable.csv",
+                "8,000 failed opens in one JVM: the four files that fail at open (BadMediaLeakCheck ... unopenable)",
+                10,
                 "outside_heap_mib",
                 "heap_after_gc_mib");
         appendSoak(
@@ -96,6 +106,7 @@ public final class ReliabilityReport {
                 root,
                 "soak.csv",
                 "the job while 2,000 channels appear, run and vanish for a day's worth of sessions (see [soak.md](soak.md))",
+                120,
                 "heap_after_gc_mib",
                 "checkpoint_bytes",
                 "rss_mib");
@@ -172,7 +183,8 @@ public final class ReliabilityReport {
         return md.toString();
     }
 
-    private static void appendSoak(StringBuilder md, Path root, String csv, String what, String... columns)
+    private static void appendSoak(
+            StringBuilder md, Path root, String csv, String what, double warmupSeconds, String... columns)
             throws IOException {
         Path file = root.resolve("benchmarks/results").resolve(csv);
         md.append("**")
@@ -191,8 +203,11 @@ public final class ReliabilityReport {
             md.append("not run here (`benchmarks/reliability/run --soak` runs it).\n\n");
             return;
         }
-        md.append("after a two-minute warm-up, the mean of the last third of the samples against the first third:\n\n");
-        SoakSummary.of(file, 120)
+        md.append(String.format(
+                Locale.ROOT,
+                "after a %.0f s warm-up, the mean of the last third of the samples against the first third:%n%n",
+                warmupSeconds));
+        SoakSummary.of(file, warmupSeconds)
                 .describe(columns)
                 .lines()
                 .forEach(line -> md.append("- ").append(line).append('\n'));
