@@ -76,7 +76,13 @@ public final class FeatureRecordValidator {
             }
         }
         Rejection size = negativeSize(record, schema.getName());
-        return size != null ? size : nonFinite(record, schema.getName());
+        if (size != null) {
+            return size;
+        }
+        String nonFinite = firstNonFinite(record);
+        return nonFinite == null
+                ? null
+                : new Rejection(DeadLetterCause.NON_FINITE_MEASURE, schema.getName() + nonFinite);
     }
 
     private static Rejection negativeSize(IndexedRecord record, String path) {
@@ -89,28 +95,33 @@ public final class FeatureRecordValidator {
         return null;
     }
 
-    /** The first NaN or infinite float or double in the record, its nested records and arrays. */
-    private static Rejection nonFinite(Object value, String path) {
+    /**
+     * Where the first NaN or infinite float or double in the record, its nested records and arrays lies, as
+     * ".channels[0].rmsDbfs is -Infinity"; null when every value is finite. The path is built only for a bad value:
+     * built on the way down for every field of every record, it cost a tenth of the job's CPU.
+     */
+    private static String firstNonFinite(Object value) {
         if (value instanceof Float f && !Float.isFinite(f)) {
-            return new Rejection(DeadLetterCause.NON_FINITE_MEASURE, path + " is " + f);
+            return " is " + f;
         }
         if (value instanceof Double d && !Double.isFinite(d)) {
-            return new Rejection(DeadLetterCause.NON_FINITE_MEASURE, path + " is " + d);
+            return " is " + d;
         }
         if (value instanceof IndexedRecord nested) {
             for (Schema.Field field : nested.getSchema().getFields()) {
-                Rejection rejection = nonFinite(nested.get(field.pos()), path + "." + field.name());
-                if (rejection != null) {
-                    return rejection;
+                String inner = firstNonFinite(nested.get(field.pos()));
+                if (inner != null) {
+                    return "." + field.name() + inner;
                 }
             }
         } else if (value instanceof Collection<?> items) {
             int index = 0;
             for (Object item : items) {
-                Rejection rejection = nonFinite(item, path + "[" + index++ + "]");
-                if (rejection != null) {
-                    return rejection;
+                String inner = firstNonFinite(item);
+                if (inner != null) {
+                    return "[" + index + "]" + inner;
                 }
+                index++;
             }
         }
         return null;
