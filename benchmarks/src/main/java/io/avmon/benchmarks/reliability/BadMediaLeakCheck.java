@@ -1,6 +1,6 @@
 package io.avmon.benchmarks.reliability;
 
-import io.avmon.benchmarks.soak.ProcStatus;
+import io.avmon.benchmarks.capacity.JobProcess;
 import io.avmon.cli.AvmonCommand;
 import io.avmon.testmedia.AudioContent;
 import io.avmon.testmedia.ClipSpec;
@@ -64,7 +64,8 @@ public final class BadMediaLeakCheck {
                 if (round % Math.max(1, rounds / 100) == 0 || round == 1) {
                     System.gc();
                     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-                    double rssMib = ProcStatus.rssKib(ProcessHandle.current().pid()) / 1024.0;
+                    double rssMib =
+                            JobProcess.residentKib(ProcessHandle.current().pid()) / 1024.0;
                     // Resident memory outside the heap the JVM has committed: FFmpeg's buffers, code, metaspace.
                     // A native leak grows this; the heap's own size changes with the collector's choices.
                     String row = String.format(

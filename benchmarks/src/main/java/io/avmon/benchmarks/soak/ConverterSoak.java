@@ -1,5 +1,6 @@
 package io.avmon.benchmarks.soak;
 
+import io.avmon.benchmarks.capacity.JobProcess;
 import io.avmon.cli.kafka.EmbeddedKafka;
 import io.avmon.schema.Topics;
 import io.avmon.testmedia.AudioContent;
@@ -17,8 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The converter's memory over a long live input: JavaCV's {@code ffmpeg} plays a 60 s 720p25 clip in a loop, in real
@@ -33,7 +32,6 @@ import java.util.regex.Pattern;
  * <p>Usage: {@code java -cp "$BCP" io.avmon.benchmarks.soak.ConverterSoak <minutes> <sample seconds> <csv out>}
  */
 public final class ConverterSoak {
-    private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
 
     private ConverterSoak() {}
 
@@ -51,7 +49,7 @@ public final class ConverterSoak {
                 dir.resolve("live.ts"));
         int udpPort = freeUdpPort();
         int metricsPort = EmbeddedKafka.freePort();
-        long ticksPerSecond = Long.parseLong(run("getconf", "CLK_TCK").strip());
+        long ticksPerSecond = JobProcess.ticksPerSecond();
 
         try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
             kafka.createTopics(Topics.ALL, 1);
@@ -74,15 +72,14 @@ public final class ConverterSoak {
                         throw new IllegalStateException("the converter or the sender stopped; see " + dir);
                     }
                     long pid = converter.pid();
-                    run("jcmd", String.valueOf(pid), "GC.run");
-                    Matcher heap = HEAP_USED.matcher(run("jcmd", String.valueOf(pid), "GC.heap_info"));
+                    long heapKib = JobProcess.usedHeapAfterFullGcKib(pid);
                     String row = String.format(
                             Locale.ROOT,
                             "%.0f,%.1f,%.1f,%.1f,%.0f",
                             (System.nanoTime() - start) / 1e9,
-                            ProcStatus.rssKib(pid) / 1024.0,
-                            heap.find() ? Long.parseLong(heap.group(1)) / 1024.0 : Double.NaN,
-                            ProcStatus.cpuTicks(pid) / (double) ticksPerSecond,
+                            JobProcess.residentKib(pid) / 1024.0,
+                            heapKib < 0 ? Double.NaN : heapKib / 1024.0,
+                            JobProcess.cpuTicks(pid) / (double) ticksPerSecond,
                             ConverterEndpoint.videoFrames(metricsPort));
                     out.println(row);
                     out.flush();
@@ -113,12 +110,5 @@ public final class ConverterSoak {
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return output;
     }
 }
