@@ -44,7 +44,9 @@ public final class JobCapacity {
         FeatureTemplate withBlack = FeatureTemplate.withBlack(dir);
         LoadGenerator generator = new LoadGenerator(clean, withBlack, streams, defectiveShare, 7);
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort()) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.startOnFreePort();
+                // One client for the run: one per poll would leave a client's threads and connections behind each time.
+                Admin admin = kafka.admin()) {
             JobProcess.createTopics(kafka);
             long writeStart = System.nanoTime();
             long written;
@@ -54,8 +56,8 @@ public final class JobCapacity {
                 publisher.flush();
             }
             double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
-            long end = JobProcess.featureEndOffset(kafka.admin());
-            long topicBytes = featureTopicBytes(kafka.admin());
+            long end = JobProcess.featureEndOffset(admin);
+            long topicBytes = featureTopicBytes(admin);
 
             Process job = JobProcess.start(dir, kafka.bootstrapServers(), parallelism, List.of());
 
@@ -67,7 +69,7 @@ public final class JobCapacity {
             long deadline = System.nanoTime() + 30L * 60 * 1_000_000_000L;
             while (committed < end && System.nanoTime() < deadline && job.isAlive()) {
                 Thread.sleep(200);
-                committed = JobProcess.committedOffset(kafka.admin());
+                committed = JobProcess.committedOffset(admin);
                 if (firstCommitted < 0 && committed > 0) {
                     firstCommitted = committed;
                     firstTicks = JobProcess.cpuTicks(job.pid());
