@@ -54,8 +54,8 @@ public final class JobLiveLoad {
     /** Lag samples before this are start-up: the job's first checkpoints, its JIT, the generator's own start. */
     static final long WARM_UP_MS = 60_000;
 
-    /** One lag sample: when (ms since writing began), lag in records, the job's CPU ticks so far. */
-    record Sample(long atMs, long lagRecords, long cpuTicks) {}
+    /** One sample: when (ms since writing began), records committed and lag behind the input, the job's CPU ticks. */
+    record Sample(long atMs, long committedRecords, long lagRecords, long cpuTicks) {}
 
     public static void main(String[] args) throws Exception {
         int streams = Integer.parseInt(args[0]);
@@ -152,12 +152,14 @@ public final class JobLiveLoad {
         double slope = lagSlopePerMinute(measured, recordsPerSecond);
         double maxLag = measured.stream().mapToLong(Sample::lagRecords).max().orElse(-1) / recordsPerSecond;
         double cores = Double.NaN;
+        double perCpuSecond = Double.NaN;
         if (measured.size() >= 2) {
             Sample first = measured.get(0);
             Sample last = measured.get(measured.size() - 1);
-            cores = (last.cpuTicks() - first.cpuTicks())
-                    / (double) ticksPerSecond
-                    / ((last.atMs() - first.atMs()) / 1000.0);
+            double cpuSeconds = (last.cpuTicks() - first.cpuTicks()) / (double) ticksPerSecond;
+            cores = cpuSeconds / ((last.atMs() - first.atMs()) / 1000.0);
+            // What it committed, not what came in: a job that falls behind reads less than the input.
+            perCpuSecond = (last.committedRecords() - first.committedRecords()) / cpuSeconds;
         }
         boolean sustained = !Double.isNaN(slope) && slope < MAX_LAG_GROWTH && generatorShare >= 0.99;
         List<Long> durations = checkpoints.stream()
@@ -187,7 +189,7 @@ public final class JobLiveLoad {
                 maxLag,
                 sustained ? "**yes**" : "no",
                 cores,
-                recordsPerSecond / cores,
+                perCpuSecond,
                 heapKib < 0 ? "n/a" : (heapKib / 1024) + " MB",
                 lastBytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", lastBytes / (double) streams),
                 durations.isEmpty()
@@ -225,8 +227,10 @@ public final class JobLiveLoad {
             EmbeddedKafka kafka, long pid, long writeStart, AtomicBoolean writing, List<Sample> samples) {
         try (Admin admin = kafka.admin()) {
             while (writing.get()) {
-                long lag = JobProcess.featureEndOffset(admin) - JobProcess.committedOffset(admin);
-                samples.add(new Sample(System.currentTimeMillis() - writeStart, lag, JobProcess.cpuTicks(pid)));
+                long committed = JobProcess.committedOffset(admin);
+                long lag = JobProcess.featureEndOffset(admin) - committed;
+                samples.add(
+                        new Sample(System.currentTimeMillis() - writeStart, committed, lag, JobProcess.cpuTicks(pid)));
                 Thread.sleep(SAMPLE_MS);
             }
         } catch (InterruptedException e) {
