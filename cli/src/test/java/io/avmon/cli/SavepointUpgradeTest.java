@@ -91,8 +91,9 @@ class SavepointUpgradeTest {
         int recordsBefore = Integer.parseInt(written.getProperty(SavepointGenerator.RECORDS_BEFORE));
         long lastIngestMs = Long.parseLong(written.getProperty(SavepointGenerator.LAST_INGEST_MS));
         String openFreezeId = written.getProperty(SavepointGenerator.OPEN_DEFECT_ID);
-        // Flink's state TTL runs on the wall clock, and the time a job was stopped counts: a savepoint restored
-        // later than the retention after it was taken brings the stateful detectors' per-stream state back expired.
+        // State expiry runs on the wall clock (0.1.0's Flink TTL, the detectors' expiry timers since), and the time a
+        // job was stopped counts: a savepoint restored later than the retention after it was taken brings the
+        // stateful detectors' per-stream state back expired.
         // A kept release savepoint always is; one just written by SavepointGenerator is not.
         boolean detectorStateExpired =
                 System.currentTimeMillis() - lastIngestMs > DefectKind.STATE_RETENTION.toMillis();

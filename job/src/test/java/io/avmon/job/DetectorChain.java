@@ -116,16 +116,6 @@ public final class DetectorChain implements AutoCloseable {
     }
 
     /**
-     * Sets the clock state time-to-live is measured on. The harness keeps it apart from processing time (timers);
-     * the job measures both on the same wall clock.
-     */
-    public void setStateTtlTime(long time) {
-        for (KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> stage : stages) {
-            stage.setStateTtlProcessingTime(time);
-        }
-    }
-
-    /**
      * The keyed state entries a job restored from a checkpoint taken now would hold: every stage is snapshotted
      * and restored into a fresh chain of the same profile, whose entries are counted.
      */

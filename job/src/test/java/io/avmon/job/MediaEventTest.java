@@ -7,6 +7,7 @@ import io.avmon.job.audio.LoudnessMeter;
 import io.avmon.job.core.DeadLetter;
 import io.avmon.job.core.DeadLetterCause;
 import io.avmon.job.core.MediaEvent;
+import io.avmon.job.core.MediaEventSerializer;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.defect.DefectTrack;
 import io.avmon.job.detect.BlackFrameDetector;
@@ -23,7 +24,7 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
-/** The job's own types stay on Flink's POJO and Avro serializers: none may fall back to Kryo. */
+/** The job's own types stay on their own, Flink's POJO and Avro serializers: none may fall back to Kryo. */
 class MediaEventTest {
 
     private static <T> T roundTrip(TypeInformation<T> type, T value) throws Exception {
@@ -42,16 +43,30 @@ class MediaEventTest {
     }
 
     @Test
-    void mediaEventIsAPojoWithEveryPayloadSerializableWithoutKryo() throws Exception {
+    void mediaEventHasItsOwnSerializerWithEveryPayloadSerializableWithoutKryo() throws Exception {
         TypeInformation<MediaEvent> type = TypeInformation.of(MediaEvent.class);
-        assertThat(type).isInstanceOf(PojoTypeInfo.class);
+        assertThat(type).isInstanceOf(MediaEventSerializer.MediaEventTypeInfo.class);
 
         MediaEvent video = MediaEvent.of(Features.frame("s", 3, Features.black(new Random(1))));
         video.markCondition(DefectType.BLACK_FRAMES, true);
         video.setMeasure(DefectType.BLACK_FRAMES, 0.99f);
         video.openDefects = 1;
+        video.openDefectTypes = MediaEvent.bit(DefectType.BLACK_FRAMES);
+        video.setConditionStart(DefectType.BLACK_FRAMES, 40_000);
+        video.markChannels(DefectType.AUDIO_CHANNEL_LOSS, 0b10);
+        video.profile = DefectKind.defaultProfile();
         MediaEvent copy = roundTrip(type, video);
         assertThat(copy.video).isEqualTo(video.video);
+        assertThat(copy.streamId).isEqualTo("s");
+        assertThat(copy.ingestTimeMs).isEqualTo(video.ingestTimeMs);
+        assertThat(copy.measures).containsExactly(video.measures);
+        assertThat(copy.conditionStartUs(DefectType.BLACK_FRAMES)).isEqualTo(40_000);
+        assertThat(copy.channelConditions(DefectType.AUDIO_CHANNEL_LOSS)).isEqualTo(0b10);
+        assertThat(copy.openDefectTypes).isEqualTo(video.openDefectTypes);
+        assertThat(copy.profile).isEqualTo(video.profile);
+        assertThat(copy.audio).isNull();
+        assertThat(copy.status).isNull();
+        assertThat(copy.deadLetter).isNull();
         assertThat(copy.hasCondition(DefectType.BLACK_FRAMES)).isTrue();
         assertThat(copy.mediaTimeUs).isEqualTo(120_000);
         assertThat(copy.openDefects).isEqualTo(1);

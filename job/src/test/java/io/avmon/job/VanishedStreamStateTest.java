@@ -69,9 +69,8 @@ class VanishedStreamStateTest {
         return lastMs;
     }
 
-    /** The job's one wall clock: timers and state time-to-live alike. */
+    /** The job's one wall clock: the operators' timers, state expiry among them, run on it. */
     private static void advance(DetectorChain chain, long timeMs) throws Exception {
-        chain.setStateTtlTime(timeMs);
         chain.setProcessingTime(timeMs);
     }
 }

@@ -8,19 +8,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * The job's internal element: exactly one payload ({@link #video}, {@link #audio}, {@link #status} or
  * {@link #deadLetter}) plus the detectors' verdicts on it.
  *
- * <p>A Flink POJO: public no-arg constructor and public fields; the Avro payloads travel with Flink's Avro
- * serializer, so nothing here falls back to Kryo ({@code pipeline.generic-types: false} holds).
+ * <p>Public no-arg constructor and public fields; it travels with {@link MediaEventSerializer} (named below), its
+ * Avro payloads with Flink's Avro serializer, so nothing here falls back to Kryo ({@code pipeline.generic-types:
+ * false} holds).
  *
  * <p>Annotations: each detector sets the bit of its {@link DefectType} (by ordinal) in {@link #conditions}
  * when the record shows the condition, and stores its measure for the record under its type ({@link #measure}).
  * No field belongs to one detector, so a new detector adds none. With {@code pipeline.object-reuse} on, chained
  * detectors annotate the same instance in place; no operator may keep a reference to an element after emitting it.
  */
+@TypeInfo(MediaEventSerializer.Factory.class)
 public class MediaEvent {
 
     /** What the element carries. */

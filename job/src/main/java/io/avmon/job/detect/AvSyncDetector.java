@@ -8,8 +8,6 @@ import io.avmon.schema.DefectType;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
 
 /**
  * A/V sync offset, from content and from the tracks' timestamps.
@@ -155,7 +153,7 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
     }
 
     /** The per-stream state: a Flink POJO. Times are media µs. */
-    public static class Sync {
+    public static class Sync extends ExpiringState {
         public float lastLumaMean = Float.NaN;
         public long lastPictureEventUs = NONE;
         public long lastOnsetUs = NONE;
@@ -198,7 +196,7 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
     }
 
     private final Duration stateRetention;
-    private transient ValueState<Sync> sync;
+    private transient StreamState<Sync> sync;
     private transient float[] scratch;
 
     public AvSyncDetector(Thresholds thresholds, Duration stateRetention) {
@@ -208,7 +206,7 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
 
     @Override
     protected void openState() throws Exception {
-        sync = streamState("avSync", Sync.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
+        sync = streamState("avSync", Sync.class, stateRetention);
         scratch = new float[scratchSize()];
     }
 
@@ -316,7 +314,7 @@ public class AvSyncDetector extends Detector<AvSyncDetector.Thresholds> {
     }
 
     @Override
-    protected void forgetStream() {
+    protected void forgetStream() throws Exception {
         sync.clear();
     }
 

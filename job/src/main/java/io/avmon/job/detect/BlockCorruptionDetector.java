@@ -7,8 +7,6 @@ import io.avmon.schema.DefectType;
 import io.avmon.schema.VideoFrameFeatures;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
 
 /**
  * Block corruption (macroblocking, decode corruption) as packet loss leaves it, from two pieces of evidence:
@@ -84,7 +82,7 @@ public class BlockCorruptionDetector extends Detector<BlockCorruptionDetector.Th
     }
 
     /** The per-stream state: a Flink POJO. */
-    public static class Damage {
+    public static class Damage extends ExpiringState {
         /** A flagged frame was seen and no clean key frame since. */
         public boolean awaitingKeyFrame;
         /** The stream's normal blockiness: an exponential average over clean, judged frames. */
@@ -104,7 +102,7 @@ public class BlockCorruptionDetector extends Detector<BlockCorruptionDetector.Th
     private static final float CELL_SCALE = 32f;
 
     private final Duration stateRetention;
-    private transient ValueState<Damage> damage;
+    private transient StreamState<Damage> damage;
 
     public BlockCorruptionDetector(Thresholds thresholds, Duration stateRetention) {
         super(DefectType.BLOCK_CORRUPTION, thresholds);
@@ -113,7 +111,7 @@ public class BlockCorruptionDetector extends Detector<BlockCorruptionDetector.Th
 
     @Override
     protected void openState() {
-        damage = streamState("blockDamage", Damage.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
+        damage = streamState("blockDamage", Damage.class, stateRetention);
     }
 
     @Override
@@ -211,7 +209,7 @@ public class BlockCorruptionDetector extends Detector<BlockCorruptionDetector.Th
     }
 
     @Override
-    protected void forgetStream() {
+    protected void forgetStream() throws Exception {
         damage.clear();
     }
 }

@@ -6,11 +6,9 @@ import io.avmon.job.core.MediaEvent;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.InputState;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -40,6 +38,8 @@ public abstract class Detector<T extends DetectorThresholds>
     private transient Counter recordsInspected;
     private transient Counter defectiveRecords;
     private transient DetectionProfile appliedProfile;
+    /** The handles {@link #streamState} made, at most one per detector so far: an array, walked per record. */
+    private transient StreamState<?>[] streamStates;
 
     protected Detector(DefectType type, T thresholds) {
         this.type = type;
@@ -48,6 +48,7 @@ public abstract class Detector<T extends DetectorThresholds>
 
     @Override
     public final void open(OpenContext openContext) throws Exception {
+        streamStates = new StreamState<?>[0];
         openState();
         recordsInspected = getRuntimeContext().getMetricGroup().counter("recordsInspected");
         defectiveRecords = getRuntimeContext().getMetricGroup().counter("defectiveRecords");
@@ -57,29 +58,16 @@ public abstract class Detector<T extends DetectorThresholds>
     protected void openState() throws Exception {}
 
     /**
-     * A stream's keyed state (a Flink POJO) that expires {@code retention} after it was last refreshed, so a
-     * stream that vanishes without ENDED does not leak. {@code refreshedOn} says what counts as use: a detector
-     * that may only read its state for a long time (a long freeze) needs OnReadAndWrite.
+     * A stream's keyed state (a Flink POJO) that is forgotten {@code retention} after it was last written, so a
+     * stream that vanishes without ENDED does not leak ({@link StreamState} says how, and why not Flink's TTL).
      */
-    protected final <T> ValueState<T> streamState(
-            String name, Class<T> type, Duration retention, StateTtlConfig.UpdateType refreshedOn) {
-        ValueStateDescriptor<T> descriptor = new ValueStateDescriptor<>(name, Types.POJO(type));
-        descriptor.enableTimeToLive(expiresAfter(retention, refreshedOn));
-        return getRuntimeContext().getState(descriptor);
-    }
-
-    /**
-     * The time-to-live of a stream's state. Flink drops an expired entry from the heap only when later records
-     * happen to visit it (incremental cleanup), so a job whose streams have all gone keeps them in memory; full
-     * snapshot cleanup at least leaves them out of every checkpoint and savepoint, so they are gone from the
-     * state's size and from any restore (the soak benchmark found them in checkpoints long after the retention).
-     */
-    static StateTtlConfig expiresAfter(Duration retention, StateTtlConfig.UpdateType refreshedOn) {
-        return StateTtlConfig.newBuilder(retention)
-                .setUpdateType(refreshedOn)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupFullSnapshot()
-                .build();
+    protected final <S extends ExpiringState> StreamState<S> streamState(
+            String name, Class<S> type, Duration retention) {
+        StreamState<S> state = StreamState.of(getRuntimeContext(), name, type, retention);
+        List<StreamState<?>> all = new ArrayList<>(List.of(streamStates));
+        all.add(state);
+        streamStates = all.toArray(new StreamState<?>[0]);
+        return state;
     }
 
     /** The thresholds in {@link #thresholds} were replaced by a profile's: resize what depends on them. */
@@ -96,6 +84,9 @@ public abstract class Detector<T extends DetectorThresholds>
 
     @Override
     public final void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) throws Exception {
+        for (StreamState<?> state : streamStates) {
+            state.at(ctx.timerService());
+        }
         if (inspects(event)) {
             DetectionProfile profile = event.profile;
             if (profile != null && profile != appliedProfile) {
@@ -116,5 +107,14 @@ public abstract class Detector<T extends DetectorThresholds>
             forgetStream();
         }
         out.collect(event);
+    }
+
+    /** A stream's expiry timer: forgets its state if it has been silent for the retention. */
+    @Override
+    public final void onTimer(long timestamp, OnTimerContext ctx, Collector<MediaEvent> out) throws Exception {
+        for (StreamState<?> state : streamStates) {
+            state.at(ctx.timerService());
+            state.expire(timestamp);
+        }
     }
 }

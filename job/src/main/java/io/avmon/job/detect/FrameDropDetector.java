@@ -6,8 +6,6 @@ import io.avmon.job.core.Range;
 import io.avmon.schema.DefectType;
 import java.time.Duration;
 import java.util.Arrays;
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
 
 /**
  * Dropped frames: a hole in the stream's frame cadence. The nominal frame duration is learnt per stream as the
@@ -64,7 +62,7 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
     }
 
     /** The per-stream state: a Flink POJO. */
-    public static class Cadence {
+    public static class Cadence extends ExpiringState {
         public long lastMediaUs = MediaEvent.UNKNOWN_MEDIA_TIME;
         /** Ring of recent frame-to-frame deltas, µs. */
         public long[] deltasUs;
@@ -77,7 +75,7 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
     }
 
     private final Duration stateRetention;
-    private transient ValueState<Cadence> cadence;
+    private transient StreamState<Cadence> cadence;
     private transient long[] scratch;
     /** Set by {@link #judge} on a hole: media time where the first lost frame was due. */
     private transient long lastHoleStartUs;
@@ -89,8 +87,7 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
 
     @Override
     protected void openState() throws Exception {
-        cadence =
-                streamState("frameCadence", Cadence.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
+        cadence = streamState("frameCadence", Cadence.class, stateRetention);
         scratch = new long[thresholds.historyFrames()];
     }
 
@@ -121,7 +118,7 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
     }
 
     @Override
-    protected void forgetStream() {
+    protected void forgetStream() throws Exception {
         cadence.clear();
     }
 

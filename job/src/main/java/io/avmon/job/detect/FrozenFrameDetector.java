@@ -9,8 +9,6 @@ import io.avmon.schema.VideoFrameFeatures;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Set;
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
 
 /**
  * Frozen picture, as ffmpeg freezedetect: compare with the last frame that was NOT part of the still (the reference),
@@ -147,7 +145,7 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
     }
 
     /** The per-stream state: a Flink POJO. Times are media µs. */
-    public static class Reference {
+    public static class Reference extends ExpiringState {
         /** Luma thumbnail of the last frame before the still (or of the still once it lasted minStill). */
         public byte[] thumbnail;
         /** The previous frame belonged to a still. */
@@ -211,7 +209,7 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
     }
 
     private final Duration stateRetention;
-    private transient ValueState<Reference> reference;
+    private transient StreamState<Reference> reference;
 
     public FrozenFrameDetector(Thresholds thresholds, Duration stateRetention) {
         super(DefectType.FROZEN_FRAMES, thresholds);
@@ -220,9 +218,8 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
 
     @Override
     protected void openState() throws Exception {
-        // Read-and-write TTL: a long freeze only reads the reference, and must keep it.
-        reference = streamState(
-                "freezeReference", Reference.class, stateRetention, StateTtlConfig.UpdateType.OnReadAndWrite);
+        // Every frame writes the reference, a long freeze too, so a frozen stream keeps it.
+        reference = streamState("freezeReference", Reference.class, stateRetention);
     }
 
     @Override
@@ -238,7 +235,7 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
     }
 
     @Override
-    protected void forgetStream() {
+    protected void forgetStream() throws Exception {
         reference.clear();
     }
 

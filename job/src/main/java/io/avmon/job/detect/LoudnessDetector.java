@@ -8,8 +8,6 @@ import io.avmon.job.core.MediaEvent;
 import io.avmon.job.core.Range;
 import io.avmon.schema.DefectType;
 import java.time.Duration;
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
 
 /**
  * Loudness out of bounds, metered in the job as EBU R128 / BS.1770-4 from the blocks' K-weighted energies
@@ -82,7 +80,7 @@ public class LoudnessDetector extends Detector<LoudnessDetector.Thresholds> {
     private static final long SHORT_TERM_REACH_US = (Bs1770.SHORT_TERM_BLOCKS - 1) * 100_000L;
 
     private final Duration stateRetention;
-    private transient ValueState<LoudnessWatch> watch;
+    private transient StreamState<LoudnessWatch> watch;
 
     public LoudnessDetector(Thresholds thresholds, Duration stateRetention) {
         super(DefectType.LOUDNESS_VIOLATION, thresholds);
@@ -92,8 +90,7 @@ public class LoudnessDetector extends Detector<LoudnessDetector.Thresholds> {
     @Override
     protected void openState() throws Exception {
         // Written on every block, so the default update-on-write TTL keeps a live stream's meter.
-        watch = streamState(
-                "loudnessWatch", LoudnessWatch.class, stateRetention, StateTtlConfig.UpdateType.OnCreateAndWrite);
+        watch = streamState("loudnessWatch", LoudnessWatch.class, stateRetention);
     }
 
     @Override
@@ -109,7 +106,7 @@ public class LoudnessDetector extends Detector<LoudnessDetector.Thresholds> {
     }
 
     @Override
-    protected void forgetStream() {
+    protected void forgetStream() throws Exception {
         watch.clear();
     }
 

@@ -7,7 +7,7 @@ import io.avmon.job.audio.LoudnessMeter;
  * above or below the bounds. Short-term loudness averages 3 s, so it crosses a bound up to 3 s after the programme
  * did; the momentary reading crosses within 400 ms and dates the violation's start.
  */
-public class LoudnessWatch {
+public class LoudnessWatch extends ExpiringState {
     public static final long NONE = Long.MIN_VALUE;
 
     public LoudnessMeter meter = new LoudnessMeter();

@@ -10,10 +10,6 @@ import io.avmon.schema.InputState;
 import io.avmon.schema.Severity;
 import io.avmon.schema.StreamStatus;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -55,7 +51,7 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
     private static final long MAX_FRAME_DURATION_US = 1_000_000;
 
     /** The per-stream state: a Flink POJO. Times are µs media, ms wall (epoch) or ms processing as named. */
-    public static class Stall {
+    public static class Stall extends ExpiringState {
         public long lastMediaEndUs = NONE;
         public long lastVideoUs = NONE;
         public long frameDurationUs;
@@ -77,7 +73,7 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
     /** The policy for records that carry no profile, and the state retention, fixed when the job starts. */
     private final DetectionProfile startProfile;
 
-    private transient ValueState<Stall> stall;
+    private transient StreamState<Stall> stall;
     /**
      * Processing time when this instance first ran after it started or restored (NONE until then). Silence counts
      * from here at the earliest: while the job itself was down, a stream's records waited in Kafka, and a watchdog
@@ -103,10 +99,8 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
 
     @Override
     public void open(OpenContext openContext) {
-        ValueStateDescriptor<Stall> descriptor = new ValueStateDescriptor<>("streamStall", Types.POJO(Stall.class));
-        descriptor.enableTimeToLive(
-                Detector.expiresAfter(startProfile.stateRetention(), StateTtlConfig.UpdateType.OnCreateAndWrite));
-        stall = getRuntimeContext().getState(descriptor);
+        // Its own expiry timer forgets a stream that never went live (no watchdog runs for it, as in a replay).
+        stall = StreamState.of(getRuntimeContext(), "streamStall", Stall.class, startProfile.stateRetention());
         watchingSinceMs = NONE;
         defectsOpened = getRuntimeContext().getMetricGroup().counter("defectsOpened");
         defectsClosed = getRuntimeContext().getMetricGroup().counter("defectsClosed");
@@ -116,6 +110,7 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
     public void processElement(MediaEvent event, Context ctx, Collector<MediaEvent> out) throws Exception {
         DetectionProfile.Policy policy =
                 (event.profile != null ? event.profile : startProfile).policy(DefectType.STREAM_STALL);
+        stall.at(ctx.timerService());
         Stall s = stall.value();
         if (!policy.enabled()) {
             if (s != null) {
@@ -237,10 +232,20 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<MediaEvent> out) throws Exception {
+        stall.at(ctx.timerService());
         Stall s = stall.value();
         if (s == null) {
             return;
         }
+        if (s.timerAt == timestamp) {
+            watch(timestamp, ctx, s);
+        }
+        // The expiry timer (it may share the watchdog's time, and then was written just now, and re-arms).
+        stall.expire(timestamp);
+    }
+
+    /** The watchdog's timer: opens a stall after the stream's minimum silence, forgets a stream gone for good. */
+    private void watch(long timestamp, OnTimerContext ctx, Stall s) throws Exception {
         s.timerAt = NONE;
         long now = ctx.timerService().currentProcessingTime();
         watchFrom(now);
@@ -272,7 +277,7 @@ public class StreamStallDetector extends KeyedProcessFunction<String, MediaEvent
     }
 
     /** Closes an open stall at the last media time seen, cancels the watchdog and drops the stream's state. */
-    private void forget(Context ctx, Stall s, long endWallMs) {
+    private void forget(Context ctx, Stall s, long endWallMs) throws Exception {
         if (s.open) {
             long lastMs = s.lastMediaEndUs == NONE ? s.startMediaMs : Math.floorDiv(s.lastMediaEndUs, 1000L);
             close(ctx, s, lastMs, endWallMs);

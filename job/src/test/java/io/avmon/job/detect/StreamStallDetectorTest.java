@@ -67,13 +67,13 @@ class StreamStallDetectorTest {
                 .toList();
     }
 
-    /** A file: records as fast as they decode, no LIVE status, so no watchdog. */
+    /** A file: records as fast as they decode, no LIVE status, so no watchdog: only the state's expiry timer. */
     private List<DefectEvent> replay(List<SpecificRecord> records, long lastMediaUs) throws Exception {
         try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
             chain.processAll(records);
             assertThat(chain.stall.numProcessingTimeTimers())
-                    .as("no watchdog on a file")
-                    .isZero();
+                    .as("no watchdog on a file, only the expiry timer")
+                    .isEqualTo(1);
             chain.process(Features.ended("s", lastMediaUs));
             assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();
             assertThat(chain.timers()).as("timers after ENDED").isZero();
@@ -144,8 +144,8 @@ class StreamStallDetectorTest {
                     .max()
                     .orElseThrow();
             assertThat(chain.stall.numProcessingTimeTimers())
-                    .as("one watchdog per stream, not one per record")
-                    .isEqualTo(1);
+                    .as("one watchdog and one expiry timer per stream, not one per record")
+                    .isEqualTo(2);
 
             chain.setProcessingTime(lastProcessing + 1999);
             assertThat(stalls(chain)).as("not before the minimum duration").isEmpty();
