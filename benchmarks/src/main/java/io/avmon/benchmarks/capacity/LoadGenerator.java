@@ -3,6 +3,7 @@ package io.avmon.benchmarks.capacity;
 import io.avmon.converter.FeatureSink;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 
 /**
  * Feature records for N synthetic streams at 25 frames and 10 audio blocks a second each, as a fleet of converters
@@ -76,9 +77,18 @@ public final class LoadGenerator {
         return records;
     }
 
-    /** Writes in real time, each 100 ms of every stream when the wall clock reaches it, until told to stop. */
-    long writeLive(FeatureSink sink, BooleanSupplier keepGoing) throws InterruptedException {
-        return paceLive((startMs, elapsedUs) -> step(sink, startMs, elapsedUs), keepGoing);
+    /**
+     * Writes in real time, each 100 ms of every stream when the wall clock reaches it, until told to stop; tells
+     * {@code lateness} how late each 100 ms went out (ms after it was due: records carry the due time as their ingest
+     * time, so a generator that falls behind makes the job look late).
+     */
+    long writeLive(FeatureSink sink, BooleanSupplier keepGoing, LongConsumer lateness) throws InterruptedException {
+        return paceLive(
+                (startMs, elapsedUs) -> {
+                    lateness.accept(System.currentTimeMillis() - (startMs + elapsedUs / 1000));
+                    return step(sink, startMs, elapsedUs);
+                },
+                keepGoing);
     }
 
     /**
