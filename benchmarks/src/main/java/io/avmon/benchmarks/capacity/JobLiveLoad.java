@@ -94,8 +94,11 @@ public final class JobLiveLoad {
             try (FeaturePublisher publisher = new FeaturePublisher(
                     kafka.bootstrapServers(), Map.of(), new ConverterMetrics(), 64, FeaturePublisher.WhenFull.WAIT)) {
                 long stopAt = writeStart + seconds * 1000L;
-                written = generator.writeLive(
-                        publisher, () -> System.currentTimeMillis() < stopAt, generatorLateness::add);
+                written = generator.writeLive(publisher, () -> System.currentTimeMillis() < stopAt, late -> {
+                    if (System.currentTimeMillis() - writeStart >= WARM_UP_MS) {
+                        generatorLateness.add(late);
+                    }
+                });
             }
             double writeSeconds = (System.currentTimeMillis() - writeStart) / 1000.0;
             writing.set(false);
