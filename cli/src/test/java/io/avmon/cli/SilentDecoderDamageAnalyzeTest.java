@@ -74,6 +74,49 @@ class SilentDecoderDamageAnalyzeTest {
         assertThat(reported.get(0).getStartMediaTimeMs() / 1000.0).isBetween(lostAt - 0.5, lostAt + 0.5);
     }
 
+    @Test
+    void anErrorIsCountedOnlyForTheStreamWhoseDecoderLoggedIt() throws Exception {
+        Clip damaged = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(44)
+                        .segment(3, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .build(),
+                dir.resolve("damaged.ts"));
+        Clip clean = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(45)
+                        .segment(3, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .build(),
+                dir.resolve("clean.ts"));
+        damageFirstSliceOfABPictureFrom(damaged.file(), 1.0);
+
+        // Both decoded on one thread, a record of each in turn, as a StreamGroup's inputs share one process: the
+        // error must be told apart by the decoder that logged it, not by the thread or the moment.
+        List<Integer> damagedFlags = new ArrayList<>();
+        List<Integer> cleanFlags = new ArrayList<>();
+        try (MediaConverter a = MediaConverter.open(damaged.file().toString(), new ConverterOptions("damaged", 1));
+                MediaConverter b = MediaConverter.open(clean.file().toString(), new ConverterOptions("clean", 1))) {
+            boolean aDone = false;
+            boolean bDone = false;
+            while (!aDone || !bDone) {
+                aDone = aDone || !collectFlags(a, damagedFlags);
+                bDone = bDone || !collectFlags(b, cleanFlags);
+            }
+        }
+
+        assertThat(damagedFlags).containsOnlyOnce(DECODER_LOGGED_FLAG);
+        assertThat(cleanFlags).isNotEmpty().containsOnly(0);
+    }
+
+    /** Reads one record; adds a video frame's flags. False at the end of the input. */
+    private static boolean collectFlags(MediaConverter converter, List<Integer> flags) throws Exception {
+        SpecificRecord r = converter.next();
+        if (r instanceof VideoFrameFeatures f) {
+            flags.add(f.getDecodeErrorFlags());
+        }
+        return r != null;
+    }
+
     private static List<VideoFrameFeatures> videoFeatures(Path file) throws Exception {
         List<VideoFrameFeatures> frames = new ArrayList<>();
         try (MediaConverter converter = MediaConverter.open(file.toString(), new ConverterOptions("silent", 1))) {
