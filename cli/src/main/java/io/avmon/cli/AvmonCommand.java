@@ -9,6 +9,7 @@ import io.avmon.cli.demo.DemoCommand;
 import io.avmon.cli.metrics.ExporterCommand;
 import io.avmon.cli.notify.NotifyCommand;
 import io.avmon.cli.profile.ProfileCommand;
+import io.avmon.converter.DecoderErrorLog;
 import java.io.PrintWriter;
 import org.bytedeco.javacv.FFmpegLogCallback;
 import picocli.CommandLine;
@@ -55,7 +56,8 @@ public final class AvmonCommand implements Runnable {
             System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
         }
         FFmpegLogCallback.setLevel(AV_LOG_WARNING);
-        FFmpegLogCallback.set();
+        // Not FFmpegLogCallback.set(): that would replace the callback that counts each decoder's errors.
+        DecoderErrorLog.install(FFmpegLogCallback.getInstance());
     }
 
     /** The configured command line, also used by tests to run commands in-process. */

@@ -57,6 +57,11 @@ public final class MediaConverter implements AutoCloseable {
     private final MediaInfo info;
     private final VideoFeatureExtractor videoExtractor;
     private final DecodedPicture picture = new DecodedPicture();
+    /** The errors the video decoder logs (damage it may not flag on any picture); null without one to watch. */
+    private final DecoderErrorLog.Watch decoderErrors;
+    /** {@link #decoderErrors}' count when the previous picture was read; -1 before the first picture. */
+    private int decoderErrorsSeen = -1;
+
     private AudioBlockAccumulator audio;
     /** Media time of the latest video frame decoded, for the blocks' track skew; MIN_VALUE before the first. */
     private long lastVideoTimeUs = Long.MIN_VALUE;
@@ -99,6 +104,7 @@ public final class MediaConverter implements AutoCloseable {
         this.startUs = startUs;
         this.videoExtractor =
                 new VideoFeatureExtractor(options.streamId(), grabber.hasVideo() ? grabber.getVideoCodecName() : null);
+        this.decoderErrors = grabber.hasVideo() ? DecoderErrorLog.watch(grabber) : null;
     }
 
     /**
@@ -290,6 +296,7 @@ public final class MediaConverter implements AutoCloseable {
         if ((decoded.flags() & AV_FRAME_FLAG_CORRUPT) != 0) {
             errorFlags |= VideoFeatureExtractor.CORRUPT_FLAG;
         }
+        errorFlags |= loggedErrorFlag();
         if (errorFlags != 0) {
             decodeErrors++;
             warn(String.format(
@@ -300,6 +307,23 @@ public final class MediaConverter implements AutoCloseable {
         double fps = info.frameRate() > 0 ? info.frameRate() : 25;
         positionUs = Math.max(positionUs, timeUs + Math.round(1e6 / fps));
         return features;
+    }
+
+    /**
+     * {@link VideoFeatureExtractor#DECODER_LOGGED_FLAG} when the video decoder logged an error since the previous
+     * picture: it lost or concealed a picture without flagging one. The next picture out carries it (with B pictures
+     * or frame threads, that may be a picture decoded a few frames before the damaged one). Errors logged before the
+     * first picture do not count: a decoder joining a stream mid-GOP complains of missing headers and references
+     * until it reaches a key frame, and that is the join, not damage.
+     */
+    private int loggedErrorFlag() {
+        if (decoderErrors == null) {
+            return 0;
+        }
+        int logged = decoderErrors.errors();
+        boolean fresh = decoderErrorsSeen >= 0 && logged != decoderErrorsSeen;
+        decoderErrorsSeen = logged;
+        return fresh ? VideoFeatureExtractor.DECODER_LOGGED_FLAG : 0;
     }
 
     private void audio(Frame frame) {
@@ -373,7 +397,7 @@ public final class MediaConverter implements AutoCloseable {
         return drained;
     }
 
-    /** Read errors plus frames FFmpeg flagged as corrupt, since open. */
+    /** Read errors plus frames FFmpeg flagged as corrupt or came after an error it logged, since open. */
     public long decodeErrorCount() {
         return decodeErrors;
     }
@@ -382,6 +406,10 @@ public final class MediaConverter implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            if (decoderErrors != null) {
+                // Before the grabber frees the decoder whose opaque carries the watch's token.
+                decoderErrors.close();
+            }
             releaseQuietly(grabber);
         }
     }

@@ -27,6 +27,11 @@ final class VideoFeatureExtractor {
     static final int BLACK_THRESHOLD_FULL = (int) (0.10 * 255);
     /** Decode-error bit added when the AVFrame is flagged corrupt. */
     static final int CORRUPT_FLAG = 0x100;
+    /**
+     * Decode-error bit added when the video decoder logged an error (AV_LOG_ERROR) since the previous picture, having
+     * flagged nothing: damage it concealed silently, or pictures it dropped ({@link DecoderErrorLog}).
+     */
+    static final int DECODER_LOGGED_FLAG = 0x200;
 
     private final String streamId;
     /** FFmpeg's name of the video codec, the same String in every frame; null when the input does not say. */
