@@ -21,12 +21,19 @@ import java.util.Arrays;
  *       drop event; this trades a rare false alarm on a frame-rate switch for catching sustained every-other-frame
  *       loss up to that length.</li>
  *   <li>A delta beyond {@code maxGap}, or a timestamp going backwards, is a discontinuity of the stream (a splice,
- *       a restart, a stall: the stream's health, not dropped frames): the history is relearnt.</li>
+ *       a restart, a stall: the stream's health, not dropped frames): the history is relearnt. Unless the sound
+ *       played on through it: where the stream's audio blocks ran without a gap of {@code maxGap} from before the
+ *       last frame to this one, the pictures alone went missing (a viewer sees the last picture held while the sound
+ *       goes on), and every frame of the hole is reported lost, however long it was. The stall detector leaves such
+ *       a hole alone (a stall is no video and no audio), so without this rule a second or more of lost pictures was
+ *       no defect at all. A splice moves both tracks, so the sound's run starts afresh there and the rule stays out.
+ *       The hole is reported when the pictures come back.</li>
  * </ul>
  * A hole right before a frame marked {@link DefectType#BLOCK_CORRUPTION} (a damaged stretch, up to its next clean key
  * frame) is left to that defect: packet loss that costs the decoder whole pictures is one defect, not two. A hole
  * before the first damaged frame the decoder flags is still a drop.
- * State per stream: the last media time and the delta history (a Flink POJO), kept with a TTL, cleared on ENDED.
+ * State per stream: the last media time, the delta history and the sound's run (a Flink POJO), forgotten once the
+ * stream has been silent for the retention, cleared on ENDED.
  * Annotates {@link DefectType#FRAME_DROP} on the frame after the hole, its measure (frames lost
  * in that hole) and its start ({@link MediaEvent#setConditionStart}: where the first lost frame should have been, so the defect
  * starts there; it ends at the frame after the hole).
@@ -70,6 +77,10 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
         public int deltaCount;
         public int nextDelta;
         public int holesInRow;
+        /** Media µs where the stream's audio blocks last started running without a gap; UNKNOWN before audio. */
+        public long soundSinceUs = MediaEvent.UNKNOWN_MEDIA_TIME;
+        /** Media µs where the latest audio block ends. */
+        public long soundUntilUs = MediaEvent.UNKNOWN_MEDIA_TIME;
 
         public Cadence() {}
     }
@@ -98,13 +109,18 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
         }
     }
 
+    /** Frames, and audio blocks: the sound's run is what tells lost pictures from a discontinuity of the stream. */
     @Override
     protected boolean inspects(MediaEvent event) {
-        return event.video != null && event.mediaTimeUs != MediaEvent.UNKNOWN_MEDIA_TIME;
+        return (event.video != null || event.audio != null) && event.mediaTimeUs != MediaEvent.UNKNOWN_MEDIA_TIME;
     }
 
     @Override
     protected boolean annotate(MediaEvent event) throws Exception {
+        if (event.video == null) {
+            followSound(event.mediaTimeUs, blockDurationUs(event));
+            return false;
+        }
         int lost = judge(event.mediaTimeUs);
         if (lost > 0 && event.hasCondition(DefectType.BLOCK_CORRUPTION)) {
             // The hole lies inside a stretch the decoder reported damaged (BlockCorruptionDetector runs first): the
@@ -136,7 +152,11 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
         int lost = 0;
         if (c.lastMediaUs != MediaEvent.UNKNOWN_MEDIA_TIME) {
             long delta = mediaUs - c.lastMediaUs;
-            if (delta <= 0 || delta > thresholds.maxGap().toNanos() / 1000) {
+            if (delta > maxGapUs() && c.deltaCount >= thresholds.minHistoryFrames() && soundPlayedThrough(c, mediaUs)) {
+                long nominal = median(c);
+                lost = (int) Math.max(1, Math.round((double) delta / nominal) - 1);
+                lastHoleStartUs = c.lastMediaUs + nominal;
+            } else if (delta <= 0 || delta > maxGapUs()) {
                 relearn(c);
             } else if (c.deltaCount < thresholds.minHistoryFrames()) {
                 remember(c, delta);
@@ -157,6 +177,44 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
         c.lastMediaUs = mediaUs;
         cadence.update(c);
         return lost;
+    }
+
+    /** An audio block from {@code startUs}: extends the sound's run, or starts a new one after a gap or a jump back. */
+    private void followSound(long startUs, long durationUs) throws Exception {
+        Cadence c = cadence.value();
+        if (c == null) {
+            c = new Cadence();
+        }
+        if (c.soundUntilUs == MediaEvent.UNKNOWN_MEDIA_TIME
+                || startUs < c.soundSinceUs
+                || startUs - c.soundUntilUs > maxGapUs()) {
+            c.soundSinceUs = startUs;
+        }
+        c.soundUntilUs = Math.max(c.soundUntilUs, startUs + durationUs);
+        cadence.update(c);
+    }
+
+    /** The sound ran without a gap from before the last frame up to the frame at {@code mediaUs}. */
+    private static boolean soundPlayedThrough(Cadence c, long mediaUs) {
+        return c.soundSinceUs != MediaEvent.UNKNOWN_MEDIA_TIME
+                && c.soundSinceUs <= c.lastMediaUs
+                && c.soundUntilUs >= mediaUs - MAX_SOUND_LAG_US;
+    }
+
+    /**
+     * How far the sound may trail the frame that ends a hole and still count as having played through it: records
+     * of the two tracks are interleaved within about a block (100 ms) and a muxer's burst (up to 0.4 s measured over
+     * silence, unseen-media.md).
+     */
+    private static final long MAX_SOUND_LAG_US = 500_000;
+
+    private long maxGapUs() {
+        return thresholds.maxGap().toNanos() / 1000;
+    }
+
+    private static long blockDurationUs(MediaEvent event) {
+        int rate = event.audio.getSampleRate();
+        return rate > 0 ? event.audio.getSampleCount() * 1_000_000L / rate : 0;
     }
 
     private static void relearn(Cadence c) {

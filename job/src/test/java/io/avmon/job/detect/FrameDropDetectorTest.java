@@ -8,6 +8,7 @@ import io.avmon.job.Features;
 import io.avmon.job.Program;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
+import io.avmon.schema.AudioBlockFeatures;
 import io.avmon.schema.DefectEvent;
 import io.avmon.schema.DefectState;
 import io.avmon.schema.DefectType;
@@ -142,9 +143,45 @@ class FrameDropDetectorTest {
     }
 
     @Test
-    void aDiscontinuityLongerThanASecondIsNotDroppedFrames() throws Exception {
-        assertThat(run(programme(12_000, t -> t >= 5000 && t < 6500), 11_960_000))
-                .isEmpty();
+    void picturesMissingForOverASecondWhileTheSoundPlaysOnAreAllReportedLost() throws Exception {
+        List<DefectEvent> defects = run(programme(12_000, t -> t >= 5000 && t < 6300), 11_960_000);
+        assertThat(defects)
+                .filteredOn(d -> d.getState() == DefectState.OPENED)
+                .singleElement()
+                .satisfies(d -> {
+                    assertThat(d.getDefectType()).isEqualTo(DefectType.FRAME_DROP);
+                    assertThat(d.getStartMediaTimeMs()).isEqualTo(5000);
+                    assertThat(d.getValue()).isEqualTo(33.0);
+                });
+    }
+
+    @Test
+    void aJumpOfBothTracksIsADiscontinuityNotDroppedFrames() throws Exception {
+        List<SpecificRecord> records = new ArrayList<>();
+        long jumpUs = 7_000_000;
+        for (long seq = 0; seq * 40 < 10_000; seq++) {
+            long t = seq * 40_000;
+            records.add(frameAt(seq, t < 5_000_000 ? t : t + jumpUs));
+        }
+        for (long seq = 0; seq * 100 < 10_000; seq++) {
+            AudioBlockFeatures block = Features.block("s", seq, -25f, -6f);
+            if (block.getMediaTimeUs() >= 5_000_000) {
+                block.setMediaTimeUs(block.getMediaTimeUs() + jumpUs);
+                block.setIngestTimeMs(block.getIngestTimeMs() + jumpUs / 1000);
+            }
+            records.add(block);
+        }
+        records.sort(Comparator.comparingLong(Program::ingestTime));
+        // The stall detector reports the jump as a stall of a file (both tracks' media time jumped): not this one's.
+        assertThat(run(records, 16_960_000)).noneMatch(d -> d.getDefectType() == DefectType.FRAME_DROP);
+    }
+
+    @Test
+    void aHoleInBothTracksIsNoDroppedFrames() throws Exception {
+        List<SpecificRecord> records = new ArrayList<>(programme(12_000, t -> t >= 5000 && t < 6500));
+        records.removeIf(r ->
+                r instanceof AudioBlockFeatures a && a.getMediaTimeUs() >= 5_000_000 && a.getMediaTimeUs() < 6_500_000);
+        assertThat(run(records, 11_960_000)).noneMatch(d -> d.getDefectType() == DefectType.FRAME_DROP);
     }
 
     @Test
