@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.avmon.job.audio.LoudnessMeter;
+import io.avmon.job.core.AtomicTypeInfo;
 import io.avmon.job.core.DeadLetter;
 import io.avmon.job.core.DeadLetterCause;
 import io.avmon.job.core.MediaEvent;
-import io.avmon.job.core.MediaEventSerializer;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.defect.DefectTrack;
 import io.avmon.job.detect.BlackFrameDetector;
@@ -45,7 +45,7 @@ class MediaEventTest {
     @Test
     void mediaEventHasItsOwnSerializerWithEveryPayloadSerializableWithoutKryo() throws Exception {
         TypeInformation<MediaEvent> type = TypeInformation.of(MediaEvent.class);
-        assertThat(type).isInstanceOf(MediaEventSerializer.MediaEventTypeInfo.class);
+        assertThat(type).isInstanceOf(AtomicTypeInfo.class);
 
         MediaEvent video = MediaEvent.of(Features.frame("s", 3, Features.black(new Random(1))));
         video.markCondition(DefectType.BLACK_FRAMES, true);

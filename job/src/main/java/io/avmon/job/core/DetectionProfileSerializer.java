@@ -9,7 +9,6 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
@@ -206,67 +205,7 @@ public final class DetectionProfileSerializer extends TypeSerializer<DetectionPr
         @Override
         public TypeInformation<DetectionProfile> createTypeInfo(
                 Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return new ProfileTypeInfo();
-        }
-    }
-
-    /** The profile's type information: an atomic, non-key type with this serializer. */
-    public static final class ProfileTypeInfo extends TypeInformation<DetectionProfile> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public boolean isBasicType() {
-            return false;
-        }
-
-        @Override
-        public boolean isTupleType() {
-            return false;
-        }
-
-        @Override
-        public int getArity() {
-            return 1;
-        }
-
-        @Override
-        public int getTotalFields() {
-            return 1;
-        }
-
-        @Override
-        public Class<DetectionProfile> getTypeClass() {
-            return DetectionProfile.class;
-        }
-
-        @Override
-        public boolean isKeyType() {
-            return false;
-        }
-
-        @Override
-        public TypeSerializer<DetectionProfile> createSerializer(SerializerConfig config) {
-            return new DetectionProfileSerializer();
-        }
-
-        @Override
-        public String toString() {
-            return "DetectionProfile";
-        }
-
-        @Override
-        public boolean equals(Object obj) {
-            return obj instanceof ProfileTypeInfo;
-        }
-
-        @Override
-        public int hashCode() {
-            return ProfileTypeInfo.class.hashCode();
-        }
-
-        @Override
-        public boolean canEqual(Object obj) {
-            return obj instanceof ProfileTypeInfo;
+            return new AtomicTypeInfo<>(DetectionProfile.class, DetectionProfileSerializer::new);
         }
     }
 }

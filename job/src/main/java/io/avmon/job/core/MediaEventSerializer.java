@@ -6,7 +6,6 @@ import io.avmon.schema.VideoFrameFeatures;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.util.Map;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -235,67 +234,7 @@ public final class MediaEventSerializer extends TypeSerializer<MediaEvent> {
     public static final class Factory extends TypeInfoFactory<MediaEvent> {
         @Override
         public TypeInformation<MediaEvent> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
-            return new MediaEventTypeInfo();
-        }
-    }
-
-    /** The element's type information: an atomic, non-key type with this serializer. */
-    public static final class MediaEventTypeInfo extends TypeInformation<MediaEvent> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public boolean isBasicType() {
-            return false;
-        }
-
-        @Override
-        public boolean isTupleType() {
-            return false;
-        }
-
-        @Override
-        public int getArity() {
-            return 1;
-        }
-
-        @Override
-        public int getTotalFields() {
-            return 1;
-        }
-
-        @Override
-        public Class<MediaEvent> getTypeClass() {
-            return MediaEvent.class;
-        }
-
-        @Override
-        public boolean isKeyType() {
-            return false;
-        }
-
-        @Override
-        public TypeSerializer<MediaEvent> createSerializer(SerializerConfig config) {
-            return new MediaEventSerializer();
-        }
-
-        @Override
-        public String toString() {
-            return "MediaEvent";
-        }
-
-        @Override
-        public boolean equals(Object obj) {
-            return obj instanceof MediaEventTypeInfo;
-        }
-
-        @Override
-        public int hashCode() {
-            return MediaEventTypeInfo.class.hashCode();
-        }
-
-        @Override
-        public boolean canEqual(Object obj) {
-            return obj instanceof MediaEventTypeInfo;
+            return new AtomicTypeInfo<>(MediaEvent.class, MediaEventSerializer::new);
         }
     }
 }
