@@ -179,18 +179,22 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
         return lost;
     }
 
-    /** An audio block from {@code startUs}: extends the sound's run, or starts a new one after a gap or a jump back. */
+    /**
+     * An audio block from {@code startUs}: extends the sound's run, or starts a new one where it starts further than
+     * maxGap from the run's end, forward (a gap) or back (a loop, a restart).
+     */
     private void followSound(long startUs, long durationUs) throws Exception {
         Cadence c = cadence.value();
         if (c == null) {
             c = new Cadence();
         }
-        if (c.soundUntilUs == MediaEvent.UNKNOWN_MEDIA_TIME
-                || startUs < c.soundSinceUs
-                || startUs - c.soundUntilUs > maxGapUs()) {
+        if (c.soundUntilUs == MediaEvent.UNKNOWN_MEDIA_TIME || Math.abs(startUs - c.soundUntilUs) > maxGapUs()) {
+            // A new run: after a jump back (a loop, a restart) the old run's end must not vouch for the new one.
             c.soundSinceUs = startUs;
+            c.soundUntilUs = startUs + durationUs;
+        } else {
+            c.soundUntilUs = Math.max(c.soundUntilUs, startUs + durationUs);
         }
-        c.soundUntilUs = Math.max(c.soundUntilUs, startUs + durationUs);
         cadence.update(c);
     }
 
