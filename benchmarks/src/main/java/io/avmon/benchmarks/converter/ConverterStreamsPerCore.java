@@ -37,7 +37,7 @@ import org.bytedeco.javacpp.Loader;
  *
  * <p>Usage: {@code java -cp "$BCP" io.avmon.benchmarks.converter.ConverterStreamsPerCore [seconds, 60] [warm-up seconds, 15]
  * [stream counts, 1,2,4] [sizes, 1280x720,1920x1080]}. The converter runs with the JVM's defaults, as the
- * converter image runs it (no -Xmx).
+ * converter image runs it (no -Xmx), unless -Davmon.converter.jvm-options gives flags (a fixed heap, a collector).
  */
 public final class ConverterStreamsPerCore {
     private static final int FPS = 25;
@@ -48,7 +48,13 @@ public final class ConverterStreamsPerCore {
     /** Media seconds per wall second per stream below which a run fell behind real time. */
     private static final double MIN_PACE = 0.98;
 
-    record Run(int streams, double cpuSeconds, double mediaSeconds, double wallSeconds, long residentBytes) {
+    record Run(
+            int streams,
+            double cpuSeconds,
+            double mediaSeconds,
+            double wallSeconds,
+            long residentBytes,
+            long liveHeapBytes) {
         double cpuPerMediaSecond() {
             return cpuSeconds / mediaSeconds;
         }
@@ -94,22 +100,23 @@ public final class ConverterStreamsPerCore {
                         seconds,
                         warmUp);
                 System.out.println("| streams | CPU s | media s (all streams) | real-time pace | CPU s per media s per"
-                        + " stream | streams per core | RSS |");
-                System.out.println("|---|---|---|---|---|---|---|");
+                        + " stream | streams per core | RSS | heap after full GC |");
+                System.out.println("|---|---|---|---|---|---|---|---|");
                 List<Run> runs = new ArrayList<>();
                 for (int streams : counts) {
                     Run run = measure(dir, kafka, clip, size, streams, seconds, warmUp, ticksPerSecond);
                     runs.add(run);
                     System.out.printf(
                             Locale.ROOT,
-                            "| %d | %.1f | %.0f | %.2f | %.3f | %.1f | %.0f MB |%n",
+                            "| %d | %.1f | %.0f | %.2f | %.3f | %.1f | %.0f MB | %.1f MB |%n",
                             streams,
                             run.cpuSeconds(),
                             run.mediaSeconds(),
                             run.mediaSeconds() / (run.wallSeconds() * streams),
                             run.cpuPerMediaSecond(),
                             1 / run.cpuPerMediaSecond(),
-                            run.residentBytes() / 1e6);
+                            run.residentBytes() / 1e6,
+                            run.liveHeapBytes() / 1e6);
                 }
                 // A run that fell behind real time was starved by the machine, not by the converter: its CPU is
                 // not what its streams need, so the fits leave it out.
@@ -121,12 +128,14 @@ public final class ConverterStreamsPerCore {
                     continue;
                 }
                 double[] memory = leastSquares(keptPace, Run::residentBytes);
+                double[] liveHeap = leastSquares(keptPace, Run::liveHeapBytes);
                 double[] cpu = leastSquares(keptPace, run -> run.cpuSeconds() / (run.wallSeconds()));
                 Run largest = keptPace.get(keptPace.size() - 1);
                 System.out.printf(
                         Locale.ROOT,
                         "%nfits over the runs that kept pace, N = %s:%n"
                                 + "RSS = %.0f MB + %.1f MB per stream%n"
+                                + "heap after full GC = %.1f MB + %.2f MB per stream%n"
                                 + "CPU = %.3f cores + %.3f cores per stream (%.1f streams per core at the margin)%n"
                                 + "ffmpeg -threads 1 -f null - on the same clip: %.3f CPU s per media s (best of 2)%n"
                                 + "outside decoding: %.0f%% of a stream's marginal CPU; %.0f%% of the process's CPU per"
@@ -136,6 +145,8 @@ public final class ConverterStreamsPerCore {
                                 .toList(),
                         memory[0] / 1e6,
                         memory[1] / 1e6,
+                        liveHeap[0] / 1e6,
+                        liveHeap[1] / 1e6,
                         cpu[0],
                         cpu[1],
                         1 / cpu[1],
@@ -178,12 +189,15 @@ public final class ConverterStreamsPerCore {
             double framesAfter = ConverterEndpoint.videoFrames(metricsPort);
             long wallAfter = System.nanoTime();
             long resident = JobProcess.residentKib(converter.pid()) * 1024;
+            // After RSS: a full collection may hand memory back, and RSS is what the host pays for.
+            long liveHeap = JobProcess.usedHeapAfterFullGcKib(converter.pid()) * 1024;
             return new Run(
                     streams,
                     (ticksAfter - ticksBefore) / (double) tck,
                     (framesAfter - framesBefore) / (double) FPS,
                     (wallAfter - wallBefore) / 1e9,
-                    resident);
+                    resident,
+                    liveHeap);
         } finally {
             converter.destroy();
             if (!converter.waitFor(20, TimeUnit.SECONDS)) {
