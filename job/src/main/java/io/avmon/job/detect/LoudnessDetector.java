@@ -27,8 +27,9 @@ import java.time.Duration;
  * </ul>
  * Short-term loudness of programme swings over seconds, so the lifecycle's default raise delay is long (10 s).
  * The short-term reading crosses a bound up to 3 s after the programme did, so a violation is dated from where the
- * momentary (400 ms) reading crossed it on the same side ({@link LoudnessWatch}), and the raise delay counts from
- * there: a passage too quiet for 11 s is raised, and its onset is not 3 s late.
+ * momentary (400 ms) reading crossed it on the same side, if the sound since then has stayed outside on the whole
+ * ({@link LoudnessWatch}: a pause between phrases does not move the start). So the onset is not 3 s late; the raise
+ * delay still counts the short-term readings outside (DefectKind), so a passage too quiet for 11 s is not raised.
  * No verdict before 3 s of audio (the short-term window must be full), and none below the -70 LUFS absolute gate:
  * silence has no loudness, it is AUDIO_SILENCE.
  *
@@ -120,8 +121,7 @@ public class LoudnessDetector extends Detector<LoudnessDetector.Thresholds> {
         }
         LoudnessMeter m = w.meter;
         m.add(Bs1770.weightedMeanSquare(event.audio.getChannels()));
-        double momentary = m.momentaryLufs();
-        w.follow(momentary, event.mediaTimeUs, thresholds.minLufs(), thresholds.maxLufs());
+        w.follow(event.mediaTimeUs, thresholds.minLufs(), thresholds.maxLufs());
         watch.update(w);
         double shortTerm = m.shortTermLufs();
         event.setMeasure(type, shortTerm);

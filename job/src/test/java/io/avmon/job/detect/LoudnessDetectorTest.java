@@ -122,6 +122,32 @@ class LoudnessDetectorTest {
     }
 
     @Test
+    void aPauseBetweenPhrasesBeforeTheShortTermReadingCrossesDoesNotMoveTheStartOfALoudPassage() throws Exception {
+        // Programme 9 LU hot (-14 LUFS) from 5 s to 20 s, with its speech paused (-24 LUFS) at 5.8-6.4 s, as a
+        // programme's phrases pause every few seconds. The momentary reading is above -18 from 5.1 s, falls inside
+        // during the pause (6.0-6.4 s) and is out again from 6.5 s, where the short-term reading first crosses:
+        // (8 * 2.51 + 6 * 0.25 + 2 * 2.51 + 14 * 0.32) / 30 > 1 in powers relative to -18 LUFS. The sound since 5.1 s
+        // stays too loud through the pause (at its end: 8 loud, 6 paused and 2 programme blocks, 1.39).
+        List<DefectEvent> defects =
+                run(25_000, t -> t >= 5800 && t < 6400 ? -24.0 : t >= 5000 && t < 20_000 ? -14.0 : -23.0);
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        assertThat(defects.get(1).getStartMediaTimeMs())
+                .as("the momentary crossing before the pause, not the one after it at 6.5 s")
+                .isEqualTo(5100);
+    }
+
+    @Test
+    void aLoudWordJustBeforeALoudPassageDoesNotDateItEarlier() throws Exception {
+        // A word at -15 LUFS at 4.0-4.3 s in programme at -23: its momentary reading is above -18 from 4.1 s, and
+        // the sound since then is back inside by 4.5 s (3 of its 8 blocks loud: (2 * 0.32 + 3 * 2.0 + 3 * 0.32) / 8 <
+        // 1). The passage at -14 LUFS from 5 s is dated from its own momentary crossing.
+        List<DefectEvent> defects =
+                run(25_000, t -> t >= 4000 && t < 4300 ? -15.0 : t >= 5000 && t < 20_000 ? -14.0 : -23.0);
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        assertThat(defects.get(1).getStartMediaTimeMs()).isEqualTo(5100);
+    }
+
+    @Test
     void opensOnlyOnceTheViolationHasLastedTenSeconds() throws Exception {
         assertThat(run(25_000, t -> t >= 5000 && t < 13_000 ? -12.0 : -23.0))
                 .as("8 s too loud")
