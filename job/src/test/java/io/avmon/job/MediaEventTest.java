@@ -11,7 +11,10 @@ import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.job.defect.DefectTrack;
 import io.avmon.job.detect.BlackFrameDetector;
+import io.avmon.job.detect.FrameDropDetector;
 import io.avmon.job.detect.FrozenFrameDetector;
+import io.avmon.job.detect.LoudnessWatch;
+import io.avmon.job.detect.StreamStallDetector;
 import io.avmon.job.health.HealthAccumulator;
 import io.avmon.schema.DefectType;
 import io.avmon.schema.StreamHealth;
@@ -115,6 +118,10 @@ class MediaEventTest {
         assertThat(TypeInformation.of(DefectTrack.class)).isInstanceOf(PojoTypeInfo.class);
         assertThat(TypeInformation.of(FrozenFrameDetector.Reference.class)).isInstanceOf(PojoTypeInfo.class);
         assertThat(TypeInformation.of(HealthAccumulator.class)).isInstanceOf(PojoTypeInfo.class);
+        // Keyed state that savepoints carry: a type that stops being a POJO falls back to Kryo and breaks restore.
+        assertThat(TypeInformation.of(LoudnessWatch.class)).isInstanceOf(PojoTypeInfo.class);
+        assertThat(TypeInformation.of(FrameDropDetector.Cadence.class)).isInstanceOf(PojoTypeInfo.class);
+        assertThat(TypeInformation.of(StreamStallDetector.Stall.class)).isInstanceOf(PojoTypeInfo.class);
         HealthAccumulator acc = new HealthAccumulator();
         acc.weightedMeanSquares[3] = 0.5;
         roundTrip(TypeInformation.of(HealthAccumulator.class), acc);
