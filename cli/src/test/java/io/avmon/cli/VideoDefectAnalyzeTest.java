@@ -88,6 +88,35 @@ class VideoDefectAnalyzeTest {
         }
     }
 
+    @Test
+    void findsPicturesLostUnderRunningSoundAsDropsWhetherOrNotTheyReturn() throws Exception {
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(23)
+                        .segment(6, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .segment(6, VideoKind.SCENE_CUTS, AudioContent.PROGRAMME)
+                        .segment(6, VideoKind.MOTION, AudioContent.PROGRAMME)
+                        .dropFrames(4.0, 75) // 3 s, then the pictures return
+                        .dropFrames(14.0, 100) // the pictures never return: the sound plays on for 4 s
+                        .build(),
+                dir.resolve("pictures-lost.ts"));
+
+        List<DefectEvent> reported = analyze(clip);
+
+        assertThat(clip.truth())
+                .extracting(t -> t.defectType())
+                .containsOnly(DefectType.FRAME_DROP)
+                .hasSize(2);
+        TruthMatch match = TruthMatch.of(clip.truth(), reported, 0.5);
+        assertThat(match.missed()).isEmpty();
+        assertThat(match.falseAlarms()).as("%s", reported).isEmpty();
+        assertThat(match.timingErrors()).isEmpty();
+        assertThat(reported)
+                .extracting(DefectEvent::getValue)
+                .as("the returning frame counts the frames; a loss to the end counts none")
+                .containsExactly(75.0, 0.0);
+    }
+
     /** Runs analyze --json on the clip and returns its CLOSED defects. */
     static List<DefectEvent> analyze(Clip clip) throws Exception {
         return AnalyzeJson.analyze(clip.file().toString());

@@ -47,7 +47,10 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
  *   <li>block corruption: raised at once (a decoder that reports damage is certain, and one damaged picture is
  *       already visible), damage less than 1 s apart is one defect, CRITICAL: the picture is broken;</li>
  *   <li>frame drop: raised at once (a drop is an instant; its minimum duration is 0), and drops less than 1 s
- *       apart are one defect (the hold-off), MAJOR: visible judder, but the programme is on air;</li>
+ *       apart are one defect (the hold-off), MAJOR: visible judder, but the programme is on air. Pictures lost while
+ *       the sound plays on are raised by the sound's blocks about 1.5 s after the last picture, while they are still
+ *       missing ({@link Trait#SHOWN_BY_EITHER_MEDIUM}), and the frame that ends the loss counts the frames in the same
+ *       defect; MAJOR too, as the sound is still on air;</li>
  *   <li>silence: 2 s to raise (ffmpeg silencedetect d=2), cleared by the first sound above the threshold, however
  *       short (silencedetect and the monitors operators know restart their silence clock on any sound: a line-up
  *       beep once a second, a clock ticking, footsteps in a quiet scene are not silence), MAJOR (some programmes are
@@ -124,7 +127,8 @@ public enum DefectKind {
             "frames",
             Value.SUM,
             Trait.INSTANTANEOUS,
-            Trait.PROVEN_FROM_DATED_START),
+            Trait.PROVEN_FROM_DATED_START,
+            Trait.SHOWN_BY_EITHER_MEDIUM),
     AUDIO_SILENCE(
             DefectType.AUDIO_SILENCE,
             Medium.AUDIO,
@@ -252,6 +256,14 @@ public enum DefectKind {
          * the others, and loudness and sync readings hover at their bounds.
          */
         ENDS_AT_FIRST_CLEAR,
+        /**
+         * Also shown by records of the other medium: such a record that shows the condition starts or extends the
+         * track as one of the type's own medium does, and one that does not show it says nothing (it neither clears
+         * the track nor drops its candidate). A frame drop: pictures that stay away leave no frame to show their loss
+         * on, so the sound's blocks show it while it lasts, and an operator sees a lost video feed within seconds
+         * instead of when (if ever) it returns; a block after pictures that keep coming proves nothing of them.
+         */
+        SHOWN_BY_EITHER_MEDIUM,
         /** Placed after the lifecycle, with its own timers and events, instead of in the detector chain before it. */
         AFTER_LIFECYCLE
     }

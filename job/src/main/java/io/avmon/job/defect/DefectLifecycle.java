@@ -31,7 +31,10 @@ import org.apache.flink.util.Collector;
  *   <li>A candidate starts at the media time of the first defective record. OPENED is emitted at the first
  *       record (of any medium: time advances on every record of the stream) whose media time reaches
  *       start + minDuration, so a live user sees it as soon as the minimum has passed.</li>
- *   <li>Video types are judged only on video records, audio types only on audio records. A video candidate
+ *   <li>Video types are judged only on video records, audio types only on audio records, except a type
+ *       {@link DefectKind.Trait#SHOWN_BY_EITHER_MEDIUM} (a frame drop, which audio blocks show while the pictures are
+ *       missing): a record of the other medium that shows it counts as one of its own medium, one that does not
+ *       show it counts for nothing. A video candidate
  *       whose condition clears before minDuration is dropped silently (a 1-2 s dip to black emits nothing). An
  *       audio candidate is dropped only once clear for the recovery hold-off, since audio defects such as
  *       clipping show intermittently within 100 ms blocks; silence ({@link DefectKind.Trait#ENDS_AT_FIRST_CLEAR})
@@ -126,10 +129,12 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
                 continue;
             }
             DefectType type = TYPES[ordinal];
-            if (DefectKind.of(type).medium() != medium || !profile.policy(type).enabled()) {
+            DefectKind kind = DefectKind.of(type);
+            if ((kind.medium() != medium && !kind.has(DefectKind.Trait.SHOWN_BY_EITHER_MEDIUM))
+                    || !profile.policy(type).enabled()) {
                 continue;
             }
-            if (DefectKind.of(type).has(DefectKind.Trait.PER_CHANNEL)) {
+            if (kind.has(DefectKind.Trait.PER_CHANNEL)) {
                 int channels = event.channelConditions(type);
                 while (channels != 0) {
                     int channel = Integer.numberOfTrailingZeros(channels);
@@ -189,20 +194,20 @@ public class DefectLifecycle extends KeyedProcessFunction<String, MediaEvent, Me
             track.lastActivityProcessingMs = now;
             long minDurationMs = policy.minDuration().toMillis();
 
-            if (kind.medium() == medium) {
-                if (shows(event, track)) {
-                    track.clearSinceMediaMs = DefectTrack.NONE;
-                    track.clearSinceWallMs = DefectTrack.NONE;
-                    track.lastShownMediaMs = mediaMs;
-                    track.lastShownWallMs = event.ingestTimeMs;
-                    track.addMeasure(kind.measure(event, track.channel));
-                } else if (!track.clearing()) {
-                    // An instant (a frame drop) was over at the record that showed it: the frame after the hole.
-                    boolean instant =
-                            kind.has(DefectKind.Trait.INSTANTANEOUS) && track.lastShownMediaMs != DefectTrack.NONE;
-                    track.clearSinceMediaMs = instant ? track.lastShownMediaMs : mediaMs;
-                    track.clearSinceWallMs = instant ? track.lastShownWallMs : event.ingestTimeMs;
-                }
+            boolean ownMedium = kind.medium() == medium;
+            boolean shown = shows(event, track);
+            if (shown && (ownMedium || kind.has(DefectKind.Trait.SHOWN_BY_EITHER_MEDIUM))) {
+                track.clearSinceMediaMs = DefectTrack.NONE;
+                track.clearSinceWallMs = DefectTrack.NONE;
+                track.lastShownMediaMs = mediaMs;
+                track.lastShownWallMs = event.ingestTimeMs;
+                track.addMeasure(kind.measure(event, track.channel));
+            } else if (ownMedium && !shown && !track.clearing()) {
+                // An instant (a frame drop) was over at the record that showed it: the frame after the hole.
+                boolean instant =
+                        kind.has(DefectKind.Trait.INSTANTANEOUS) && track.lastShownMediaMs != DefectTrack.NONE;
+                track.clearSinceMediaMs = instant ? track.lastShownMediaMs : mediaMs;
+                track.clearSinceWallMs = instant ? track.lastShownWallMs : event.ingestTimeMs;
             }
             boolean recovered = track.clearing()
                     && track.latestMediaMs - track.clearSinceMediaMs

@@ -27,7 +27,14 @@ import java.util.Arrays;
  *       goes on), and every frame of the hole is reported lost, however long it was. The stall detector leaves such
  *       a hole alone (a stall is no video and no audio), so without this rule a second or more of lost pictures was
  *       no defect at all. A splice moves both tracks, so the sound's run starts afresh there and the rule stays out.
- *       The hole is reported when the pictures come back.</li>
+ *       The hole's frames are counted when the pictures come back.</li>
+ *   <li>Pictures that stay away while the sound plays on (a video PID gone, a camera feed dropped, an encoder's video
+ *       stalled) are raised while they are missing, not only once they return: an audio block more than
+ *       {@code maxGap} plus the sound's interleaving allowance (0.5 s) past the last frame, in a sound run that began
+ *       before that frame, shows the drop, dated where the first lost frame was due, so the defect opens about 1.5 s
+ *       after the last picture. Its measure is 0: the frame that ends the hole counts the lost frames, once, and
+ *       continues the same defect (same dated start). A stream that never learnt a cadence, or whose sound started
+ *       after its last picture, shows nothing.</li>
  * </ul>
  * A hole right before a frame marked {@link DefectType#BLOCK_CORRUPTION} (a damaged stretch, up to its next clean key
  * frame) is left to that defect: packet loss that costs the decoder whole pictures is one defect, not two. A hole
@@ -36,7 +43,9 @@ import java.util.Arrays;
  * stream has been silent for the retention, cleared on ENDED.
  * Annotates {@link DefectType#FRAME_DROP} on the frame after the hole, its measure (frames lost
  * in that hole) and its start ({@link MediaEvent#setConditionStart}: where the first lost frame should have been, so the defect
- * starts there; it ends at the frame after the hole).
+ * starts there; it ends at the frame after the hole); and on the audio blocks heard while the pictures are missing,
+ * with measure 0 and the same start ({@link io.avmon.job.defect.DefectKind.Trait#SHOWN_BY_EITHER_MEDIUM}
+ * lets the lifecycle take them).
  */
 public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
     private static final long serialVersionUID = 1L;
@@ -49,8 +58,9 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
      * @param minHistoryFrames    deltas learnt before a stream is judged
      * @param cadenceChangeFrames holes in a row taken as a new cadence rather than drops (8: a third of a second at
      *                            25 fps)
-     * @param maxGap              a longer hole is a discontinuity, not dropped frames (TR 101 290 calls a PTS gap over
-     *                            700 ms an error of the stream; 1 s)
+     * @param maxGap              a longer hole is a discontinuity, not dropped frames, unless the sound played on
+     *                            through it (TR 101 290 calls a PTS gap over 700 ms an error of the stream; 1 s);
+     *                            pictures missing for this plus 0.5 s under running sound are raised while missing
      */
     public record Thresholds(
             @Range(min = 1.01, max = 100) double minGapRatio,
@@ -118,8 +128,15 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
     @Override
     protected boolean annotate(MediaEvent event) throws Exception {
         if (event.video == null) {
-            followSound(event.mediaTimeUs, blockDurationUs(event));
-            return false;
+            long firstMissingUs = followSound(event.mediaTimeUs, blockDurationUs(event));
+            if (firstMissingUs == MediaEvent.UNKNOWN_MEDIA_TIME) {
+                return false;
+            }
+            // Measure 0: the frames are counted once, by the frame that ends the hole (the event's value is their sum).
+            event.markCondition(type, true);
+            event.setMeasure(type, 0);
+            event.setConditionStart(type, firstMissingUs);
+            return true;
         }
         int lost = judge(event.mediaTimeUs);
         if (lost > 0 && event.hasCondition(DefectType.BLOCK_CORRUPTION)) {
@@ -158,6 +175,11 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
                 lastHoleStartUs = c.lastMediaUs + nominal;
             } else if (delta <= 0 || delta > maxGapUs()) {
                 relearn(c);
+                if (delta < -maxGapUs()) {
+                    // The pictures jumped back (a loop, a restart) to another timeline: the sound heard so far was on
+                    // the old one, and a late block of it must not read as sound running on far past the new frames.
+                    forgetSound(c);
+                }
             } else if (c.deltaCount < thresholds.minHistoryFrames()) {
                 remember(c, delta);
             } else {
@@ -182,8 +204,11 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
     /**
      * An audio block from {@code startUs}: extends the sound's run, or starts a new one where it starts further than
      * maxGap from the run's end, forward (a gap) or back (a loop, a restart).
+     *
+     * @return where the first missing picture was due, if the pictures are missing while this sound plays on;
+     *     {@link MediaEvent#UNKNOWN_MEDIA_TIME} if they are not
      */
-    private void followSound(long startUs, long durationUs) throws Exception {
+    private long followSound(long startUs, long durationUs) throws Exception {
         Cadence c = cadence.value();
         if (c == null) {
             c = new Cadence();
@@ -196,6 +221,20 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
             c.soundUntilUs = Math.max(c.soundUntilUs, startUs + durationUs);
         }
         cadence.update(c);
+        return picturesMissingUnder(c, startUs) ? c.lastMediaUs + median(c) : MediaEvent.UNKNOWN_MEDIA_TIME;
+    }
+
+    /**
+     * The pictures have been missing for longer than a hole of dropped frames may last while the sound at
+     * {@code soundUs} played on: the stream has a learnt cadence, its sound ran since before the last frame, and this
+     * sound is past that frame by more than maxGap plus the interleaving allowance, so a muxer's burst of sound ahead
+     * of the pictures never shows it.
+     */
+    private boolean picturesMissingUnder(Cadence c, long soundUs) {
+        return c.lastMediaUs != MediaEvent.UNKNOWN_MEDIA_TIME
+                && c.deltaCount >= thresholds.minHistoryFrames()
+                && c.soundSinceUs <= c.lastMediaUs
+                && soundUs - c.lastMediaUs > maxGapUs() + MAX_SOUND_LAG_US;
     }
 
     /** The sound ran without a gap from before the last frame up to the frame at {@code mediaUs}. */
@@ -206,9 +245,10 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
     }
 
     /**
-     * How far the sound may trail the frame that ends a hole and still count as having played through it: records
-     * of the two tracks are interleaved within about a block (100 ms) and a muxer's burst (up to 0.4 s measured over
-     * silence, unseen-media.md).
+     * How far the two tracks' records may be apart in media time from interleaving alone: records are interleaved
+     * within about a block (100 ms) and a muxer's burst (up to 0.4 s measured over silence, unseen-media.md). The
+     * sound may trail the frame that ends a hole by this much and still count as having played through it, and may
+     * run this far ahead of the last frame, beyond maxGap, before the pictures count as missing.
      */
     private static final long MAX_SOUND_LAG_US = 500_000;
 
@@ -219,6 +259,11 @@ public class FrameDropDetector extends Detector<FrameDropDetector.Thresholds> {
     private static long blockDurationUs(MediaEvent event) {
         int rate = event.audio.getSampleRate();
         return rate > 0 ? event.audio.getSampleCount() * 1_000_000L / rate : 0;
+    }
+
+    private static void forgetSound(Cadence c) {
+        c.soundSinceUs = MediaEvent.UNKNOWN_MEDIA_TIME;
+        c.soundUntilUs = MediaEvent.UNKNOWN_MEDIA_TIME;
     }
 
     private static void relearn(Cadence c) {

@@ -23,7 +23,8 @@ import org.apache.flink.util.Collector;
  *   <li><b>Media time jumping across both tracks</b> (a recording of a feed that stalled, any replay): a record
  *       starting {@code minDuration} or more after the end of the latest record of either kind. OPENED and CLOSED are
  *       emitted together on that record, from the end of the last record before the hole to its own media time.
- *       Taking the latest end over both kinds makes a hole in one track alone (video lost, audio on) no stall.</li>
+ *       Taking the latest end over both kinds makes a hole in one track alone (video lost, audio on) no stall:
+ *       {@link FrameDropDetector} raises lost pictures under running sound.</li>
  *   <li><b>Nothing arriving</b> (live): a processing-time watchdog fires {@code minDuration} after the last media
  *       record and OPENS the stall then, without waiting for a next record. One timer per stream at a time: it is
  *       registered when none is pending and, on firing early (records came meanwhile), re-registered at last record

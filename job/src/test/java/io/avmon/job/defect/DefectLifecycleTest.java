@@ -471,6 +471,77 @@ class DefectLifecycleTest {
         });
     }
 
+    /** A block the drop detector heard while the pictures were missing since {@code firstMissingMs}. */
+    private MediaEvent blockWhilePicturesMissing(long mediaMs, long firstMissingMs) {
+        MediaEvent event = audio(mediaMs, false);
+        event.markCondition(DefectType.FRAME_DROP, true);
+        event.setMeasure(DefectType.FRAME_DROP, 0);
+        event.setConditionStart(DefectType.FRAME_DROP, firstMissingMs * 1000);
+        return event;
+    }
+
+    /** The frame after a hole of {@code lost} frames from {@code firstMissingMs}. */
+    private MediaEvent frameAfterHole(long mediaMs, long firstMissingMs, int lost) {
+        MediaEvent event = frame(mediaMs, false);
+        event.markCondition(DefectType.FRAME_DROP, true);
+        event.setMeasure(DefectType.FRAME_DROP, lost);
+        event.setConditionStart(DefectType.FRAME_DROP, firstMissingMs * 1000);
+        return event;
+    }
+
+    private void process(MediaEvent event) throws Exception {
+        harness.processElement(event, event.ingestTimeMs);
+    }
+
+    @Test
+    void aFrameDropShownByTheSoundOpensAtOnceAndTheFrameEndingTheLossContinuesIt() throws Exception {
+        frames(0, 1000, false);
+        for (long t = 1000; t < 2500; t += 100) process(audio(t, false));
+        assertThat(defects()).isEmpty();
+        process(blockWhilePicturesMissing(2500, 1000));
+        assertThat(defects()).singleElement().satisfies(d -> {
+            assertThat(d.getDefectType()).isEqualTo(DefectType.FRAME_DROP);
+            assertThat(d.getState()).isEqualTo(DefectState.OPENED);
+            assertThat(d.getStartMediaTimeMs()).isEqualTo(1000);
+        });
+        for (long t = 2600; t < 4000; t += 100) process(blockWhilePicturesMissing(t, 1000));
+        process(frameAfterHole(4000, 1000, 74));
+        frames(4040, 6000, false);
+
+        List<DefectEvent> defects = defects();
+        assertThat(defects).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        assertThat(defects.get(1).getEventId()).isEqualTo(defects.get(0).getEventId());
+        assertThat(defects.get(1).getStartMediaTimeMs()).isEqualTo(1000);
+        assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(4000);
+        assertThat(defects.get(1).getValue()).isEqualTo(74.0);
+        assertNoStateOrTimers();
+    }
+
+    @Test
+    void blocksThatDoNotShowAFrameDropNeitherClearNorCloseIt() throws Exception {
+        frames(0, 1000, false);
+        process(blockWhilePicturesMissing(2500, 1000));
+        for (long t = 2600; t < 6000; t += 100) process(audio(t, false));
+        assertThat(defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED);
+
+        MediaEvent ended = MediaEvent.of(Features.ended(STREAM, 6_000_000));
+        process(ended);
+        assertThat(defects()).extracting(DefectEvent::getState).containsExactly(DefectState.OPENED, DefectState.CLOSED);
+        assertThat(defects().get(1).getEndMediaTimeMs()).isEqualTo(6000);
+        assertNoStateOrTimers();
+    }
+
+    @Test
+    void aVideoConditionOfAnotherTypeOnAnAudioRecordIsIgnored() throws Exception {
+        for (long t = 0; t < 5000; t += 100) {
+            MediaEvent block = audio(t, false);
+            block.markCondition(DefectType.BLACK_FRAMES, true);
+            process(block);
+        }
+        assertThat(defects()).isEmpty();
+        assertNoStateOrTimers();
+    }
+
     @Test
     void streamThatVanishesIsClosedAndForgottenAfterTheRetention() throws Exception {
         harness.setProcessingTime(1_000);

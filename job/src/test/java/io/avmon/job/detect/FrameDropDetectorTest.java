@@ -6,6 +6,7 @@ import io.avmon.job.DetectorChain;
 import io.avmon.job.DetectorTopology;
 import io.avmon.job.Features;
 import io.avmon.job.Program;
+import io.avmon.job.core.DefectEvents;
 import io.avmon.job.core.MediaEvent;
 import io.avmon.job.defect.DefectKind;
 import io.avmon.schema.AudioBlockFeatures;
@@ -46,6 +47,27 @@ class FrameDropDetectorTest {
         for (long seq = 0; seq * 100 < durationMs; seq++) records.add(Features.block("s", seq, -25f, -6f));
         records.sort(Comparator.comparingLong(Program::ingestTime));
         return records;
+    }
+
+    /**
+     * As {@link #programme(long, LongPredicate)}, with each block arriving along with the frame {@code soundLeadMs}
+     * earlier in media time (negative: later), as a muxer interleaves the tracks.
+     */
+    private List<SpecificRecord> programme(long durationMs, LongPredicate lost, long soundLeadMs) {
+        List<SpecificRecord> records = new ArrayList<>(programme(durationMs, lost));
+        for (SpecificRecord r : records) {
+            if (r instanceof AudioBlockFeatures a) {
+                a.setIngestTimeMs(Features.EPOCH_MS + a.getMediaTimeUs() / 1000 + 30 - soundLeadMs);
+            }
+        }
+        records.sort(Comparator.comparingLong(Program::ingestTime));
+        return records;
+    }
+
+    private static long mediaMs(SpecificRecord r) {
+        return r instanceof VideoFrameFeatures v
+                ? v.getMediaTimeUs() / 1000
+                : ((AudioBlockFeatures) r).getMediaTimeUs() / 1000;
     }
 
     private List<DefectEvent> run(List<SpecificRecord> records, long lastMediaUs) throws Exception {
@@ -223,6 +245,161 @@ class FrameDropDetectorTest {
                 .filteredOn(d -> d.getState() == DefectState.CLOSED)
                 .hasSizeLessThanOrEqualTo(1)
                 .allSatisfy(d -> assertThat(d.getEndMediaTimeMs()).isLessThan(10_500));
+    }
+
+    @Test
+    void picturesLostForGoodWhileTheSoundPlaysOnAreRaisedWhileTheSoundStillArrives() throws Exception {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
+            for (SpecificRecord r : programme(12_000, t -> t >= 5000)) {
+                chain.process(r);
+                long ms = mediaMs(r);
+                if (ms < 6500) {
+                    // Up to maxGap plus the interleaving allowance (1.5 s) past the last picture, at 4960 ms.
+                    assertThat(chain.defects()).as("at %d ms", ms).isEmpty();
+                } else {
+                    assertThat(chain.defects())
+                            .as("at %d ms", ms)
+                            .singleElement()
+                            .satisfies(d -> {
+                                assertThat(d.getDefectType()).isEqualTo(DefectType.FRAME_DROP);
+                                assertThat(d.getState()).isEqualTo(DefectState.OPENED);
+                                assertThat(d.getStartMediaTimeMs())
+                                        .as("where the first lost frame was due")
+                                        .isEqualTo(5000);
+                                assertThat(d.getSeverity()).isEqualTo(Severity.MAJOR);
+                            });
+                }
+            }
+            chain.process(Features.ended("s", 12_000_000));
+            List<DefectEvent> defects = chain.defects();
+            assertThat(defects)
+                    .extracting(DefectEvent::getState)
+                    .containsExactly(DefectState.OPENED, DefectState.CLOSED);
+            assertThat(defects.get(1).getEventId())
+                    .isEqualTo(defects.get(0).getEventId())
+                    .isEqualTo(DefectEvents.eventId("s", DefectType.FRAME_DROP, -1, 5000));
+            assertThat(defects.get(1).getEndMediaTimeMs())
+                    .as("the stream's end")
+                    .isEqualTo(12_000);
+            assertThat(defects.get(1).getValue())
+                    .as("no frame ended the loss, so none was counted")
+                    .isEqualTo(0.0);
+            assertThat(chain.keyedStateEntries()).as("state after ENDED").isZero();
+            assertThat(chain.timers()).as("timers after ENDED").isZero();
+        }
+    }
+
+    @Test
+    void picturesLostForThreeSecondsUnderTheSoundAreOneDefectRaisedBeforeTheyReturn() throws Exception {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
+            for (SpecificRecord r : programme(12_000, t -> t >= 5000 && t < 8000)) {
+                if (r instanceof VideoFrameFeatures && mediaMs(r) == 8000) {
+                    assertThat(chain.defects())
+                            .as("before the pictures return")
+                            .extracting(DefectEvent::getState)
+                            .containsExactly(DefectState.OPENED);
+                }
+                chain.process(r);
+            }
+            chain.process(Features.ended("s", 11_960_000));
+            List<DefectEvent> defects = chain.defects();
+            assertThat(defects)
+                    .extracting(DefectEvent::getState)
+                    .containsExactly(DefectState.OPENED, DefectState.CLOSED);
+            assertThat(defects).extracting(DefectEvent::getDefectType).containsOnly(DefectType.FRAME_DROP);
+            DefectEvent closed = defects.get(1);
+            assertThat(closed.getEventId()).isEqualTo(defects.get(0).getEventId());
+            assertThat(closed.getStartMediaTimeMs()).isEqualTo(5000);
+            assertThat(closed.getEndMediaTimeMs())
+                    .as("the frame that ended the loss")
+                    .isEqualTo(8000);
+            assertThat(closed.getValue()).as("every frame of 5000-7960 ms").isEqualTo(75.0);
+        }
+    }
+
+    @Test
+    void aBlockHeardWhileThePicturesAreMissingShowsTheDropDatedAtTheFirstLostFrameAndCountsNoFrames() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new FrameDropDetector(FrameDropDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10)),
+                        new DetectorTopology.StreamIdKey(),
+                        Types.STRING);
+        harness.open();
+        for (int n = 0; n < 20; n++) harness.processElement(MediaEvent.of(frameAt(n, n * 40_000L)), 0);
+        for (int seq = 0; seq <= 23; seq++)
+            harness.processElement(MediaEvent.of(Features.block("s", seq, -25f, -6f)), 0);
+        List<MediaEvent> blocks = harness.extractOutputValues().subList(20, 44);
+        // The last frame is at 760 ms: blocks up to 2260 ms are within maxGap plus the interleaving allowance.
+        assertThat(blocks.subList(0, 23)).noneMatch(b -> b.hasCondition(DefectType.FRAME_DROP));
+        MediaEvent block = blocks.get(23);
+        assertThat(block.mediaTimeUs).isEqualTo(2_300_000);
+        assertThat(block.hasCondition(DefectType.FRAME_DROP)).isTrue();
+        assertThat(block.conditionStartUs(DefectType.FRAME_DROP)).isEqualTo(800_000);
+        assertThat(block.measure(DefectType.FRAME_DROP)).isZero();
+        harness.close();
+    }
+
+    @Test
+    void aHoleJustUnderMaxGapWithTheSoundHalfASecondAheadIsOneDropRaisedWhenThePicturesReturn() throws Exception {
+        try (DetectorChain chain = new DetectorChain(DefectKind.defaultProfile())) {
+            for (SpecificRecord r : programme(12_000, t -> t >= 5000 && t < 5960, 500)) {
+                if (r instanceof VideoFrameFeatures && mediaMs(r) == 5960) {
+                    assertThat(chain.defects()).as("before the pictures return").isEmpty();
+                }
+                chain.process(r);
+            }
+            chain.process(Features.ended("s", 11_960_000));
+            List<DefectEvent> defects = chain.defects();
+            assertThat(defects)
+                    .extracting(DefectEvent::getState)
+                    .containsExactly(DefectState.OPENED, DefectState.CLOSED);
+            assertThat(defects.get(1).getStartMediaTimeMs()).isEqualTo(5000);
+            assertThat(defects.get(1).getEndMediaTimeMs()).isEqualTo(5960);
+            assertThat(defects.get(1).getValue()).isEqualTo(24.0);
+        }
+    }
+
+    @Test
+    void theSoundHalfASecondAheadOfThePicturesRaisesNothing() throws Exception {
+        assertThat(run(programme(20_000, t -> false, 500), 19_960_000)).isEmpty();
+    }
+
+    @Test
+    void aStreamWhoseSoundStartsBeforeItsFirstPictureRaisesNothing() throws Exception {
+        assertThat(run(programme(12_000, t -> t < 3000), 11_960_000)).isEmpty();
+    }
+
+    @Test
+    void aLoopOfBothTracksWithTheSoundTrailingThePicturesRaisesNoDrop() throws Exception {
+        // The sound arrives half a second behind the pictures, so the first pass's last blocks come in after the
+        // second pass's first frames, which are enough to judge a cadence on.
+        List<SpecificRecord> records = new ArrayList<>();
+        long n = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            long passStartMs = pass * 10_000L;
+            for (long seq = 0; seq * 40 < 10_000; seq++) {
+                VideoFrameFeatures f = frameAt(n++, seq * 40_000);
+                f.setIngestTimeMs(Features.EPOCH_MS + passStartMs + seq * 40 + 30);
+                records.add(f);
+            }
+            for (long seq = 0; seq * 100 < 10_000; seq++) {
+                AudioBlockFeatures block = Features.block("s", seq, -25f, -6f);
+                block.setIngestTimeMs(Features.EPOCH_MS + passStartMs + seq * 100 + 30 + 500);
+                records.add(block);
+            }
+        }
+        records.sort(Comparator.comparingLong(Program::ingestTime));
+        assertThat(run(records, 9_960_000)).noneMatch(d -> d.getDefectType() == DefectType.FRAME_DROP);
+    }
+
+    @Test
+    void aStallOfBothTracksWhoseSoundReturnsFirstRaisesNoDrop() throws Exception {
+        List<SpecificRecord> records = new ArrayList<>(programme(15_000, t -> t >= 5000 && t < 9500));
+        records.removeIf(r ->
+                r instanceof AudioBlockFeatures a && a.getMediaTimeUs() >= 5_000_000 && a.getMediaTimeUs() < 9_000_000);
+        List<DefectEvent> defects = run(records, 14_960_000);
+        assertThat(defects).extracting(DefectEvent::getDefectType).contains(DefectType.STREAM_STALL);
+        assertThat(defects).noneMatch(d -> d.getDefectType() == DefectType.FRAME_DROP);
     }
 
     @Test
