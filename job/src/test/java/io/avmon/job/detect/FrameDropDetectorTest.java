@@ -201,25 +201,8 @@ class FrameDropDetectorTest {
     @Test
     void aHoleInBothTracksAfterTheStreamStartedOverIsNoDroppedFrames() throws Exception {
         // A file looped: both tracks start again from 0 after 10 s, then both stop for 1.5 s at 5 s of the second pass.
-        List<SpecificRecord> records = new ArrayList<>();
-        long n = 0;
-        for (int pass = 0; pass < 2; pass++) {
-            long passStartMs = pass * 10_000L;
-            for (long seq = 0; seq * 40 < 10_000; seq++) {
-                long t = seq * 40;
-                if (pass == 1 && t >= 5000 && t < 6500) continue;
-                VideoFrameFeatures f = frameAt(n++, t * 1000);
-                f.setIngestTimeMs(Features.EPOCH_MS + passStartMs + t + 30);
-                records.add(f);
-            }
-            for (long seq = 0; seq * 100 < 10_000; seq++) {
-                AudioBlockFeatures block = Features.block("s", seq, -25f, -6f);
-                if (pass == 1 && block.getMediaTimeUs() >= 5_000_000 && block.getMediaTimeUs() < 6_500_000) continue;
-                block.setIngestTimeMs(Features.EPOCH_MS + passStartMs + seq * 100);
-                records.add(block);
-            }
-        }
-        records.sort(Comparator.comparingLong(Program::ingestTime));
+        List<SpecificRecord> records =
+                loopedTwice((pass, mediaMs) -> pass == 1 && mediaMs >= 5000 && mediaMs < 6500, 0);
         assertThat(run(records, 9_960_000)).noneMatch(d -> d.getDefectType() == DefectType.FRAME_DROP);
     }
 
@@ -373,22 +356,7 @@ class FrameDropDetectorTest {
     void aLoopOfBothTracksWithTheSoundTrailingThePicturesRaisesNoDrop() throws Exception {
         // The sound arrives half a second behind the pictures, so the first pass's last blocks come in after the
         // second pass's first frames, which are enough to judge a cadence on.
-        List<SpecificRecord> records = new ArrayList<>();
-        long n = 0;
-        for (int pass = 0; pass < 2; pass++) {
-            long passStartMs = pass * 10_000L;
-            for (long seq = 0; seq * 40 < 10_000; seq++) {
-                VideoFrameFeatures f = frameAt(n++, seq * 40_000);
-                f.setIngestTimeMs(Features.EPOCH_MS + passStartMs + seq * 40 + 30);
-                records.add(f);
-            }
-            for (long seq = 0; seq * 100 < 10_000; seq++) {
-                AudioBlockFeatures block = Features.block("s", seq, -25f, -6f);
-                block.setIngestTimeMs(Features.EPOCH_MS + passStartMs + seq * 100 + 30 + 500);
-                records.add(block);
-            }
-        }
-        records.sort(Comparator.comparingLong(Program::ingestTime));
+        List<SpecificRecord> records = loopedTwice((pass, mediaMs) -> false, 530);
         assertThat(run(records, 9_960_000)).noneMatch(d -> d.getDefectType() == DefectType.FRAME_DROP);
     }
 
@@ -421,5 +389,38 @@ class FrameDropDetectorTest {
         harness.processElement(MediaEvent.of(Features.ended("s", 880_000)), 0);
         assertThat(harness.numKeyedStateEntries()).isZero();
         harness.close();
+    }
+
+    /** Which records of a looped file are missing: by pass and media time. */
+    private interface Cut {
+        boolean cuts(int pass, long mediaMs);
+    }
+
+    /**
+     * A 10 s file played twice (media time starting again from 0), in ingest order: frames every 40 ms arriving 30 ms
+     * after their time, audio blocks every 100 ms arriving {@code soundArrivalMs} after their time; records the cut
+     * names are left out of both tracks.
+     */
+    private List<SpecificRecord> loopedTwice(Cut cut, long soundArrivalMs) {
+        List<SpecificRecord> records = new ArrayList<>();
+        long n = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            long passStartMs = pass * 10_000L;
+            for (long seq = 0; seq * 40 < 10_000; seq++) {
+                long t = seq * 40;
+                if (cut.cuts(pass, t)) continue;
+                VideoFrameFeatures f = frameAt(n++, t * 1000);
+                f.setIngestTimeMs(Features.EPOCH_MS + passStartMs + t + 30);
+                records.add(f);
+            }
+            for (long seq = 0; seq * 100 < 10_000; seq++) {
+                AudioBlockFeatures block = Features.block("s", seq, -25f, -6f);
+                if (cut.cuts(pass, block.getMediaTimeUs() / 1000)) continue;
+                block.setIngestTimeMs(Features.EPOCH_MS + passStartMs + seq * 100 + soundArrivalMs);
+                records.add(block);
+            }
+        }
+        records.sort(Comparator.comparingLong(Program::ingestTime));
+        return records;
     }
 }
