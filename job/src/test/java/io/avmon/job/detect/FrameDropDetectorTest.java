@@ -302,12 +302,7 @@ class FrameDropDetectorTest {
 
     @Test
     void aBlockHeardWhileThePicturesAreMissingShowsTheDropDatedAtTheFirstLostFrameAndCountsNoFrames() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                        new FrameDropDetector(FrameDropDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10)),
-                        new DetectorTopology.StreamIdKey(),
-                        Types.STRING);
-        harness.open();
+        KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness = detectorAlone();
         for (int n = 0; n < 20; n++) harness.processElement(MediaEvent.of(frameAt(n, n * 40_000L)), 0);
         for (int seq = 0; seq <= 23; seq++)
             harness.processElement(MediaEvent.of(Features.block("s", seq, -25f, -6f)), 0);
@@ -372,12 +367,7 @@ class FrameDropDetectorTest {
 
     @Test
     void endedClearsTheCadence() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness =
-                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                        new FrameDropDetector(FrameDropDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10)),
-                        new DetectorTopology.StreamIdKey(),
-                        Types.STRING);
-        harness.open();
+        KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness = detectorAlone();
         for (int n = 0; n < 20; n++) harness.processElement(MediaEvent.of(frameAt(n, n * 40_000L)), 0);
         MediaEvent afterHole = MediaEvent.of(frameAt(20, 22 * 40_000L));
         harness.processElement(afterHole, 0);
@@ -389,6 +379,18 @@ class FrameDropDetectorTest {
         harness.processElement(MediaEvent.of(Features.ended("s", 880_000)), 0);
         assertThat(harness.numKeyedStateEntries()).isZero();
         harness.close();
+    }
+
+    /** The detector on its own, with its default thresholds, opened. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> detectorAlone()
+            throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, MediaEvent, MediaEvent> harness =
+                ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                        new FrameDropDetector(FrameDropDetector.Thresholds.DEFAULTS, Duration.ofMinutes(10)),
+                        new DetectorTopology.StreamIdKey(),
+                        Types.STRING);
+        harness.open();
+        return harness;
     }
 
     /** Which records of a looped file are missing: by pass and media time. */
