@@ -7,6 +7,7 @@ import io.avmon.testmedia.AudioContent;
 import io.avmon.testmedia.Clip;
 import io.avmon.testmedia.ClipSpec;
 import io.avmon.testmedia.ClipWriter;
+import io.avmon.testmedia.FieldOrder;
 import io.avmon.testmedia.VideoKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,6 +90,36 @@ class AvSyncTimingTest {
                     AnalyzeJson.analyzeWithProfile(profile, clip.file().toString()));
             assertThat(sync.getValue()).isCloseTo(offsetMs, Offset.offset(ACCURACY_MS));
         }
+    }
+
+    /**
+     * Interlaced pictures are timed as progressive ones: each field is painted from its own instant, so a flash lights
+     * both fields of its frame, and the reading holds for either field order at 576i and 1080i.
+     */
+    @ParameterizedTest(name = "{0}x{1} {2}, audio {3} ms late")
+    @CsvSource({
+        "720, 576, TOP_FIRST, -143",
+        "720, 576, BOTTOM_FIRST, -143",
+        "720, 576, BOTTOM_FIRST, 200",
+        "1920, 1080, TOP_FIRST, 160",
+        "1920, 1080, BOTTOM_FIRST, -80"
+    })
+    void readsTheOffsetWithin10MsInInterlacedPictures(int width, int height, FieldOrder order, double offsetMs)
+            throws Exception {
+        Clip clip = ClipWriter.write(
+                ClipSpec.builder()
+                        .seed(90 + Math.round(offsetMs))
+                        .size(width, height)
+                        .container("mpegts", ClipSpec.MPEG2, "ac3")
+                        .interlaced(order)
+                        .segment(14, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(offsetMs))
+                        .build(),
+                dir.resolve(String.format(Locale.ROOT, "interlaced-%d-%s-%+.0f.ts", height, order, offsetMs)));
+
+        Path profile = offsetMs > 0 ? tolerance(offsetMs - 20, 1000) : tolerance(1000, -offsetMs - 20);
+        DefectEvent sync = AvSyncAnalyzeTest.singleSyncDefect(
+                AnalyzeJson.analyzeWithProfile(profile, clip.file().toString()));
+        assertThat(sync.getValue()).isCloseTo(offsetMs, Offset.offset(ACCURACY_MS));
     }
 
     /**

@@ -212,7 +212,9 @@ final class FramePainter {
 
     /** Dark grey (Y=48) with sensor noise, or white (Y=235) on a flash frame of {@link SyncPattern}. */
     private void paintSyncFlashes(byte[] frame, double t, double segmentStart, double segmentDuration) {
-        long frameIndex = Math.round(t * fps);
+        // The frame whose interval holds the instant: an interlaced frame's later field, half a frame on, is still
+        // its own frame's (rounding put it in the next frame, lighting it half a frame before the flash's truth).
+        long frameIndex = (long) Math.floor(t * fps + 1e-6);
         if (SyncPattern.flashing(seed, frameIndex, fps, segmentStart, segmentStart + segmentDuration)) {
             fill(frame, 235, NEUTRAL_C, NEUTRAL_C);
             return;

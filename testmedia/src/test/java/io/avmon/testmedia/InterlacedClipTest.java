@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Interlaced clips read back with FFmpeg: the stream signals its field order, and motion combs between fields. */
 class InterlacedClipTest {
@@ -34,6 +38,60 @@ class InterlacedClipTest {
         Path file = write(FieldOrder.BOTTOM_FIRST, "bff.ts");
         assertThat(fieldOrder(file)).isEqualTo(AV_FIELD_BB);
         assertThat(combRatio(file)).isGreaterThan(1.25 * combRatio(write(FieldOrder.PROGRESSIVE, "p.ts")));
+    }
+
+    /**
+     * A flash is painted on both fields of the frames the pattern's truth names, and on no other field, whichever
+     * field comes first: a field half a frame on belongs to its own frame, not the next.
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = FieldOrder.class,
+            names = {"TOP_FIRST", "BOTTOM_FIRST"})
+    void flashLightsBothFieldsOfItsOwnFramesOnly(FieldOrder order) throws Exception {
+        long seed = 11;
+        ClipSpec spec = ClipSpec.builder()
+                .size(720, 576)
+                .seed(seed)
+                .container("mpegts", ClipSpec.MPEG2, "aac")
+                .interlaced(order)
+                .segment(4, VideoKind.SYNC_FLASHES, AudioContent.syncBeeps(0))
+                .build();
+        Path file = ClipWriter.write(spec, dir.resolve(order + "-flashes.ts")).file();
+
+        List<String> lit = new ArrayList<>();
+        List<String> due = new ArrayList<>();
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
+            grabber.setPixelFormat(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8);
+            grabber.start();
+            Frame frame;
+            for (int i = 0; (frame = grabber.grabImage()) != null; i++) {
+                for (int parity = 0; parity < 2; parity++) {
+                    if (fieldMean(frame, parity) > 150) {
+                        lit.add(i + (parity == 0 ? " top" : " bottom"));
+                    }
+                    if (SyncPattern.flashing(seed, i, 25, 0, 4)) {
+                        due.add(i + (parity == 0 ? " top" : " bottom"));
+                    }
+                }
+            }
+            grabber.stop();
+        }
+        assertThat(due).isNotEmpty();
+        assertThat(lit).isEqualTo(due);
+    }
+
+    private static double fieldMean(Frame frame, int parity) {
+        ByteBuffer luma = (ByteBuffer) frame.image[0];
+        long sum = 0;
+        long samples = 0;
+        for (int y = parity; y < frame.imageHeight; y += 2) {
+            for (int x = 0; x < frame.imageWidth; x += 4) {
+                sum += luma.get(y * frame.imageStride + x) & 0xFF;
+                samples++;
+            }
+        }
+        return (double) sum / samples;
     }
 
     @Test
