@@ -65,7 +65,12 @@ import java.util.Set;
  * to learn from. x265's repeats are not always exact: a noisy frozen picture's P pictures decoded 0.0014 levels from
  * the frame before (a handful of samples), for seconds on end, while a live static shot whose noise it kept changed by
  * 0.024 levels and more in every predicted picture; so HEVC repeats are allowed {@link #HEVC_REPEAT_RESIDUE} more.
- * OpenH264's live stills come as close as 0.0016, so H.264 keeps the exact bound.
+ * OpenH264's live stills come as close as 0.0016, so H.264 keeps the exact bound. H.264's encoders never repeated a
+ * live still exactly at any rate measured, so in H.264 streams the repeats outrank key frames: a key frame right after
+ * exact repeats re-codes a frozen picture, and neither proves the still alive nor leaves it unproven (a freeze of 2-3 s
+ * with one key frame inside, or one that follows a live shot of the same picture, is found), and a still proven alive
+ * that then repeats exactly froze there. x265 repeats a live still's light noise away, so for HEVC key frames still
+ * decide.
  *
  * <p>Black frames and colour bars (the verdicts of the BlackFrameDetector and the ColorBarsDetector, which run
  * first) are not frozen: each is its own defect, and both are still pictures by nature.
@@ -305,14 +310,27 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
             }
             if (key) {
                 judgeKeyFrame(ref, frame, now, hasThumbnail, cells);
+                if (repeatsProveUnchanged(frame) && ref.stillRepeated && ref.predictedSinceRepeat == 0) {
+                    // The pictures before this key frame repeated exactly, which such an encoder never does for a
+                    // live picture: the key frame re-codes a frozen one, however far it jumps or differs from a key
+                    // frame of a live stretch before the freeze. The repeats after it go on deciding.
+                    ref.liveStill = false;
+                    ref.unproven = false;
+                }
                 ref.stillNoise = Float.NaN;
             } else if (difference
                     <= thresholds.maxRepeatDifference() + ("hevc".equals(frame.getCodec()) ? HEVC_REPEAT_RESIDUE : 0)) {
-                if (ref.stillRepeated && isCodedLive(ref, now)) {
-                    // Repeats again after a live stretch: a freeze, if this is one, began here, not at the still's
+                if (afterLiveStretch(ref, now)) {
+                    // Repeats (again) after a live stretch: a freeze, if this is one, began here, not at the still's
                     // start.
                     ref.frozenSinceUs = Math.max(ref.frozenSinceUs, now);
                 }
+                if (repeatsProveUnchanged(frame) && ref.liveStill) {
+                    // A key frame proved the still live, and now its pictures repeat exactly: it froze here.
+                    ref.liveStill = false;
+                    ref.frozenSinceUs = Math.max(ref.frozenSinceUs, now);
+                }
+                ref.unproven &= !repeatsProveUnchanged(frame);
                 ref.stillRepeated = true;
                 // x265 interleaves a frozen picture's exact repeats (its B pictures) with refined P pictures: a run
                 // is broken only by a gap that would itself prove change.
@@ -333,7 +351,13 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                         ? frame.getNoiseLevel()
                         : Math.max(ref.stillNoise, frame.getNoiseLevel());
             }
-            if (!ref.smooth && !ref.liveStill && !ref.keyProvedFrozen && isSmooth(frame, ref)) {
+            // Smoothness stands in for key frames where repeats cannot decide; in an H.264 still that repeats exactly
+            // they do (a frozen picture re-coded by a key frame may carry less noise than the key frame before it).
+            boolean repeatsDecide = repeatsProveUnchanged(frame) && ref.stillRepeated && !isCodedLive(ref, now);
+            if (repeatsDecide) {
+                ref.smooth = false;
+            }
+            if (!ref.smooth && !ref.liveStill && !ref.keyProvedFrozen && !repeatsDecide && isSmooth(frame, ref)) {
                 ref.smooth = true;
                 ref.smoothSinceUs = now;
             }
@@ -397,6 +421,25 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                 && ref.encoderRepeatsExactly
                 && ref.predictedSinceRepeat > 0
                 && (!ref.stillRepeated || now - ref.lastRepeatUs >= gap);
+    }
+
+    /**
+     * The still's predicted pictures went maxRepeatGap without an exact repeat, since its start or its last one: it was
+     * coded live until this repeat. Shorter gaps are an encoder refining a frozen picture before it repeats it (x264 at
+     * 4 Mb/s: 1.86 s after a freeze began, measured).
+     */
+    private boolean afterLiveStretch(Reference ref, long now) {
+        long gap = micros(thresholds.maxRepeatGap());
+        return gap > 0 && ref.encoderRepeatsExactly && ref.predictedSinceRepeat > 0 && now - ref.lastRepeatUs >= gap;
+    }
+
+    /**
+     * Whether an exact repeat in this frame's stream proves its picture unchanged: H.264's encoders (x264, OpenH264)
+     * never repeated a live still exactly, at any rate measured (accuracy corpus, unseen-media.md), while x265 codes a
+     * live still's light noise away into exact repeats.
+     */
+    private static boolean repeatsProveUnchanged(VideoFrameFeatures frame) {
+        return "h264".equals(frame.getCodec());
     }
 
     /** A still frame with much less noise than the last key frame had (never where either was not measured). */

@@ -509,6 +509,52 @@ class FrozenFrameDetectorTest {
     }
 
     @Test
+    void anH264FreezeWithOneKeyFrameInsideIsFrozenThroughItsJump() throws Exception {
+        // OpenH264 at 2.5 Mb/s, 2 s GOP (frozen-04): 1.4 s of exact repeats, a key frame 1.7 levels off with no key
+        // frame of the freeze before it to compare, a P picture 0.37 off, then exact repeats again; 3.1 s in all.
+        codec = "h264";
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        long firstStillUs = cutTo(still);
+        List<MediaEvent> frames = new ArrayList<>();
+        for (int i = 0; i < 78; i++) {
+            boolean key = i == 35;
+            float step = key ? 1.7f : i == 36 ? 0.37f : 0.0f;
+            frames.add(judged(Features.still(still, step, key), key ? Float.valueOf(25.6f) : null, 1.0f));
+        }
+        assertThat(frames.subList(SETTLE + 1, 78))
+                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
+                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstStillUs);
+    }
+
+    @Test
+    void anH264FreezeOfALiveShotsPictureIsFrozenFromItsFirstExactRepeat() throws Exception {
+        // OpenH264 at 4 Mb/s, 2 s GOP (frozen-06): a live static shot (0.014-0.025 levels a frame, its key frames 2
+        // levels apart, noise 1.3), then the same picture frozen: exact repeats, and a key frame 2.0 levels from the
+        // live one with noise 0.8.
+        codec = "h264";
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        cutTo(still);
+        List<MediaEvent> live = new ArrayList<>();
+        for (int i = 0; i < 75; i++) {
+            boolean key = i == 10 || i == 60;
+            Float keyToKey = i == 10 ? Float.valueOf(30f) : i == 60 ? Float.valueOf(2.0f) : null;
+            live.add(judged(Features.still(still, key ? 2.1f : 0.02f, key), keyToKey, key ? 1.3f : 1.0f));
+        }
+        long firstRepeatUs = sequence * Features.FRAME_US;
+        List<MediaEvent> frozen = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            boolean key = i == 27;
+            float step = key ? 2.09f : i == 28 ? 0.39f : 0.0f;
+            // The freeze's key frame carries less noise than the live one before it: no sign of a live shot here.
+            frozen.add(judged(Features.still(still, step, key), key ? Float.valueOf(2.02f) : null, key ? 0.8f : 1.0f));
+        }
+        assertThat(live).noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
+        assertThat(frozen)
+                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
+                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstRepeatUs);
+    }
+
+    @Test
     void anHevcStreamsFreezeIsFrozenThoughX265DecodesItsRepeatsAFewSamplesOff() throws Exception {
         // x265 at CRF 28, noise strength 12: a second of refinement, then P pictures 0.0014 levels from the frame
         // before and B pictures 0.0012 or 0.06, never within the exact 0.001, for the rest of the freeze.
