@@ -409,22 +409,13 @@ public final class AccuracyBenchmark {
     /** Why a class still misses defects or raises false ones on this corpus, shown while it does. */
     static final Map<DefectType, String> DIAGNOSES = Map.of(
             DefectType.FROZEN_FRAMES, """
-            - **FROZEN_FRAMES: a freeze with one key frame inside it, under low-rate H.264, is missed** (frozen-04 and
-              frozen-06, GOP 2 s). OpenH264 at 1.2-4 Mb/s codes a still scene's sensor noise away: its P pictures
-              repeat as exactly as a frozen source's, and only key frames carry fresh noise. So two key frames of one
-              still decide whether it is live (1.7-2.8 levels apart) or frozen (0.0-0.5). A key frame that jumps with
-              no earlier key frame of the still to compare leaves the still undecided until the next one; a freeze of
-              2.3-3.1 s holds only one, and its parts either side are shorter than the raise delay. Frozen-06's freeze
-              follows a live still of the same picture and cannot be told from it in the decoded pictures at all.
-              Reporting such stills instead raised every static shot under this codec (three false alarms on the hard
-              negatives before).
             - **FROZEN_FRAMES: a static shot under x265 at 1 Mb/s 720p is raised** (ffh-hn-static-long-gop, held
-              out, 3.06-14.18 s). H.264 and HEVC streams are judged by their repeats from the first frame: x265 decodes a
+              out, 10.06-14.18 s). H.264 and HEVC streams are judged by their repeats from the first frame: x265 decodes a
               frozen picture's P pictures 0.0014 levels from the frame before, so an HEVC repeat may be 0.005 off, set
               between that and the 0.024 of the closest picture of a development static shot (ffd-hn-ticking, now quiet,
               as is ffh-loud-02's static passage). This held-out shot changes by 0.011 levels and more for 7 s, but its
               B pictures come within 0.002-0.005 for two seconds after its key frame at 10 s: those count as repeats, and
-              the still is dated back to its start. Read after the bound was set and left as it is.
+              it is raised from the first of them. Read after the bound was set and left as it is.
             """,
             DefectType.LOUDNESS_VIOLATION, """
             - **LOUDNESS_VIOLATION: a passage too quiet shows only once the short-term window has emptied of the
@@ -455,10 +446,7 @@ public final class AccuracyBenchmark {
               defects only (TsSurgery parses MPEG-2 and H.264 pictures).
             - **Photographs are generated.** PHOTO_PAN pans testmedia's own landscapes (sky, ridges in haze, textured
               ground), the same on every machine. Earlier reports panned Debian's mate-backgrounds photographs; a run
-              given -Davmon.photos=DIR pans those files instead, and the header says which. A freeze holding one key
-              frame under low-rate H.264 is found only while that key frame re-codes the picture within 1.2 levels,
-              which depends on the picture's detail: frozen-11's second freeze jumps 1.0 on a landscape, 1.85 on
-              MOTION's texture (missed).
+              given -Davmon.photos=DIR pans those files instead, and the header says which.
             - **Blockiness path still unexercised.** Corruption is injected by damaging the bitstream, and both decoders
               flag what they conceal, so BLOCK_CORRUPTION is found by the decoder's flags; damage that decodes without a
               flag (corruption baked in upstream and re-encoded) is not in the corpus.
