@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -296,9 +297,7 @@ class FrozenFrameDetectorTest {
             frames.add(judged(Features.still(still, key ? 2.2f : 0.02f, key), keyToKey, key ? 1.2f : 0.3f));
         }
         assertThat(frames.subList(0, 80)).as("undecided").noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
-        assertThat(frames.subList(80, 120))
-                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
-                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstStillUs);
+        assertThat(frames.subList(80, 120)).allMatch(frozenSince(firstStillUs));
     }
 
     /** A still between two key frames 40 frames apart that differ by {@code keyToKey}, each with {@code keyNoise}. */
@@ -338,6 +337,11 @@ class FrozenFrameDetectorTest {
     }
 
     /** Motion, then a cut to {@code still}: returns the media time of the first frame that repeats it. */
+    /** Frozen, and dated from {@code startUs}. */
+    private static Predicate<MediaEvent> frozenSince(long startUs) {
+        return e -> e.hasCondition(DefectType.FROZEN_FRAMES) && e.conditionStartUs(DefectType.FROZEN_FRAMES) == startUs;
+    }
+
     private long cutTo(byte[] still) throws Exception {
         frozen(Features.moving(random));
         frozen(Features.still(still, 40f, false));
@@ -422,10 +426,7 @@ class FrozenFrameDetectorTest {
         long firstStillUs = cutTo(still);
         List<MediaEvent> frames = stillWithKeyFrames(still, 0.1f);
         assertThat(frames.subList(30, 80)).as("undecided").noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
-        assertThat(frames.subList(80, 120))
-                .as("proven by the second key frame")
-                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
-                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstStillUs);
+        assertThat(frames.subList(80, 120)).as("proven by the second key frame").allMatch(frozenSince(firstStillUs));
     }
 
     @Test
@@ -478,9 +479,7 @@ class FrozenFrameDetectorTest {
         long firstRepeatUs = sequence * Features.FRAME_US;
         List<MediaEvent> frames = new ArrayList<>();
         for (int i = 0; i < 50; i++) frames.add(judged(Features.still(still, 0.0f, false), null, 0.8f));
-        assertThat(frames)
-                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
-                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstRepeatUs);
+        assertThat(frames).allMatch(frozenSince(firstRepeatUs));
     }
 
     @Test
@@ -495,9 +494,7 @@ class FrozenFrameDetectorTest {
             boolean refining = i >= 40 && i < 78;
             frames.add(judged(Features.still(still, refining ? 0.03f : 0.0f, false), null, 1.2f));
         }
-        assertThat(frames.subList(SETTLE + 1, 150))
-                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
-                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstStillUs);
+        assertThat(frames.subList(SETTLE + 1, 150)).allMatch(frozenSince(firstStillUs));
     }
 
     @Test
@@ -521,9 +518,7 @@ class FrozenFrameDetectorTest {
             float step = key ? 1.7f : i == 36 ? 0.37f : 0.0f;
             frames.add(judged(Features.still(still, step, key), key ? Float.valueOf(25.6f) : null, 1.0f));
         }
-        assertThat(frames.subList(SETTLE + 1, 78))
-                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
-                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstStillUs);
+        assertThat(frames.subList(SETTLE + 1, 78)).allMatch(frozenSince(firstStillUs));
     }
 
     @Test
@@ -549,9 +544,7 @@ class FrozenFrameDetectorTest {
             frozen.add(judged(Features.still(still, step, key), key ? Float.valueOf(2.02f) : null, key ? 0.8f : 1.0f));
         }
         assertThat(live).noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
-        assertThat(frozen)
-                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
-                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstRepeatUs);
+        assertThat(frozen).allMatch(frozenSince(firstRepeatUs));
     }
 
     @Test
@@ -566,9 +559,7 @@ class FrozenFrameDetectorTest {
             float step = i < 25 ? (i % 4 == 0 ? 0.3f : 0.06f) : i % 4 == 0 ? 0.0014f : i % 2 == 0 ? 0.0012f : 0.06f;
             frames.add(judged(Features.still(still, step, false), null, 2.2f));
         }
-        assertThat(frames.subList(26, 100))
-                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
-                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstStillUs);
+        assertThat(frames.subList(26, 100)).allMatch(frozenSince(firstStillUs));
     }
 
     @Test
@@ -611,9 +602,7 @@ class FrozenFrameDetectorTest {
         }
         // The first key frame has nothing to compare and leaves the still for the second (at frame 18) to prove: the
         // still survives the steps back after both, and is dated from its first frame.
-        assertThat(frames.subList(18, 100))
-                .allMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES)
-                        && e.conditionStartUs(DefectType.FROZEN_FRAMES) == firstStillUs);
+        assertThat(frames.subList(18, 100)).allMatch(frozenSince(firstStillUs));
     }
 
     @Test
