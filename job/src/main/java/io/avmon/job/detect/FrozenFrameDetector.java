@@ -318,8 +318,7 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                     ref.unproven = false;
                 }
                 ref.stillNoise = Float.NaN;
-            } else if (difference
-                    <= thresholds.maxRepeatDifference() + ("hevc".equals(frame.getCodec()) ? HEVC_REPEAT_RESIDUE : 0)) {
+            } else if (difference <= maxRepeatDifference(frame)) {
                 if (afterLiveStretch(ref, now)) {
                     // Repeats (again) after a live stretch: a freeze, if this is one, began here, not at the still's
                     // start.
@@ -330,7 +329,9 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                     ref.liveStill = false;
                     ref.frozenSinceUs = Math.max(ref.frozenSinceUs, now);
                 }
-                ref.unproven &= !repeatsProveUnchanged(frame);
+                if (repeatsProveUnchanged(frame)) {
+                    ref.unproven = false;
+                }
                 ref.stillRepeated = true;
                 // x265 interleaves a frozen picture's exact repeats (its B pictures) with refined P pictures: a run
                 // is broken only by a gap that would itself prove change.
@@ -431,6 +432,11 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
     private boolean afterLiveStretch(Reference ref, long now) {
         long gap = micros(thresholds.maxRepeatGap());
         return gap > 0 && ref.encoderRepeatsExactly && ref.predictedSinceRepeat > 0 && now - ref.lastRepeatUs >= gap;
+    }
+
+    /** How far from the frame before a predicted picture of this frame's stream may decode and be a repeat. */
+    private double maxRepeatDifference(VideoFrameFeatures frame) {
+        return thresholds.maxRepeatDifference() + ("hevc".equals(frame.getCodec()) ? HEVC_REPEAT_RESIDUE : 0);
     }
 
     /**
