@@ -247,8 +247,9 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
     }
 
     /**
-     * FFmpeg's names of the codecs whose encoders, all measured, decode a frozen picture's predicted pictures as exact
-     * repeats a few refinements apart (unseen-media.md): the rule above needs no run of repeats to learn it from.
+     * FFmpeg's names of the codecs whose encoders, all measured, decode a frozen picture's predicted pictures as
+     * repeats a few refinements apart (exact, or within {@link #maxRepeatDifference} for x265; unseen-media.md): the
+     * rule above needs no run of repeats to learn it from.
      */
     private static final Set<String> REPEATS_A_FROZEN_PICTURE = Set.of("h264", "hevc");
 
@@ -430,8 +431,8 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
      * 4 Mb/s: 1.86 s after a freeze began, measured).
      */
     private boolean afterLiveStretch(Reference ref, long now) {
-        long gap = micros(thresholds.maxRepeatGap());
-        return gap > 0 && ref.encoderRepeatsExactly && ref.predictedSinceRepeat > 0 && now - ref.lastRepeatUs >= gap;
+        // Before the still's first repeat, lastRepeatUs is its start.
+        return isCodedLive(ref, now) && now - ref.lastRepeatUs >= micros(thresholds.maxRepeatGap());
     }
 
     /** How far from the frame before a predicted picture of this frame's stream may decode and be a repeat. */
