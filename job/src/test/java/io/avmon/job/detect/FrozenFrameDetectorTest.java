@@ -563,6 +563,25 @@ class FrozenFrameDetectorTest {
     }
 
     @Test
+    void anHevcFreezeDecodedWithLessNoiseThanTheKeyFrameBeforeItIsFrozenOnItsExactRepeats() throws Exception {
+        // x265 at 2 Mb/s, GOP 5 s: the key frame before the freeze carries 1.96 levels of noise, the frozen picture
+        // 1.37 at first, refined back to 2.5 over four seconds in bursts (0.18 levels, then 0.05), each followed by
+        // exact repeats. No key frame comes inside the freeze.
+        codec = "hevc";
+        judged(Features.still(Features.texturedLuma(random, 60, 120), 40f, true), 9f, 1.96f);
+        for (int i = 0; i < 25; i++) judged(Features.moving(random), null, 1.1f);
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        long firstStillUs = cutTo(still);
+        List<MediaEvent> frames = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            int phase = i % 20;
+            float step = phase == 0 ? 0.18f : phase < 4 ? 0.05f : 0f;
+            frames.add(judged(Features.still(still, step, false), null, 1.37f + 0.011f * i));
+        }
+        assertThat(frames.subList(SETTLE + 1, 100)).allMatch(frozenSince(firstStillUs));
+    }
+
+    @Test
     void anHevcStreamsFirstStillThatChangesInEveryPredictedPictureIsNotFrozen() throws Exception {
         // x265 at 0.6 Mb/s, 360p: a live static shot right after motion keeps its noise, and every predicted picture
         // changes by 0.024-0.94 levels (P pictures 0.12 and more) for 12 s; no freeze came before it to learn from.
