@@ -264,6 +264,15 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
      */
     static final double HEVC_REPEAT_RESIDUE = 0.005;
 
+    /**
+     * How long x265 may go between repeats of a frozen picture: it refines one between them for 0.08-0.76 s (twenty
+     * development freezes, 0.6-4 Mb/s and CRF 28, GOPs of 5 and 10 s; unseen-media.md), where x264 at 2-4 Mb/s takes up
+     * to 1.52 s. x265 also repeats a live still for a while after a key frame before coding it live again (0.4-0.5 s in
+     * the development clips at 0.6 Mb/s; 2.1 s in the held-out static shot that showed the flaw): a shorter gap ends
+     * such a run sooner, before a key frame's wait runs out on it. An encoder property, not a setting.
+     */
+    static final Duration HEVC_REPEAT_GAP = Duration.ofSeconds(1);
+
     private boolean judge(MediaEvent event) throws Exception {
         VideoFrameFeatures frame = event.video;
         Float difference = frame.getFrameDifference();
@@ -322,7 +331,7 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                 }
                 ref.stillNoise = Float.NaN;
             } else if (difference <= maxRepeatDifference(frame)) {
-                if (afterLiveStretch(ref, now)) {
+                if (afterLiveStretch(ref, frame, now)) {
                     // Repeats (again) after a live stretch: a freeze, if this is one, began here, not at the still's
                     // start.
                     ref.frozenSinceUs = Math.max(ref.frozenSinceUs, now);
@@ -359,7 +368,7 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
             // exactly they do. A frozen picture may carry less noise than the key frame before it: re-coded by a key
             // frame (H.264), or, under x265 at a constant rate, decoded with less noise than the last key frame when
             // the freeze began, the encoder refining it back over seconds (in bursts, between exact repeats).
-            boolean repeatsDecide = repeatsAFrozenPicture(frame) && ref.stillRepeated && !isCodedLive(ref, now);
+            boolean repeatsDecide = repeatsAFrozenPicture(frame) && ref.stillRepeated && !isCodedLive(ref, frame, now);
             if (repeatsDecide) {
                 ref.smooth = false;
             }
@@ -379,7 +388,7 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                     ref.thumbnail = copy(frame.getThumbLuma(), ref.thumbnail, cells);
                 }
             }
-            frozen = ref.settled && !ref.liveStill && !ref.unproven && !ref.smooth && !isCodedLive(ref, now);
+            frozen = ref.settled && !ref.liveStill && !ref.unproven && !ref.smooth && !isCodedLive(ref, frame, now);
             if (frozen) {
                 event.setConditionStart(type, ref.frozenSinceUs);
             }
@@ -421,8 +430,8 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
      * its last exact repeat: a live shot it keeps refining, or a slow pan that decodes as near-repeats. Key frames do
      * not count either way: an all-intra stream never repeats exactly, and is judged by its key-to-key differences.
      */
-    private boolean isCodedLive(Reference ref, long now) {
-        long gap = micros(thresholds.maxRepeatGap());
+    private boolean isCodedLive(Reference ref, VideoFrameFeatures frame, long now) {
+        long gap = repeatGapUs(frame);
         return gap > 0
                 && ref.encoderRepeatsExactly
                 && ref.predictedSinceRepeat > 0
@@ -434,14 +443,24 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
      * coded live until this repeat. Shorter gaps are an encoder refining a frozen picture before it repeats it (x264 at
      * 4 Mb/s: 1.86 s after a freeze began, measured).
      */
-    private boolean afterLiveStretch(Reference ref, long now) {
+    private boolean afterLiveStretch(Reference ref, VideoFrameFeatures frame, long now) {
         // Before the still's first repeat, lastRepeatUs is its start.
-        return isCodedLive(ref, now) && now - ref.lastRepeatUs >= micros(thresholds.maxRepeatGap());
+        // A stretch as long as the codec's own gap leaves a freeze unreported, but only maxRepeatGap proves it live.
+        return isCodedLive(ref, frame, now) && now - ref.lastRepeatUs >= micros(thresholds.maxRepeatGap());
     }
 
     /** Whether this frame's codec is one whose encoders code a frozen picture as exact repeats. */
     private static boolean repeatsAFrozenPicture(VideoFrameFeatures frame) {
         return frame.getCodec() != null && REPEATS_A_FROZEN_PICTURE.contains(frame.getCodec());
+    }
+
+    /**
+     * How long a still in this frame's stream may go without an exact repeat and still be reported frozen (µs; 0: the
+     * rule is off): {@code maxRepeatGap}, or for HEVC at most {@link #HEVC_REPEAT_GAP}.
+     */
+    private long repeatGapUs(VideoFrameFeatures frame) {
+        long gap = micros(thresholds.maxRepeatGap());
+        return "hevc".equals(frame.getCodec()) ? Math.min(gap, micros(HEVC_REPEAT_GAP)) : gap;
     }
 
     /** How far from the frame before a predicted picture of this frame's stream may decode and be a repeat. */

@@ -582,6 +582,23 @@ class FrozenFrameDetectorTest {
     }
 
     @Test
+    void anHevcLiveStillThatRepeatsOnlyForAWhileAfterAKeyFrameIsNotFrozenWhenTheKeyFramesWaitRunsOut()
+            throws Exception {
+        // x265 at a constant rate: a live still coded live, then a key frame that jumps with nothing to compare (the
+        // still waits for the next one), 2 s of near-repeats after it, then live coding again for the rest of the
+        // wait. No key frame comes within the wait, so the repeats decide, and they stopped 1.9 s before it ran out.
+        codec = "hevc";
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        cutTo(still);
+        List<MediaEvent> frames = new ArrayList<>();
+        for (int i = 0; i < 25; i++) frames.add(judged(Features.still(still, 0.1f, false), null));
+        frames.add(judged(Features.still(still, 2.2f, true), 5f));
+        for (int i = 0; i < 52; i++) frames.add(judged(Features.still(still, 0.003f, false), null));
+        for (int i = 0; i < 80; i++) frames.add(judged(Features.still(still, 0.05f, false), null));
+        assertThat(frames).noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
+    }
+
+    @Test
     void anHevcStreamsFirstStillThatChangesInEveryPredictedPictureIsNotFrozen() throws Exception {
         // x265 at 0.6 Mb/s, 360p: a live static shot right after motion keeps its noise, and every predicted picture
         // changes by 0.024-0.94 levels (P pictures 0.12 and more) for 12 s; no freeze came before it to learn from.
