@@ -8,7 +8,7 @@ import io.avmon.schema.PictureType;
 import io.avmon.schema.VideoFrameFeatures;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Frozen picture, as ffmpeg freezedetect: compare with the last frame that was NOT part of the still (the reference),
@@ -64,7 +64,7 @@ import java.util.Set;
  * measured within 1.5 s, and a stream whose first still is a live static shot under a long GOP has shown no repeats
  * to learn from. x265's repeats are not always exact: a noisy frozen picture's P pictures decoded 0.0014 levels from
  * the frame before (a handful of samples), for seconds on end, while a live static shot whose noise it kept changed by
- * 0.024 levels and more in every predicted picture; so HEVC repeats are allowed {@link #HEVC_REPEAT_RESIDUE} more.
+ * 0.024 levels and more in every predicted picture; so HEVC repeats are allowed a small residue ({@link #REPEAT_HABITS}).
  * OpenH264's live stills come as close as 0.0016, so H.264 keeps the exact bound. In both codecs a still that repeats
  * exactly, and is not being coded live, is judged by its repeats, not by its noise against the key frame before it:
  * x265 at a constant rate decodes a freeze with less noise than that key frame at first (0.70 of it in the one traced)
@@ -251,27 +251,31 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
     }
 
     /**
-     * FFmpeg's names of the codecs whose encoders, all measured, decode a frozen picture's predicted pictures as
-     * repeats a few refinements apart (exact, or within {@link #maxRepeatDifference} for x265; unseen-media.md): the
-     * rule above needs no run of repeats to learn it from.
+     * How a codec's encoders repeat a frozen picture, all measured (unseen-media.md, accuracy corpus): encoder
+     * properties, not settings. A codec listed here decodes a frozen picture's predicted pictures as repeats a few
+     * refinements apart, so the repeat rule above needs no run of repeats to learn it from.
+     *
+     * @param residue            levels beyond {@code maxRepeatDifference} that a repeat may decode
+     * @param maxGap             the longest a still may go between repeats and be reported frozen, below {@code
+     *                           maxRepeatGap}; null: that setting alone
+     * @param proveUnchanged     an exact repeat proves the picture unchanged: the codec's encoders never repeated a
+     *                           live still exactly
      */
-    private static final Set<String> REPEATS_A_FROZEN_PICTURE = Set.of("h264", "hevc");
+    private record RepeatHabits(double residue, Duration maxGap, boolean proveUnchanged) {}
 
     /**
-     * How far beyond {@code maxRepeatDifference} x265's repeat of a frozen picture may decode (levels): 0.0014
-     * measured, against 0.024 for the closest predicted picture of a live still (unseen-media.md, accuracy corpus);
-     * set between the two. An encoder property, not a setting.
+     * Keyed by FFmpeg's codec name. H.264 (x264, OpenH264): exact repeats; OpenH264's live stills come as close as
+     * 0.0016, so no residue; x264 refines a frozen picture up to 1.52 s between repeats; neither ever repeated a live
+     * still exactly, at any rate measured. HEVC (x265): a noisy frozen picture's P pictures decode 0.0014 levels off,
+     * the closest live-still picture 0.024, so 0.005 between them; x265 refines a frozen picture between repeats for
+     * 0.08-0.76 s (twenty development freezes, 0.6-4 Mb/s and CRF 28, GOPs of 5 and 10 s), but repeats a live still for
+     * a while after a key frame before coding it live again (0.4-0.5 s in the development clips at 0.6 Mb/s; 2.1 s in
+     * the held-out static shot that showed the flaw), so 1 s ends such a run before a key frame's wait runs out on it;
+     * and it codes a live still's light noise away into exact repeats.
      */
-    static final double HEVC_REPEAT_RESIDUE = 0.005;
-
-    /**
-     * How long x265 may go between repeats of a frozen picture: it refines one between them for 0.08-0.76 s (twenty
-     * development freezes, 0.6-4 Mb/s and CRF 28, GOPs of 5 and 10 s; unseen-media.md), where x264 at 2-4 Mb/s takes up
-     * to 1.52 s. x265 also repeats a live still for a while after a key frame before coding it live again (0.4-0.5 s in
-     * the development clips at 0.6 Mb/s; 2.1 s in the held-out static shot that showed the flaw): a shorter gap ends
-     * such a run sooner, before a key frame's wait runs out on it. An encoder property, not a setting.
-     */
-    static final Duration HEVC_REPEAT_GAP = Duration.ofSeconds(1);
+    private static final Map<String, RepeatHabits> REPEAT_HABITS = Map.of(
+            "h264", new RepeatHabits(0, null, true),
+            "hevc", new RepeatHabits(0.005, Duration.ofSeconds(1), false));
 
     private boolean judge(MediaEvent event) throws Exception {
         VideoFrameFeatures frame = event.video;
@@ -449,32 +453,36 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         return isCodedLive(ref, frame, now) && now - ref.lastRepeatUs >= micros(thresholds.maxRepeatGap());
     }
 
-    /** Whether this frame's codec is one whose encoders code a frozen picture as exact repeats. */
+    /** How this frame's codec repeats a frozen picture; null for a codec not measured, or none named. */
+    private static RepeatHabits habits(VideoFrameFeatures frame) {
+        return frame.getCodec() == null ? null : REPEAT_HABITS.get(frame.getCodec());
+    }
+
+    /** Whether this frame's codec is one whose encoders code a frozen picture as repeats. */
     private static boolean repeatsAFrozenPicture(VideoFrameFeatures frame) {
-        return frame.getCodec() != null && REPEATS_A_FROZEN_PICTURE.contains(frame.getCodec());
+        return habits(frame) != null;
     }
 
     /**
      * How long a still in this frame's stream may go without an exact repeat and still be reported frozen (µs; 0: the
-     * rule is off): {@code maxRepeatGap}, or for HEVC at most {@link #HEVC_REPEAT_GAP}.
+     * rule is off): {@code maxRepeatGap}, or less where the codec's encoders repeat more often.
      */
     private long repeatGapUs(VideoFrameFeatures frame) {
         long gap = micros(thresholds.maxRepeatGap());
-        return "hevc".equals(frame.getCodec()) ? Math.min(gap, micros(HEVC_REPEAT_GAP)) : gap;
+        RepeatHabits habits = habits(frame);
+        return habits == null || habits.maxGap() == null ? gap : Math.min(gap, micros(habits.maxGap()));
     }
 
     /** How far from the frame before a predicted picture of this frame's stream may decode and be a repeat. */
     private double maxRepeatDifference(VideoFrameFeatures frame) {
-        return thresholds.maxRepeatDifference() + ("hevc".equals(frame.getCodec()) ? HEVC_REPEAT_RESIDUE : 0);
+        RepeatHabits habits = habits(frame);
+        return thresholds.maxRepeatDifference() + (habits == null ? 0 : habits.residue());
     }
 
-    /**
-     * Whether an exact repeat in this frame's stream proves its picture unchanged: H.264's encoders (x264, OpenH264)
-     * never repeated a live still exactly, at any rate measured (accuracy corpus, unseen-media.md), while x265 codes a
-     * live still's light noise away into exact repeats.
-     */
+    /** Whether an exact repeat in this frame's stream proves its picture unchanged. */
     private static boolean repeatsProveUnchanged(VideoFrameFeatures frame) {
-        return "h264".equals(frame.getCodec());
+        RepeatHabits habits = habits(frame);
+        return habits != null && habits.proveUnchanged();
     }
 
     /** A still frame with much less noise than the last key frame had (never where either was not measured). */
