@@ -38,7 +38,8 @@ still() { # name photo noise encoder-options...
   echo "$name: FROZEN_FRAMES 6-10 s; a live still with noise $noise at 14-22 s (not a defect)" >> "$out/truth.txt"
 }
 # x264 veryfast (High, B-frames, CABAC) at CRF 23 with its default 10 s GOP, at 2 and 4 Mb/s with 2 s GOPs, x264
-# medium (High) at CRF 23 with 1 s GOPs, and x265 at CRF 28 with its default 10 s GOP.
+# medium (High) at CRF 23 with 1 s GOPs, and x265 at CRF 28 with its default 10 s GOP; then x265 at a constant rate,
+# as the accuracy corpus encodes it: 0.6 and 2 Mb/s with 5 s GOPs, 1 and 4 Mb/s with 10 s GOPs.
 encodings() { # set photo noise
   local set=$1 photo=/usr/share/backgrounds/mate/nature/$2.jpg n=$3 tag=$1-$2-n$3
   still $tag-x264-crf23-g250 "$photo" "$n" -c:v libx264 -preset veryfast
@@ -46,6 +47,12 @@ encodings() { # set photo noise
   still $tag-x264-4M-g50 "$photo" "$n" -c:v libx264 -preset veryfast -b:v 4M -g 50
   still $tag-x265-crf28-g250 "$photo" "$n" -c:v libx265 -preset ultrafast -crf 28 -x265-params log-level=error
   still $tag-x264high-crf23-g25 "$photo" "$n" -c:v libx264 -preset medium -profile:v high -g 25
+  local rg r g
+  for rg in 600k:125 1M:250 2M:125 4M:250; do
+    r=${rg%%:*} g=${rg##*:}
+    still $tag-x265-$r-g$g "$photo" "$n" -c:v libx265 -preset ultrafast -b:v "$r" -g "$g" \
+      -x265-params "keyint=$g:min-keyint=$g:log-level=error"
+  done
 }
 sets=${SETS:-dev held}
 # Development media (the freeze detector's thresholds were tuned on these): Dune, noise strength 5 and 12, first;
