@@ -69,12 +69,11 @@ import java.util.Map;
  * exactly, and is not being coded live, is judged by its repeats, not by its noise against the key frame before it:
  * x265 at a constant rate decodes a freeze with less noise than that key frame at first (0.70 of it in the one traced)
  * and refines it back over seconds; of sixteen such freezes (0.6-4 Mb/s, GOPs of 5 and 10 s, unseen-media.md) nine
- * went unreported while smoothness held them. H.264's encoders never repeated a live still exactly at any rate
- * measured, so in H.264 streams the repeats outrank key frames: a key frame right after exact repeats re-codes a frozen
- * picture, and neither proves the still alive nor leaves it unproven (a freeze of 2-3 s with one key frame inside, or
- * one that follows a live shot of the same picture, is found), and a still proven alive that then repeats exactly
- * froze there. x265 repeats a live still's light noise away, so for HEVC key frames still
- * decide.
+ * went unreported while smoothness held them. H.264's encoders never repeated a development live still exactly at
+ * any rate measured, so in H.264 streams the repeats outrank key frames: a key frame right after exact repeats
+ * re-codes a frozen picture, and neither proves the still alive nor leaves it unproven (a freeze of 2-3 s with one key
+ * frame inside, or one that follows a live shot of the same picture, is found), and a still proven alive that then
+ * repeats exactly froze there. x265 repeats a live still's light noise away, so for HEVC key frames still decide.
  *
  * <p>Black frames and colour bars (the verdicts of the BlackFrameDetector and the ColorBarsDetector, which run
  * first) are not frozen: each is its own defect, and both are still pictures by nature.
@@ -259,14 +258,15 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
      * @param maxGap             the longest a still may go between repeats and be reported frozen, below {@code
      *                           maxRepeatGap}; null: that setting alone
      * @param proveUnchanged     an exact repeat proves the picture unchanged: the codec's encoders never repeated a
-     *                           live still exactly
+     *                           development live still exactly
      */
     private record RepeatHabits(double residue, Duration maxGap, boolean proveUnchanged) {}
 
     /**
      * Keyed by FFmpeg's codec name. H.264 (x264, OpenH264): exact repeats; OpenH264's live stills come as close as
-     * 0.0016, so no residue; x264 refines a frozen picture up to 1.52 s between repeats; neither ever repeated a live
-     * still exactly, at any rate measured. HEVC (x265): a noisy frozen picture's P pictures decode 0.0014 levels off,
+     * 0.0016, so no residue; x264 refines a frozen picture up to 1.52 s between repeats; neither repeated a development
+     * live still exactly, at any rate measured (a held-out x264 still at CRF 23 with light noise later did, within
+     * 0.0004-0.0009 levels; unseen-media.md). HEVC (x265): a noisy frozen picture's P pictures decode 0.0014 levels off,
      * the closest live-still picture 0.024, so 0.005 between them; x265 refines a frozen picture between repeats for
      * 0.08-0.76 s (twenty development freezes, 0.6-4 Mb/s and CRF 28, GOPs of 5 and 10 s), but repeats a live still for
      * a while after a key frame before coding it live again (0.4-0.5 s in the development clips at 0.6 Mb/s; 2.1 s in
