@@ -53,6 +53,19 @@ encodings() { # set photo noise
     still $tag-x265-$r-g$g "$photo" "$n" -c:v libx265 -preset ultrafast -b:v "$r" -g "$g" \
       -x265-params "keyint=$g:min-keyint=$g:log-level=error"
   done
+  # Key frames inside the freeze, in closed GOPs (as segmenting for HLS or DASH needs): every 6.08 s (0.08 s into
+  # it, right after a P picture of the frozen picture; the live still holds the one at 18.24 s), and every 4.08 s
+  # (8.16 s, half way; the live still holds two, 16.32 and 20.40 s).
+  for rg in 600k:152 1M:152 2M:152 600k:102; do
+    r=${rg%%:*} g=${rg##*:}
+    still $tag-x265-$r-g$g-closed "$photo" "$n" -c:v libx265 -preset ultrafast -b:v "$r" -g "$g" \
+      -x265-params "keyint=$g:min-keyint=$g:open-gop=0:log-level=error"
+  done
+}
+# Light noise (strength 3-4) under x264 at CRF 23: x264 may round a live still's noise away in its B pictures.
+light() { # set photo noise
+  local set=$1 photo=/usr/share/backgrounds/mate/nature/$2.jpg n=$3
+  still $set-$2-n$n-x264-crf23-g250 "$photo" "$n" -c:v libx264 -preset veryfast
 }
 sets=${SETS:-dev held}
 # Development media (the freeze detector's thresholds were tuned on these): Dune, noise strength 5 and 12, first;
@@ -62,6 +75,9 @@ if [[ $sets == *dev* ]]; then
   encodings dev Dune 12
   encodings dev Storm 8
   encodings dev LadyBird 5
+  light dev Dune 3
+  light dev Storm 4
+  light dev LadyBird 3
 fi
 # Held out since the exact-repeat and I-picture work (no threshold was tuned on them, and they were looked at only once
 # those were settled): other photographs, other noise strengths, another noise seed.
@@ -69,6 +85,7 @@ if [[ $sets == *held* ]]; then
   SEED=4242 encodings held Wood 7
   SEED=4242 encodings held TwoWings 4
   SEED=4242 encodings held YellowFlower 10
+  SEED=4242 light held Wood 3
 fi
 
 report "$out" ${AVMON:-bin/avmon}
