@@ -65,7 +65,8 @@ import java.util.Map;
  * to learn from. x265's repeats are not always exact: a noisy frozen picture's P pictures decoded 0.0014 levels from
  * the frame before (a handful of samples), for seconds on end, while a live static shot whose noise it kept changed by
  * 0.024 levels and more in every predicted picture; so HEVC repeats are allowed a small residue ({@link #REPEAT_HABITS}).
- * OpenH264's live stills come as close as 0.0016, so H.264 keeps the exact bound. In both codecs a still that repeats
+ * H.264's are bit-exact: x264 at CRF 23 codes a lightly noisy live still down to a ten-thousandth of a level from
+ * the frame before, but never to none, as it does a frozen picture. In both codecs a still that repeats
  * exactly, and is not being coded live, is judged by its repeats, not by its noise against the key frame before it:
  * x265 at a constant rate decodes a freeze with less noise than that key frame at first (0.70 of it in the one traced)
  * and refines it back over seconds; of sixteen such freezes (0.6-4 Mb/s, GOPs of 5 and 10 s, unseen-media.md) nine
@@ -73,7 +74,9 @@ import java.util.Map;
  * any rate measured, so in H.264 streams the repeats outrank key frames: a key frame right after exact repeats
  * re-codes a frozen picture, and neither proves the still alive nor leaves it unproven (a freeze of 2-3 s with one key
  * frame inside, or one that follows a live shot of the same picture, is found), and a still proven alive that then
- * repeats exactly froze there. x265 repeats a live still's light noise away, so for HEVC key frames still decide.
+ * repeats exactly froze there. x265 repeats a live still's light noise away, so for HEVC key frames still decide,
+ * with one exception: x265 repeats a frozen picture re-coded by a key frame within 0.001 levels for over a second,
+ * which it never did for a live still, so such a run ends a key frame's wait.
  *
  * <p>Black frames and colour bars (the verdicts of the BlackFrameDetector and the ColorBarsDetector, which run
  * first) are not frozen: each is its own defect, and both are still pictures by nature.
@@ -113,7 +116,8 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
      *                                 the 10 s GOP x264 and x265 use by default)
      * @param maxRepeatDifference      8-bit levels; a predicted picture at most this far from the previous frame is
      *                                 an exact repeat: the encoder coded nothing new for it (0.001: one sample in a
-     *                                 thousand off by one level)
+     *                                 thousand off by one level); H.264 and HEVC streams use their codec's measured
+     *                                 bound instead ({@code REPEAT_HABITS}), and HEVC this one after a key frame
      * @param maxRepeatGap             in a stream whose encoder has coded an unchanged picture as exact repeats (none
      *                                 further apart than this, for {@code minStill}), a still whose predicted
      *                                 pictures have not repeated exactly yet, or not for this long, is being coded
@@ -172,6 +176,11 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         public boolean unproven;
 
         public long unprovenSinceUs;
+        /**
+         * Every predicted picture since the key frame that left the still unproven repeated the one before within
+         * maxRepeatDifference.
+         */
+        public boolean unprovenRepeatedSince;
         /** Luma thumbnail of the last key frame; null before one. */
         public byte[] keyThumbnail;
         /** The last key frame fell inside the still under way. */
@@ -254,28 +263,46 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
      * properties, not settings. A codec listed here decodes a frozen picture's predicted pictures as repeats a few
      * refinements apart, so the repeat rule above needs no run of repeats to learn it from.
      *
-     * @param residue            levels beyond {@code maxRepeatDifference} that a repeat may decode
+     * @param repeatBound        8-bit levels; how far from the frame before a predicted picture of the codec may
+     *                           decode and be a repeat (in place of {@code maxRepeatDifference}, which serves codecs
+     *                           not listed)
      * @param maxGap             the longest a still may go between repeats and be reported frozen, below {@code
      *                           maxRepeatGap}; null: that setting alone
      * @param proveUnchanged     an exact repeat proves the picture unchanged: the codec's encoders never repeated a
      *                           development live still exactly
+     * @param reKeyedFreezeRun   a key frame that left a still unproven re-coded a frozen picture once every predicted
+     *                           picture after it has repeated it within {@code maxRepeatDifference} for this long; null:
+     *                           only the next key frame, or the wait running out, decides
      */
-    private record RepeatHabits(double residue, Duration maxGap, boolean proveUnchanged) {}
+    private record RepeatHabits(
+            double repeatBound, Duration maxGap, boolean proveUnchanged, Duration reKeyedFreezeRun) {}
 
     /**
-     * Keyed by FFmpeg's codec name. H.264 (x264, OpenH264): exact repeats; OpenH264's live stills come as close as
-     * 0.0016, so no residue; x264 refines a frozen picture up to 1.52 s between repeats; neither repeated a development
-     * live still exactly, at any rate measured (a held-out x264 still at CRF 23 with light noise later did, within
-     * 0.0004-0.0009 levels; unseen-media.md). HEVC (x265): a noisy frozen picture's P pictures decode 0.0014 levels off,
-     * the closest live-still picture 0.024, so 0.005 between them; x265 refines a frozen picture between repeats for
-     * 0.08-0.76 s (twenty development freezes, 0.6-4 Mb/s and CRF 28, GOPs of 5 and 10 s), but repeats a live still for
-     * a while after a key frame before coding it live again (0.4-0.5 s in the development clips at 0.6 Mb/s; 2.1 s in
-     * the held-out static shot that showed the flaw), so 1 s ends such a run before a key frame's wait runs out on it;
-     * and it codes a live still's light noise away into exact repeats.
+     * Keyed by FFmpeg's codec name.
+     *
+     * <p>H.264 (x264, OpenH264) repeats a frozen picture bit-exact: in each of the twenty-three development x264
+     * freezes (unseen-media.md) within 1.86 s of its start, and never 1.32 s apart after that. No live still ever
+     * decoded one bit-exact picture, not even where x264 at CRF 23 codes light noise away until its predicted pictures
+     * decode 0.0001-0.0017 levels from the frame before (development photographs at noise 3; a held-out one at noise 4
+     * showed the flaw, raised while repeats were allowed 0.001 levels), nor OpenH264's (0.0016 the closest). x264
+     * refines a frozen picture up to 1.52 s between repeats. Neither repeated a development live still exactly, at any
+     * rate measured.
+     *
+     * <p>HEVC (x265): a noisy frozen picture's P pictures decode 0.0014 levels off, the closest live-still picture
+     * 0.024, so 0.006 between them; x265 refines a frozen picture between repeats for 0.08-0.76 s (twenty development
+     * freezes, 0.6-4 Mb/s and CRF 28, GOPs of 5 and 10 s), but repeats a live still for a while after a key frame
+     * before coding it live again (0.4-0.5 s in the development clips at 0.6 Mb/s; 2.1 s in the held-out static shot
+     * that showed the flaw), so 1 s ends such a run before a key frame's wait runs out on it; and it codes a live
+     * still's light noise away into exact repeats. Those live repeats after a key frame are not within 0.001 levels
+     * for long (0.48 s at most in the development clips, none in the held-out static shot), while after a key frame
+     * that lands just inside a freeze x265 repeats the frozen picture within 0.001 levels for 2.56-3.88 s (twelve
+     * development clips in closed GOPs at 0.6-2 Mb/s, where the key frame jumps 2.1-5.2 levels; 1.28-2.4 s in open
+     * GOPs); so 1 s of such repeats ends the key frame's wait. After a key frame half way through a freeze it refines
+     * sooner (0.16-0.48 s at 0.6 Mb/s), and that freeze may be reported only up to the key frame.
      */
     private static final Map<String, RepeatHabits> REPEAT_HABITS = Map.of(
-            "h264", new RepeatHabits(0, null, true),
-            "hevc", new RepeatHabits(0.005, Duration.ofSeconds(1), false));
+            "h264", new RepeatHabits(0, null, true, null),
+            "hevc", new RepeatHabits(0.006, Duration.ofSeconds(1), false, Duration.ofSeconds(1)));
 
     private boolean judge(MediaEvent event) throws Exception {
         VideoFrameFeatures frame = event.video;
@@ -380,6 +407,12 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                 ref.smooth = true;
                 ref.smoothSinceUs = now;
             }
+            if (ref.unproven && !key) {
+                ref.unprovenRepeatedSince &= difference <= thresholds.maxRepeatDifference();
+                if (ref.unprovenRepeatedSince && reKeyedAFreeze(frame, now - ref.unprovenSinceUs)) {
+                    ref.unproven = false;
+                }
+            }
             if (ref.unproven && now - ref.unprovenSinceUs >= micros(thresholds.keyFrameWait())) {
                 ref.unproven = false;
             }
@@ -476,7 +509,18 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
     /** How far from the frame before a predicted picture of this frame's stream may decode and be a repeat. */
     private double maxRepeatDifference(VideoFrameFeatures frame) {
         RepeatHabits habits = habits(frame);
-        return thresholds.maxRepeatDifference() + (habits == null ? 0 : habits.residue());
+        return habits == null ? thresholds.maxRepeatDifference() : habits.repeatBound();
+    }
+
+    /**
+     * Whether the predicted pictures of this frame's stream, having repeated a key frame that left a still unproven
+     * for this long, show that it re-coded a frozen picture.
+     */
+    private static boolean reKeyedAFreeze(VideoFrameFeatures frame, long repeatedForUs) {
+        RepeatHabits habits = habits(frame);
+        return habits != null
+                && habits.reKeyedFreezeRun() != null
+                && repeatedForUs >= micros(habits.reKeyedFreezeRun());
     }
 
     /** Whether an exact repeat in this frame's stream proves its picture unchanged. */
@@ -550,6 +594,7 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
             // nothing would ever decide, so there the jump is judged as any other step of the still.
             ref.unproven = true;
             ref.unprovenSinceUs = now;
+            ref.unprovenRepeatedSince = true;
         }
     }
 
