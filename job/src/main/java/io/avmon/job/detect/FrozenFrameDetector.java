@@ -312,7 +312,8 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         if (ref == null) {
             ref = new Reference();
         }
-        if (!ref.encoderRepeatsExactly && repeatsAFrozenPicture(frame)) {
+        RepeatHabits habits = habits(frame);
+        if (!ref.encoderRepeatsExactly && repeatsAFrozenPicture(habits)) {
             ref.encoderRepeatsExactly = true;
         }
         long now = event.mediaTimeUs;
@@ -353,7 +354,7 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
             }
             if (key) {
                 judgeKeyFrame(ref, frame, now, hasThumbnail, cells);
-                if (repeatsProveUnchanged(frame) && ref.stillRepeated && ref.predictedSinceRepeat == 0) {
+                if (repeatsProveUnchanged(habits) && ref.stillRepeated && ref.predictedSinceRepeat == 0) {
                     // The pictures before this key frame repeated exactly, which such an encoder never does for a
                     // live picture: the key frame re-codes a frozen one, however far it jumps or differs from a key
                     // frame of a live stretch before the freeze. The repeats after it go on deciding.
@@ -361,18 +362,18 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                     ref.unproven = false;
                 }
                 ref.stillNoise = Float.NaN;
-            } else if (difference <= maxRepeatDifference(frame)) {
-                if (afterLiveStretch(ref, frame, now)) {
+            } else if (difference <= maxRepeatDifference(habits)) {
+                if (afterLiveStretch(ref, habits, now)) {
                     // Repeats (again) after a live stretch: a freeze, if this is one, began here, not at the still's
                     // start.
                     ref.frozenSinceUs = Math.max(ref.frozenSinceUs, now);
                 }
-                if (repeatsProveUnchanged(frame) && ref.liveStill) {
+                if (repeatsProveUnchanged(habits) && ref.liveStill) {
                     // A key frame proved the still live, and now its pictures repeat exactly: it froze here.
                     ref.liveStill = false;
                     ref.frozenSinceUs = Math.max(ref.frozenSinceUs, now);
                 }
-                if (repeatsProveUnchanged(frame)) {
+                if (repeatsProveUnchanged(habits)) {
                     ref.unproven = false;
                 }
                 ref.stillRepeated = true;
@@ -399,7 +400,8 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
             // exactly they do. A frozen picture may carry less noise than the key frame before it: re-coded by a key
             // frame (H.264), or, under x265 at a constant rate, decoded with less noise than the last key frame when
             // the freeze began, the encoder refining it back over seconds (in bursts, between exact repeats).
-            boolean repeatsDecide = repeatsAFrozenPicture(frame) && ref.stillRepeated && !isCodedLive(ref, frame, now);
+            boolean repeatsDecide =
+                    repeatsAFrozenPicture(habits) && ref.stillRepeated && !isCodedLive(ref, habits, now);
             if (repeatsDecide) {
                 ref.smooth = false;
             }
@@ -409,7 +411,7 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
             }
             if (ref.unproven && !key) {
                 ref.unprovenRepeatedSince &= difference <= thresholds.maxRepeatDifference();
-                if (ref.unprovenRepeatedSince && reKeyedAFreeze(frame, now - ref.unprovenSinceUs)) {
+                if (ref.unprovenRepeatedSince && reKeyedAFreeze(habits, now - ref.unprovenSinceUs)) {
                     ref.unproven = false;
                 }
             }
@@ -425,7 +427,7 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                     ref.thumbnail = copy(frame.getThumbLuma(), ref.thumbnail, cells);
                 }
             }
-            frozen = ref.settled && !ref.liveStill && !ref.unproven && !ref.smooth && !isCodedLive(ref, frame, now);
+            frozen = ref.settled && !ref.liveStill && !ref.unproven && !ref.smooth && !isCodedLive(ref, habits, now);
             if (frozen) {
                 event.setConditionStart(type, ref.frozenSinceUs);
             }
@@ -467,8 +469,8 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
      * its last exact repeat: a live shot it keeps refining, or a slow pan that decodes as near-repeats. Key frames do
      * not count either way: an all-intra stream never repeats exactly, and is judged by its key-to-key differences.
      */
-    private boolean isCodedLive(Reference ref, VideoFrameFeatures frame, long now) {
-        long gap = repeatGapUs(frame);
+    private boolean isCodedLive(Reference ref, RepeatHabits habits, long now) {
+        long gap = repeatGapUs(habits);
         return gap > 0
                 && ref.encoderRepeatsExactly
                 && ref.predictedSinceRepeat > 0
@@ -480,10 +482,10 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
      * coded live until this repeat. Shorter gaps are an encoder refining a frozen picture before it repeats it (x264 at
      * 4 Mb/s: 1.86 s after a freeze began, measured).
      */
-    private boolean afterLiveStretch(Reference ref, VideoFrameFeatures frame, long now) {
+    private boolean afterLiveStretch(Reference ref, RepeatHabits habits, long now) {
         // Before the still's first repeat, lastRepeatUs is its start.
         // A stretch as long as the codec's own gap leaves a freeze unreported, but only maxRepeatGap proves it live.
-        return isCodedLive(ref, frame, now) && now - ref.lastRepeatUs >= micros(thresholds.maxRepeatGap());
+        return isCodedLive(ref, habits, now) && now - ref.lastRepeatUs >= micros(thresholds.maxRepeatGap());
     }
 
     /** How this frame's codec repeats a frozen picture; null for a codec not measured, or none named. */
@@ -491,41 +493,37 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         return frame.getCodec() == null ? null : REPEAT_HABITS.get(frame.getCodec());
     }
 
-    /** Whether this frame's codec is one whose encoders code a frozen picture as repeats. */
-    private static boolean repeatsAFrozenPicture(VideoFrameFeatures frame) {
-        return habits(frame) != null;
+    /** Whether a codec with these habits is one whose encoders code a frozen picture as repeats. */
+    private static boolean repeatsAFrozenPicture(RepeatHabits habits) {
+        return habits != null;
     }
 
     /**
-     * How long a still in this frame's stream may go without an exact repeat and still be reported frozen (µs; 0: the
+     * How long a still in a stream with these habits may go without an exact repeat and still be reported frozen (µs; 0: the
      * rule is off): {@code maxRepeatGap}, or less where the codec's encoders repeat more often.
      */
-    private long repeatGapUs(VideoFrameFeatures frame) {
+    private long repeatGapUs(RepeatHabits habits) {
         long gap = micros(thresholds.maxRepeatGap());
-        RepeatHabits habits = habits(frame);
         return habits == null || habits.maxGap() == null ? gap : Math.min(gap, micros(habits.maxGap()));
     }
 
-    /** How far from the frame before a predicted picture of this frame's stream may decode and be a repeat. */
-    private double maxRepeatDifference(VideoFrameFeatures frame) {
-        RepeatHabits habits = habits(frame);
+    /** How far from the frame before a predicted picture of a stream with these habits may decode and be a repeat. */
+    private double maxRepeatDifference(RepeatHabits habits) {
         return habits == null ? thresholds.maxRepeatDifference() : habits.repeatBound();
     }
 
     /**
-     * Whether the predicted pictures of this frame's stream, having repeated a key frame that left a still unproven
+     * Whether the predicted pictures of a stream with these habits, having repeated a key frame that left a still unproven
      * for this long, show that it re-coded a frozen picture.
      */
-    private static boolean reKeyedAFreeze(VideoFrameFeatures frame, long repeatedForUs) {
-        RepeatHabits habits = habits(frame);
+    private static boolean reKeyedAFreeze(RepeatHabits habits, long repeatedForUs) {
         return habits != null
                 && habits.reKeyedFreezeRun() != null
                 && repeatedForUs >= micros(habits.reKeyedFreezeRun());
     }
 
-    /** Whether an exact repeat in this frame's stream proves its picture unchanged. */
-    private static boolean repeatsProveUnchanged(VideoFrameFeatures frame) {
-        RepeatHabits habits = habits(frame);
+    /** Whether an exact repeat in a stream with these habits proves its picture unchanged. */
+    private static boolean repeatsProveUnchanged(RepeatHabits habits) {
         return habits != null && habits.proveUnchanged();
     }
 
