@@ -407,18 +407,7 @@ public final class AccuracyBenchmark {
     }
 
     /** Why a class still misses defects or raises false ones on this corpus, shown while it does. */
-    static final Map<DefectType, String> DIAGNOSES = Map.of(
-            DefectType.FROZEN_FRAMES, """
-            - **FROZEN_FRAMES: an x265 freeze that begins just before a key frame is missed** (ffh-frozen-02, held
-              out, 9.96-12.39 s; 540p25 x265 at 1 Mb/s, 10 s GOP). The key frame 0.06 s into it jumps 1.39 levels with no
-              earlier key frame of the still to compare with, so the still waits up to 4 s for the next key frame to decide,
-              and the freeze ends 2.4 s in. Every picture after that key frame repeats exactly, but in HEVC repeats do not end
-              the wait as they do in H.264: x265 also repeats a live still after a key frame (development clips at 0.6 Mb/s:
-              0.4-0.5 s of exact repeats; the held-out static shot: 2.1 s of near-repeats). The development x265 freeze
-              (ffd-frozen-02, 5 s GOP) likewise stops being reported at the key frame inside it, 1.86 s before it ends. Both
-              clips are new this run (no half gave a freeze to x265 before) and were read once, after the rules were set.
-            """,
-            DefectType.LOUDNESS_VIOLATION, """
+    static final Map<DefectType, String> DIAGNOSES = Map.of(DefectType.LOUDNESS_VIOLATION, """
             - **LOUDNESS_VIOLATION: a passage too quiet shows only once the short-term window has emptied of the
               programme before it**, about 3 s in, and is then dated from its momentary crossing; one whose short-term
               reading stays outside for barely the raise delay can fall a block short of it.
@@ -427,12 +416,17 @@ public final class AccuracyBenchmark {
     /** The corpus's known limits, kept with the code that makes the corpus. */
     static final String READ_THIS_FIRST = """
             Still weak:
-            - **Held out, not tuned on** (Debian arm, `ffh-` clips): the x265 freeze above. The held-out x265 static
-              shot (ffh-hn-static-long-gop, raised 10.06-14.18 s until git 76733f4) showed a flaw: a key frame's 4 s wait ran
-              out 1.9 s after x265 had stopped repeating the live still, and H.264's 2 s repeat gap still counted those
-              repeats. HEVC's gap is now 1 s, from twenty development x265 freezes (0.08-0.76 s between repeats), so that clip
-              no longer counts as unseen for FROZEN_FRAMES. Earlier misses were flaws too, fixed and tested on media the tests
-              make: ffh-sync-02 (576i bottom field first
+            - **Held out, not tuned on** (Debian arm, `ffh-` clips). Two held-out x265 clips showed flaws in the freeze
+              detector, so they no longer count as unseen for FROZEN_FRAMES. The static shot ffh-hn-static-long-gop (raised
+              10.06-14.18 s until git 76733f4): a key frame's 4 s wait ran out 1.9 s after x265 had stopped repeating the live
+              still, and H.264's 2 s repeat gap still counted those repeats; HEVC's gap is now 1 s, from twenty development
+              x265 freezes (0.08-0.76 s between repeats). The second freeze of ffh-frozen-02 (9.96-12.39 s, missed until git
+              e5f1da4): a key frame 0.06 s into it jumped 1.39 levels with nothing to compare, and the still waited for the
+              next key frame, 10 s away; x265 repeats a frozen picture after such a key frame within 0.001 levels for 2.56-3.88 s
+              and a live still for 0.48 s at most (sixteen development clips made for this, unseen-media.md), so a second of
+              such repeats now ends the wait. The development freeze ffd-frozen-02 is still reported only up to the key frame
+              half way through its first freeze, 1.86 s before it ends (x265 refines the picture 0.32 s after that key frame).
+              Earlier misses were flaws too, fixed and tested on media the tests make: ffh-sync-02 (576i bottom field first
               MPEG-2) read nothing because testmedia painted each flash on the later field of the frame before its truth
               (the converter reads the top field, the later one in bottom-field-first pictures, so the flash was seen a
               frame early); ffh-loud-02's loud passage was dated 1.38 s late by a start lost across speech pauses.
