@@ -342,6 +342,17 @@ class FrozenFrameDetectorTest {
         return e -> e.hasCondition(DefectType.FROZEN_FRAMES) && e.conditionStartUs(DefectType.FROZEN_FRAMES) == startUs;
     }
 
+    /**
+     * {@code frames} predicted pictures of {@code still}, the i-th {@code step.apply(i)} levels from the frame before,
+     * each carrying {@code noise}; returns them as judged.
+     */
+    private List<MediaEvent> predicted(byte[] still, int frames, IntFunction<Float> step, Float noise)
+            throws Exception {
+        List<MediaEvent> out = new ArrayList<>();
+        for (int i = 0; i < frames; i++) out.add(judged(Features.still(still, step.apply(i), false), null, noise));
+        return out;
+    }
+
     private long cutTo(byte[] still) throws Exception {
         frozen(Features.moving(random));
         frozen(Features.still(still, 40f, false));
@@ -555,17 +566,11 @@ class FrozenFrameDetectorTest {
         codec = "h264";
         byte[] frozenPicture = Features.texturedLuma(random, 60, 120);
         long freezeUs = cutTo(frozenPicture);
-        List<MediaEvent> freeze = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            freeze.add(judged(Features.still(frozenPicture, i < 20 ? 0.003f : 0.0f, false), null, 0.35f));
-        }
+        List<MediaEvent> freeze = predicted(frozenPicture, 100, i -> i < 20 ? 0.003f : 0.0f, 0.35f);
         byte[] still = Features.texturedLuma(random, 60, 120);
         cutTo(still);
-        List<MediaEvent> live = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            float step = i % 4 == 3 ? 0.0008f + 0.0002f * (i % 3) : 0.0001f + 0.0003f * (i % 5);
-            live.add(judged(Features.still(still, step, false), null, 0.19f));
-        }
+        List<MediaEvent> live = predicted(
+                still, 200, i -> i % 4 == 3 ? 0.0008f + 0.0002f * (i % 3) : 0.0001f + 0.0003f * (i % 5), 0.19f);
         assertThat(freeze.subList(20, 100)).allMatch(frozenSince(freezeUs));
         assertThat(live).noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
     }
@@ -580,8 +585,7 @@ class FrozenFrameDetectorTest {
         long firstStillUs = cutTo(still);
         judged(Features.still(still, 0.0029f, false), null, 0.96f);
         judged(Features.still(still, 1.39f, true), 30f, 0.91f);
-        List<MediaEvent> frames = new ArrayList<>();
-        for (int i = 0; i < 60; i++) frames.add(judged(Features.still(still, i % 9 == 0 ? 0.0007f : 0f, false), null));
+        List<MediaEvent> frames = predicted(still, 60, i -> i % 9 == 0 ? 0.0007f : 0f, null);
         int second = (int) (1_000_000 / Features.FRAME_US);
         assertThat(frames.subList(0, second - 1))
                 .as("waiting")
@@ -596,11 +600,11 @@ class FrozenFrameDetectorTest {
         codec = "hevc";
         byte[] still = Features.texturedLuma(random, 60, 120);
         long firstStillUs = cutTo(still);
-        List<MediaEvent> frames = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            float step = i < 25 ? (i % 4 == 0 ? 0.3f : 0.06f) : i % 4 == 0 ? 0.0014f : i % 2 == 0 ? 0.0012f : 0.06f;
-            frames.add(judged(Features.still(still, step, false), null, 2.2f));
-        }
+        List<MediaEvent> frames = predicted(
+                still,
+                100,
+                i -> i < 25 ? (i % 4 == 0 ? 0.3f : 0.06f) : i % 4 == 0 ? 0.0014f : i % 2 == 0 ? 0.0012f : 0.06f,
+                2.2f);
         assertThat(frames.subList(26, 100)).allMatch(frozenSince(firstStillUs));
     }
 
@@ -647,11 +651,7 @@ class FrozenFrameDetectorTest {
         codec = "hevc";
         byte[] still = Features.texturedLuma(random, 60, 120);
         cutTo(still);
-        List<MediaEvent> frames = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            float step = i % 4 == 0 ? 0.6f : i % 2 == 0 ? 0.025f : 0.2f;
-            frames.add(judged(Features.still(still, step, false), null, 2.0f));
-        }
+        List<MediaEvent> frames = predicted(still, 300, i -> i % 4 == 0 ? 0.6f : i % 2 == 0 ? 0.025f : 0.2f, 2.0f);
         assertThat(frames).noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
     }
 
