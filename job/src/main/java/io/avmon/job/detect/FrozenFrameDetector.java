@@ -353,12 +353,20 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                 startStill(ref, now);
             }
             if (key) {
+                boolean reportedOnRepeats =
+                        isReported(ref, habits, now) && ref.stillRepeated && ref.predictedSinceRepeat == 0;
                 judgeKeyFrame(ref, frame, now, hasThumbnail, cells);
                 if (repeatsProveUnchanged(habits) && ref.stillRepeated && ref.predictedSinceRepeat == 0) {
                     // The pictures before this key frame repeated exactly, which such an encoder never does for a
                     // live picture: the key frame re-codes a frozen one, however far it jumps or differs from a key
                     // frame of a live stretch before the freeze. The repeats after it go on deciding.
                     ref.liveStill = false;
+                    ref.unproven = false;
+                } else if (repeatsAFrozenPicture(habits) && reportedOnRepeats) {
+                    // A still already reported frozen on its repeats: a key frame with nothing to compare cannot
+                    // tell a re-coded freeze from a live still the encoder had repeated either, so it does not
+                    // unsettle the report; the repeats after it go on deciding (x265 repeats a frozen picture from
+                    // 0.04 s after such a key frame, never 1 s apart).
                     ref.unproven = false;
                 }
                 ref.stillNoise = Float.NaN;
@@ -427,7 +435,7 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                     ref.thumbnail = copy(frame.getThumbLuma(), ref.thumbnail, cells);
                 }
             }
-            frozen = ref.settled && !ref.liveStill && !ref.unproven && !ref.smooth && !isCodedLive(ref, habits, now);
+            frozen = isReported(ref, habits, now);
             if (frozen) {
                 event.setConditionStart(type, ref.frozenSinceUs);
             }
@@ -462,6 +470,16 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         ref.predictedSinceRepeat = 0;
         ref.stillRepeated = false;
         ref.repeatRunStartUs = Long.MIN_VALUE;
+    }
+
+    /** The still under way is reported frozen, as things stand at {@code now}. */
+    private boolean isReported(Reference ref, RepeatHabits habits, long now) {
+        return ref.inStill
+                && ref.settled
+                && !ref.liveStill
+                && !ref.unproven
+                && !ref.smooth
+                && !isCodedLive(ref, habits, now);
     }
 
     /**

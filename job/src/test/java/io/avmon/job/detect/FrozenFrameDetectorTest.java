@@ -628,6 +628,20 @@ class FrozenFrameDetectorTest {
     }
 
     @Test
+    void anHevcFreezeWithAKeyFrameHalfWayStaysFrozenThroughItsJump() throws Exception {
+        // x265 at 0.6 Mb/s, closed GOPs of 4.08 s (development clips; the accuracy corpus's ffd-frozen-02): 2 s of
+        // repeats, a key frame 1.9 levels off with no key frame of the freeze before it to compare, then 0.3 s of
+        // refinement and repeats within 0.006 levels, never 1 s apart, to the freeze's end.
+        codec = "hevc";
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        long firstStillUs = cutTo(still);
+        List<MediaEvent> frames = new ArrayList<>(predicted(still, 50, i -> 0f, 2.0f));
+        frames.add(judged(Features.still(still, 1.9f, true), 8.8f, 1.8f));
+        frames.addAll(predicted(still, 50, i -> i < 8 ? 0.2f : i % 20 < 15 ? 0.05f : 0.004f, 2.0f));
+        assertThat(frames.subList(SETTLE + 1, frames.size())).allMatch(frozenSince(firstStillUs));
+    }
+
+    @Test
     void anHevcLiveStillThatRepeatsOnlyForAWhileAfterAKeyFrameIsNotFrozenWhenTheKeyFramesWaitRunsOut()
             throws Exception {
         // x265 at a constant rate: a live still coded live, then a key frame that jumps with nothing to compare (the
