@@ -424,8 +424,8 @@ public final class AccuracyBenchmark {
               e5f1da4): a key frame 0.06 s into it jumped 1.39 levels with nothing to compare, and the still waited for the
               next key frame, 10 s away; x265 repeats a frozen picture after such a key frame within 0.001 levels for 2.56-3.88 s
               and a live still for 0.48 s at most (sixteen development clips made for this, unseen-media.md), so a second of
-              such repeats now ends the wait. The development freeze ffd-frozen-02 is still reported only up to the key frame
-              half way through its first freeze, 1.86 s before it ends (x265 refines the picture 0.32 s after that key frame).
+              such repeats now ends the wait. The development freeze ffd-frozen-02 was reported only up to the key frame half
+              way through its first freeze, 1.86 s short, until git 9fed577 (a key frame cannot unsettle a reported freeze).
               Earlier misses were flaws too, fixed and tested on media the tests make: ffh-sync-02 (576i bottom field first
               MPEG-2) read nothing because testmedia painted each flash on the later field of the frame before its truth
               (the converter reads the top field, the later one in bottom-field-first pictures, so the flash was seen a

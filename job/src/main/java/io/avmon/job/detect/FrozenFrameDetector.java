@@ -298,7 +298,8 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
      * that lands just inside a freeze x265 repeats the frozen picture within 0.001 levels for 2.56-3.88 s (twelve
      * development clips in closed GOPs at 0.6-2 Mb/s, where the key frame jumps 2.1-5.2 levels; 1.28-2.4 s in open
      * GOPs); so 1 s of such repeats ends the key frame's wait. After a key frame half way through a freeze it refines
-     * sooner (0.16-0.48 s at 0.6 Mb/s), and that freeze may be reported only up to the key frame.
+     * sooner (0.16-0.48 s at 0.6 Mb/s), but repeats it again from 0.04 s on, never 1 s apart, which keeps a freeze
+     * already reported on its repeats reported through that key frame.
      */
     private static final Map<String, RepeatHabits> REPEAT_HABITS = Map.of(
             "h264", new RepeatHabits(0, null, true, null),
