@@ -47,22 +47,17 @@ encodings() { # set photo noise
   still $tag-x264-4M-g50 "$photo" "$n" -c:v libx264 -preset veryfast -b:v 4M -g 50
   still $tag-x265-crf28-g250 "$photo" "$n" -c:v libx265 -preset ultrafast -crf 28 -x265-params log-level=error
   still $tag-x264high-crf23-g25 "$photo" "$n" -c:v libx264 -preset medium -profile:v high -g 25
-  local rg r g
-  for rg in 600k:125 1M:250 2M:125 4M:250; do
-    r=${rg%%:*} g=${rg##*:}
-    still $tag-x265-$r-g$g "$photo" "$n" -c:v libx265 -preset ultrafast -b:v "$r" -g "$g" \
-      -x265-params "keyint=$g:min-keyint=$g:log-level=error"
-  done
-  # Key frames inside the freeze, in closed GOPs (as segmenting for HLS or DASH needs): every 6.08 s (0.08 s into
-  # it, right after a P picture of the frozen picture; the live still holds the one at 18.24 s), and every 4.08 s
-  # (8.16 s, half way; the live still holds two, 16.32 and 20.40 s).
-  for rg in 600k:152 1M:152 2M:152 600k:102; do
-    r=${rg%%:*} g=${rg##*:}
-    still $tag-x265-$r-g$g-closed "$photo" "$n" -c:v libx265 -preset ultrafast -b:v "$r" -g "$g" \
-      -x265-params "keyint=$g:min-keyint=$g:open-gop=0:log-level=error"
+  # x265 at a constant rate: rate:GOP, and "closed" for closed GOPs (as segmenting for HLS or DASH needs) with key
+  # frames inside the freeze: every 6.08 s (0.08 s into it, right after a P picture of the frozen picture; the live
+  # still holds the one at 18.24 s), and every 4.08 s (8.16 s, half way; the live still holds two, 16.32 and 20.40 s).
+  local spec r g closed
+  for spec in 600k:125 1M:250 2M:125 4M:250 600k:152:closed 1M:152:closed 2M:152:closed 600k:102:closed; do
+    IFS=: read -r r g closed <<<"$spec"
+    still $tag-x265-$r-g$g${closed:+-closed} "$photo" "$n" -c:v libx265 -preset ultrafast -b:v "$r" -g "$g" \
+      -x265-params "keyint=$g:min-keyint=$g${closed:+:open-gop=0}:log-level=error"
   done
 }
-# Light noise (strength 3-4) under x264 at CRF 23: x264 may round a live still's noise away in its B pictures.
+# Light noise (strength 3-4) under x264 at CRF 23: x264 codes a live still's noise down to near-repeats.
 light() { # set photo noise
   local set=$1 photo=/usr/share/backgrounds/mate/nature/$2.jpg n=$3
   still $set-$2-n$n-x264-crf23-g250 "$photo" "$n" -c:v libx264 -preset veryfast
