@@ -354,10 +354,10 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
                 startStill(ref, now);
             }
             if (key) {
-                boolean reportedOnRepeats =
-                        isReported(ref, habits, now) && ref.stillRepeated && ref.predictedSinceRepeat == 0;
+                boolean afterRepeat = ref.stillRepeated && ref.predictedSinceRepeat == 0;
+                boolean reportedOnRepeats = afterRepeat && isReported(ref, habits, now);
                 judgeKeyFrame(ref, frame, now, hasThumbnail, cells);
-                if (repeatsProveUnchanged(habits) && ref.stillRepeated && ref.predictedSinceRepeat == 0) {
+                if (repeatsProveUnchanged(habits) && afterRepeat) {
                     // The pictures before this key frame repeated exactly, which such an encoder never does for a
                     // live picture: the key frame re-codes a frozen one, however far it jumps or differs from a key
                     // frame of a live stretch before the freeze. The repeats after it go on deciding.
@@ -473,14 +473,9 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         ref.repeatRunStartUs = Long.MIN_VALUE;
     }
 
-    /** The still under way is reported frozen, as things stand at {@code now}. */
+    /** The still under way (the frame at {@code now} belongs to it) is reported frozen, as things stand. */
     private boolean isReported(Reference ref, RepeatHabits habits, long now) {
-        return ref.inStill
-                && ref.settled
-                && !ref.liveStill
-                && !ref.unproven
-                && !ref.smooth
-                && !isCodedLive(ref, habits, now);
+        return ref.settled && !ref.liveStill && !ref.unproven && !ref.smooth && !isCodedLive(ref, habits, now);
     }
 
     /**
