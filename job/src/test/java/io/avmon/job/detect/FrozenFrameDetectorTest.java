@@ -642,6 +642,31 @@ class FrozenFrameDetectorTest {
     }
 
     @Test
+    void anHevcFreezeRefinedInBurstsThatJumpOverALevelAfterItsRepeatsStaysOneFreeze() throws Exception {
+        // x265 at 4 Mb/s, noise strength 11 (development clip): every 0.48 s a burst of refinement after exact
+        // repeats, its first picture 1.25 levels off, then 0.64, 0.54 and less, then repeats again.
+        codec = "hevc";
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        long firstStillUs = cutTo(still);
+        float[] burst = {1.25f, 0.64f, 0.54f, 0.15f, 0.09f, 0.04f, 0.04f, 0.09f};
+        List<MediaEvent> frames = predicted(still, 100, i -> i % 12 < 4 ? 0f : burst[i % 12 - 4], 4.9f);
+        assertThat(frames.subList(SETTLE, 100)).allMatch(frozenSince(firstStillUs));
+    }
+
+    @Test
+    void aPictureThatMovesRightAfterAFrozenPicturesRepeatEndsTheFreeze() throws Exception {
+        codec = "hevc";
+        byte[] still = Features.texturedLuma(random, 60, 120);
+        cutTo(still);
+        assertThat(predicted(still, 30, i -> 0f, 2.0f).get(29).hasCondition(DefectType.FROZEN_FRAMES))
+                .as("frozen")
+                .isTrue();
+        // A slow pan resuming: 2.5 levels a frame, within what a key frame or a refinement after a repeat may jump.
+        List<MediaEvent> pan = predicted(still, 3, i -> 2.5f, 2.0f);
+        assertThat(pan.subList(1, 3)).noneMatch(e -> e.hasCondition(DefectType.FROZEN_FRAMES));
+    }
+
+    @Test
     void anHevcLiveStillThatRepeatsOnlyForAWhileAfterAKeyFrameIsNotFrozenWhenTheKeyFramesWaitRunsOut()
             throws Exception {
         // x265 at a constant rate: a live still coded live, then a key frame that jumps with nothing to compare (the
