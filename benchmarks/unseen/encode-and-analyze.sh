@@ -40,6 +40,15 @@ still() { # name photo noise encoder-options...
 # x264 veryfast (High, B-frames, CABAC) at CRF 23 with its default 10 s GOP, at 2 and 4 Mb/s with 2 s GOPs, x264
 # medium (High) at CRF 23 with 1 s GOPs, and x265 at CRF 28 with its default 10 s GOP; then x265 at a constant rate,
 # as the accuracy corpus encodes it: 0.6 and 2 Mb/s with 5 s GOPs, 1 and 4 Mb/s with 10 s GOPs.
+x265_rates() { # tag photo noise rate:GOP[:closed]...
+  local tag=$1 photo=$2 n=$3 spec r g closed
+  shift 3
+  for spec in "$@"; do
+    IFS=: read -r r g closed <<<"$spec"
+    still $tag-x265-$r-g$g${closed:+-closed} "$photo" "$n" -c:v libx265 -preset ultrafast -b:v "$r" -g "$g" \
+      -x265-params "keyint=$g:min-keyint=$g${closed:+:open-gop=0}:log-level=error"
+  done
+}
 encodings() { # set photo noise
   local set=$1 photo=/usr/share/backgrounds/mate/nature/$2.jpg n=$3 tag=$1-$2-n$3
   still $tag-x264-crf23-g250 "$photo" "$n" -c:v libx264 -preset veryfast
@@ -50,17 +59,17 @@ encodings() { # set photo noise
   # x265 at a constant rate: rate:GOP, and "closed" for closed GOPs (as segmenting for HLS or DASH needs) with key
   # frames inside the freeze: every 6.08 s (0.08 s into it, right after a P picture of the frozen picture; the live
   # still holds the one at 18.24 s), and every 4.08 s (8.16 s, half way; the live still holds two, 16.32 and 20.40 s).
-  local spec r g closed
-  for spec in 600k:125 1M:250 2M:125 4M:250 600k:152:closed 1M:152:closed 2M:152:closed 600k:102:closed; do
-    IFS=: read -r r g closed <<<"$spec"
-    still $tag-x265-$r-g$g${closed:+-closed} "$photo" "$n" -c:v libx265 -preset ultrafast -b:v "$r" -g "$g" \
-      -x265-params "keyint=$g:min-keyint=$g${closed:+:open-gop=0}:log-level=error"
-  done
+  x265_rates $tag "$photo" "$n" 600k:125 1M:250 2M:125 4M:250 600k:152:closed 1M:152:closed 2M:152:closed 600k:102:closed
 }
 # Light noise (strength 3-4) under x264 at CRF 23: x264 codes a live still's noise down to near-repeats.
 light() { # set photo noise
   local set=$1 photo=/usr/share/backgrounds/mate/nature/$2.jpg n=$3
   still $set-$2-n$n-x264-crf23-g250 "$photo" "$n" -c:v libx264 -preset veryfast
+}
+# Heavier noise (9-11) under x265 at a constant rate in open GOPs: x265 refines such a frozen picture in bursts that
+# jump over a level after its repeats.
+heavy() { # set photo noise
+  x265_rates "$1-$2-n$3" "/usr/share/backgrounds/mate/nature/$2.jpg" "$3" 600k:125 1M:250 2M:125 4M:250
 }
 sets=${SETS:-dev held}
 # Development media (the freeze detector's thresholds were tuned on these): Dune, noise strength 5 and 12, first;
@@ -73,6 +82,10 @@ if [[ $sets == *dev* ]]; then
   light dev Dune 3
   light dev Storm 4
   light dev LadyBird 3
+  heavy dev GreenMeadow 10
+  heavy dev FreshFlower 9
+  heavy dev RainDrops 11
+  heavy dev Garden 10
 fi
 # Held out since the exact-repeat and I-picture work (no threshold was tuned on them, and they were looked at only once
 # those were settled): other photographs, other noise strengths, another noise seed.

@@ -26,7 +26,8 @@ import java.util.Map;
  * level or two. So the frame-difference test has hysteresis: a still starts only on a near-exact repeat
  * ({@code maxFrameDifference}); once in a still, a frame stays in it up to {@code maxFrozenFrameDifference}, which
  * is still below the 1.8 levels that sensor noise on a static scene never went under; and a key frame may jump up to
- * {@code maxKeyFrameDifference}. The reference-thumbnail test applies throughout, so the looser bounds cannot hide a
+ * {@code maxKeyFrameDifference}, as may the first picture after an exact repeat (an encoder refining a frozen picture
+ * in bursts between its repeats). The reference-thumbnail test applies throughout, so the looser bounds cannot hide a
  * real change of picture.
  *
  * <p>A still is reported frozen only once it has lasted {@code minStill}, and is then dated from its first frame. A
