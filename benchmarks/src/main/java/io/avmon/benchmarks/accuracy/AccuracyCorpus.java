@@ -254,6 +254,10 @@ public final class AccuracyCorpus {
             // is x265 already, development's other x264).
             arm = DebianArm.DEVELOPMENT;
             hardNegative(e, "hn-static-long-gop-x265", DebianArm.X265_LONG_GOP, DebianArm::staticShot);
+            // And one under x264 held out (its other static shot is x265's), so that both halves judge the H.264
+            // repeat rules on a static shot.
+            arm = DebianArm.HELD_OUT;
+            hardNegative(e, "hn-static-long-gop-x264", DebianArm.X264_LONG_GOP, DebianArm::staticShot);
             arm = TOOLCHAIN;
         }
         return e;
@@ -718,6 +722,9 @@ public final class AccuracyCorpus {
 
         /** Development's second static shot under a 10 s GOP: x265 at 1.5 Mb/s, a rate neither half has otherwise. */
         static final CorpusFormat X265_LONG_GOP = CorpusFormat.debian(X265, 1280, 720, 25, 250, 1_500_000);
+
+        /** The held-out half's second static shot under a 10 s GOP: x264 at 720p25, 1.2 Mb/s, a format of no half. */
+        static final CorpusFormat X264_LONG_GOP = CorpusFormat.debian(X264, 1280, 720, 25, 250, 1_200_000);
 
         /** Motion, then a static shot with sensor noise: not a freeze. */
         static void staticShot(ClipPlan c) {
