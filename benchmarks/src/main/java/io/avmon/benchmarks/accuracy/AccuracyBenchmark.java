@@ -426,6 +426,8 @@ public final class AccuracyBenchmark {
               and a live still for 0.48 s at most (sixteen development clips made for this, unseen-media.md), so a second of
               such repeats now ends the wait. The development freeze ffd-frozen-02 was reported only up to the key frame half
               way through its first freeze, 1.86 s short, until git 9fed577 (a key frame cannot unsettle a reported freeze).
+              The held-out static shot under x264 with a 10 s GOP, ffh-hn-static-long-gop-x264 (added in git 49cb6fb, so that
+              each half holds one under H.264 and one under x265), was quiet when first read.
               Earlier misses were flaws too, fixed and tested on media the tests make: ffh-sync-02 (576i bottom field first
               MPEG-2) read nothing because testmedia painted each flash on the later field of the frame before its truth
               (the converter reads the top field, the later one in bottom-field-first pictures, so the flash was seen a
