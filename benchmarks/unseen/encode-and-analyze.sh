@@ -37,9 +37,7 @@ still() { # name photo noise encoder-options...
     -map "[v]" -map 1:a -r 25 "$@" -c:a aac -f mpegts "$out/$name.ts"
   echo "$name: FROZEN_FRAMES 6-10 s; a live still with noise $noise at 14-22 s (not a defect)" >> "$out/truth.txt"
 }
-# x264 veryfast (High, B-frames, CABAC) at CRF 23 with its default 10 s GOP, at 2 and 4 Mb/s with 2 s GOPs, x264
-# medium (High) at CRF 23 with 1 s GOPs, and x265 at CRF 28 with its default 10 s GOP; then x265 at a constant rate,
-# as the accuracy corpus encodes it: 0.6 and 2 Mb/s with 5 s GOPs, 1 and 4 Mb/s with 10 s GOPs.
+# x265 ultrafast at a constant rate, one clip per rate:GOP ("closed": closed GOPs).
 x265_rates() { # tag photo noise rate:GOP[:closed]...
   local tag=$1 photo=$2 n=$3 spec r g closed
   shift 3
@@ -49,6 +47,9 @@ x265_rates() { # tag photo noise rate:GOP[:closed]...
       -x265-params "keyint=$g:min-keyint=$g${closed:+:open-gop=0}:log-level=error"
   done
 }
+# x264 veryfast (High, B-frames, CABAC) at CRF 23 with its default 10 s GOP, at 2 and 4 Mb/s with 2 s GOPs, x264
+# medium (High) at CRF 23 with 1 s GOPs, and x265 at CRF 28 with its default 10 s GOP; then x265 at a constant rate,
+# as the accuracy corpus encodes it: 0.6 and 2 Mb/s with 5 s GOPs, 1 and 4 Mb/s with 10 s GOPs.
 encodings() { # set photo noise
   local set=$1 photo=/usr/share/backgrounds/mate/nature/$2.jpg n=$3 tag=$1-$2-n$3
   still $tag-x264-crf23-g250 "$photo" "$n" -c:v libx264 -preset veryfast
