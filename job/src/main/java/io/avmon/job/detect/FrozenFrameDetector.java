@@ -323,7 +323,8 @@ public class FrozenFrameDetector extends Detector<FrozenFrameDetector.Thresholds
         int cells = frame.getThumbWidth() * frame.getThumbHeight();
         boolean hasThumbnail = Thumbnail.isComplete(frame.getThumbLuma(), cells);
         boolean afterKey = ref.keyPending;
-        // The frame before was a predicted picture that repeated the still.
+        // The still's last predicted picture repeated it; key frames since do not count either way, so this holds on a
+        // key frame right after a repeat and on the picture after that key frame too.
         boolean afterRepeat = ref.inStill && ref.stillRepeated && ref.predictedSinceRepeat == 0;
         if (ref.keyPending) {
             ref.keyLedStill = difference != null && difference <= thresholds.maxFrameDifference();
